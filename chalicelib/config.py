@@ -1,0 +1,102 @@
+"""Settings, read once from the environment (`Settings.from_env`) and passed down.
+
+Nothing below `app.py` reads `os.environ`; the names here are the contract with
+`.chalice/config.json` and with the outputs of `infra/template.yaml`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+
+# environment variable -> stack output of infra/template.yaml
+STACK_OUTPUTS = {
+    "MENTIONS_TABLE": "MentionsTableName",
+    "STATE_TABLE": "StateTableName",
+    "MENTIONS_QUEUE": "MentionsQueueName",
+    "MENTIONS_QUEUE_URL": "MentionsQueueUrl",
+    "DEAD_LETTER_QUEUE_URL": "DeadLetterQueueUrl",
+    "ALERTS_TOPIC_ARN": "AlertsTopicArn",
+    "SECRETS_ID": "SecretsName",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    mentions_table: str
+    state_table: str
+    queue_name: str
+    queue_url: str
+    dead_letter_queue_url: str
+    alerts_topic_arn: str
+    secrets_id: str
+    digest_recipients: tuple[str, ...] = ()
+    digest_sender: str = ""
+    timezone: str = "Europe/Amsterdam"
+    digest_local_hour: int = 8
+    retention_days: int = 90
+    public_base_url: str = "http://localhost:8000"
+    brand: str = "our brand"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def need(name: str) -> str:
+            value = env.get(name, "").strip()
+            if not value:
+                raise ConfigError(f"environment variable {name} is not set")
+            return value
+
+        def number(name: str, default: int) -> int:
+            raw = env.get(name, "").strip()
+            try:
+                return int(raw) if raw else default
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+        settings = cls(
+            stage=env.get("STAGE", "dev"),
+            mentions_table=need("MENTIONS_TABLE"),
+            state_table=need("STATE_TABLE"),
+            queue_name=need("MENTIONS_QUEUE"),
+            queue_url=need("MENTIONS_QUEUE_URL"),
+            dead_letter_queue_url=need("DEAD_LETTER_QUEUE_URL"),
+            alerts_topic_arn=need("ALERTS_TOPIC_ARN"),
+            secrets_id=need("SECRETS_ID"),
+            digest_recipients=tuple(
+                r.strip() for r in env.get("DIGEST_RECIPIENTS", "").split(",") if r.strip()
+            ),
+            digest_sender=env.get("DIGEST_SENDER", "").strip(),
+            timezone=env.get("TEAM_TIMEZONE", "Europe/Amsterdam").strip(),
+            digest_local_hour=number("DIGEST_LOCAL_HOUR", 8),
+            retention_days=number("RETENTION_DAYS", 90),
+            public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
+            brand=env.get("BRAND", "our brand"),
+            extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
+        )
+        try:
+            settings.tz  # noqa: B018 - validate the zone name early
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"unknown TEAM_TIMEZONE {settings.timezone!r}") from exc
+        if not 0 <= settings.digest_local_hour <= 23:
+            raise ConfigError("DIGEST_LOCAL_HOUR must be 0..23")
+        return settings
+
+
+def env_from_outputs(outputs: Mapping[str, str]) -> dict[str, str]:
+    """Environment variables for the app, from the infra stack's outputs."""
+    missing = [out for out in STACK_OUTPUTS.values() if out not in outputs]
+    if missing:
+        raise ConfigError(f"stack outputs missing: {', '.join(missing)}")
+    return {env: outputs[out] for env, out in STACK_OUTPUTS.items()}

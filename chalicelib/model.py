@@ -1,0 +1,211 @@
+"""The normalised records: a `Mention` (one post, from any network) and an `Alert`.
+
+Both are plain dataclasses that turn into JSON-safe dicts (`to_dict`) and back
+(`from_dict`). Only `store.py` knows how a dict becomes a DynamoDB item.
+
+A mention id is ``"{source}:{native_id}"``: the same post seen by a poller and a
+webhook is one mention. Sources that carry the same network (the X poller and the
+X Account Activity webhook) use the same ``source`` name for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+MENTION_STATUSES = ("new", "alerted", "acknowledged", "resolved")
+SENTIMENT_LABELS = ("negative", "neutral", "positive", "unknown")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a `Z`, second precision: sortable as a string."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: give a timezone-aware moment")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str | int | float) -> datetime:
+    """Parse ISO 8601 (with `Z` or an offset) or epoch seconds/milliseconds into UTC."""
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(seconds, UTC)
+    text = value.strip()
+    if text.isdigit():
+        return parse_time(int(text))
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp without timezone: {value!r}")
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    id: str
+    handle: str
+    name: str = ""
+    followers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    likes: int = 0
+    replies: int = 0
+    reposts: int = 0
+    score: int = 0  # network-specific (Reddit score, X quotes…); 0 when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    score: float  # in [-1, 1]
+    label: str  # one of SENTIMENT_LABELS
+    analyzer: str  # e.g. "vader-en", "pattern-nl"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    source: str
+    native_id: str
+    url: str
+    author: Author
+    text: str
+    created_at: str  # UTC ISO 8601
+    received_at: str  # UTC ISO 8601
+    lang: str | None = None
+    engagement: Engagement = field(default_factory=Engagement)
+    matched_terms: tuple[str, ...] = ()
+    in_reply_to: str | None = None
+    sentiment: Sentiment | None = None
+    priority: float = 0.0
+    reasons: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    status: str = "new"
+    expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
+
+    def __post_init__(self) -> None:
+        if not self.source or ":" in self.source:
+            raise ValueError(f"bad source name: {self.source!r}")
+        if not self.native_id:
+            raise ValueError("a mention needs the network's own id")
+        if self.status not in MENTION_STATUSES:
+            raise ValueError(f"unknown status: {self.status!r}")
+
+    @property
+    def id(self) -> str:
+        return mention_id(self.source, self.native_id)
+
+    @property
+    def day(self) -> str:
+        """UTC day of the post (`YYYY-MM-DD`), the key of the day index."""
+        return self.created_at[:10]
+
+    @property
+    def is_negative(self) -> bool:
+        return self.sentiment is not None and self.sentiment.label == "negative"
+
+    def with_(self, **changes: Any) -> Mention:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["id"] = self.id
+        for key in ("matched_terms", "reasons", "themes"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mention:
+        sentiment = data.get("sentiment")
+        return cls(
+            source=data["source"],
+            native_id=str(data["native_id"]),
+            url=data.get("url", ""),
+            author=Author(**_ints(data["author"], "followers")),
+            text=data["text"],
+            created_at=data["created_at"],
+            received_at=data["received_at"],
+            lang=data.get("lang"),
+            engagement=Engagement(
+                **_ints(data.get("engagement") or {}, "likes", "replies", "reposts", "score")
+            ),
+            matched_terms=tuple(data.get("matched_terms") or ()),
+            in_reply_to=data.get("in_reply_to"),
+            sentiment=Sentiment(
+                score=float(sentiment["score"]),
+                label=sentiment["label"],
+                analyzer=sentiment["analyzer"],
+            )
+            if sentiment
+            else None,
+            priority=float(data.get("priority") or 0),
+            reasons=tuple(data.get("reasons") or ()),
+            themes=tuple(data.get("themes") or ()),
+            status=data.get("status", "new"),
+            expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
+        )
+
+
+def mention_id(source: str, native_id: str) -> str:
+    return f"{source}:{native_id}"
+
+
+def _ints(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Copy of `data` with `keys` as ints (DynamoDB hands numbers back as Decimal)."""
+    out = dict(data)
+    for key in keys:
+        if key in out and out[key] is not None:
+            out[key] = int(out[key])
+    return out
+
+
+ALERT_STATES = ("pending", "sent", "acknowledged", "resolved", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A page to a conversation manager, stored before it is sent (outbox).
+
+    One mention gives at most one alert: the alert id is derived from the mention id.
+    A spike alert carries no mention, but a count and examples.
+    """
+
+    id: str
+    kind: str  # "mention" | "spike" | "source-health"
+    recipient: str  # manager id the SNS filter policy matches on
+    created_at: str
+    subject: str
+    body: str  # plain text, phone-sized
+    mention_id: str | None = None
+    priority: float = 0.0
+    state: str = "pending"
+    sent_at: str | None = None
+    acknowledged_at: str | None = None
+    acknowledged_by: str | None = None
+    resolved_at: str | None = None
+    attempts: int = 0
+    escalation_level: int = 0
+
+    def with_(self, **changes: Any) -> Alert:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Alert:
+        known = {name for name in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("attempts", "escalation_level"):
+            if key in values:
+                values[key] = int(values[key])
+        if "priority" in values:
+            values["priority"] = float(values["priority"])
+        return cls(**values)
+
+
+def alert_id_for(mention_id_: str) -> str:
+    return f"alert:{mention_id_}"
