@@ -1,0 +1,25 @@
+"""Where mentions come from: one module per network.
+
+Pollers expose ``fetch(client, cursor, ...) -> FetchResult``; the network client
+(tweepy, praw, an HTTP session) is created by the caller and passed in, so tests
+replay recorded traffic through the real client.
+
+Webhooks expose ``verify(headers, raw_body, secret)`` (raises `SignatureError`) and
+``parse(raw_body, received_at) -> list[Mention]`` (raises `MalformedPayload`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Mention
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    mentions: list[Mention]
+    next_cursor: str | None  # save only after `mentions` are queued
+    requests: int = 0  # network requests made (budgets)
+    reads: int = 0  # posts read (X bills per read)
+    exhausted: bool = True  # False when stopped early (page cap, time, rate limit)
+    notes: list[str] = field(default_factory=list)
