@@ -6,6 +6,11 @@ replay recorded traffic through the real client.
 
 Webhooks expose ``verify(headers, raw_body, secret)`` (raises `SignatureError`) and
 ``parse(raw_body, received_at) -> list[Mention]`` (raises `MalformedPayload`).
+
+Modules: `watch` (what we listen for), `x` (X recent search / mentions poller),
+`x_webhook` (X Account Activity), `reddit`, `feeds` (RSS/Atom), `meta` (Facebook
+Page / Instagram webhooks). Nothing here imports tweepy, praw or feedparser at import
+time: they load inside the functions that need them (cold starts).
 """
 
 from __future__ import annotations
@@ -23,3 +28,4 @@ class FetchResult:
     reads: int = 0  # posts read (X bills per read)
     exhausted: bool = True  # False when stopped early (page cap, time, rate limit)
     notes: list[str] = field(default_factory=list)
+    retry_at: float | None = None  # epoch seconds: the network asked us to wait until then

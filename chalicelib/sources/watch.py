@@ -1,0 +1,202 @@
+"""What we listen for: brand terms, handles, hashtags, places to look.
+
+A `Watch` is built once from a JSON document (the `WATCH_CONFIG` setting, or a file)
+and passed to every source. It knows two things:
+
+* `x_query()` — the X recent-search query (X caps a query at 512 characters);
+* `match(text)` — the watch terms found in a post, for networks we filter ourselves
+  (Reddit, feeds). A post containing an excluded term matches nothing.
+
+JSON shape (every key optional except ``terms``)::
+
+    {"terms": ["Acme", "Acme Bank"], "handles": ["@acme"], "hashtags": ["#acmefail"],
+     "exclude": ["acme anvil"], "languages": ["nl", "en"],
+     "subreddits": ["netherlands", {"name": "acme", "all": true}],
+     "feeds": ["https://example.nl/rss", {"url": "https://alerts.example/acme", "all": true}],
+     "authors": ["@journalist"], "x_mentions_user_id": "783214"}
+
+``"all": true`` marks a place that is about us anyway (our own subreddit, a Google
+Alerts feed): every post there is kept, matched terms or not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..errors import ConfigError
+
+X_QUERY_LIMIT = 512
+_LANG = re.compile(r"^[a-z]{2,3}$")
+_SUBREDDIT = re.compile(r"^[A-Za-z0-9_]{2,21}$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A subreddit or feed; `everything` keeps all its posts without term matching."""
+
+    name: str
+    everything: bool = False
+
+
+@dataclass(frozen=True)
+class Watch:
+    terms: tuple[str, ...]
+    handles: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    subreddits: tuple[Place, ...] = ()
+    feeds: tuple[Place, ...] = ()
+    authors: tuple[str, ...] = ()
+    x_mentions_user_id: str | None = None
+
+    # ---- building -------------------------------------------------------------------
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Watch:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ConfigError(f"watch configuration is not valid JSON: {exc}") from exc
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Watch:
+        if not isinstance(data, Mapping):
+            raise ConfigError("watch configuration must be a JSON object")
+        unknown = set(data) - {
+            "terms",
+            "handles",
+            "hashtags",
+            "exclude",
+            "languages",
+            "subreddits",
+            "feeds",
+            "authors",
+            "x_mentions_user_id",
+        }
+        if unknown:
+            raise ConfigError(f"unknown watch configuration keys: {', '.join(sorted(unknown))}")
+        terms = _strings(data, "terms")
+        handles = tuple("@" + h.lstrip("@") for h in _strings(data, "handles"))
+        hashtags = tuple("#" + h.lstrip("#") for h in _strings(data, "hashtags"))
+        if not (terms or handles or hashtags):
+            raise ConfigError("watch configuration needs at least one term, handle or hashtag")
+        languages = tuple(lang.lower() for lang in _strings(data, "languages"))
+        bad = [lang for lang in languages if not _LANG.match(lang)]
+        if bad:
+            raise ConfigError(f"languages must be ISO 639-1 codes, got {bad}")
+        subreddits = _places(data, "subreddits", "name")
+        bad = [p.name for p in subreddits if not _SUBREDDIT.match(p.name)]
+        if bad:
+            raise ConfigError(f"not a subreddit name: {bad}")
+        feeds = _places(data, "feeds", "url")
+        bad = [p.name for p in feeds if not p.name.startswith(("https://", "http://"))]
+        if bad:
+            raise ConfigError(f"feed URLs must be http(s): {bad}")
+        user_id = data.get("x_mentions_user_id")
+        if user_id is not None and not str(user_id).isdigit():
+            raise ConfigError("x_mentions_user_id must be a numeric X user id")
+        watch = cls(
+            terms=terms,
+            handles=handles,
+            hashtags=hashtags,
+            exclude=_strings(data, "exclude"),
+            languages=languages,
+            subreddits=subreddits,
+            feeds=feeds,
+            authors=tuple(a.lstrip("@").casefold() for a in _strings(data, "authors")),
+            x_mentions_user_id=str(user_id) if user_id is not None else None,
+        )
+        watch.x_query()  # fail at load time, not at the first poll
+        return watch
+
+    # ---- X --------------------------------------------------------------------------
+
+    def x_query(self) -> str:
+        """The recent-search query: any term, none of the excluded, our languages, no RTs."""
+        wanted = [_x_term(t) for t in self.terms] + list(self.handles) + list(self.hashtags)
+        parts = ["(" + " OR ".join(wanted) + ")" if len(wanted) > 1 else wanted[0]]
+        parts += ["-" + _x_term(t) for t in self.exclude]
+        if self.languages:
+            langs = [f"lang:{lang}" for lang in self.languages]
+            parts.append("(" + " OR ".join(langs) + ")" if len(langs) > 1 else langs[0])
+        parts.append("-is:retweet")
+        query = " ".join(parts)
+        if len(query) > X_QUERY_LIMIT:
+            raise ConfigError(
+                f"the X query is {len(query)} characters, X allows {X_QUERY_LIMIT}: "
+                "fewer or shorter terms, or fewer excluded terms"
+            )
+        return query
+
+    # ---- local matching ---------------------------------------------------------------
+
+    @cached_property
+    def _patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple(
+            (term, _pattern(term)) for term in (*self.terms, *self.handles, *self.hashtags)
+        )
+
+    @cached_property
+    def _excluded(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(_pattern(term) for term in self.exclude)
+
+    def match(self, text: str) -> tuple[str, ...]:
+        """Watch terms in `text` (any case, whole words); () when an excluded term is in it."""
+        if any(p.search(text) for p in self._excluded):
+            return ()
+        return tuple(term for term, pattern in self._patterns if pattern.search(text))
+
+    def is_excluded(self, text: str) -> bool:
+        return any(p.search(text) for p in self._excluded)
+
+    def watched_author(self, handle: str) -> bool:
+        return bool(handle) and handle.lstrip("@").casefold() in self.authors
+
+    def tag_author(self, terms: tuple[str, ...], handle: str) -> tuple[str, ...]:
+        """`terms` plus ``author:@handle`` when the author is on the watch list."""
+        if self.watched_author(handle):
+            return (*terms, "author:@" + handle.lstrip("@"))
+        return terms
+
+
+def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str) or not isinstance(value, list):
+        raise ConfigError(f"watch configuration: {key} must be a list of strings")
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"watch configuration: {key} has an empty or non-text entry")
+        out.append(item.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _places(data: Mapping[str, Any], key: str, name_key: str) -> tuple[Place, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(f"watch configuration: {key} must be a list")
+    places = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            places.append(Place(item.strip()))
+        elif isinstance(item, Mapping) and isinstance(item.get(name_key), str):
+            places.append(Place(item[name_key].strip(), everything=bool(item.get("all"))))
+        else:
+            raise ConfigError(f"watch configuration: each of {key} is a string or has {name_key}")
+    return tuple(places)
+
+
+def _x_term(term: str) -> str:
+    return f'"{term}"' if any(c.isspace() for c in term) or "-" in term else term
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    # whole words: "ING" must not match "thinking"; '@' and '#' count as word starts
+    return re.compile(r"(?<![\w@#])" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
