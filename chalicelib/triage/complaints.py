@@ -1,0 +1,206 @@
+# ruff: noqa: E501 - one rule per line reads better than a regex split over lines
+"""Complaints phrased without strong sentiment words, in English and Dutch.
+
+"still waiting for my refund", "been on hold for 90 minutes", "nog steeds geen
+reactie", "al drie dagen storing", "ik zeg mijn abonnement op": a lexicon calls these
+neutral, a webcare team calls them its job. Each rule is a regex with a short name
+that becomes the alert's reason. A *weak* rule does not count in a plain question
+("how do I cancel my subscription?"); a strong one counts everywhere ("where is my
+refund?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)"
+_NUM_NL = r"(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|paar|aantal|vele)"
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
+_UNIT_NL = r"(?:minuten|min|uur|uren|dagen|dag|weken|week|maanden|maand)"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    strong: bool = True
+
+
+def _rules(lang: str, spec: list[tuple[str, str, bool]]) -> list[Rule]:
+    del lang
+    return [
+        Rule(name, re.compile(pattern, re.IGNORECASE), strong) for name, pattern, strong in spec
+    ]
+
+
+ENGLISH = _rules(
+    "en",
+    [
+        ("still waiting", r"\b(still|been|keep|kept) (\w+ )?waiting\b", True),
+        ("waiting for days", rf"\bwaiting (for |since )?(over |more than )?{_NUM} {_UNIT}", True),
+        (
+            "on hold",
+            rf"\bon hold (for )?(over |more than |almost |nearly )?({_NUM} {_UNIT})?",
+            True,
+        ),
+        (
+            "still not fixed",
+            r"\bstill (no|not|nothing|hasn'?t|haven'?t|isn'?t|doesn'?t|can'?t|won'?t|broken|down)\b",
+            True,
+        ),
+        (
+            "no response",
+            r"\bno (one|body) (has )?(replied|answered|responded|got back|called)|\bno (reply|response|answer|word|update) (yet|from|since|after)\b|\bnever (got|received) (a|any) (reply|response|answer)",
+            True,
+        ),
+        (
+            "never arrived",
+            r"\b(never|hasn'?t|haven'?t|didn'?t|still not) (arrived|came|shown up|showed up|been delivered|delivered|received|got (it|my|the))\b",
+            True,
+        ),
+        ("where is my", r"\bwhere('?s| is| are) my\b", True),
+        (
+            "charged twice",
+            r"\b(charged|billed) (me )?(twice|double|two times)|\bdouble[- ](charged|billed)\b",
+            True,
+        ),
+        (
+            "refund demand",
+            r"\b(want|need|demand|still no|where'?s) (a |my )?(refund|money back)\b",
+            True,
+        ),
+        (
+            "not working",
+            r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot|isn'?t|stopped|not) (even |really |properly )?(work|working|load|loading|connect|connecting|log ?in|sign ?in)\b",
+            False,
+        ),
+        (
+            "service down",
+            r"\b(is|are|been|went|keeps? going) (down|offline|broken)\b|\b(outage|no (internet|signal|service|power|connection))\b",
+            True,
+        ),
+        (
+            "cancelling",
+            r"\b(cancel+(ing)?|closing|terminate|terminating|leaving|quit+ing) (my|our|the) (account|subscription|contract|membership|plan|service)\b|\bi'?m (switching|leaving) (to|for)\b",
+            False,
+        ),
+        (
+            "again",
+            r"\bfor the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\byet again\b",
+            True,
+        ),
+        (
+            "hours lost",
+            rf"\b(took|wasted|spent|lost) (me )?(over |more than )?{_NUM} {_UNIT}\b",
+            True,
+        ),
+        (
+            "bad service",
+            r"\b(terrible|awful|horrible|worst|poor|bad|useless|rude) (customer )?(service|support|experience)\b",
+            True,
+        ),
+    ],
+)
+
+DUTCH = _rules(
+    "nl",
+    [
+        (
+            "nog steeds",
+            r"\bnog (steeds|altijd) (geen|niet|niets|niks|aan het wachten|wachten|kapot|storing)\b",
+            True,
+        ),
+        (
+            "wachten",
+            rf"\b(wacht|wachten|gewacht) (al |nu al |inmiddels )?(meer dan |ruim |bijna )?{_NUM_NL} {_UNIT_NL}|\bal {_NUM_NL} {_UNIT_NL} (aan het )?wachten\b|\bnog steeds aan het wachten\b",
+            True,
+        ),
+        ("in de wacht", r"\b(in de wacht|in de wachtrij)\b", True),
+        (
+            "al dagen",
+            rf"\b(al|sinds|inmiddels) ({_NUM_NL} )?{_UNIT_NL} (storing|geen|niets|niks|zonder|kapot|plat)\b",
+            True,
+        ),
+        (
+            "storing",
+            r"\b(storing|storingen|stroomstoring|internetstoring|ligt (er )?(\w+ )?plat|liggen plat|is uit de lucht)\b",
+            True,
+        ),
+        (
+            "geen reactie",
+            r"\bgeen (reactie|antwoord|reply|bericht|terugkoppeling)\b|\bniemand (reageert|belt terug|neemt op)\b",
+            True,
+        ),
+        (
+            "geen verbinding",
+            r"\bgeen (internet|bereik|verbinding|stroom|tv|netwerk|signaal|wifi)\b",
+            True,
+        ),
+        (
+            "opzeggen",
+            r"\b(zeg|zeggen|zegt) (mijn|m'n|ons|onze|het|de|dat|jullie|hierbij) (\w+ ){0,3}op\b|\b(opzeggen|opgezegd|opzegging)\b",
+            False,
+        ),
+        (
+            "niet ontvangen",
+            r"\b(niet|nooit|nog niet|nog steeds niet) (\w+ )?(bezorgd|geleverd|ontvangen|aangekomen|binnen|teruggestort|terugbetaald)\b",
+            True,
+        ),
+        (
+            "werkt niet",
+            r"\b(werkt|werken|doet) (het )?(nog steeds |alweer |weer |gewoon )?(niet|het niet)\b",
+            False,
+        ),
+        (
+            "dubbel betaald",
+            r"\bdubbel (afgeschreven|betaald|gefactureerd)|\btwee keer (afgeschreven|betaald)\b",
+            True,
+        ),
+        (
+            "geld terug",
+            r"\b(wil|willen|eis|eisen|nog steeds geen|geen) (mijn |ons )?geld terug\b|\bgeld (is )?weg\b",
+            True,
+        ),
+        ("waar blijft", r"\bwaar (blijft|blijven|is) (mijn|m'n|ons|onze)\b", True),
+        ("weer", r"\bvoor de (tweede|derde|vierde|vijfde|\d+e) keer\b|\b(alweer|wéér)\b", True),
+        (
+            "slechte service",
+            r"\b(slechte|waardeloze|belabberde|klantonvriendelijke) (service|klantenservice|bereikbaarheid)\b",
+            True,
+        ),
+        (
+            "klacht",
+            r"\b(klacht|klachten) (ingediend|indienen|over)\b|\bik (wil|ga) (een )?klacht\b",
+            True,
+        ),
+    ],
+)
+
+RULES = {"en": ENGLISH, "nl": DUTCH}
+
+_QUESTION_START = re.compile(
+    r"^\s*(how|can|could|may|is|are|does|do|what|when|which|should|will|would|"
+    r"hoe|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence asked as a question: "How do I cancel?", "Kan ik opzeggen?"."""
+    stripped = sentence.strip()
+    return stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
+
+
+def complaint_signals(sentences: list[str], lang: str) -> tuple[str, ...]:
+    """Names of the complaint rules the sentences match (each at most once)."""
+    rules = RULES.get(lang, ())
+    found: list[str] = []
+    for sentence in sentences:
+        question = is_question(sentence)
+        for rule in rules:
+            if rule.name in found or (question and not rule.strong):
+                continue
+            if rule.pattern.search(sentence):
+                found.append(rule.name)
+    return tuple(found)

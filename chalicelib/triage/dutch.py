@@ -1,0 +1,236 @@
+"""Dutch (and Flemish) sentiment from a lexicon, with the rules that lexicons need.
+
+Words: pattern's Dutch adjective lexicon (`data/nl-sentiment.tsv`, PDDL) plus our own
+list of nouns, verbs and interjections it lacks (`data/nl-extra.tsv`). A word not found
+as written is tried as an inflection ("slechte" -> "slecht", "grote" -> "groot") and as
+a compound ("superslecht", "kutservice": the longest known tail or head).
+
+Rules: negation ("niet goed", "geen aanrader") flips and damps a word; intensifiers
+("heel", "erg", "echt", "wreed") scale the next one; "te" + a neutral adjective is
+an excess ("te duur"); what follows "maar" weighs more than what precedes it; emoji and
+emoticons count as words. The score is the subjectivity-weighted mean of the word
+polarities, squashed into [-1, 1].
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .emoji import emoji_polarities
+from .text import clean, sentences, words
+
+DATA = Path(__file__).with_name("data")
+
+NEGATIONS = frozenset(
+    [
+        "niet",
+        "geen",
+        "nooit",
+        "niets",
+        "niks",
+        "nergens",
+        "allerminst",
+        "zonder",
+        "noch",
+        "ni",
+        "nie",
+        "gene",
+    ]
+)
+INTENSIFIERS = {
+    "heel": 1.4, "erg": 1.5, "zeer": 1.5, "echt": 1.3, "enorm": 1.6, "ontzettend": 1.6,
+    "ongelooflijk": 1.6, "vreselijk": 1.5, "verschrikkelijk": 1.5, "super": 1.6,
+    "hartstikke": 1.5, "bijzonder": 1.4, "uiterst": 1.6, "zwaar": 1.4, "totaal": 1.5,
+    "compleet": 1.5, "volledig": 1.4, "absoluut": 1.5, "wreed": 1.5, "kei": 1.5,
+    "best": 1.1, "zo": 1.2, "zó": 1.3, "veel": 1.2, "nogal": 0.9, "vrij": 0.8,
+    "redelijk": 0.7, "beetje": 0.6, "wat": 0.8, "tamelijk": 0.8, "weinig": -0.6,
+    "minder": -0.5, "amper": -0.6, "nauwelijks": -0.6,
+}  # fmt: skip
+INTENSIFYING_PREFIXES = {
+    "super": 1.5, "hyper": 1.5, "mega": 1.5, "reuze": 1.4, "oer": 1.4, "bloed": 1.5,
+    "knetter": 1.6, "dood": 1.5, "steen": 1.4, "bere": 1.5, "kei": 1.5, "ultra": 1.5,
+    "over": 1.0, "loei": 1.5, "snoei": 1.5, "top": 1.3,
+}  # fmt: skip
+# "te" + one of these is too much of something, which customers complain about
+EXCESS_WORDS = frozenset(
+    [
+        "lang",
+        "duur",
+        "veel",
+        "traag",
+        "langzaam",
+        "laat",
+        "klein",
+        "groot",
+        "kort",
+        "moeilijk",
+        "zwaar",
+        "simpel",
+        "weinig",
+        "warm",
+        "koud",
+        "vol",
+        "druk",
+        "hoog",
+        "laag",
+        "oud",
+        "vaag",
+        "ingewikkeld",
+    ]
+)
+CONTRAST = frozenset({"maar", "echter", "doch", "alleen"})
+# set phrases whose words say little alone (separable verbs, idioms), as regexes
+PHRASES = [
+    (r"\b(valt|vallen|viel|vielen|vallen) (\w+ ){0,4}tegen\b", -0.7),
+    (r"\bnet niet\b", -0.6),
+    (r"\b(had|hadden) (er )?(\w+ ){0,3}meer (van )?verwacht", -0.7),
+    (r"\bniet wat (ik|we|wij) (had|hadden) verwacht", -0.7),
+    (r"\bmet (veel )?moeite\b", -0.5),
+    (r"\b(zonde|jammer) van (het|de|mijn|m'n|ons) (geld|tijd)\b", -0.8),
+    (r"\bweggegooid geld\b", -0.8),
+    (r"\bniet (de moeite|aan te raden|aan te bevelen)\b", -0.8),
+    (r"\b(niet|nooit) (meer )?(uitgelezen|afgemaakt)\b", -0.7),
+    (r"\b(de moeite|het lezen|het geld) (meer dan |zeker |echt |wel )?waard\b", 0.6),
+    (r"\bniet (meer )?waard\b", -0.7),
+    (r"\b(een )?must\b", 0.6),
+    (r"\b(slaat|sloeg) (helemaal |echt )?nergens op\b", -0.8),
+    (r"\bblij mee\b", 0.6),
+    (r"\b(niet|nooit) (meer )?(terug|opnieuw)\b", -0.3),
+]
+_PHRASE_RES = [(re.compile(pattern), polarity) for pattern, polarity in PHRASES]
+NEGATIVE_WEIGHT = 1.6  # a negative word means more than a positive one (reviews praise freely)
+NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
+POSITIVE_HEADS = {"top": 0.6, "wereld": 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    polarity: float
+    subjectivity: float = 1.0
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Entry]:
+    """The Dutch lexicon, loaded on first use (then cached for the process)."""
+    entries: dict[str, Entry] = {}
+    for line in (DATA / "nl-sentiment.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        form, polarity, subjectivity, _intensity = line.split("\t")
+        entries[form] = Entry(float(polarity), float(subjectivity))
+    for line in (DATA / "nl-extra.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        form, polarity = line.split("\t")
+        entries[form] = Entry(float(polarity), 1.0)
+    return entries
+
+
+def _stems(word: str) -> list[str]:
+    """Base forms an inflected Dutch adjective may come from."""
+    out: list[str] = []
+    for suffix in ("ste", "st", "ere", "er", "e", "s"):
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        stem = word[: -len(suffix)]
+        out.append(stem)
+        if stem[-1] == "v":  # lieve -> lief
+            out.append(stem[:-1] + "f")
+        if stem[-1] == "z":  # boze -> boos
+            out.append(stem[:-1] + "s")
+        if len(stem) >= 2 and stem[-1] == stem[-2]:  # dikke -> dik
+            out.append(stem[:-1])
+        if len(stem) >= 3 and stem[-2] in "aeou" and stem[-3] not in "aeiou":
+            out.append(stem[:-1] + stem[-2] + stem[-1])  # grote -> groot
+    return out
+
+
+def lookup(word: str) -> tuple[float, float] | None:
+    """(polarity, subjectivity) of a word, via inflection and compounds; None if unknown."""
+    return _lookup(word)
+
+
+@lru_cache(maxsize=65536)
+def _lookup(word: str) -> tuple[float, float] | None:
+    entries = lexicon()
+    for form in (word, *_stems(word)):
+        entry = entries.get(form)
+        if entry is not None:
+            return entry.polarity, entry.subjectivity
+    if len(word) < 7:
+        return None
+    for prefix, factor in INTENSIFYING_PREFIXES.items():
+        if word.startswith(prefix):
+            rest = _lookup(word[len(prefix) :])
+            if rest is not None:
+                return max(-1.0, min(1.0, rest[0] * factor)), rest[1]
+    for head, polarity in (*NEGATIVE_HEADS.items(), *POSITIVE_HEADS.items()):
+        if word.startswith(head) and len(word) - len(head) >= 4:
+            return polarity, 1.0
+    # compound: the last part carries the meaning ("klantonvriendelijk" -> "onvriendelijk")
+    for cut in range(3, len(word) - 4):
+        tail = word[cut:]
+        entry = entries.get(tail)
+        if entry is not None and entry.polarity != 0:
+            return entry.polarity, entry.subjectivity
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DutchScore:
+    score: float  # in [-1, 1]
+    hits: int  # number of words that carried sentiment
+
+
+def score(text: str) -> DutchScore:
+    """Sentiment of Dutch text in [-1, 1]."""
+    total = 0.0
+    weights = 0.0
+    hits = 0
+    for sentence in sentences(clean(text)):
+        tokens = words(sentence)
+        joined = " ".join(tokens)
+        for phrase, polarity in _PHRASE_RES:
+            for _ in phrase.finditer(joined):
+                weight = NEGATIVE_WEIGHT if polarity < 0 else 1.0
+                total += polarity * weight
+                weights += weight
+                hits += 1
+        after_contrast = False
+        contrast_seen = any(t in CONTRAST for t in tokens)
+        for i, token in enumerate(tokens):
+            if token in CONTRAST:
+                after_contrast = True
+                continue
+            if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):
+                continue  # it modifies the next word
+            found = lookup(token)
+            if found is None:
+                if token in EXCESS_WORDS and i > 0 and tokens[i - 1] == "te":
+                    found = (-0.4, 1.0)
+                else:
+                    continue
+            polarity, subjectivity = found
+            if polarity == 0:
+                continue
+            if i > 0 and tokens[i - 1] in INTENSIFIERS:
+                polarity *= INTENSIFIERS[tokens[i - 1]]
+            window = tokens[max(0, i - 3) : i]
+            if any(t in NEGATIONS for t in window):
+                polarity *= -0.75 if polarity > 0 else -0.4
+            weight = max(subjectivity, 0.3) * (NEGATIVE_WEIGHT if polarity < 0 else 1.0)
+            if contrast_seen:
+                weight *= 1.5 if after_contrast else 0.6
+            total += max(-1.0, min(1.0, polarity)) * weight
+            weights += weight
+            hits += 1
+    for polarity in emoji_polarities(text):
+        total += polarity
+        weights += 1.0
+        hits += 1
+    if not weights:
+        return DutchScore(0.0, 0)
+    return DutchScore(max(-1.0, min(1.0, total / weights)), hits)

@@ -1,0 +1,96 @@
+"""Sentiment per language: a score in [-1, 1], a label, and the complaints found.
+
+English goes to VADER, Dutch to our lexicon scorer; any other language gets the
+label "unknown" (an English lexicon reads Dutch as neutral, and would read German
+the same way). A complaint phrased without sentiment words pulls the score below
+the negative threshold: "still waiting for my refund" is negative for a webcare team.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Sentiment
+from . import dutch, english
+from .complaints import complaint_signals
+from .text import clean, sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    negative: float  # label negative when score < this
+    positive: float  # label positive when score >= this
+
+
+THRESHOLDS = {
+    # VADER's own convention (compound <= -0.05 is negative)
+    "en": Thresholds(negative=-0.05, positive=0.05),
+    # our Dutch scorer: any net negativity is negative
+    "nl": Thresholds(negative=0.0, positive=0.1),
+}
+ANALYZERS = {"en": "vader-en", "nl": "lexicon-nl"}
+COMPLAINT_PULL = 0.35  # how far below neutral a complaint puts the score
+# a clearly happy text keeps its label ("Congrats for the 6th time!", "thanks, no more waiting")
+COMPLAINT_OVERRULED_ABOVE = 0.5
+
+
+# Negation leans negative ("On the negativity of negation", Potts 2011): a text with no
+# sentiment words of its own but a "not"/"niet" is mildly negative, never alert-worthy alone.
+NEGATION_LEAN = -0.1
+NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
+_NEGATION = {
+    "en": re.compile(
+        r"\b(not|no|never|nothing|nobody|none|nope|cannot|without)\b|n't\b", re.IGNORECASE
+    ),
+    "nl": re.compile(r"\b(niet|geen|nooit|niets|niks|niemand|nergens|zonder)\b", re.IGNORECASE),
+}
+_NOT_NEGATIVE = re.compile(
+    r"\b(can'?t|cannot|couldn'?t) wait\b|\bno (problem|worries|doubt)\b|\bnot bad\b|"
+    r"\bgeen (probleem|punt|zorgen)\b|\bniet slecht\b|\bniet erg\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    sentiment: Sentiment
+    complaints: tuple[str, ...] = ()
+
+
+def label_for(score: float, lang: str) -> str:
+    limits = THRESHOLDS.get(lang)
+    if limits is None:
+        return "unknown"
+    if score < limits.negative:
+        return "negative"
+    if score >= limits.positive:
+        return "positive"
+    return "neutral"
+
+
+def assess(text: str, lang: str) -> Assessment:
+    """Score `text` as language `lang` (ISO 639-1)."""
+    if lang not in ANALYZERS:
+        return Assessment(Sentiment(0.0, "unknown", "none"))
+    cleaned = clean(text)
+    if lang == "en":
+        score = english.score(cleaned)
+        evidence = True
+    else:
+        result = dutch.score(cleaned)
+        score, evidence = result.score, result.hits > 0
+    if (
+        abs(score) < NEUTRAL_BAND
+        and _NEGATION[lang].search(cleaned)
+        and not _NOT_NEGATIVE.search(cleaned)
+    ):
+        score = min(score, NEGATION_LEAN)
+        evidence = True
+    complaints = complaint_signals(sentences(cleaned), lang)
+    if complaints and score < COMPLAINT_OVERRULED_ABOVE:
+        pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
+        score = max(-1.0, min(score, pulled))
+        evidence = True
+    label = label_for(score, lang) if evidence else "neutral"
+    return Assessment(Sentiment(round(score, 4), label, ANALYZERS[lang]), complaints)

@@ -1,0 +1,34 @@
+"""Text plumbing shared by the triage steps: cleaning, sentences, word tokens."""
+
+from __future__ import annotations
+
+import html
+import re
+
+URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+HANDLE_RE = re.compile(r"(?<!\w)@\w{1,30}")
+HASHTAG_RE = re.compile(r"(?<!\w)#(\w{2,60})")
+# letters (with accents), digits, inner apostrophes and hyphens: "can't", "e-mail", "zo'n"
+WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def clean(text: str) -> str:
+    """Unescape HTML entities, drop links and @handles, squeeze whitespace."""
+    text = html.unescape(text)
+    text = URL_RE.sub(" ", text)
+    text = HANDLE_RE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens of already cleaned text (hashtags lose their `#`)."""
+    return [w.replace("’", "'") for w in WORD_RE.findall(text.lower())]
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in SENTENCE_END_RE.split(text) if part.strip()]
+
+
+def hashtags(text: str) -> list[str]:
+    return ["#" + tag.lower() for tag in HASHTAG_RE.findall(html.unescape(text))]
