@@ -19,7 +19,9 @@ STACK_OUTPUTS = {
     "STATE_TABLE": "StateTableName",
     "MENTIONS_QUEUE": "MentionsQueueName",
     "MENTIONS_QUEUE_URL": "MentionsQueueUrl",
+    "DEAD_LETTER_QUEUE": "DeadLetterQueueName",
     "DEAD_LETTER_QUEUE_URL": "DeadLetterQueueUrl",
+    "ALERTS_TOPIC": "AlertsTopicName",
     "ALERTS_TOPIC_ARN": "AlertsTopicArn",
     "SECRETS_ID": "SecretsName",
 }
@@ -31,10 +33,13 @@ class Settings:
     mentions_table: str
     state_table: str
     queue_name: str
-    queue_url: str
-    dead_letter_queue_url: str
-    alerts_topic_arn: str
+    dead_letter_queue: str
+    alerts_topic: str
     secrets_id: str
+    # Resolved from the names by `wiring` when not given (one lookup per container):
+    queue_url: str = ""
+    dead_letter_queue_url: str = ""
+    alerts_topic_arn: str = ""
     digest_recipients: tuple[str, ...] = ()
     digest_sender: str = ""
     timezone: str = "Europe/Amsterdam"
@@ -70,10 +75,12 @@ class Settings:
             mentions_table=need("MENTIONS_TABLE"),
             state_table=need("STATE_TABLE"),
             queue_name=need("MENTIONS_QUEUE"),
-            queue_url=need("MENTIONS_QUEUE_URL"),
-            dead_letter_queue_url=need("DEAD_LETTER_QUEUE_URL"),
-            alerts_topic_arn=need("ALERTS_TOPIC_ARN"),
+            dead_letter_queue=need("DEAD_LETTER_QUEUE"),
+            alerts_topic=need("ALERTS_TOPIC"),
             secrets_id=need("SECRETS_ID"),
+            queue_url=env.get("MENTIONS_QUEUE_URL", "").strip(),
+            dead_letter_queue_url=env.get("DEAD_LETTER_QUEUE_URL", "").strip(),
+            alerts_topic_arn=env.get("ALERTS_TOPIC_ARN", "").strip(),
             digest_recipients=tuple(
                 r.strip() for r in env.get("DIGEST_RECIPIENTS", "").split(",") if r.strip()
             ),

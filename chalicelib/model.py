@@ -178,7 +178,8 @@ class Alert:
     recipient: str  # manager id the SNS filter policy matches on
     created_at: str
     subject: str
-    body: str  # plain text, phone-sized
+    body: str  # e-mail text, phone-sized
+    sms: str = ""  # SMS text, a few segments at most
     mention_id: str | None = None
     priority: float = 0.0
     state: str = "pending"

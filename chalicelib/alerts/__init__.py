@@ -1,0 +1,1 @@
+"""On-call alerting: who is on duty, the alert outbox, SNS delivery, signed ack links."""

@@ -1,0 +1,51 @@
+"""SNS: publish an alert to the topic, addressed by the `recipient` attribute.
+
+Every manager's subscriptions carry the filter policy ``{"recipient": [manager_id]}``,
+so SNS delivers an alert only to the manager it names.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import DeliveryError
+
+PROTOCOLS = ("email", "sms", "sqs", "https", "lambda", "email-json")
+
+
+class Notifier:
+    def __init__(self, sns: Any, topic_arn: str) -> None:
+        self._sns = sns
+        self._topic_arn = topic_arn
+
+    def publish(self, recipient: str, subject: str, email: str, sms: str, kind: str) -> str:
+        """Publish one alert; returns the SNS message id or raises `DeliveryError`."""
+        message = {"default": email, "email": email, "sms": sms}
+        try:
+            response = self._sns.publish(
+                TopicArn=self._topic_arn,
+                Subject=subject,
+                Message=json.dumps(message, ensure_ascii=False),
+                MessageStructure="json",
+                MessageAttributes={
+                    "recipient": {"DataType": "String", "StringValue": recipient},
+                    "kind": {"DataType": "String", "StringValue": kind},
+                },
+            )
+        except Exception as exc:  # any botocore failure: the alert stays pending
+            raise DeliveryError(f"SNS publish failed: {type(exc).__name__}") from exc
+        return response["MessageId"]
+
+    def subscribe(self, manager_id: str, protocol: str, endpoint: str) -> str:
+        """Subscribe a manager's endpoint, filtered to the alerts addressed to them."""
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
+        response = self._sns.subscribe(
+            TopicArn=self._topic_arn,
+            Protocol=protocol,
+            Endpoint=endpoint,
+            Attributes={"FilterPolicy": json.dumps({"recipient": [manager_id]})},
+            ReturnSubscriptionArn=True,
+        )
+        return response["SubscriptionArn"]

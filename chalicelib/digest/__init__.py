@@ -1,0 +1,1 @@
+"""The daily digest for marketing: aggregate a day, render it, send it once."""

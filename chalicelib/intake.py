@@ -1,0 +1,104 @@
+"""Hand normalised mentions to the SQS queue, batched.
+
+A message carries up to `MAX_PER_MESSAGE` mentions (``{"v": 1, "mentions": [...]}``),
+and up to 10 messages go in one SendMessageBatch request: 1,000 polled mentions cost
+4 requests, not 1,000. Anything SQS refuses is retried once, then raised as
+`DeliveryError`, so the caller (a webhook answering 5xx, a poller keeping its cursor)
+never acknowledges a post it did not queue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from .errors import DeliveryError, MalformedPayload
+from .model import Mention
+
+MAX_PER_MESSAGE = 25
+MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB per message and per batch
+MAX_BATCH_BYTES = 250_000
+FORMAT_VERSION = 1
+
+
+def encode(mentions: Sequence[Mention]) -> str:
+    return json.dumps(
+        {"v": FORMAT_VERSION, "mentions": [m.to_dict() for m in mentions]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(body: str) -> list[Mention]:
+    """Message body -> mentions. Raises `MalformedPayload` for anything else."""
+    try:
+        data = json.loads(body)
+        if data.get("v") != FORMAT_VERSION:
+            raise MalformedPayload(f"unknown message version {data.get('v')!r}")
+        return [Mention.from_dict(item) for item in data["mentions"]]
+    except MalformedPayload:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise MalformedPayload(f"not a mentions message: {exc}") from exc
+
+
+def messages(mentions: Iterable[Mention]) -> Iterator[str]:
+    """Pack mentions into as few message bodies as the limits allow."""
+    chunk: list[Mention] = []
+    for mention in mentions:
+        candidate = [*chunk, mention]
+        if chunk and (
+            len(candidate) > MAX_PER_MESSAGE or len(encode(candidate).encode()) > MAX_MESSAGE_BYTES
+        ):
+            yield encode(chunk)
+            chunk = [mention]
+        else:
+            chunk = candidate
+    if chunk:
+        yield encode(chunk)
+
+
+class Intake:
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        self._sqs = sqs
+        self._queue_url = queue_url
+
+    def enqueue(self, mentions: Sequence[Mention]) -> int:
+        """Queue every mention or raise `DeliveryError`. Returns the messages sent."""
+        bodies = list(messages(mentions))
+        sent = 0
+        for batch in _batches(bodies):
+            self._send(batch)
+            sent += len(batch)
+        return sent
+
+    def _send(self, bodies: list[str]) -> None:
+        pending = {str(i): body for i, body in enumerate(bodies)}
+        for _attempt in range(2):
+            try:
+                response = self._sqs.send_message_batch(
+                    QueueUrl=self._queue_url,
+                    Entries=[{"Id": i, "MessageBody": b} for i, b in pending.items()],
+                )
+            except Exception as exc:  # botocore errors of every kind: the post is not queued
+                raise DeliveryError(f"SQS refused the batch: {type(exc).__name__}") from exc
+            failed = {f["Id"] for f in response.get("Failed", [])}
+            pending = {i: b for i, b in pending.items() if i in failed}
+            if not pending:
+                return
+        raise DeliveryError(f"SQS refused {len(pending)} message(s) twice")
+
+
+def _batches(bodies: list[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for body in bodies:
+        length = len(body.encode())
+        if batch and (len(batch) == 10 or size + length > MAX_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(body)
+        size += length
+    if batch:
+        yield batch

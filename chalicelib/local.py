@@ -1,0 +1,175 @@
+"""Run the app with no AWS account and no network: moto stands in for AWS.
+
+`local_stack()` deploys `infra/template.yaml` into moto's CloudFormation, creates what
+moto skips (the secret), verifies the SES sender, and returns the environment the
+app reads — the same names the Chalice stages use. `drain_queue()` plays the part of
+Lambda's SQS event source: it receives real messages and invokes the triage handler
+with a real-shaped event, deleting them only when the handler succeeds.
+
+Used by the tests, `make demo` and the CLIs' `--local` mode; never by Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .config import env_from_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "template.yaml"
+REGION = "eu-west-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+DIGEST_SENDER = "webcare-digest@example.com"
+DIGEST_RECIPIENTS = "marketing@example.com"
+
+
+class SkippedResourceError(RuntimeError):
+    """moto skipped a resource we did not expect it to skip."""
+
+
+def deploy_stack(cloudformation: Any, stage: str = "dev") -> dict[str, str]:
+    """Create the infra stack (in moto or AWS) and return its outputs."""
+    name = f"social-listening-{stage}"
+    cloudformation.create_stack(
+        StackName=name,
+        TemplateBody=TEMPLATE.read_text(),
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}],
+    )
+    stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"stack {name}: {stack['StackStatus']}")
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def ensure_secret(secretsmanager: Any, name: str, values: Mapping[str, str]) -> dict[str, str]:
+    """Create the stage's secret when the template's one was skipped (moto does)."""
+    try:
+        current = json.loads(secretsmanager.get_secret_value(SecretId=name)["SecretString"])
+    except secretsmanager.exceptions.ResourceNotFoundException:
+        secretsmanager.create_secret(Name=name, SecretString=json.dumps(dict(values)))
+        return dict(values)
+    merged = {**dict(values), **{k: v for k, v in current.items() if v}}
+    secretsmanager.put_secret_value(SecretId=name, SecretString=json.dumps(merged))
+    return merged
+
+
+def local_secret_values() -> dict[str, str]:
+    return {
+        "generic_webhook_secret": secrets.token_urlsafe(32),
+        "ack_signing_key": secrets.token_urlsafe(32),
+        "meta_app_secret": secrets.token_urlsafe(32),
+        "meta_verify_token": secrets.token_urlsafe(16),
+        "x_consumer_secret": secrets.token_urlsafe(32),
+    }
+
+
+def provision(stage: str = "dev", *, secret_values: Mapping[str, str] | None = None
+              ) -> dict[str, str]:
+    """Deploy everything into the current (mocked) AWS and return the app's environment."""
+    import boto3
+
+    outputs = deploy_stack(boto3.client("cloudformation", region_name=REGION), stage)
+    env = env_from_outputs(outputs)
+    ensure_secret(boto3.client("secretsmanager", region_name=REGION), env["SECRETS_ID"],
+                  secret_values or local_secret_values())
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=DIGEST_SENDER)
+    env.update(
+        STAGE=stage,
+        DIGEST_SENDER=DIGEST_SENDER,
+        DIGEST_RECIPIENTS=DIGEST_RECIPIENTS,
+        PUBLIC_BASE_URL="http://localhost:8000",
+        BRAND="Voltera",
+    )
+    return env
+
+
+@contextmanager
+def local_stack(stage: str = "dev") -> Iterator[dict[str, str]]:
+    """moto running in-process with the stack deployed; yields the app environment.
+
+    The caller puts the environment in place (tests: monkeypatch; scripts: os.environ).
+    """
+    import os
+
+    from moto import mock_aws
+
+    saved = {k: os.environ.get(k) for k in FAKE_CREDENTIALS}
+    os.environ.update(FAKE_CREDENTIALS)
+    try:
+        with mock_aws():
+            yield provision(stage)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    """The event Lambda's SQS event source would deliver for these received messages."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": m.get("MessageAttributes", {}),
+                "md5OfBody": m.get("MD5OfBody", ""),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+    }
+
+
+def drain_queue(invoke: Any, sqs: Any, queue_url: str, *, function_name: str = "triage",
+                max_rounds: int = 1000) -> dict[str, int]:
+    """Feed every message on the queue to the handler, as Lambda's event source does.
+
+    `invoke(function_name, event)` is `chalice.test.Client().lambda_.invoke`. Messages of
+    a failed invocation are made visible again (and come back, up to `max_rounds`).
+    """
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    counts = {"batches": 0, "messages": 0, "failed_batches": 0}
+    for _ in range(max_rounds):
+        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                       AttributeNames=["All"], MessageAttributeNames=["All"])
+        messages = received.get("Messages", [])
+        if not messages:
+            break
+        counts["batches"] += 1
+        counts["messages"] += len(messages)
+        try:
+            invoke(function_name, sqs_event(messages, arn))
+        except Exception:
+            counts["failed_batches"] += 1
+            # What Lambda does on a failed batch: the remaining messages become visible
+            # again. (The handler has already deleted the ones it finished.)
+            for m in messages:
+                try:
+                    sqs.change_message_visibility(QueueUrl=queue_url,
+                                                  ReceiptHandle=m["ReceiptHandle"],
+                                                  VisibilityTimeout=0)
+                except Exception:  # deleted by the handler: nothing to do  # noqa: S112
+                    continue
+            continue
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+        ])
+    return counts

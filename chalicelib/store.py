@@ -1,0 +1,315 @@
+"""DynamoDB: the only module that speaks to the tables.
+
+Two tables (see infra/template.yaml):
+
+* mentions — one item per `Mention`, key `id`, GSI `by_day` (`day`, `created_at`), TTL.
+* state    — everything else under (`pk`, `sk`): cursors, on-call, alerts, day stats,
+             with an overloaded GSI `gsi1` (`gsi1pk`, `gsi1sk`) for the few queries needed.
+
+A mention is written together with its day counters in one transaction, conditional on
+the mention being new: a post delivered twice is one item and is counted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .errors import StoreError
+from .model import Mention
+
+_NUMBER = (int, float, Decimal)
+
+
+def to_item(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain dict -> DynamoDB attribute map. None values are dropped."""
+    return {key: _to_attr(value) for key, value in data.items() if value is not None}
+
+
+def _to_attr(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, _NUMBER):
+        return {"N": str(Decimal(str(value)))}
+    if isinstance(value, Mapping):
+        return {"M": to_item(value)}
+    if isinstance(value, list | tuple):
+        return {"L": [_to_attr(v) for v in value if v is not None]}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _from_attr(value) for key, value in item.items()}
+
+
+def _from_attr(attr: Mapping[str, Any]) -> Any:
+    ((kind, value),) = attr.items()
+    if kind == "S":
+        return value
+    if kind == "N":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == "BOOL":
+        return value
+    if kind == "M":
+        return from_item(value)
+    if kind == "L":
+        return [_from_attr(v) for v in value]
+    if kind == "NULL":
+        return None
+    if kind == "SS":
+        return set(value)
+    raise TypeError(f"unexpected DynamoDB type {kind}")
+
+
+def _is_conditional_failure(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """Counters added for one mention to its day's statistics item (`day`: team-local)."""
+
+    day: str
+    counts: Mapping[str, int]
+
+
+def mention_item(mention: Mention, day: str | None = None) -> dict[str, Any]:
+    """The item for a mention; `day` (the team's local day) keys the day index."""
+    data = mention.to_dict()
+    data["day"] = day or mention.day
+    return to_item(data)
+
+
+class MentionStore:
+    def __init__(self, client: Any, table: str, state_table: str) -> None:
+        self._db = client
+        self._table = table
+        self._state_table = state_table
+
+    def insert(self, mention: Mention, day_counts: DayCounts | None = None) -> bool:
+        """Store a new mention (and add its day counters) exactly once.
+
+        Returns False, and changes nothing, when the mention is already stored.
+        """
+        put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": mention_item(mention, day_counts.day if day_counts else None),
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        }
+        if day_counts is None:
+            try:
+                self._db.put_item(**put["Put"])
+            except ClientError as error:
+                if _is_conditional_failure(error):
+                    return False
+                raise StoreError(f"put {mention.id}: {error}") from error
+            return True
+        try:
+            self._db.transact_write_items(
+                TransactItems=[put, self._counter_update(day_counts)],
+            )
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return False
+            raise StoreError(f"insert {mention.id}: {error}") from error
+        return True
+
+    def _counter_update(self, day_counts: DayCounts) -> dict[str, Any]:
+        names = {f"#c{i}": key for i, key in enumerate(day_counts.counts)}
+        values = {f":v{i}": {"N": str(n)} for i, n in enumerate(day_counts.counts.values())}
+        adds = ", ".join(f"#c{i} :v{i}" for i in range(len(names)))
+        return {
+            "Update": {
+                "TableName": self._state_table,
+                "Key": to_item({"pk": f"day#{day_counts.day}", "sk": "stats"}),
+                "UpdateExpression": f"ADD {adds}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def get(self, mention_id: str) -> Mention | None:
+        response = self._db.get_item(
+            TableName=self._table, Key={"id": {"S": mention_id}}, ConsistentRead=True
+        )
+        item = response.get("Item")
+        return Mention.from_dict(from_item(item)) if item else None
+
+    def set_status(self, mention_id: str, status: str) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key={"id": {"S": mention_id}},
+            UpdateExpression="SET #s = :s",
+            ConditionExpression="attribute_exists(id)",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": {"S": status}},
+        )
+
+    def by_day(self, day: str) -> Iterator[Mention]:
+        """Every mention created on `day` (UTC), oldest first, across pages."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "by_day",
+            "KeyConditionExpression": "#d = :d",
+            "ExpressionAttributeNames": {"#d": "day"},
+            "ExpressionAttributeValues": {":d": {"S": day}},
+        }
+        while True:
+            page = self._db.query(**kwargs)
+            for item in page.get("Items", []):
+                yield Mention.from_dict(from_item(item))
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class StateStore:
+    """Small documents under (pk, sk) in the state table."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        response = self._db.get_item(
+            TableName=self._table, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True
+        )
+        item = response.get("Item")
+        if not item:
+            return None
+        data = from_item(item)
+        data.pop("pk")
+        data.pop("sk")
+        return data
+
+    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None:
+        self._db.put_item(TableName=self._table, Item=to_item({**data, "pk": pk, "sk": sk}))
+
+    def put_new(self, pk: str, sk: str, data: Mapping[str, Any]) -> bool:
+        """Put only if (pk, sk) does not exist yet; False when it did."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=to_item({**data, "pk": pk, "sk": sk}),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise StoreError(f"put_new {pk}/{sk}: {error}") from error
+        return True
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        changes: Mapping[str, Any],
+        *,
+        expect: Mapping[str, Any] | None = None,
+        remove: tuple[str, ...] = (),
+    ) -> bool:
+        """Set `changes` (and remove attributes); only when `expect` holds, if given.
+
+        Returns False when the expectation did not hold.
+        """
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets = []
+        for i, (key, value) in enumerate(changes.items()):
+            if value is None:
+                remove = (*remove, key)
+                continue
+            names[f"#s{i}"] = key
+            values[f":s{i}"] = _to_attr(value)
+            sets.append(f"#s{i} = :s{i}")
+        removes = []
+        for i, key in enumerate(remove):
+            names[f"#r{i}"] = key
+            removes.append(f"#r{i}")
+        expression = ""
+        if sets:
+            expression += "SET " + ", ".join(sets)
+        if removes:
+            expression += " REMOVE " + ", ".join(removes)
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": to_item({"pk": pk, "sk": sk}),
+            "UpdateExpression": expression.strip(),
+            "ExpressionAttributeNames": names,
+        }
+        conditions = ["attribute_exists(pk)"]
+        for i, (key, value) in enumerate((expect or {}).items()):
+            names[f"#e{i}"] = key
+            values[f":e{i}"] = _to_attr(value)
+            conditions.append(f"#e{i} = :e{i}")
+        kwargs["ConditionExpression"] = " AND ".join(conditions)
+        if values:
+            kwargs["ExpressionAttributeValues"] = values
+        try:
+            self._db.update_item(**kwargs)
+        except ClientError as error:
+            if _is_conditional_failure(error):
+                return False
+            raise StoreError(f"update {pk}/{sk}: {error}") from error
+        return True
+
+    def add(self, pk: str, sk: str, counts: Mapping[str, int]) -> dict[str, int]:
+        """Atomically add to counters; returns the new values."""
+        names = {f"#c{i}": key for i, key in enumerate(counts)}
+        values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
+        response = self._db.update_item(
+            TableName=self._table,
+            Key=to_item({"pk": pk, "sk": sk}),
+            UpdateExpression="ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(names))),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_NEW",
+        )
+        return {k: int(v) for k, v in from_item(response["Attributes"]).items()}
+
+    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk"
+            + (" AND begins_with(sk, :sk)" if sk_prefix else ""),
+            "ExpressionAttributeValues": to_item(
+                {":pk": pk, **({":sk": sk_prefix} if sk_prefix else {})}
+            ),
+            "ConsistentRead": True,
+        }
+        yield from self._paginate(kwargs)
+
+    def query_index(self, gsi1pk: str, until: str | None = None) -> Iterator[dict[str, Any]]:
+        """Items on the `gsi1` index under `gsi1pk`, optionally with gsi1sk <= `until`."""
+        condition = "gsi1pk = :p" + (" AND gsi1sk <= :u" if until is not None else "")
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "gsi1",
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_item(
+                {":p": gsi1pk, **({":u": until} if until is not None else {})}
+            ),
+        }
+        yield from self._paginate(kwargs)
+
+    def _paginate(self, kwargs: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        while True:
+            page = self._db.query(**kwargs)
+            for item in page.get("Items", []):
+                yield from_item(item)
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def delete(self, pk: str, sk: str) -> None:
+        self._db.delete_item(TableName=self._table, Key=to_item({"pk": pk, "sk": sk}))

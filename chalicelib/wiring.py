@@ -1,0 +1,123 @@
+"""Composition root: builds every service from `Settings` and the boto3 clients, once
+per Lambda container. `app.py` asks for what it needs; tests swap pieces by calling
+`reset()` after changing the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from functools import cache
+
+from . import aws
+from .alerts.notify import Notifier
+from .alerts.service import AlertService
+from .alerts.team import Team
+from .config import Settings
+from .digest.service import DigestService
+from .intake import Intake
+from .model import utc_now
+from .pipeline import Triage
+from .secrets import Secrets
+from .store import MentionStore, StateStore
+
+
+@cache
+def settings() -> Settings:
+    """Settings from the environment, with queue URLs and topic ARN resolved by name."""
+    s = Settings.from_env()
+    changes = {}
+    if not s.queue_url:
+        changes["queue_url"] = aws.client("sqs").get_queue_url(QueueName=s.queue_name)["QueueUrl"]
+    if not s.dead_letter_queue_url:
+        changes["dead_letter_queue_url"] = aws.client("sqs").get_queue_url(
+            QueueName=s.dead_letter_queue
+        )["QueueUrl"]
+    if not s.alerts_topic_arn:
+        partition = "aws-cn" if aws.region().startswith("cn-") else "aws"
+        changes["alerts_topic_arn"] = (
+            f"arn:{partition}:sns:{aws.region()}:{aws.account_id()}:{s.alerts_topic}"
+        )
+    return replace(s, **changes) if changes else s
+
+
+@cache
+def secrets() -> Secrets:
+    return Secrets(aws.client("secretsmanager"), settings().secrets_id)
+
+
+@cache
+def state() -> StateStore:
+    return StateStore(aws.client("dynamodb"), settings().state_table)
+
+
+@cache
+def mentions() -> MentionStore:
+    s = settings()
+    return MentionStore(aws.client("dynamodb"), s.mentions_table, s.state_table)
+
+
+@cache
+def intake() -> Intake:
+    return Intake(aws.client("sqs"), settings().queue_url)
+
+
+@cache
+def team() -> Team:
+    return Team(state())
+
+
+@cache
+def notifier() -> Notifier:
+    return Notifier(aws.client("sns"), settings().alerts_topic_arn)
+
+
+@cache
+def alerts() -> AlertService:
+    s = settings()
+    return AlertService(
+        state=state(),
+        mentions=mentions(),
+        notifier=notifier(),
+        team=team(),
+        signing_key=lambda: secrets().require("ack_signing_key"),
+        base_url=s.public_base_url,
+        timezone=s.timezone,
+    )
+
+
+@cache
+def triage() -> Triage:
+    s = settings()
+    return Triage(
+        mentions=mentions(),
+        alerts=alerts(),
+        retention=timedelta(days=s.retention_days),
+        timezone=s.timezone,
+        clock=utc_now,
+    )
+
+
+@cache
+def digest() -> DigestService:
+    return DigestService(
+        settings=settings(), state=state(), mentions=mentions(), ses=aws.client("ses")
+    )
+
+
+def reset() -> None:
+    """Forget every built service and client (tests, the local run)."""
+    for factory in (
+        settings,
+        secrets,
+        state,
+        mentions,
+        intake,
+        team,
+        notifier,
+        alerts,
+        triage,
+        digest,
+    ):
+        factory.cache_clear()
+    aws.reset()

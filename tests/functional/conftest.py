@@ -1,0 +1,111 @@
+"""The app against moto, with the infra template deployed into moto's CloudFormation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib import local, wiring
+from chalicelib.alerts.rotation import Rotation
+from chalicelib.alerts.team import Manager
+from chalicelib.model import iso
+from chalicelib.sources.signing import hex_signature
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto with infra/template.yaml deployed; the app's environment set from its outputs."""
+    for key, value in local.FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        env = local.provision("dev")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        wiring.reset()
+        yield env
+        wiring.reset()
+
+
+@pytest.fixture
+def client(stack: dict[str, str]) -> Iterator[Client]:
+    import app  # after the environment is in place: decorators read it at import
+
+    with Client(app.app, stage_name="local", project_dir=str(ROOT)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def secret_values(stack: dict[str, str]) -> dict[str, str]:
+    sm = boto3.client("secretsmanager")
+    return json.loads(sm.get_secret_value(SecretId=stack["SECRETS_ID"])["SecretString"])
+
+
+class Inbox:
+    """An SQS queue subscribed to the alerts topic for one manager (a phone stand-in)."""
+
+    def __init__(self, manager_id: str, url: str) -> None:
+        self.manager_id = manager_id
+        self.url = url
+
+    def messages(self) -> list[dict[str, Any]]:
+        sqs = boto3.client("sqs")
+        out = []
+        while True:
+            got = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10)
+            batch = got.get("Messages", [])
+            if not batch:
+                return out
+            for message in batch:
+                out.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def team(stack: dict[str, str]) -> dict[str, Inbox]:
+    """Two managers, ann on duty this week and bob next, each with a filtered inbox."""
+    sqs = boto3.client("sqs")
+    inboxes = {}
+    for manager_id in ("ann", "bob"):
+        wiring.team().add_manager(Manager(manager_id, manager_id.title(),
+                                          email=f"{manager_id}@example.com"))
+        url = sqs.create_queue(QueueName=f"inbox-{manager_id}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        wiring.notifier().subscribe(manager_id, "sqs", arn)
+        inboxes[manager_id] = Inbox(manager_id, url)
+    today = datetime.now(wiring.settings().tz).date()
+    # weekly shifts, the first one began 3 days ago at local midnight: ann is on duty now
+    wiring.team().set_rotation(Rotation(managers=("ann", "bob"),
+                                        start=today - timedelta(days=3), shift_days=7,
+                                        handoff=time(0, 0)))
+    return inboxes
+
+
+def post_webhook(client: Client, body: bytes, secret: str, *, signature: str | None = None,
+                 content_type: str = "application/json") -> Any:
+    headers = {
+        "Content-Type": content_type,
+        "X-Signature-256": signature if signature is not None else hex_signature(secret, body),
+    }
+    return client.http.post("/webhooks/generic", headers=headers, body=body)
+
+
+def drain(client: Client, stack: dict[str, str]) -> dict[str, int]:
+    return local.drain_queue(client.lambda_.invoke, boto3.client("sqs"),
+                             stack["MENTIONS_QUEUE_URL"])
+
+
+def scheduled(client: Client, at: datetime) -> dict[str, Any]:
+    """A scheduled EventBridge event fired at `at`."""
+    event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+    event["time"] = iso(at)
+    return event
