@@ -74,15 +74,19 @@ def local_secret_values() -> dict[str, str]:
     }
 
 
-def provision(stage: str = "dev", *, secret_values: Mapping[str, str] | None = None
-              ) -> dict[str, str]:
+def provision(
+    stage: str = "dev", *, secret_values: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Deploy everything into the current (mocked) AWS and return the app's environment."""
     import boto3
 
     outputs = deploy_stack(boto3.client("cloudformation", region_name=REGION), stage)
     env = env_from_outputs(outputs)
-    ensure_secret(boto3.client("secretsmanager", region_name=REGION), env["SECRETS_ID"],
-                  secret_values or local_secret_values())
+    ensure_secret(
+        boto3.client("secretsmanager", region_name=REGION),
+        env["SECRETS_ID"],
+        secret_values or local_secret_values(),
+    )
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=DIGEST_SENDER)
     env.update(
         STAGE=stage,
@@ -137,19 +141,25 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     }
 
 
-def drain_queue(invoke: Any, sqs: Any, queue_url: str, *, function_name: str = "triage",
-                max_rounds: int = 1000) -> dict[str, int]:
+def drain_queue(
+    invoke: Any, sqs: Any, queue_url: str, *, function_name: str = "triage", max_rounds: int = 1000
+) -> dict[str, int]:
     """Feed every message on the queue to the handler, as Lambda's event source does.
 
     `invoke(function_name, event)` is `chalice.test.Client().lambda_.invoke`. Messages of
     a failed invocation are made visible again (and come back, up to `max_rounds`).
     """
-    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     counts = {"batches": 0, "messages": 0, "failed_batches": 0}
     for _ in range(max_rounds):
-        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                       AttributeNames=["All"], MessageAttributeNames=["All"])
+        received = sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=10,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
         messages = received.get("Messages", [])
         if not messages:
             break
@@ -163,13 +173,16 @@ def drain_queue(invoke: Any, sqs: Any, queue_url: str, *, function_name: str = "
             # again. (The handler has already deleted the ones it finished.)
             for m in messages:
                 try:
-                    sqs.change_message_visibility(QueueUrl=queue_url,
-                                                  ReceiptHandle=m["ReceiptHandle"],
-                                                  VisibilityTimeout=0)
-                except Exception:  # deleted by the handler: nothing to do  # noqa: S112
+                    sqs.change_message_visibility(
+                        QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+                    )
+                except Exception:  # deleted by the handler: nothing to do
                     continue
             continue
-        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
-        ])
+        sqs.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+            ],
+        )
     return counts

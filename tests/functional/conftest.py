@@ -75,23 +75,36 @@ def team(stack: dict[str, str]) -> dict[str, Inbox]:
     sqs = boto3.client("sqs")
     inboxes = {}
     for manager_id in ("ann", "bob"):
-        wiring.team().add_manager(Manager(manager_id, manager_id.title(),
-                                          email=f"{manager_id}@example.com"))
+        wiring.team().add_manager(
+            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
+        )
         url = sqs.create_queue(QueueName=f"inbox-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         wiring.notifier().subscribe(manager_id, "sqs", arn)
         inboxes[manager_id] = Inbox(manager_id, url)
     today = datetime.now(wiring.settings().tz).date()
     # weekly shifts, the first one began 3 days ago at local midnight: ann is on duty now
-    wiring.team().set_rotation(Rotation(managers=("ann", "bob"),
-                                        start=today - timedelta(days=3), shift_days=7,
-                                        handoff=time(0, 0)))
+    wiring.team().set_rotation(
+        Rotation(
+            managers=("ann", "bob"),
+            start=today - timedelta(days=3),
+            shift_days=7,
+            handoff=time(0, 0),
+        )
+    )
     return inboxes
 
 
-def post_webhook(client: Client, body: bytes, secret: str, *, signature: str | None = None,
-                 content_type: str = "application/json") -> Any:
+def post_webhook(
+    client: Client,
+    body: bytes,
+    secret: str,
+    *,
+    signature: str | None = None,
+    content_type: str = "application/json",
+) -> Any:
     headers = {
         "Content-Type": content_type,
         "X-Signature-256": signature if signature is not None else hex_signature(secret, body),
@@ -100,8 +113,9 @@ def post_webhook(client: Client, body: bytes, secret: str, *, signature: str | N
 
 
 def drain(client: Client, stack: dict[str, str]) -> dict[str, int]:
-    return local.drain_queue(client.lambda_.invoke, boto3.client("sqs"),
-                             stack["MENTIONS_QUEUE_URL"])
+    return local.drain_queue(
+        client.lambda_.invoke, boto3.client("sqs"), stack["MENTIONS_QUEUE_URL"]
+    )
 
 
 def scheduled(client: Client, at: datetime) -> dict[str, Any]:

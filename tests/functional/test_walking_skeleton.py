@@ -57,8 +57,9 @@ def test_signed_webhook_becomes_one_mention_one_alert_to_the_on_duty_manager_and
 
     # AND the next morning's digest, at 08:05 local, carries the post
     local_day = datetime.now(wiring.settings().tz).date()
-    morning = datetime.combine(local_day + timedelta(days=1), datetime.min.time(),
-                               tzinfo=wiring.settings().tz).replace(hour=8, minute=5)
+    morning = datetime.combine(
+        local_day + timedelta(days=1), datetime.min.time(), tzinfo=wiring.settings().tz
+    ).replace(hour=8, minute=5)
     client.lambda_.invoke("daily_digest", scheduled(client, morning))
     emails = sent_emails()
     assert len(emails) == 1
@@ -72,11 +73,13 @@ def test_same_webhook_twice_and_same_queue_message_twice_give_one_mention_one_al
 ):
     body = post("2002")
     for _ in range(2):
-        assert post_webhook(client, body, secret_values["generic_webhook_secret"]).status_code == 202
+        response = post_webhook(client, body, secret_values["generic_webhook_secret"])
+        assert response.status_code == 202
     # the same SQS message delivered twice: invoke the handler with one event two times
     sqs = boto3.client("sqs")
     messages = sqs.receive_message(QueueUrl=stack["MENTIONS_QUEUE_URL"], MaxNumberOfMessages=10)[
-        "Messages"]
+        "Messages"
+    ]
     event = local.sqs_event(messages, "arn:aws:sqs:eu-west-1:123456789012:mentions")
     client.lambda_.invoke("triage", event)
     client.lambda_.invoke("triage", event)
@@ -93,11 +96,12 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
     post_webhook(client, post("3003"), secret_values["generic_webhook_secret"])
     drain(client, stack)
     text = team["ann"].messages()[0]["Message"]
-    link = next(line.split(": ", 1)[1] for line in text.splitlines()
-                if line.startswith("Acknowledge: "))
+    link = next(
+        line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("Acknowledge: ")
+    )
     path = link.removeprefix("http://localhost:8000")
 
-    forged = path[: -4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
+    forged = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
     assert client.http.get(forged).status_code == 403
 
     response = client.http.get(path)
@@ -115,8 +119,9 @@ def test_digest_is_sent_once_when_the_schedule_fires_twice(client, stack, team, 
     post_webhook(client, post("4004"), secret_values["generic_webhook_secret"])
     drain(client, stack)
     tz = wiring.settings().tz
-    morning = datetime.combine(datetime.now(tz).date() + timedelta(days=1),
-                               datetime.min.time(), tzinfo=tz).replace(hour=8, minute=5)
+    morning = datetime.combine(
+        datetime.now(tz).date() + timedelta(days=1), datetime.min.time(), tzinfo=tz
+    ).replace(hour=8, minute=5)
     client.lambda_.invoke("daily_digest", scheduled(client, morning))
     client.lambda_.invoke("daily_digest", scheduled(client, morning + timedelta(hours=1)))
     client.lambda_.invoke("daily_digest", scheduled(client, morning - timedelta(hours=2)))

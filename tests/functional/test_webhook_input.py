@@ -13,7 +13,8 @@ from tests.functional.test_walking_skeleton import post
 
 def queued(stack) -> int:
     attrs = boto3.client("sqs").get_queue_attributes(
-        QueueUrl=stack["MENTIONS_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessages"])
+        QueueUrl=stack["MENTIONS_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessages"]
+    )
     return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
@@ -40,8 +41,9 @@ def test_malformed_json_is_400_with_a_reason(client, stack, secret_values):
 def test_missing_field_is_400_naming_it(client, stack, secret_values, field):
     body = json.loads(post())
     del body[field]
-    response = post_webhook(client, json.dumps(body).encode(),
-                            secret_values["generic_webhook_secret"])
+    response = post_webhook(
+        client, json.dumps(body).encode(), secret_values["generic_webhook_secret"]
+    )
     assert response.status_code == 400
     assert field in json.loads(response.body)["error"]
     assert queued(stack) == 0
@@ -55,6 +57,7 @@ def test_oversized_body_is_413(client, stack, secret_values):
 
 
 def test_wrong_content_type_is_refused(client, stack, secret_values):
-    response = post_webhook(client, post(), secret_values["generic_webhook_secret"],
-                            content_type="text/plain")
+    response = post_webhook(
+        client, post(), secret_values["generic_webhook_secret"], content_type="text/plain"
+    )
     assert response.status_code == 415
