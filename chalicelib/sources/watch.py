@@ -7,7 +7,10 @@ and passed to every source. It knows two things:
 * `match(text)` — the watch terms found in a post, for networks we filter ourselves
   (Reddit, feeds). A post containing an excluded term matches nothing.
 
-JSON shape (every key optional except ``terms``)::
+Where it comes from: the ``WATCH_CONFIG`` setting (the JSON itself) or
+``WATCH_CONFIG_FILE`` (a path, e.g. a file packaged in ``chalicelib/``), see `from_settings`.
+
+JSON shape (every key optional, but at least one term, handle or hashtag)::
 
     {"terms": ["Acme", "Acme Bank"], "handles": ["@acme"], "hashtags": ["#acmefail"],
      "exclude": ["acme anvil"], "languages": ["nl", "en"],
@@ -64,6 +67,20 @@ class Watch:
         except ValueError as exc:
             raise ConfigError(f"watch configuration is not valid JSON: {exc}") from exc
         return cls.from_dict(data)
+
+    @classmethod
+    def from_settings(cls, extra: Mapping[str, str]) -> Watch:
+        """From `Settings.extra`: ``WATCH_CONFIG`` (the JSON itself) or ``WATCH_CONFIG_FILE``."""
+        if extra.get("WATCH_CONFIG", "").strip():
+            return cls.from_json(extra["WATCH_CONFIG"])
+        path = extra.get("WATCH_CONFIG_FILE", "").strip()
+        if not path:
+            raise ConfigError("set WATCH_CONFIG (JSON) or WATCH_CONFIG_FILE (a path to JSON)")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return cls.from_json(handle.read())
+        except OSError as exc:
+            raise ConfigError(f"cannot read WATCH_CONFIG_FILE {path!r}: {exc.strerror}") from exc
 
     @classmethod
     def from_dict(cls, data: Any) -> Watch:

@@ -46,7 +46,7 @@ def parse(raw_body: bytes, received_at: datetime, watch: Watch | None = None) ->
     payload = load_json(raw_body, "X webhook")
     if not isinstance(payload, dict):
         raise MalformedPayload("X webhook: body is not a JSON object")
-    events = payload.get("tweet_create_events") or []
+    events = payload.get("tweet_create_events", [])
     if not isinstance(events, list):
         raise MalformedPayload("X webhook: tweet_create_events is not a list")
     own = str(payload.get("for_user_id") or "")

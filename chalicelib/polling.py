@@ -1,0 +1,268 @@
+"""Running a poller once: skip while rate limited, fetch, queue, then save the cursor.
+
+State lives in the state table (any `CursorStore`: the app's `StateStore`, or a dict
+in tests) under ``pk = "source#<name>"``:
+
+* ``sk = "cursor"``: ``{"cursor", "retry_at", "month", "reads", "updated_at"}``
+* ``sk = "health"``: a `Health` (last success, last error, consecutive failures, paged_at)
+
+The order is what keeps posts safe: the cursor moves only after the batch is queued, so
+a crash between the two repeats posts (dedup absorbs them) and never skips them.
+`needs_page` is the pure decision the alerting side uses to page once per incident.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from . import logs
+from .errors import ConfigError, FatalSourceError, RetriableSourceError
+from .model import Mention, iso, parse_time
+from .sources import FetchResult
+from .sources._common import Credentials
+from .sources.watch import Watch
+
+log = logs.get_logger("polling")
+
+Enqueue = Callable[[Sequence[Mention]], Any]
+FetchFn = Callable[..., FetchResult]
+
+
+class CursorStore(Protocol):
+    def get(self, pk: str, sk: str) -> dict[str, Any] | None: ...
+
+    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None: ...
+
+
+class MemoryStore:
+    """A `CursorStore` in a dict: tests and the local run."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item = self.items.get((pk, sk))
+        return json.loads(json.dumps(item)) if item is not None else None
+
+    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None:
+        self.items[(pk, sk)] = json.loads(json.dumps(dict(data)))
+
+
+@dataclass(frozen=True)
+class Health:
+    source: str
+    since: str  # first time this source was recorded
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    consecutive_failures: int = 0
+    paged_at: str | None = None
+
+    def succeeded(self, now: datetime) -> Health:
+        return replace(self, last_success=iso(now), consecutive_failures=0)
+
+    def failed(self, now: datetime, error: str) -> Health:
+        return replace(
+            self,
+            last_error=error[:300],
+            last_error_at=iso(now),
+            consecutive_failures=self.consecutive_failures + 1,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Health:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known["consecutive_failures"] = int(known.get("consecutive_failures") or 0)
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    source: str
+    status: str  # "ok" | "skipped" | "rate_limited" | "failed"
+    queued: int = 0
+    requests: int = 0
+    reads: int = 0
+    retry_at: float | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def pk(source: str) -> str:
+    return f"source#{source}"
+
+
+def load_health(store: CursorStore, source: str, now: datetime) -> Health:
+    data = store.get(pk(source), "health")
+    return Health.from_dict(data) if data else Health(source=source, since=iso(now))
+
+
+def mark_paged(store: CursorStore, source: str, now: datetime) -> Health:
+    """Record that the on-duty manager was paged about this source (once per incident)."""
+    health = replace(load_health(store, source, now), paged_at=iso(now))
+    store.put(pk(source), "health", health.to_dict())
+    return health
+
+
+def needs_page(
+    health: Health, now: datetime, expected_interval: timedelta, max_failures: int
+) -> bool:
+    """True once per incident: failing `max_failures` runs in a row, or silent too long.
+
+    An incident ends with the next success; a page sent after that success is for a
+    new incident, so the following incident pages again.
+    """
+    failing = health.consecutive_failures >= max_failures
+    reference = health.last_success or health.since
+    silent = now - parse_time(reference) > expected_interval
+    if not (failing or silent):
+        return False
+    if health.paged_at is None:
+        return True
+    return health.last_success is not None and health.paged_at < health.last_success
+
+
+def run_poller(
+    name: str,
+    fetch_fn: FetchFn,
+    client: Any,
+    store: CursorStore,
+    enqueue: Enqueue,
+    *,
+    now: datetime,
+    remaining_ms: Callable[[], int] | None = None,
+    read_budget: int | None = None,
+) -> PollOutcome:
+    """One run of one poller. Source errors are recorded and returned, not raised;
+    anything else (a bug, the queue refusing) is recorded and raised."""
+    state = store.get(pk(name), "cursor") or {}
+    retry_at = state.get("retry_at")
+    if retry_at and now.timestamp() < float(retry_at):
+        return _logged(PollOutcome(name, "rate_limited", retry_at=float(retry_at)))
+
+    month = now.strftime("%Y-%m")
+    reads = int(state.get("reads") or 0) if state.get("month") == month else 0
+    max_reads = None if read_budget is None else read_budget - reads
+    if max_reads is not None and max_reads <= 0:
+        note = f"monthly read budget of {read_budget} used up"
+        return _logged(PollOutcome(name, "skipped", notes=[note]))
+
+    new_state = {**state, "month": month, "reads": reads, "updated_at": iso(now)}
+    health = load_health(store, name, now)
+    outcome: PollOutcome | None = None
+    try:
+        result = fetch_fn(
+            client, state.get("cursor"), now=now, remaining_ms=remaining_ms, max_reads=max_reads
+        )
+        new_state["reads"] = reads + result.reads
+        if result.mentions:
+            enqueue(result.mentions)
+        # queued: only now may the cursor move
+        new_state["cursor"] = result.next_cursor
+        new_state["retry_at"] = result.retry_at
+        limited = result.retry_at is not None
+        if result.requests or not limited:
+            health = health.succeeded(now)
+        outcome = PollOutcome(
+            name,
+            "rate_limited" if limited else "ok",
+            queued=len(result.mentions),
+            requests=result.requests,
+            reads=result.reads,
+            retry_at=result.retry_at,
+            notes=list(result.notes),
+        )
+    except (RetriableSourceError, FatalSourceError) as exc:
+        health = health.failed(now, f"{type(exc).__name__}: {exc}")
+        retry = getattr(exc, "retry_at", None)
+        if retry:
+            new_state["retry_at"] = retry
+        outcome = PollOutcome(name, "failed", retry_at=retry, error=str(exc))
+    except Exception as exc:
+        health = health.failed(now, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        new_state = {k: v for k, v in new_state.items() if v is not None}
+        store.put(pk(name), "cursor", new_state)
+        store.put(pk(name), "health", health.to_dict())
+    return _logged(outcome, health)
+
+
+# ------------------------------------------------------------------- per-source wiring
+
+
+@dataclass(frozen=True)
+class Poller:
+    make_client: Callable[[Credentials], Any]
+    fetch: FetchFn
+    wanted: Callable[[Watch], bool]  # does the watch configuration give it anything to do?
+
+
+def _pollers() -> dict[str, Poller]:
+    from .sources import feeds, reddit, x
+
+    return {
+        "x": Poller(x.make_client, x.fetch, lambda w: True),
+        "x_mentions": Poller(
+            x.make_client, x.fetch_mentions, lambda w: w.x_mentions_user_id is not None
+        ),
+        "reddit": Poller(reddit.make_client, reddit.fetch, lambda w: True),
+        "feeds": Poller(feeds.make_client, feeds.fetch, lambda w: bool(w.feeds)),
+    }
+
+
+def poll(
+    name: str,
+    *,
+    credentials: Credentials,
+    watch: Watch,
+    store: CursorStore,
+    enqueue: Enqueue,
+    now: datetime,
+    remaining_ms: Callable[[], int] | None = None,
+    read_budget: int | None = None,
+    client: Any = None,
+) -> PollOutcome:
+    """Build the source's client from the secrets and run it once.
+
+    A source without credentials, or with nothing to watch, is skipped with one log line.
+    """
+    pollers = _pollers()
+    if name not in pollers:
+        raise ConfigError(f"unknown poller {name!r}; known: {', '.join(sorted(pollers))}")
+    poller = pollers[name]
+    if not poller.wanted(watch):
+        return _logged(PollOutcome(name, "skipped", notes=["nothing to watch"]))
+    if client is None:
+        try:
+            client = poller.make_client(credentials)
+        except ConfigError as exc:
+            return _logged(PollOutcome(name, "skipped", notes=[str(exc)]))
+    fetch_fn = functools.partial(poller.fetch, watch=watch)
+    return run_poller(
+        name,
+        fetch_fn,
+        client,
+        store,
+        enqueue,
+        now=now,
+        remaining_ms=remaining_ms,
+        read_budget=read_budget,
+    )
+
+
+def _logged(outcome: PollOutcome, health: Health | None = None) -> PollOutcome:
+    fields: dict[str, Any] = {k: v for k, v in asdict(outcome).items() if v not in (None, [])}
+    if health is not None:
+        fields["consecutive_failures"] = health.consecutive_failures
+    level = log.warning if outcome.status == "failed" else log.info
+    level("poll", extra={"fields": fields})
+    return outcome
