@@ -1,53 +1,89 @@
-"""Triage: language, sentiment, priority, themes — pure functions, no AWS.
+"""Triage: language, sentiment, priority, themes, spikes — pure functions, no AWS.
 
-`judge` fills in what a conversation manager needs to trust an alert; `should_alert`
-says whether a judged mention pages someone. Lexicons load lazily, on first use.
+    judge(mention)         -> the mention with lang, sentiment, priority, reasons, themes
+    should_alert(mention)  -> negative and priority >= threshold
+    classify(text, lang)   -> the same judgement for a bare text (the CLI)
+
+Modules: `language` (platform tag, else a small detector), `sentiment` (per language:
+`english` = VADER, `dutch` = lexicon + rules; `complaints` = complaint phrasing),
+`priority`, `themes`, `spikes`, `evaluate` and `cli`. Importing this package loads
+no lexicon: VADER and the Dutch lexicon load on first use and stay for the process.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
-from typing import Any
+from datetime import UTC, datetime
 
-from ..model import Mention, Sentiment
+from ..model import Author, Mention, iso
+from .language import UNDETERMINED, resolve_language
+from .priority import prioritise
+from .sentiment import assess
+from .spikes import SpikePolicy, SpikeVerdict, check_mentions
+from .themes import Theme, extract_themes, rank_themes
 
-DEFAULT_MIN_PRIORITY = 50.0
+DEFAULT_MIN_PRIORITY = 25.0
 
-__all__ = ["DEFAULT_MIN_PRIORITY", "judge", "should_alert"]
-
-
-@lru_cache(maxsize=1)
-def _vader() -> Any:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
+__all__ = [
+    "DEFAULT_MIN_PRIORITY",
+    "SpikePolicy",
+    "SpikeVerdict",
+    "Theme",
+    "check_mentions",
+    "classify",
+    "judge",
+    "rank_themes",
+    "should_alert",
+]
 
 
 def judge(
     mention: Mention, *, watchlist: frozenset[str] = frozenset(), now: datetime | None = None
 ) -> Mention:
-    """Return the mention with lang, sentiment, priority, reasons and themes filled in."""
-    lang = mention.lang or "en"
-    score = float(_vader().polarity_scores(mention.text)["compound"])
-    label = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
-    reasons: list[str] = []
-    priority = 0.0
-    if label == "negative":
-        priority += 60 * -score
-        reasons.append(f"negative sentiment {score:+.2f}")
-    if mention.author.handle.lower() in watchlist or mention.author.id in watchlist:
-        priority += 30
-        reasons.append(f"watch-list author @{mention.author.handle}")
+    """Return the mention with lang, sentiment, priority, reasons and themes filled in.
+
+    `watchlist` holds author handles (without "@") or ids whose posts weigh more;
+    `now` lets priority discount posts that were already old when they reached us.
+    """
+    lang = resolve_language(mention.text, mention.lang)
+    assessment = assess(mention.text, lang)
+    priority = prioritise(
+        mention, assessment.sentiment, assessment.complaints, watchlist=watchlist, now=now
+    )
+    reasons = priority.reasons
+    if lang == UNDETERMINED or assessment.sentiment.label == "unknown":
+        reasons = (f"language {lang}: sentiment not judged", *reasons)
     return mention.with_(
         lang=lang,
-        sentiment=Sentiment(score=round(score, 4), label=label, analyzer="vader-en"),
-        priority=round(min(priority, 100.0), 1),
-        reasons=tuple(reasons),
-        themes=(),
+        sentiment=assessment.sentiment,
+        priority=priority.score,
+        reasons=reasons,
+        themes=extract_themes(mention.text, lang, exclude=mention.matched_terms),
     )
 
 
 def should_alert(mention: Mention, *, min_priority: float = DEFAULT_MIN_PRIORITY) -> bool:
-    """Negative and at least `min_priority`."""
+    """Page someone: the mention is negative and its priority is at least `min_priority`."""
     return mention.is_negative and mention.priority >= min_priority
+
+
+def classify(
+    text: str,
+    lang: str | None = None,
+    *,
+    followers: int = 0,
+    author: str = "cli",
+    watchlist: frozenset[str] = frozenset(),
+) -> Mention:
+    """Judge a bare text, as if it were a post by `author` (the CLI and experiments)."""
+    now = iso(datetime.now(UTC))
+    mention = Mention(
+        source="cli",
+        native_id="0",
+        url="",
+        author=Author(id=author, handle=author, followers=followers),
+        text=text,
+        created_at=now,
+        received_at=now,
+        lang=lang,
+    )
+    return judge(mention, watchlist=watchlist)

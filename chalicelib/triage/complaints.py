@@ -77,7 +77,7 @@ ENGLISH = _rules(
         ),
         (
             "service down",
-            r"\b(is|are|been|went|keeps? going) (down|offline|broken)\b|\b(outage|no (internet|signal|service|power|connection))\b",
+            r"\b(is|are|been|went|keeps? going) (down|offline|broken)\b|\b(internet|wi-?fi|app|site|website|service|network|connection|tv|phone|account|server|login)s? (is |are |went |keeps? going )?(still )?(down|offline|broken)\b|\b(outage|no (internet|signal|service|power|connection))\b",
             True,
         ),
         (

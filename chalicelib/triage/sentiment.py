@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
-from .complaints import complaint_signals
+from .complaints import complaint_signals, is_question
 from .text import clean, sentences
 
 
@@ -38,6 +38,7 @@ COMPLAINT_OVERRULED_ABOVE = 0.5
 # Negation leans negative ("On the negativity of negation", Potts 2011): a text with no
 # sentiment words of its own but a "not"/"niet" is mildly negative, never alert-worthy alone.
 NEGATION_LEAN = -0.1
+QUESTION_NEGATIVE_BELOW = -0.5  # a question this negative is a complaint all the same
 NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
 _NEGATION = {
     "en": re.compile(
@@ -92,5 +93,14 @@ def assess(text: str, lang: str) -> Assessment:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
         score = max(-1.0, min(score, pulled))
         evidence = True
+    parts = sentences(cleaned)
+    if (
+        not complaints
+        and parts
+        and all(is_question(part) for part in parts)
+        and score > QUESTION_NEGATIVE_BELOW
+    ):
+        # "How do I cancel my subscription?" asks; it does not complain
+        score = max(score, THRESHOLDS[lang].negative)
     label = label_for(score, lang) if evidence else "neutral"
     return Assessment(Sentiment(round(score, 4), label, ANALYZERS[lang]), complaints)

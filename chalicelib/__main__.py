@@ -1,0 +1,32 @@
+"""`python -m chalicelib <command>`: the engineers' commands, one subcommand each.
+
+Each subcommand names a module with a `main(argv) -> int`, imported only when that
+subcommand runs (so `classify` does not pay for the local pipeline, and the other way round).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module with main(argv) -> int, one-line help)
+COMMANDS = {
+    "classify": ("chalicelib.triage.cli", "judge JSON lines from stdin (triage)"),
+    "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m chalicelib")
+    commands = parser.add_subparsers(dest="command", metavar="command", required=True)
+    for name, (_module, summary) in COMMANDS.items():
+        commands.add_parser(name, help=summary, add_help=False)
+    args, rest = parser.parse_known_args(argv[:1])
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return int(module.main([*rest, *argv[1:]]) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

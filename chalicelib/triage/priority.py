@@ -1,0 +1,117 @@
+"""Priority 0..100 that explains itself: every point comes with a reason.
+
+    negativity  up to 45   45 × |score| of a negative post
+    complaint   up to 10   a complaint rule matched ("still waiting", "storing")
+    urgency     up to 25   12 per kind of urgent word (cancel, legal, fraud, outage, refund, safety)
+    reach       up to 20   followers on a log scale (100 -> 0, 1M -> 20)
+    engagement  up to 10   likes + 2×replies + 3×reposts + score, log scale (1000 -> 10)
+    watch list  25         the author is on the watch list (press, VIPs)
+    staleness   ×0.5       the post is more than a day old when judged
+
+Reasons are short and human ("urgency: refund", "reach: 12.3k followers").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..model import Mention, Sentiment, parse_time
+
+URGENCY = {
+    "cancel": r"cancel\w*|unsubscrib\w*|opzeg\w*|zeg\w* \w+ (abonnement|contract) op|stop(pen)? met jullie",
+    "legal": r"lawyers?|attorney|sue|suing|lawsuit|legal action|advoca\w*|rechtszaak|rechter|juridisch\w*|"
+    r"consumentenbond|geschillencommissie|ombudsman|ombudsdienst|aangifte",
+    "fraud": r"fraud\w*|scam\w*|phishing|hacked|stolen|oplicht\w*|fraude|gehackt|gestolen|nep",
+    "outage": r"outage|(is|are|went|been|goes|going) down|offline|not working|storing\w*|plat|werkt niet|uit de lucht|geen (internet|bereik|stroom)",
+    "refund": r"refund\w*|money back|charged twice|chargeback|terugbetal\w*|geld terug|terugstorting|dubbel afgeschreven",
+    "safety": r"danger\w*|unsafe|injur\w*|caught fire|explod\w*|gevaarlijk|gewond|in brand|brandgevaar|onveilig",
+}  # fmt: skip
+_URGENCY_RES = {
+    kind: re.compile(rf"\b({words})\b", re.IGNORECASE) for kind, words in URGENCY.items()
+}
+
+NEGATIVITY_POINTS = 45.0
+COMPLAINT_POINTS = 10.0
+URGENCY_POINTS = 12.0
+URGENCY_CAP = 25.0
+REACH_POINTS = 20.0
+ENGAGEMENT_POINTS = 10.0
+WATCHLIST_POINTS = 25.0
+STALE_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    score: float  # 0..100
+    reasons: tuple[str, ...]
+
+
+def urgency_kinds(text: str) -> tuple[str, ...]:
+    """Kinds of urgent words in the text, in a fixed order."""
+    return tuple(kind for kind, pattern in _URGENCY_RES.items() if pattern.search(text))
+
+
+def _log_share(value: float, zero_at: float, full_at: float) -> float:
+    if value <= zero_at:
+        return 0.0
+    return min(1.0, math.log10(value / zero_at) / math.log10(full_at / zero_at))
+
+
+def _short(number: int) -> str:
+    if number >= 1_000_000:
+        return f"{number / 1_000_000:.1f}M"
+    if number >= 1_000:
+        return f"{number / 1_000:.1f}k"
+    return str(number)
+
+
+def on_watchlist(mention: Mention, watchlist: frozenset[str]) -> bool:
+    handle = mention.author.handle.lower().lstrip("@")
+    names = {name.lower().lstrip("@") for name in watchlist}
+    return handle in names or mention.author.id in watchlist
+
+
+def prioritise(
+    mention: Mention,
+    sentiment: Sentiment,
+    complaints: tuple[str, ...] = (),
+    *,
+    watchlist: frozenset[str] = frozenset(),
+    now: datetime | None = None,
+) -> Priority:
+    """How urgently a conversation manager should look at this mention, and why."""
+    points = 0.0
+    reasons: list[str] = []
+    if sentiment.label == "negative":
+        points += NEGATIVITY_POINTS * min(1.0, abs(sentiment.score))
+        reasons.append(f"negative sentiment {sentiment.score:+.2f}")
+    if complaints and sentiment.label == "negative":
+        points += COMPLAINT_POINTS
+        reasons.append("complaint: " + ", ".join(complaints))
+    kinds = urgency_kinds(mention.text)
+    if kinds:
+        points += min(URGENCY_CAP, URGENCY_POINTS * len(kinds))
+        reasons.extend(f"urgency: {kind}" for kind in kinds)
+    followers = mention.author.followers
+    reach = REACH_POINTS * _log_share(followers, 100, 1_000_000)
+    if reach:
+        points += reach
+        reasons.append(f"reach: {_short(followers)} followers")
+    e = mention.engagement
+    interactions = e.likes + 2 * e.replies + 3 * e.reposts + max(e.score, 0)
+    engaged = ENGAGEMENT_POINTS * _log_share(interactions + 1, 1, 1000)
+    if engaged >= 1:
+        points += engaged
+        reasons.append(f"engagement: {_short(interactions)} interactions")
+    if on_watchlist(mention, watchlist):
+        points += WATCHLIST_POINTS
+        reasons.append(f"watch-list author @{mention.author.handle.lstrip('@')}")
+    if now is not None and mention.created_at:
+        age = now - parse_time(mention.created_at)
+        if age > STALE_AFTER:
+            points *= 0.5
+            reasons.append(f"old post: {age.days}d ago")
+    return Priority(round(min(100.0, points), 1), tuple(reasons))

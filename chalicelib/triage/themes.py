@@ -1,0 +1,105 @@
+"""Themes: the hashtags and terms that (negative) posts share, for the digest.
+
+`extract_themes` picks a few per mention when it is judged; `rank_themes` counts them
+across many mentions ("what customers raise"), each with example mention ids.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Mention
+from .priority import urgency_kinds
+from .text import clean, hashtags, words
+
+MAX_THEMES = 5
+MIN_TERM_LENGTH = 4
+
+STOPWORDS = frozenset(
+    """
+    about above after again against all also always am an and any are aren't as at be because
+    been before being below between both but by can can't cannot could couldn't did didn't do
+    does doesn't doing don't down during each even ever every few for from further get gets got
+    had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm
+    if in into is isn't it it's its itself just know let like made make many me more most much
+    must my myself never no nor not now of off on once one only or other our ours out over own
+    really said same say says she should so some still such than that that's the their theirs
+    them then there these they this those though through thing things think time to today too
+    under until up upon us very want was wasn't way we well were what when where which while
+    who whom why will with won't would wouldn't yes yet you your yours
+    aan al alle alles als altijd ander andere bij dan dat de deze die dit doch doen door dus een
+    eens eigenlijk en er erg echt ga gaan gaat gedaan geen gewoon had hadden heb hebben hebt heeft
+    hem het hier hij hoe hun iemand iets ik in is ja je jij jou jouw jullie kan kon kunnen kunt
+    laten maar me meer men met mij mijn moet moeten na naar nee niet niets niks nog nooit nu of om
+    omdat onder ons onze ook op over steeds te tegen toch toen tot u uit uw van veel voor vond
+    waar wanneer want waren was wat we wel welke werd wie wij wil willen word worden wordt zal ze
+    zei zelf zich zij zijn zo zonder zou zouden
+    """.split()
+)
+
+
+def extract_themes(
+    text: str, lang: str | None = None, *, exclude: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """Up to five themes of one post: hashtags, urgency kinds, then its longest content words.
+
+    `exclude` drops the brand's own terms (the watch terms that matched), which every
+    mention shares and so say nothing.
+    """
+    del lang  # the stop lists cover English and Dutch together; kept for a finer future
+    skip = {term.lower().lstrip("#@") for term in exclude}
+    themes: list[str] = []
+    for tag in hashtags(text):
+        if tag[1:] not in skip and tag not in themes:
+            themes.append(tag)
+    themes.extend(kind for kind in urgency_kinds(text) if kind not in themes)
+    content = [
+        word
+        for word in words(clean(text).replace("#", " "))
+        if len(word) >= MIN_TERM_LENGTH
+        and word not in STOPWORDS
+        and word not in skip
+        and not word.isdigit()
+        and "#" + word not in themes
+        and word not in themes
+    ]
+    for word in sorted(dict.fromkeys(content), key=len, reverse=True):
+        if len(themes) >= MAX_THEMES:
+            break
+        themes.append(word)
+    return tuple(themes[:MAX_THEMES])
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    name: str
+    count: int  # number of mentions that raise it
+    examples: tuple[str, ...]  # mention ids, highest priority first
+
+
+def rank_themes(
+    mentions: Iterable[Mention], *, negative_only: bool = True, top: int = 10, min_count: int = 2
+) -> list[Theme]:
+    """The themes most mentions share (negative ones by default), most frequent first."""
+    counts: Counter[str] = Counter()
+    members: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        if negative_only and not mention.is_negative:
+            continue
+        for theme in dict.fromkeys(mention.themes):
+            counts[theme] += 1
+            members[theme].append(mention)
+    ranked = sorted(
+        (name for name, count in counts.items() if count >= min_count),
+        key=lambda name: (-counts[name], not name.startswith("#"), name),
+    )
+    return [
+        Theme(
+            name,
+            counts[name],
+            tuple(m.id for m in sorted(members[name], key=lambda m: -m.priority)[:3]),
+        )
+        for name in ranked[:top]
+    ]
