@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,17 +32,9 @@ class Recorded:
     body: bytes
 
 
-def realdata_dir() -> Path:
-    """`$REALDATA`, else ``<repo>/../shared/realdata``; skips the test when absent."""
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
-    path = Path(os.environ.get("REALDATA") or default)
-    if not path.is_dir():
-        pytest.skip(f"recorded real data not found at {path}")
-    return path
-
-
-def realdata_file(*parts: str) -> Path:
-    path = realdata_dir().joinpath(*parts)
+def need(root: Path, *parts: str) -> Path:
+    """A file under the real-data folder (the `realdata` fixture); skips when missing."""
+    path = root.joinpath(*parts)
     if not path.is_file():
         pytest.skip(f"recorded real data file missing: {path}")
     return path

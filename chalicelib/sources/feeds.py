@@ -109,7 +109,7 @@ def fetch(
             notes.append(f"{place.name}: HTTP {response.status}")
             continue
         parsed = feedparser.parse(response.body, response_headers=_lower(response.headers))
-        if parsed.bozo and not parsed.entries:
+        if not parsed.entries and (parsed.bozo or not parsed.get("version")):
             failures += 1
             notes.append(f"{place.name}: not an RSS/Atom feed")
             continue

@@ -90,6 +90,7 @@ def fetch(
             raise
         raise translated from exc
 
+    state = {k: v for k, v in state.items() if v is not None}
     return FetchResult(
         mentions=_unique(mentions),
         next_cursor=json.dumps(state, sort_keys=True) if state else None,
