@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both install into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAGE  ?= dev
+REGION ?= eu-west-1
+
+.PHONY: install demo test lint format package check bench deploy-infra deploy clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
+	$(BIN)/python -m demo
+
+test: install ## lint + every test (unit, functional on moto, conformance on ../shared/realdata)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+package: install ## the Lambda deployment package, offline (no credentials needed)
+	rm -rf build/package
+	AWS_DEFAULT_REGION=$(REGION) $(BIN)/chalice package --stage $(STAGE) build/package
+
+deploy-infra: install ## once per stage: tables, queues, topic, secret
+	aws cloudformation deploy --region $(REGION) --stack-name social-listening-$(STAGE) \
+		--template-file infra/template.yaml --parameter-overrides Stage=$(STAGE)
+
+deploy: install ## the Lambda functions, API and schedules of a stage
+	$(BIN)/chalice deploy --stage $(STAGE)
+
+clean:
+	rm -rf build out .pytest_cache .ruff_cache

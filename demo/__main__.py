@@ -1,0 +1,184 @@
+"""`make demo`: the whole pipeline on this machine, no AWS account, no network.
+
+moto stands in for AWS (the infra template is deployed into its CloudFormation), and a
+replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complaints,
+praise, questions, duplicates) stands in for the networks. Every post goes through the
+same handlers Lambda runs: signed webhook -> SQS -> triage -> DynamoDB -> SNS -> SES.
+
+Prints each alert as the on-duty manager receives it, writes the digest e-mail to
+out/, and ends with one JSON line of figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import json
+import os
+import sys
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+POSTS = HERE / "posts.jsonl"
+
+
+def load_posts(now: datetime) -> list[dict[str, Any]]:
+    posts = []
+    for line in POSTS.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        post = json.loads(line)
+        minutes = post.pop("minutes_ago")
+        post["created_at"] = (now - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        post["url"] = post.get("url") or f"https://example.com/{post['source']}/{post['id']}"
+        posts.append(post)
+    return posts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "out"), help="folder for the digest files")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from chalicelib import local
+
+    with local.local_stack("dev") as env:
+        os.environ.update(env)
+        return run(out, quiet=args.quiet)
+
+
+def run(out: Path, *, quiet: bool) -> int:
+    import boto3
+    from chalice.test import Client
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from chalicelib import local, wiring
+    from chalicelib.alerts.rotation import Rotation
+    from chalicelib.alerts.team import Manager
+    from chalicelib.sources.signing import hex_signature
+
+    wiring.reset()
+    import app
+
+    say = (lambda *a: None) if quiet else print
+    settings = wiring.settings()
+    tz = settings.tz
+    now = datetime.now(UTC)
+    local_now = now.astimezone(tz)
+    # Posts of the last hours, but never before local midnight: one digest day.
+    midnight = datetime.combine(local_now.date(), time(0, 1), tzinfo=tz).astimezone(UTC)
+
+    # The team: Sanne on duty this week, Joris next; each phone is an SQS inbox here.
+    sqs = boto3.client("sqs")
+    inboxes = {}
+    for manager_id, name in (("sanne", "Sanne Jansen"), ("joris", "Joris Peeters")):
+        wiring.team().add_manager(Manager(manager_id, name, email=f"{manager_id}@example.com"))
+        url = sqs.create_queue(QueueName=f"phone-{manager_id}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        wiring.notifier().subscribe(manager_id, "sqs", arn)
+        inboxes[manager_id] = url
+    wiring.team().set_rotation(
+        Rotation(
+            managers=("sanne", "joris"),
+            start=local_now.date() - timedelta(days=2),
+            shift_days=7,
+            handoff=time(0, 0),
+        )
+    )
+
+    secret = json.loads(
+        boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
+    )["generic_webhook_secret"]
+    posts = load_posts(now)
+    for post in posts:
+        if post["created_at"] < midnight.strftime("%Y-%m-%dT%H:%M:%SZ"):
+            post["created_at"] = midnight.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
+        accepted = 0
+        for post in posts:
+            body = json.dumps(post, ensure_ascii=False).encode()
+            response = client.http.post(
+                "/webhooks/generic",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Signature-256": hex_signature(secret, body),
+                },
+            )
+            if response.status_code != 202:
+                print(
+                    f"webhook refused {post['id']}: {response.status_code} {response.body!r}",
+                    file=sys.stderr,
+                )
+                return 1
+            accepted += 1
+        local.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
+
+        alerts = 0
+        for manager_id, url in inboxes.items():
+            for message in _receive_all(sqs, url):
+                alerts += 1
+                say(f"\n📱 to {manager_id} — {message['Subject']}")
+                say("   " + message["Message"].replace("\n", "\n   "))
+
+        digest_at = datetime.combine(
+            local_now.date() + timedelta(days=1), time(settings.digest_local_hour, 5), tzinfo=tz
+        )
+        event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        event["time"] = digest_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        client.lambda_.invoke("daily_digest", event)
+
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][local.REGION].sent_messages
+    html_path = out / "digest.html"
+    text_path = out / "digest.txt"
+    if sent:
+        parsed = email.message_from_string(sent[-1].raw_data)
+        for part in parsed.walk():
+            if part.get_content_type() == "text/html":
+                html_path.write_bytes(part.get_payload(decode=True))
+            elif part.get_content_type() == "text/plain":
+                text_path.write_bytes(part.get_payload(decode=True))
+        say(f"\n✉️  digest to {settings.digest_recipients}: {parsed['Subject']}")
+        say(f"   written to {html_path} and {text_path}")
+
+    stats = wiring.state().get(f"day#{local_now.date().isoformat()}", "stats") or {}
+    stored = int(stats.get("total", 0))
+    summary = {
+        "mentions": stored,
+        "negative": int(stats.get("sentiment#negative", 0)),
+        "alerts": alerts,
+        "duplicates_dropped": accepted - stored,
+        "digest_html": str(html_path) if sent else None,
+    }
+    print(json.dumps(summary))
+    return 0 if sent else 1
+
+
+def env_secret() -> str:
+    return os.environ["SECRETS_ID"]
+
+
+def _receive_all(sqs: Any, url: str) -> list[dict[str, Any]]:
+    messages = []
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            return messages
+        for message in got:
+            messages.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
