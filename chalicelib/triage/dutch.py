@@ -101,6 +101,7 @@ PHRASES = [
     (r"\b(niet|nooit) (meer )?(terug|opnieuw)\b", -0.3),
 ]
 _PHRASE_RES = [(re.compile(pattern), polarity) for pattern, polarity in PHRASES]
+MIN_SUBJECTIVITY = 0.5  # below this a word is mostly factual ("open", "Brussels")
 NEGATIVE_WEIGHT = 1.6  # a negative word means more than a positive one (reviews praise freely)
 NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
 POSITIVE_HEADS = {"top": 0.6, "wereld": 0.6}
@@ -214,7 +215,7 @@ def score(text: str) -> DutchScore:
                 else:
                     continue
             polarity, subjectivity = found
-            if polarity == 0:
+            if polarity == 0 or subjectivity < MIN_SUBJECTIVITY:
                 continue
             if i > 0 and tokens[i - 1] in INTENSIFIERS:
                 polarity *= INTENSIFIERS[tokens[i - 1]]

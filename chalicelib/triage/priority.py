@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one urgency kind per line reads better than a regex split over lines
 """Priority 0..100 that explains itself: every point comes with a reason.
 
     negativity  up to 45   45 × |score| of a negative post

@@ -17,8 +17,7 @@ from .text import clean, hashtags, words
 MAX_THEMES = 5
 MIN_TERM_LENGTH = 4
 
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     about above after again against all also always am an and any are aren't as at be because
     been before being below between both but by can can't cannot could couldn't did didn't do
     does doesn't doing don't down during each even ever every few for from further get gets got
@@ -36,8 +35,8 @@ STOPWORDS = frozenset(
     omdat onder ons onze ook op over steeds te tegen toch toen tot u uit uw van veel voor vond
     waar wanneer want waren was wat we wel welke werd wie wij wil willen word worden wordt zal ze
     zei zelf zich zij zijn zo zonder zou zouden
-    """.split()
-)
+    """
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 def extract_themes(

@@ -1,0 +1,75 @@
+"""Complaints without strong sentiment words are caught; questions and compliments are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.triage import classify, should_alert
+from chalicelib.triage.complaints import complaint_signals, is_question
+from chalicelib.triage.text import sentences
+
+COMPLAINTS = [
+    ("still waiting for my refund", "en"),
+    ("been on hold for 90 minutes", "en"),
+    ("Ordered two weeks ago, package never arrived", "en"),
+    ("Where is my order? Paid on Monday.", "en"),
+    ("You charged me twice this month", "en"),
+    ("Why is my internet down again?", "en"),
+    ("nog steeds geen reactie", "nl"),
+    ("al drie dagen storing", "nl"),
+    ("ik zeg mijn abonnement op", "nl"),
+    ("Wacht nu al twee weken op mijn pakket", "nl"),
+    ("Mijn bestelling is nog steeds niet geleverd", "nl"),
+    ("Dubbel afgeschreven deze maand, waar blijft mijn geld", "nl"),
+    ("Al 40 minuten in de wacht bij de klantenservice", "nl"),
+]
+
+NOT_COMPLAINTS = [
+    ("How do I cancel my subscription?", "en"),
+    ("Can I change my delivery address?", "en"),
+    ("Thanks for the quick refund, great service!", "en"),
+    ("Still the best provider in town", "en"),
+    ("Can't wait for the new season!", "en"),
+    ("Kan ik mijn abonnement opzeggen?", "nl"),
+    ("Wat zijn jullie openingstijden?", "nl"),
+    ("Super snelle service, bedankt!", "nl"),
+    ("Ik zeg het eerlijk: top geregeld", "nl"),
+    ("Amai, wreed plezant hier!", "nl"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), COMPLAINTS)
+def test_complaint_phrasing_is_negative_and_alerts(text: str, lang: str) -> None:
+    judged = classify(text, lang)
+    assert judged.sentiment is not None and judged.sentiment.label == "negative", judged
+    assert any(reason.startswith("complaint:") for reason in judged.reasons)
+    assert should_alert(judged)
+
+
+@pytest.mark.parametrize(("text", "lang"), COMPLAINTS)
+def test_complaints_are_caught_without_a_language_tag(text: str, lang: str) -> None:
+    judged = classify(text)
+    assert judged.lang == lang
+    assert judged.is_negative
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_COMPLAINTS)
+def test_questions_and_compliments_are_not_flagged(text: str, lang: str) -> None:
+    judged = classify(text, lang)
+    assert not judged.is_negative, judged
+    assert not should_alert(judged)
+
+
+def test_a_plain_question_does_not_count_a_weak_rule() -> None:
+    assert is_question("How do I cancel my subscription?")
+    assert complaint_signals(sentences("How do I cancel my subscription?"), "en") == ()
+    assert complaint_signals(sentences("I'm cancelling my subscription."), "en") == ("cancelling",)
+
+
+def test_a_question_that_complains_still_counts() -> None:
+    assert complaint_signals(sentences("Where is my refund?"), "en") == ("where is my",)
+
+
+def test_rules_of_one_language_do_not_fire_on_another() -> None:
+    assert complaint_signals(sentences("still waiting for my refund"), "nl") == ()
+    assert complaint_signals(sentences("nog steeds geen reactie"), "de") == ()
