@@ -45,7 +45,7 @@ def triage_mentions(event) -> None:
     settings = wiring.settings()
     batch.process(
         records,
-        wiring.triage().handle_message,
+        wiring.triage().handle_batch,
         sqs=wiring.aws.client("sqs"),
         queue_url=settings.queue_url,
         dead_letter_queue_url=settings.dead_letter_queue_url,

@@ -1,24 +1,23 @@
 """SQS batches without partial-batch responses (Chalice has none).
 
-Records are handled one by one. When some fail, the ones that succeeded are deleted
-from the queue here and the handler raises, so SQS redelivers only the failures
-(and, after the redrive limit, moves them to the dead-letter queue). A record that
-can never succeed (`InputError`: not a mentions message) goes to the dead-letter
-queue at once, with the reason, instead of being retried.
+The triage handler reports which messages failed. When some did, the ones that
+succeeded are deleted from the queue here and `BatchFailed` is raised, so SQS
+redelivers only the failures (and, after the redrive limit, moves them to the
+dead-letter queue). A message that can never succeed (poison: not a mentions
+message) goes to the dead-letter queue at once, with the reason, and is not retried.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from .errors import InputError, PipelineError
+from .errors import PipelineError
 from .logs import get_logger
+from .pipeline import BatchOutcome, Message
 
 log = get_logger("batch")
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,66 +30,50 @@ class QueueRecord:
 class BatchFailed(PipelineError):
     """Some records of the batch failed; they will be redelivered."""
 
-    def __init__(self, failed: list[str]) -> None:
-        super().__init__(f"{len(failed)} record(s) failed: {', '.join(failed[:10])}")
-        self.failed = failed
-
-
-@dataclass
-class BatchResult(Generic[T]):
-    results: list[T]
-    dead_lettered: list[str]
+    def __init__(self, failed: Sequence[str]) -> None:
+        super().__init__(f"{len(failed)} record(s) failed: {', '.join(sorted(failed)[:10])}")
+        self.failed = list(failed)
 
 
 def process(
-    records: Iterable[QueueRecord],
-    handle: Callable[[str], T],
+    records: Sequence[QueueRecord],
+    handle: Callable[[Sequence[Message]], BatchOutcome],
     *,
     sqs: Any,
     queue_url: str,
     dead_letter_queue_url: str,
-) -> BatchResult[T]:
-    """Handle every record; raise `BatchFailed` naming the ones to redeliver."""
-    done: list[QueueRecord] = []
-    failed: list[str] = []
-    results: list[T] = []
-    dead: list[str] = []
-    for record in records:
-        try:
-            results.append(handle(record.body))
-            done.append(record)
-        except InputError as error:
-            _dead_letter(sqs, dead_letter_queue_url, record, error)
-            dead.append(record.message_id)
-            done.append(record)
-        except Exception:
-            log.exception(
-                "record failed; it will be retried",
-                extra={"fields": {"message_id": record.message_id}},
-            )
-            failed.append(record.message_id)
-    if failed:
+) -> BatchOutcome:
+    """Handle the batch; raise `BatchFailed` naming the records to redeliver.
+
+    If `handle` itself raises, nothing was acknowledged and the whole batch returns.
+    """
+    outcome = handle([Message(r.message_id, r.body) for r in records])
+    by_id = {r.message_id: r for r in records}
+    for message_id, reason in outcome.poison.items():
+        _dead_letter(sqs, dead_letter_queue_url, by_id[message_id], reason)
+    if outcome.failed:
+        done = [r for r in records if r.message_id not in outcome.failed]
         _delete(sqs, queue_url, done)
-        raise BatchFailed(failed)
-    return BatchResult(results, dead)
+        raise BatchFailed(sorted(outcome.failed))
+    return outcome
 
 
-def _dead_letter(sqs: Any, url: str, record: QueueRecord, error: InputError) -> None:
+def _dead_letter(sqs: Any, url: str, record: QueueRecord, reason: str) -> None:
     log.error(
         "poison message moved to the dead-letter queue",
-        extra={"fields": {"message_id": record.message_id, "reason": str(error)[:200]}},
+        extra={"fields": {"message_id": record.message_id, "reason": reason[:200]}},
     )
     sqs.send_message(
         QueueUrl=url,
         MessageBody=record.body,
         MessageAttributes={
-            "error": {"DataType": "String", "StringValue": str(error)[:256] or "input error"},
+            "error": {"DataType": "String", "StringValue": reason[:256] or "input error"},
             "original_message_id": {"DataType": "String", "StringValue": record.message_id},
         },
     )
 
 
-def _delete(sqs: Any, url: str, records: list[QueueRecord]) -> None:
+def _delete(sqs: Any, url: str, records: Sequence[QueueRecord]) -> None:
     for start in range(0, len(records), 10):
         chunk = records[start : start + 10]
         response = sqs.delete_message_batch(

@@ -1,23 +1,31 @@
 """Triage of queued mentions: judge, store exactly once, count, alert.
 
-One SQS message carries a few mentions (see intake.py). Every step is idempotent,
-so a redelivered message changes nothing that already happened:
+A Lambda invocation gets up to 10 SQS messages of up to 25 mentions each. They are
+handled together, so 250 mentions cost a couple of DynamoDB requests, not 500:
 
-* the mention and its day counters are written in one conditional transaction;
-* an already-stored mention that should have alerted is checked again for its alert
-  (the previous attempt may have died between storing and alerting); the alert's own
-  conditional put keeps it to one.
+1. decode every message (one that is not a mentions message is poison: dead-letter it);
+2. judge every mention (pure, no I/O);
+3. one BatchGetItem per 100 ids finds those already stored (duplicates);
+4. the new ones go in with their day counters in conditional transactions
+   (`MentionStore.insert_many`): stored and counted exactly once;
+5. each stored negative mention above the threshold gets its alert (outbox, keyed by
+   the mention id). A duplicate whose stored mention is still `new` is checked again:
+   the earlier attempt may have died between storing and alerting.
+
+A message succeeds when all its mentions are stored (or were already) and alerted;
+otherwise it fails alone and is redelivered, which the steps above make harmless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from . import triage
 from .alerts.service import AlertService
+from .errors import InputError
 from .intake import decode
 from .logs import get_logger
 from .model import Mention, parse_time
@@ -26,20 +34,20 @@ from .store import DayCounts, MentionStore
 log = get_logger("pipeline")
 
 
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    body: str
+
+
 @dataclass
-class Outcome:
+class BatchOutcome:
     stored: int = 0
     duplicates: int = 0
     negative: int = 0
-    alerts: int = 0
-    alert_ids: list[str] = field(default_factory=list)
-
-    def add(self, other: Outcome) -> None:
-        self.stored += other.stored
-        self.duplicates += other.duplicates
-        self.negative += other.negative
-        self.alerts += other.alerts
-        self.alert_ids += other.alert_ids
+    alerts: list[str] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)  # message ids to redeliver
+    poison: dict[str, str] = field(default_factory=dict)  # message id -> reason
 
 
 def local_day(mention: Mention, timezone: str) -> str:
@@ -79,43 +87,71 @@ class Triage:
         self._clock = clock
         self._watchlist = watchlist
 
-    def handle_message(self, body: str) -> Outcome:
-        """Process one queue message; raises `MalformedPayload` for a poison message."""
-        outcome = Outcome()
-        for mention in decode(body):
-            outcome.add(self.handle(mention))
-        return outcome
-
-    def handle(self, mention: Mention) -> Outcome:
+    def handle_batch(self, messages: Sequence[Message]) -> BatchOutcome:
         now = self._clock()
-        outcome = Outcome()
-        judged = triage.judge(mention, watchlist=self._watchlist, now=now).with_(
-            expires_at=int((now + self._retention).timestamp()),
-        )
-        if self._mentions.insert(judged, day_counts(judged, self._timezone)):
-            outcome.stored = 1
-        else:
-            outcome.duplicates = 1
-            stored = self._mentions.get(judged.id)
-            if stored is None or stored.status != "new":
-                return outcome  # already alerted (or not alertable): nothing left to do
-            judged = stored
-        if judged.is_negative:
-            outcome.negative = outcome.stored
-        if triage.should_alert(judged):
-            alert = self._alerts.alert_for(judged, now)
+        outcome = BatchOutcome()
+        judged: dict[str, Mention] = {}
+        owners: dict[str, set[str]] = {}
+        for message in messages:
+            try:
+                mentions = decode(message.body)
+            except InputError as error:
+                outcome.poison[message.message_id] = str(error)
+                continue
+            for mention in mentions:
+                owners.setdefault(mention.id, set()).add(message.message_id)
+                if mention.id not in judged:
+                    judged[mention.id] = self._judge(mention, now)
+
+        stored_before = self._mentions.existing(judged)
+        new = [m for i, m in judged.items() if i not in stored_before]
+        result = self._mentions.insert_many([(m, day_counts(m, self._timezone)) for m in new])
+        for mention_id in result.failed:
+            outcome.failed |= owners[mention_id]
+        if result.errors:
+            log.warning(
+                "some mentions not stored; their messages will be retried",
+                extra={
+                    "fields": {"failed": len(result.failed), "errors": sorted(set(result.errors))}
+                },
+            )
+        outcome.stored = len(result.stored)
+        outcome.duplicates = len(judged) - len(new) + len(result.duplicates)
+
+        to_alert = [judged[i] for i in sorted(result.stored)]
+        to_alert += [m for m in stored_before.values() if m.status == "new"]
+        for mention in to_alert:
+            if mention.is_negative and mention.id in result.stored:
+                outcome.negative += 1
+            if not triage.should_alert(mention):
+                continue
+            try:
+                alert = self._alerts.alert_for(mention, now)
+            except Exception:
+                log.exception(
+                    "alert failed; the message will be retried",
+                    extra={"fields": {"mention_id": mention.id}},
+                )
+                outcome.failed |= owners[mention.id]
+                continue
             if alert is not None:
-                outcome.alerts = 1
-                outcome.alert_ids.append(alert.id)
+                outcome.alerts.append(alert.id)
         log.info(
-            "mention triaged",
+            "batch triaged",
             extra={
                 "fields": {
-                    "mention_id": judged.id,
-                    "label": judged.sentiment.label if judged.sentiment else None,
-                    "priority": judged.priority,
-                    "duplicate": bool(outcome.duplicates),
+                    "messages": len(messages),
+                    "mentions": len(judged),
+                    "stored": outcome.stored,
+                    "duplicates": outcome.duplicates,
+                    "alerts": len(outcome.alerts),
+                    "failed_messages": len(outcome.failed),
+                    "poison": len(outcome.poison),
                 }
             },
         )
         return outcome
+
+    def _judge(self, mention: Mention, now: datetime) -> Mention:
+        judged = triage.judge(mention, watchlist=self._watchlist, now=now)
+        return judged.with_(expires_at=int((now + self._retention).timestamp()))

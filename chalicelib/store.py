@@ -12,8 +12,8 @@ the mention being new: a post delivered twice is one item and is counted once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,43 @@ class DayCounts:
     counts: Mapping[str, int]
 
 
+@dataclass
+class InsertResult:
+    stored: set[str] = field(default_factory=set)
+    duplicates: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+TRANSACTION_LIMIT = 100
+
+
+def _merge_counts(counts: Iterable[DayCounts]) -> list[DayCounts]:
+    per_day: dict[str, dict[str, int]] = {}
+    for item in counts:
+        total = per_day.setdefault(item.day, {})
+        for key, value in item.counts.items():
+            total[key] = total.get(key, 0) + value
+    return [DayCounts(day, totals) for day, totals in per_day.items()]
+
+
+def _transaction_chunks(
+    entries: Sequence[tuple[Mention, DayCounts]],
+) -> Iterator[list[tuple[Mention, DayCounts]]]:
+    """Split so that mentions + one counter update per distinct day fit a transaction."""
+    chunk: list[tuple[Mention, DayCounts]] = []
+    days: set[str] = set()
+    for entry in entries:
+        new_days = days | {entry[1].day}
+        if chunk and len(chunk) + 1 + len(new_days) > TRANSACTION_LIMIT:
+            yield chunk
+            chunk, new_days = [], {entry[1].day}
+        chunk.append(entry)
+        days = new_days
+    if chunk:
+        yield chunk
+
+
 def mention_item(mention: Mention, day: str | None = None) -> dict[str, Any]:
     """The item for a mention; `day` (the team's local day) keys the day index."""
     data = mention.to_dict()
@@ -123,6 +160,81 @@ class MentionStore:
                 return False
             raise StoreError(f"insert {mention.id}: {error}") from error
         return True
+
+    def existing(self, ids: Iterable[str]) -> dict[str, Mention]:
+        """The stored mentions among `ids` (BatchGetItem, 100 keys a request)."""
+        found: dict[str, Mention] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 100):
+            keys: list[dict[str, Any]] = [{"id": {"S": i}} for i in unique[start : start + 100]]
+            for _attempt in range(5):
+                response = self._db.batch_get_item(
+                    RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+                )
+                for item in response.get("Responses", {}).get(self._table, []):
+                    mention = Mention.from_dict(from_item(item))
+                    found[mention.id] = mention
+                keys = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+                if not keys:
+                    break
+            else:
+                raise StoreError(f"{len(keys)} key(s) stayed unprocessed by BatchGetItem")
+        return found
+
+    def insert_many(self, entries: Sequence[tuple[Mention, DayCounts]]) -> InsertResult:
+        """Store new mentions with their day counters, exactly once, in few requests.
+
+        Mentions go in transactions of up to 100 items (the mentions plus one counter
+        update per day, the counts summed). A mention that exists already cancels its
+        transaction; it is set aside as a duplicate and the rest is written again. A
+        transaction that fails for another reason marks its mentions `failed`: nothing
+        of it was written, so retrying them is safe.
+        """
+        result = InsertResult()
+        for chunk in _transaction_chunks(entries):
+            self._insert_chunk(list(chunk), result)
+        return result
+
+    def _insert_chunk(self, chunk: list[tuple[Mention, DayCounts]], result: InsertResult) -> None:
+        for _attempt in range(4):
+            if not chunk:
+                return
+            items = [self._put_new(m, counts.day) for m, counts in chunk]
+            items += [self._counter_update(c) for c in _merge_counts(c for _, c in chunk)]
+            try:
+                self._db.transact_write_items(TransactItems=items)
+            except ClientError as error:
+                reasons = error.response.get("CancellationReasons") or []
+                duplicate = {
+                    i
+                    for i, r in enumerate(reasons[: len(chunk)])
+                    if r.get("Code") == "ConditionalCheckFailed"
+                }
+                others = [
+                    r.get("Code")
+                    for r in reasons
+                    if r.get("Code") not in (None, "None", "ConditionalCheckFailed")
+                ]
+                if not duplicate or others:
+                    result.failed.update(m.id for m, _ in chunk)
+                    result.errors.append(error.response["Error"].get("Code", "Error"))
+                    return
+                result.duplicates.update(chunk[i][0].id for i in duplicate)
+                chunk = [entry for i, entry in enumerate(chunk) if i not in duplicate]
+                continue
+            result.stored.update(m.id for m, _ in chunk)
+            return
+        result.failed.update(m.id for m, _ in chunk)
+        result.errors.append("TooManyConflicts")
+
+    def _put_new(self, mention: Mention, day: str) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": mention_item(mention, day),
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        }
 
     def _counter_update(self, day_counts: DayCounts) -> dict[str, Any]:
         names = {f"#c{i}": key for i, key in enumerate(day_counts.counts)}
