@@ -2,7 +2,9 @@
 so the real tweepy / praw clients run against it and nothing touches the network.
 
 Matching is on method + URL without the query string: our clients ask for more fields
-than the recordings did. Each recorded response is served once, in order.
+than the recordings did. Give `serve` a ``RequestsMock(registry=OrderedRegistry)`` to
+serve each recorded response once, in order (a request the recording lacks then fails
+instead of getting the last page again).
 """
 
 from __future__ import annotations
