@@ -57,7 +57,7 @@ def triage_mentions(event) -> None:
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_every_minute")
 def alerts_every_minute(event) -> None:
-    wiring.alerts().resend_pending(_event_time(event))
+    wiring.alerts().every_minute(_event_time(event))
 
 
 @app.route("/alerts/{alert_id}/ack", methods=["GET"])
@@ -81,6 +81,16 @@ def acknowledge(alert_id: str) -> Response:
         "Acknowledged",
         f"Thanks, {alert.acknowledged_by}: the alert is yours. Nobody else will be paged for it.",
     )
+
+
+@app.route("/alerts/{alert_id}/resolve", methods=["GET"])
+def resolve(alert_id: str) -> Response:
+    params = app.current_request.query_params or {}
+    token, note = params.get("token", ""), params.get("note", "")
+    done = pages.after_resolve(
+        lambda: wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note)
+    )
+    return _html(done.status, done.title, done.body)
 
 
 # ---------------------------------------------------------------- digest

@@ -162,7 +162,7 @@ def _ints(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     return out
 
 
-ALERT_STATES = ("pending", "sent", "acknowledged", "resolved", "failed")
+ALERT_STATES = ("pending", "held", "sent", "acknowledged", "resolved", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +189,23 @@ class Alert:
     resolved_at: str | None = None
     attempts: int = 0
     escalation_level: int = 0
+    # On-call detail (README.md, "On-call alerting", documents each field):
+    card: dict[str, Any] = field(default_factory=dict)  # what the message renders from
+    rules: dict[str, Any] = field(default_factory=dict)  # escalation rules at creation
+    paged: tuple[str, ...] = ()  # everyone sent a link for this alert, in order
+    pages: tuple[dict[str, Any], ...] = ()  # {level, recipient, at} per page delivered
+    pending_page: str | None = None  # recipient whose page is not delivered yet
+    last_sent_at: str | None = None
+    escalated_at: str | None = None  # last escalation
+    next_escalation_at: str | None = None
+    exhausted_at: str | None = None  # every escalation step used, still unacknowledged
+    resolved_by: str | None = None
+    resolution_note: str | None = None
+    held_reason: str | None = None  # "storm" | "quiet hours": waits for a grouped message
+    release_at: str | None = None
+    group_id: str | None = None  # the grouped alert that carried this one
+    members: tuple[str, ...] = ()  # a grouped alert's member alert ids
+    count: int = 1  # posts this alert stands for (a group or a spike: more than one)
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)
@@ -200,11 +217,14 @@ class Alert:
     def from_dict(cls, data: dict[str, Any]) -> Alert:
         known = {name for name in cls.__dataclass_fields__}
         values = {k: v for k, v in data.items() if k in known}
-        for key in ("attempts", "escalation_level"):
+        for key in ("attempts", "escalation_level", "count"):
             if key in values:
                 values[key] = int(values[key])
         if "priority" in values:
             values["priority"] = float(values["priority"])
+        for key in ("paged", "pages", "members"):
+            if key in values:
+                values[key] = tuple(values[key] or ())
         return cls(**values)
 
 

@@ -387,7 +387,9 @@ class StateStore:
             ExpressionAttributeValues=values,
             ReturnValues="UPDATED_NEW",
         )
-        return {k: int(v) for k, v in from_item(response["Attributes"]).items()}
+        # moto answers UPDATED_NEW with the whole item when the update creates it
+        new = from_item(response["Attributes"])
+        return {k: int(new[k]) for k in counts if k in new}
 
     def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {

@@ -19,19 +19,28 @@ class Notifier:
         self._sns = sns
         self._topic_arn = topic_arn
 
-    def publish(self, recipient: str, subject: str, email: str, sms: str, kind: str) -> str:
-        """Publish one alert; returns the SNS message id or raises `DeliveryError`."""
+    def publish(
+        self, recipient: str, subject: str, email: str, sms: str, kind: str, alert_id: str = ""
+    ) -> str:
+        """Publish one page; returns the SNS message id or raises `DeliveryError`.
+
+        One message per protocol (MessageStructure json): e-mail gets the full text,
+        SMS the short one; queues and HTTPS endpoints get the e-mail text (`default`).
+        """
         message = {"default": email, "email": email, "sms": sms}
+        attributes = {
+            "recipient": {"DataType": "String", "StringValue": recipient},
+            "kind": {"DataType": "String", "StringValue": kind},
+        }
+        if alert_id:
+            attributes["alert_id"] = {"DataType": "String", "StringValue": alert_id}
         try:
             response = self._sns.publish(
                 TopicArn=self._topic_arn,
                 Subject=subject,
                 Message=json.dumps(message, ensure_ascii=False),
                 MessageStructure="json",
-                MessageAttributes={
-                    "recipient": {"DataType": "String", "StringValue": recipient},
-                    "kind": {"DataType": "String", "StringValue": kind},
-                },
+                MessageAttributes=attributes,
             )
         except Exception as exc:  # any botocore failure: the alert stays pending
             raise DeliveryError(f"SNS publish failed: {type(exc).__name__}") from exc
@@ -49,3 +58,12 @@ class Notifier:
             ReturnSubscriptionArn=True,
         )
         return response["SubscriptionArn"]
+
+    def unsubscribe(self, subscription_arn: str) -> None:
+        """Remove one subscription; one already gone is not an error."""
+        if not subscription_arn.startswith("arn:"):
+            return  # "pending confirmation": SNS has no ARN for it yet
+        try:
+            self._sns.unsubscribe(SubscriptionArn=subscription_arn)
+        except self._sns.exceptions.NotFoundException:
+            return

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
+
+from .links import TokenError
+
+if TYPE_CHECKING:
+    from .service import AckResult
 
 _PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
@@ -10,5 +18,36 @@ _PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <h1 style="font-size:22px;">{title}</h1><p>{body}</p></body></html>"""
 
 
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    title: str
+    body: str
+
+
 def page(title: str, body: str) -> str:
     return _PAGE.format(title=escape(title), body=escape(body))
+
+
+def refused(error: Exception) -> Outcome:
+    if isinstance(error, TokenError):
+        return Outcome(403, "Link not valid", f"{error}. Ask the team lead for a new link.")
+    return Outcome(404, "Alert not found", "This alert does not exist (any more).")
+
+
+def after_resolve(resolve: Callable[[], AckResult]) -> Outcome:
+    """Run a resolve and say what happened, in words a manager on a phone reads at a glance."""
+    try:
+        result = resolve()
+    except (TokenError, LookupError) as error:
+        return refused(error)
+    alert = result.alert
+    if not result.changed:
+        return Outcome(
+            200, "Already resolved", f"Resolved by {alert.resolved_by} at {alert.resolved_at}."
+        )
+    note = f" Note: {alert.resolution_note}" if alert.resolution_note else ""
+    posts = f" All {alert.count} posts in it are closed." if alert.count > 1 else ""
+    return Outcome(
+        200, "Resolved", f"Thanks, {alert.resolved_by}: the alert is closed.{posts}{note}"
+    )

@@ -1,15 +1,85 @@
-"""Who is on duty: a rotation in the team's local time (DST-safe).
+"""Who is on duty: a rotation in the team's local time (DST-safe), with overrides.
 
-Shifts hand over at a local wall-clock time (09:00 by default), so a shift is
-"Monday 09:00 to next Monday 09:00 Amsterdam time" whatever the UTC offset.
+Shifts hand over at a local wall-clock time (09:00 by default), so a weekly shift is
+"Monday 09:00 to next Monday 09:00 Amsterdam time" whatever the UTC offset: shifts are
+counted in local calendar days, never in hours, so a shift across a DST change is
+23 or 25 hours long and the handoff stays at 09:00.
+
+Three levels answer a page: the primary (the rotation), the backup (an own backup
+rotation, or else the next manager in the primary rotation) and the team lead.
+An `Override` puts a manager on duty from..until (a holiday swap): in place of one
+named manager, whatever level that manager holds, or as primary when no one is named.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from ..model import iso, parse_time
+
+SHIFTS = {"daily": 1, "weekly": 7}
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """Who answers a page at one moment, in escalation order."""
+
+    primary: str | None
+    backup: str | None = None
+    lead: str | None = None
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """Primary, backup, lead: without gaps and without anyone twice."""
+        out: list[str] = []
+        for who in (self.primary, self.backup, self.lead):
+            if who and who not in out:
+                out.append(who)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Override:
+    """`manager` is on duty from `start` to `end` (UTC), in place of `replaces` (or primary)."""
+
+    manager: str
+    start: datetime
+    end: datetime
+    replaces: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("override times must be timezone-aware")
+        if self.end <= self.start:
+            raise ValueError("an override must end after it starts")
+
+    @property
+    def key(self) -> str:
+        return f"override#{iso(self.start)}#{self.manager}"
+
+    def active(self, now: datetime) -> bool:
+        return self.start <= now < self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "manager": self.manager,
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "replaces": self.replaces,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Override:
+        return cls(
+            manager=data["manager"],
+            start=parse_time(data["start"]),
+            end=parse_time(data["end"]),
+            replaces=data.get("replaces") or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -19,27 +89,64 @@ class Rotation:
     shift_days: int = 7
     handoff: time = time(9, 0)
     timezone: str = "Europe/Amsterdam"
+    backups: tuple[str, ...] = ()  # own backup rotation; empty: the next primary backs up
+    lead: str | None = None  # last escalation level
 
     def __post_init__(self) -> None:
         if self.shift_days < 1:
             raise ValueError("shift_days must be at least 1")
+        if len(set(self.managers)) != len(self.managers):
+            raise ValueError("a manager appears twice in the rotation")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def on_duty(self, now: datetime) -> str | None:
-        """The manager on duty at `now` (aware), or None when nobody is in the rotation."""
+        """The primary at `now` (aware), or None when nobody is in the rotation."""
         if not self.managers:
             return None
         return self.managers[self._shift_index(now) % len(self.managers)]
 
+    def on_call(self, now: datetime, overrides: Iterable[Override] = ()) -> OnCall:
+        """Primary, backup and lead at `now`, overrides applied."""
+        primary = self.on_duty(now)
+        backup = self._backup(now)
+        lead = self.lead
+        for override in sorted(overrides, key=lambda o: o.start):
+            if not override.active(now):
+                continue
+            if override.replaces is None or override.replaces == primary:
+                primary = override.manager
+            elif override.replaces == backup:
+                backup = override.manager
+            elif override.replaces == lead:
+                lead = override.manager
+        if backup == primary:
+            backup = None
+        return OnCall(primary, backup, lead)
+
+    def _backup(self, now: datetime) -> str | None:
+        index = self._shift_index(now)
+        if self.backups:
+            return self.backups[index % len(self.backups)]
+        if len(self.managers) < 2:
+            return None
+        return self.managers[(index + 1) % len(self.managers)]
+
+    def shift_start(self, index: int) -> datetime:
+        """The (aware, local) moment shift `index` begins."""
+        day = self.start + timedelta(days=index * self.shift_days)
+        return datetime.combine(day, self.handoff, tzinfo=self.zone)
+
     def next_handoff(self, now: datetime) -> tuple[datetime, str | None]:
         """When the current shift ends (aware, local) and who takes over."""
         index = self._shift_index(now) + 1
-        day = self.start + timedelta(days=index * self.shift_days)
-        at = datetime.combine(day, self.handoff, tzinfo=ZoneInfo(self.timezone))
         who = self.managers[index % len(self.managers)] if self.managers else None
-        return at, who
+        return self.shift_start(index), who
 
     def _shift_index(self, now: datetime) -> int:
-        local = now.astimezone(ZoneInfo(self.timezone))
+        local = now.astimezone(self.zone)
         shift_day = local.date() if local.time() >= self.handoff else local.date() - timedelta(1)
         return (shift_day - self.start).days // self.shift_days
 
@@ -50,6 +157,8 @@ class Rotation:
             "shift_days": self.shift_days,
             "handoff": self.handoff.strftime("%H:%M"),
             "timezone": self.timezone,
+            "backups": list(self.backups),
+            "lead": self.lead,
         }
 
     @classmethod
@@ -60,4 +169,31 @@ class Rotation:
             shift_days=int(data.get("shift_days", 7)),
             handoff=time.fromisoformat(data.get("handoff", "09:00")),
             timezone=data.get("timezone", "Europe/Amsterdam"),
+            backups=tuple(data.get("backups") or ()),
+            lead=data.get("lead") or None,
         )
+
+
+def next_change(
+    rotation: Rotation, overrides: Iterable[Override], now: datetime, *, horizon_days: int = 60
+) -> tuple[datetime, OnCall] | None:
+    """The first moment after `now` when the primary changes, and who is on call then."""
+    overrides = list(overrides)
+    current = rotation.on_call(now, overrides).primary
+    moments = [o.start for o in overrides if o.start > now]
+    moments += [o.end for o in overrides if o.end > now]
+    index = rotation._shift_index(now)
+    limit = now + timedelta(days=horizon_days)
+    while True:
+        index += 1
+        at = rotation.shift_start(index)
+        if at > limit:
+            break
+        moments.append(at)
+    for moment in sorted(moments):
+        if moment > limit:
+            break
+        then = rotation.on_call(moment, overrides)
+        if then.primary != current:
+            return moment, then
+    return None

@@ -1,14 +1,24 @@
-"""The webcare team in the state table: managers and the rotation."""
+"""The webcare team in the state table: managers, the rotation, overrides and the policy.
+
+pk "team", sk "manager#<id>"              a Manager (with its SNS subscription ARNs)
+pk "team", sk "rotation"                  the Rotation
+pk "team", sk "override#<start>#<id>"     an Override (holiday swap)
+pk "team", sk "policy"                    the Policy (escalation, storm, quiet hours)
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from ..store import StateStore
-from .rotation import Rotation
+from .policy import Policy
+from .rotation import OnCall, Override, Rotation, next_change
 
 TEAM = "team"
+MANAGER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -17,28 +27,51 @@ class Manager:
     name: str
     email: str = ""
     phone: str = ""  # E.164, e.g. +31612345678
+    subscriptions: tuple[str, ...] = ()  # SNS subscription ARNs, removed with the manager
+
+    def __post_init__(self) -> None:
+        if not MANAGER_ID.match(self.id):
+            raise ValueError(f"manager id: lower-case letters, digits, - or _, not {self.id!r}")
+        if self.phone and not re.fullmatch(r"\+[1-9]\d{6,14}", self.phone):
+            raise ValueError(f"phone must be E.164 (+31612345678), not {self.phone!r}")
+        if self.email and "@" not in self.email:
+            raise ValueError(f"not an e-mail address: {self.email!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["subscriptions"] = list(self.subscriptions)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manager:
+        return cls(
+            id=data["id"],
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            subscriptions=tuple(data.get("subscriptions") or ()),
+        )
 
 
 class Team:
     def __init__(self, state: StateStore) -> None:
         self._state = state
 
+    # managers
     def add_manager(self, manager: Manager) -> None:
-        self._state.put(TEAM, f"manager#{manager.id}", asdict(manager))
+        self._state.put(TEAM, f"manager#{manager.id}", manager.to_dict())
 
     def remove_manager(self, manager_id: str) -> None:
         self._state.delete(TEAM, f"manager#{manager_id}")
 
     def manager(self, manager_id: str) -> Manager | None:
         data = self._state.get(TEAM, f"manager#{manager_id}")
-        return Manager(**data) if data else None
+        return Manager.from_dict(data) if data else None
 
     def managers(self) -> list[Manager]:
-        return [
-            Manager(**{k: v for k, v in item.items() if k not in ("pk", "sk")})
-            for item in self._state.query(TEAM, "manager#")
-        ]
+        return [Manager.from_dict(item) for item in self._state.query(TEAM, "manager#")]
 
+    # rotation
     def rotation(self) -> Rotation | None:
         data = self._state.get(TEAM, "rotation")
         return Rotation.from_dict(data) if data else None
@@ -46,6 +79,40 @@ class Team:
     def set_rotation(self, rotation: Rotation) -> None:
         self._state.put(TEAM, "rotation", rotation.to_dict())
 
-    def on_duty(self, now: datetime) -> str | None:
+    # overrides
+    def add_override(self, override: Override) -> None:
+        self._state.put(TEAM, override.key, override.to_dict())
+
+    def remove_override(self, key: str) -> None:
+        self._state.delete(TEAM, key)
+
+    def overrides(self, *, current_at: datetime | None = None) -> list[Override]:
+        """All overrides, oldest first; only those not yet over at `current_at`, if given."""
+        found = [Override.from_dict(item) for item in self._state.query(TEAM, "override#")]
+        if current_at is not None:
+            found = [o for o in found if o.end > current_at]
+        return sorted(found, key=lambda o: o.start)
+
+    # policy
+    def policy(self) -> Policy:
+        data = self._state.get(TEAM, "policy")
+        return Policy.from_dict(data) if data else Policy()
+
+    def set_policy(self, policy: Policy) -> None:
+        self._state.put(TEAM, "policy", policy.to_dict())
+
+    # who answers
+    def on_call(self, now: datetime) -> OnCall:
         rotation = self.rotation()
-        return rotation.on_duty(now) if rotation else None
+        if rotation is None:
+            return OnCall(None)
+        return rotation.on_call(now, self.overrides(current_at=now))
+
+    def on_duty(self, now: datetime) -> str | None:
+        return self.on_call(now).primary
+
+    def next_change(self, now: datetime) -> tuple[datetime, OnCall] | None:
+        rotation = self.rotation()
+        if rotation is None:
+            return None
+        return next_change(rotation, self.overrides(current_at=now), now)
