@@ -14,6 +14,7 @@ import sys
 COMMANDS = {
     "classify": ("chalicelib.triage.cli", "judge JSON lines from stdin (triage)"),
     "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
+    "oncall": ("chalicelib.alerts.cli", "managers, rotation, overrides; who is on duty"),
 }
 
 

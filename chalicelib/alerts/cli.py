@@ -1,0 +1,387 @@
+"""`python -m chalicelib oncall …`: the team lead's on-call commands.
+
+    managers                                  list managers and their subscriptions
+    add-manager ID --name N [--email E] [--phone +31…]
+    remove-manager ID
+    set-rotation --managers a,b,c --start YYYY-MM-DD [--shift weekly|daily] [--handoff 09:00]
+                 [--backups x,y] [--lead ID] [--timezone Europe/Amsterdam]
+    add-override MANAGER --from 2026-12-24T09:00 --until 2026-12-27T09:00 [--for ID]
+    remove-override KEY
+    set-policy [--high 5] [--normal 10] [--low 20] [--repeat 1] [--storm 5/10]
+               [--quiet 22:00-07:00|off] [--link-hours 24]
+    show                                      who is on duty now and next
+
+Against AWS by default (the stage's stack names, from the environment or from the
+CloudFormation stack `social-listening-<stage>`); `--local` runs against moto in this
+process with the stack deployed — its state lasts one run, so chain commands with `+`:
+
+    python -m chalicelib oncall --local add-manager ann --name Ann --email ann@example.com \\
+        + set-rotation --managers ann --start 2026-11-23 + show
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .. import wiring
+from ..errors import PipelineError
+from ..model import parse_time, utc_now
+from .policy import Policy, parse_quiet, quiet_text
+from .rotation import SHIFTS, OnCall, Override, Rotation
+from .team import Manager, Team
+
+SEPARATOR = "+"
+
+
+class CommandError(Exception):
+    """The command cannot be carried out as given; the message says why."""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m chalicelib oncall",
+        description="Manage the webcare on-call rotation and see who is on duty.",
+    )
+    top.add_argument("--local", action="store_true", help="run against moto in this process")
+    top.add_argument("--stage", default="dev", help="stack to use on AWS (default dev)")
+    top.add_argument("--at", help="pretend it is this moment (ISO 8601; local if no offset)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="command")
+
+    commands.add_parser("managers", help="list managers")
+
+    add = commands.add_parser("add-manager", help="add (or update) a manager and subscribe them")
+    add.add_argument("id")
+    add.add_argument("--name", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--phone", default="", help="E.164, e.g. +31612345678")
+
+    remove = commands.add_parser("remove-manager", help="remove a manager and their subscriptions")
+    remove.add_argument("id")
+
+    rotation = commands.add_parser("set-rotation", help="set the rotation")
+    rotation.add_argument("--managers", required=True, help="comma-separated, in order")
+    rotation.add_argument("--start", required=True, help="local date of the first handoff")
+    rotation.add_argument("--shift", choices=sorted(SHIFTS), default="weekly")
+    rotation.add_argument("--handoff", default="09:00", help="local time of the handoff")
+    rotation.add_argument("--backups", default="", help="own backup rotation (default: next)")
+    rotation.add_argument("--lead", default="", help="team lead: the last escalation")
+    rotation.add_argument("--timezone", default="", help="default: the app's TEAM_TIMEZONE")
+
+    override = commands.add_parser("add-override", help="a manager covers from..until")
+    override.add_argument("manager")
+    override.add_argument("--from", dest="start", required=True)
+    override.add_argument("--until", dest="end", required=True)
+    override.add_argument("--for", dest="replaces", default="", help="whom they cover for")
+
+    drop = commands.add_parser("remove-override", help="remove an override by its key")
+    drop.add_argument("key")
+
+    policy = commands.add_parser("set-policy", help="escalation, storm and quiet-hours rules")
+    policy.add_argument("--high", type=int, help="minutes before a high alert escalates")
+    policy.add_argument("--normal", type=int)
+    policy.add_argument("--low", type=int)
+    policy.add_argument("--repeat", type=int, help="times the chain is paged again")
+    policy.add_argument("--storm", help="MAX/MINUTES: more than MAX in MINUTES is grouped")
+    policy.add_argument("--quiet", help="22:00-07:00 or off (low priority only)")
+    policy.add_argument("--link-hours", type=int, help="how long acknowledge links work")
+
+    commands.add_parser("show", help="who is on duty now and next")
+    return top
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    top = parser()
+    globals_, chunks = _split(argv)
+    try:
+        runs = [top.parse_args([*globals_, *chunk]) for chunk in chunks]
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    first = runs[0]
+    try:
+        with _environment(first.local, first.stage, out):
+            for args in runs:
+                now = _moment(args.at, wiring.settings().timezone) if args.at else utc_now()
+                run(args, wiring.team(), now, out)
+    except (CommandError, ValueError, ZoneInfoNotFoundError, PipelineError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _split(argv: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Global options (before the first command) and one argument list per command."""
+    chunks: list[list[str]] = [[]]
+    for arg in argv:
+        if arg == SEPARATOR:
+            chunks.append([])
+        else:
+            chunks[-1].append(arg)
+    first = chunks[0]
+    globals_: list[str] = []
+    while first and first[0].startswith("--"):
+        option = first.pop(0)
+        globals_.append(option)
+        if option in ("--stage", "--at") and first:
+            globals_.append(first.pop(0))
+    return globals_, [c for c in chunks if c] or [[]]
+
+
+@contextmanager
+def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
+    """Put the app's environment in place (this is the CLI's edge), then build services."""
+    from .. import local as local_run
+
+    if local:
+        with local_run.local_stack(stage) as env:
+            saved = {k: os.environ.get(k) for k in env}
+            os.environ.update(env)
+            wiring.reset()
+            print("(local moto stack: state lasts for this run)", file=out)
+            try:
+                yield
+            finally:
+                wiring.reset()
+                _restore(saved)
+        return
+    if not os.environ.get("STATE_TABLE"):
+        os.environ.update(_stack_environment(stage))
+    wiring.reset()
+    yield
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def _stack_environment(stage: str) -> dict[str, str]:
+    from ..aws import client
+    from ..config import env_from_outputs
+
+    name = f"social-listening-{stage}"
+    try:
+        stack = client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
+    except Exception as exc:  # no credentials, no stack: say so plainly
+        raise CommandError(f"cannot read stack {name}: {type(exc).__name__}") from exc
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    return {**env_from_outputs(outputs), "STAGE": stage}
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def run(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> None:
+    command = args.command.replace("-", "_")
+    {
+        "managers": lambda: _managers(team, out),
+        "add_manager": lambda: _add_manager(args, team, out),
+        "remove_manager": lambda: _remove_manager(args, team, out),
+        "set_rotation": lambda: _set_rotation(args, team, out),
+        "add_override": lambda: _add_override(args, team, out),
+        "remove_override": lambda: _remove_override(args, team, out),
+        "set_policy": lambda: _set_policy(args, team, out),
+        "show": lambda: show(team, now, out),
+    }[command]()
+
+
+def _managers(team: Team, out: TextIO) -> None:
+    managers = team.managers()
+    if not managers:
+        print("no managers yet: add one with add-manager", file=out)
+    for m in managers:
+        contact = ", ".join(x for x in (m.email, m.phone) if x) or "no contact"
+        print(
+            f"{m.id:<12} {m.name:<20} {contact}  ({len(m.subscriptions)} subscriptions)", file=out
+        )
+
+
+def _add_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    if not args.email and not args.phone:
+        raise CommandError("give --email and/or --phone: a manager must be reachable")
+    manager = Manager(args.id, args.name or args.id.title(), email=args.email, phone=args.phone)
+    notifier = wiring.notifier()
+    previous = team.manager(args.id)
+    for arn in previous.subscriptions if previous else ():
+        notifier.unsubscribe(arn)
+    arns = []
+    if manager.email:
+        arns.append(notifier.subscribe(manager.id, "email", manager.email))
+    if manager.phone:
+        arns.append(notifier.subscribe(manager.id, "sms", manager.phone))
+    team.add_manager(Manager(**{**manager.to_dict(), "subscriptions": tuple(arns)}))
+    verb = "updated" if previous else "added"
+    print(
+        f"{verb} {manager.id}: {len(arns)} subscription(s), filtered to recipient={manager.id}",
+        file=out,
+    )
+    if manager.email:
+        print(f"  {manager.email} must confirm the e-mail AWS sends before alerts arrive", file=out)
+
+
+def _remove_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    manager = team.manager(args.id)
+    if manager is None:
+        raise CommandError(f"no manager {args.id!r}")
+    rotation = team.rotation()
+    if rotation and args.id in (*rotation.managers, *rotation.backups, rotation.lead):
+        raise CommandError(f"{args.id} is in the rotation: set the rotation without them first")
+    notifier = wiring.notifier()
+    for arn in manager.subscriptions:
+        notifier.unsubscribe(arn)
+    team.remove_manager(args.id)
+    print(f"removed {args.id} and {len(manager.subscriptions)} subscription(s)", file=out)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _set_rotation(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    managers, backups = _names(args.managers), _names(args.backups)
+    known = {m.id for m in team.managers()}
+    unknown = [n for n in (*managers, *backups, args.lead) if n and n not in known]
+    if unknown:
+        raise CommandError(f"unknown manager(s): {', '.join(unknown)} (add-manager first)")
+    rotation = Rotation(
+        managers=managers,
+        start=date.fromisoformat(args.start),
+        shift_days=SHIFTS[args.shift],
+        handoff=time.fromisoformat(args.handoff),
+        timezone=args.timezone or wiring.settings().timezone,
+        backups=backups,
+        lead=args.lead or None,
+    )
+    ZoneInfo(rotation.timezone)  # refuse an unknown zone before storing it
+    team.set_rotation(rotation)
+    print(
+        f"rotation set: {', '.join(managers)}; {args.shift} shifts, handoff {args.handoff}"
+        f" {rotation.timezone}",
+        file=out,
+    )
+
+
+def _add_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    if team.manager(args.manager) is None:
+        raise CommandError(f"unknown manager {args.manager!r} (add-manager first)")
+    zone = _zone(team)
+    override = Override(
+        manager=args.manager,
+        start=_moment(args.start, zone),
+        end=_moment(args.end, zone),
+        replaces=args.replaces or None,
+    )
+    team.add_override(override)
+    print(f"override added ({override.key}): {_describe(override, zone)}", file=out)
+
+
+def _remove_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    if not args.key.startswith("override#"):
+        raise CommandError("an override key starts with override# (see show)")
+    team.remove_override(args.key)
+    print(f"override removed: {args.key}", file=out)
+
+
+def _set_policy(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    policy = team.policy()
+    after = dict(policy.escalate_after)
+    for band in ("high", "normal", "low"):
+        if getattr(args, band) is not None:
+            after[band] = getattr(args, band)
+    changes: dict[str, object] = {"escalate_after": after}
+    if args.repeat is not None:
+        changes["max_repeats"] = args.repeat
+    if args.storm:
+        try:
+            most, minutes = (int(x) for x in args.storm.split("/"))
+        except ValueError as exc:
+            raise CommandError("--storm looks like 5/10 (more than 5 in 10 minutes)") from exc
+        changes.update(storm_max=most, storm_window_minutes=minutes)
+    if args.quiet:
+        changes["quiet_start"], changes["quiet_end"] = parse_quiet(args.quiet)
+    if args.link_hours is not None:
+        changes["link_ttl_hours"] = args.link_hours
+    policy = policy.with_(**changes)
+    team.set_policy(policy)
+    print("policy set: " + describe_policy(policy), file=out)
+
+
+def show(team: Team, now: datetime, out: TextIO) -> None:
+    rotation = team.rotation()
+    zone = _zone(team)
+    if rotation is None:
+        print("no rotation yet: set one with set-rotation", file=out)
+        return
+    print(f"Now   {_clock(now, zone)}: {_who(team.on_call(now))}", file=out)
+    change = team.next_change(now)
+    if change is None:
+        print("Next  no change in the next 60 days", file=out)
+    else:
+        at, then = change
+        print(f"Next  {_clock(at, zone)}: {_who(then)}", file=out)
+    days = "daily" if rotation.shift_days == 1 else f"every {rotation.shift_days} days"
+    print(
+        f"Rotation {', '.join(rotation.managers)}; {days}, handoff {rotation.handoff:%H:%M}"
+        f" {rotation.timezone}; lead {rotation.lead or '-'}",
+        file=out,
+    )
+    for override in team.overrides(current_at=now):
+        print(f"Override {_describe(override, zone)}  [{override.key}]", file=out)
+    print("Policy " + describe_policy(team.policy()), file=out)
+
+
+def describe_policy(policy: Policy) -> str:
+    after = policy.escalate_after
+    return (
+        f"escalate after high {after['high']} / normal {after['normal']} / low {after['low']} min,"
+        f" chain repeated {policy.max_repeats}x; storm: more than {policy.storm_max} in"
+        f" {policy.storm_window_minutes} min grouped; quiet hours"
+        f" {quiet_text(policy.quiet_start, policy.quiet_end)} (low priority only);"
+        f" links valid {policy.link_ttl_hours} h"
+    )
+
+
+def _who(on_call: OnCall) -> str:
+    return (
+        f"primary {on_call.primary or '-'} · backup {on_call.backup or '-'}"
+        f" · lead {on_call.lead or '-'}"
+    )
+
+
+def _describe(override: Override, zone: str) -> str:
+    instead = f"covers for {override.replaces}" if override.replaces else "is primary"
+    return (
+        f"{override.manager} {instead} from {_clock(override.start, zone)}"
+        f" until {_clock(override.end, zone)}"
+    )
+
+
+def _zone(team: Team) -> str:
+    rotation = team.rotation()
+    return rotation.timezone if rotation else wiring.settings().timezone
+
+
+def _moment(text: str, zone: str) -> datetime:
+    """ISO 8601; without an offset it is the team's local time."""
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date and time: {text!r} (e.g. 2026-12-24T09:00)") from exc
+    if naive.tzinfo is None:
+        return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    return parse_time(text)
+
+
+def _clock(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M %Z")
