@@ -12,12 +12,12 @@ from urllib.parse import unquote
 
 from chalice import Chalice, Cron, Rate, Response
 
-from chalicelib import batch, logs, wiring
+from chalicelib import batch, logs, polling, wiring
 from chalicelib.alerts import pages
 from chalicelib.alerts.links import TokenError
 from chalicelib.errors import ConfigError, DeliveryError, InputError
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import generic
+from chalicelib.sources import generic, meta, x_webhook
 from chalicelib.webhooks import Webhook, accept
 
 app = Chalice(app_name="social-listening")
@@ -34,6 +34,46 @@ MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions
 @app.route("/webhooks/generic", methods=["POST"], content_types=["application/json"])
 def generic_webhook() -> Response:
     return _receive(generic, secret_name="generic_webhook_secret")
+
+
+@app.route("/webhooks/meta", methods=["GET"])
+def meta_subscription() -> Response:
+    params = app.current_request.query_params or {}
+    return _challenge(lambda: meta.answer_subscription(params, _secret("meta_verify_token")))
+
+
+@app.route("/webhooks/meta", methods=["POST"], content_types=["application/json"])
+def meta_webhook() -> Response:
+    return _receive(meta, secret_name="meta_app_secret", status_code=200)
+
+
+@app.route("/webhooks/x", methods=["GET"])
+def x_crc() -> Response:
+    token = (app.current_request.query_params or {}).get("crc_token", "")
+    return _challenge(lambda: x_webhook.crc_response(token, _secret("x_consumer_secret")))
+
+
+@app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
+def x_activity() -> Response:
+    return _receive(x_webhook, secret_name="x_consumer_secret", status_code=200)
+
+
+# ---------------------------------------------------------------- intake: pollers
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="poll_x")
+def poll_x(event) -> None:
+    _poll("x", event)
+
+
+@app.schedule(Rate(2, unit=Rate.MINUTES), name="poll_reddit")
+def poll_reddit(event) -> None:
+    _poll("reddit", event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="poll_feeds")
+def poll_feeds(event) -> None:
+    _poll("feeds", event)
 
 
 # ---------------------------------------------------------------- triage
@@ -105,7 +145,7 @@ def daily_digest(event) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _receive(webhook: Webhook, *, secret_name: str) -> Response:
+def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> Response:
     request = app.current_request
     try:
         secret = wiring.secrets().require(secret_name)
@@ -126,7 +166,38 @@ def _receive(webhook: Webhook, *, secret_name: str) -> Response:
             status_code=503,
             headers={"Retry-After": "30"},
         )
-    return Response({"accepted": len(mentions), "ids": [m.id for m in mentions]}, status_code=202)
+    return Response(
+        {"accepted": len(mentions), "ids": [m.id for m in mentions]}, status_code=status_code
+    )
+
+
+def _secret(name: str) -> str:
+    return wiring.secrets().require(name)
+
+
+def _challenge(answer) -> Response:
+    """A webhook's GET handshake (Meta hub.challenge, X CRC): 403 unless it checks out."""
+    try:
+        body = answer()
+    except (InputError, ConfigError) as error:
+        log.warning("webhook handshake refused", extra={"fields": {"reason": str(error)}})
+        return Response({"error": "verification failed"}, status_code=403)
+    if isinstance(body, str):
+        return Response(body, status_code=200, headers={"Content-Type": "text/plain"})
+    return Response(body, status_code=200)
+
+
+def _poll(name: str, event) -> None:
+    context = getattr(event, "context", None)
+    polling.scheduled(
+        name,
+        extra=wiring.settings().extra,
+        credentials=wiring.secrets(),
+        store=wiring.state(),
+        enqueue=wiring.intake().enqueue,
+        now=_event_time(event),
+        remaining_ms=getattr(context, "get_remaining_time_in_millis", None),
+    )
 
 
 def _event_time(event) -> datetime:

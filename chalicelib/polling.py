@@ -259,6 +259,55 @@ def poll(
     )
 
 
+# monthly read budget per poller: settings key (WATCH_* lands in Settings.extra), default
+READ_BUDGETS = {
+    "x": ("WATCH_X_MONTHLY_READS", 10_000),
+    "x_mentions": ("WATCH_X_MONTHLY_READS", 10_000),
+}
+
+
+def scheduled(
+    name: str,
+    *,
+    extra: Mapping[str, str],
+    credentials: Credentials,
+    store: CursorStore,
+    enqueue: Enqueue,
+    now: datetime,
+    remaining_ms: Callable[[], int] | None = None,
+) -> PollOutcome:
+    """A schedule's run: watch configuration and budget from `Settings.extra`, then `poll`.
+
+    Without a watch configuration the run is skipped with one log line.
+    """
+    try:
+        watch = Watch.from_settings(extra)
+        budget = _read_budget(name, extra)
+    except ConfigError as exc:
+        return _logged(PollOutcome(name, "skipped", notes=[str(exc)]))
+    return poll(
+        name,
+        credentials=credentials,
+        watch=watch,
+        store=store,
+        enqueue=enqueue,
+        now=now,
+        remaining_ms=remaining_ms,
+        read_budget=budget,
+    )
+
+
+def _read_budget(name: str, extra: Mapping[str, str]) -> int | None:
+    if name not in READ_BUDGETS:
+        return None
+    key, default = READ_BUDGETS[name]
+    raw = extra.get(key, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a whole number, got {raw!r}") from exc
+
+
 def _logged(outcome: PollOutcome, health: Health | None = None) -> PollOutcome:
     fields: dict[str, Any] = {k: v for k, v in asdict(outcome).items() if v not in (None, [])}
     if health is not None:
