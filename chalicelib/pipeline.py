@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from . import triage
 from .alerts.service import AlertService
+from .digest import ingest as digest_ingest
+from .digest.ingest import DayRecorder
 from .errors import InputError
 from .intake import decode
 from .logs import get_logger
@@ -56,17 +58,8 @@ def local_day(mention: Mention, timezone: str) -> str:
 
 
 def day_counts(mention: Mention, timezone: str) -> DayCounts:
-    label = mention.sentiment.label if mention.sentiment else "unknown"
-    return DayCounts(
-        day=local_day(mention, timezone),
-        counts={
-            "total": 1,
-            f"sentiment#{label}": 1,
-            f"source#{mention.source}": 1,
-            f"source#{mention.source}#{label}": 1,
-            f"lang#{mention.lang or 'unknown'}": 1,
-        },
-    )
+    """Counters for the digest, written in the mention's own transaction (digest/ingest.py)."""
+    return digest_ingest.day_counts(mention, timezone)
 
 
 class Triage:
@@ -79,7 +72,9 @@ class Triage:
         timezone: str,
         clock: Callable[[], datetime],
         watchlist: frozenset[str] = frozenset(),
+        recorder: DayRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._mentions = mentions
         self._alerts = alerts
         self._retention = retention
@@ -118,6 +113,12 @@ class Triage:
         outcome.stored = len(result.stored)
         outcome.duplicates = len(judged) - len(new) + len(result.duplicates)
 
+        self._record_days(
+            [judged[i] for i in sorted(result.stored | result.duplicates)]
+            + list(stored_before.values()),
+            owners,
+            outcome,
+        )
         to_alert = [judged[i] for i in sorted(result.stored)]
         to_alert += [m for m in stored_before.values() if m.status == "new"]
         for mention in to_alert:
@@ -136,6 +137,8 @@ class Triage:
                 continue
             if alert is not None:
                 outcome.alerts.append(alert.id)
+                if self._recorder is not None:
+                    self._recorder.alerted(alert, mention)
         log.info(
             "batch triaged",
             extra={
@@ -151,6 +154,22 @@ class Triage:
             },
         )
         return outcome
+
+    def _record_days(
+        self, mentions: list[Mention], owners: dict[str, set[str]], outcome: BatchOutcome
+    ) -> None:
+        """The digest's day lists; idempotent, so duplicates are offered again."""
+        if self._recorder is None:
+            return
+        for mention in mentions:
+            try:
+                self._recorder.after_insert(mention)
+            except Exception:
+                log.exception(
+                    "day lists not updated; the message will be retried",
+                    extra={"fields": {"mention_id": mention.id}},
+                )
+                outcome.failed |= owners.get(mention.id, set())
 
     def _judge(self, mention: Mention, now: datetime) -> Mention:
         judged = triage.judge(mention, watchlist=self._watchlist, now=now)

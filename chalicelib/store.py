@@ -78,6 +78,11 @@ class DayCounts:
 
     day: str
     counts: Mapping[str, int]
+    # more counter items of the same day, by sort key (e.g. the digest's `theme#<name>`)
+    items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def targets(self) -> set[tuple[str, str]]:
+        return {(self.day, "stats"), *((self.day, sk) for sk in self.items)}
 
 
 @dataclass
@@ -93,24 +98,29 @@ TRANSACTION_LIMIT = 100
 
 def _merge_counts(counts: Iterable[DayCounts]) -> list[DayCounts]:
     per_day: dict[str, dict[str, int]] = {}
+    per_item: dict[str, dict[str, dict[str, int]]] = {}
     for item in counts:
         total = per_day.setdefault(item.day, {})
         for key, value in item.counts.items():
             total[key] = total.get(key, 0) + value
-    return [DayCounts(day, totals) for day, totals in per_day.items()]
+        for sk, extra in item.items.items():
+            sums = per_item.setdefault(item.day, {}).setdefault(sk, {})
+            for key, value in extra.items():
+                sums[key] = sums.get(key, 0) + value
+    return [DayCounts(day, totals, per_item.get(day, {})) for day, totals in per_day.items()]
 
 
 def _transaction_chunks(
     entries: Sequence[tuple[Mention, DayCounts]],
 ) -> Iterator[list[tuple[Mention, DayCounts]]]:
-    """Split so that mentions + one counter update per distinct day fit a transaction."""
+    """Split so that mentions + one update per distinct counter item fit a transaction."""
     chunk: list[tuple[Mention, DayCounts]] = []
-    days: set[str] = set()
+    days: set[tuple[str, str]] = set()
     for entry in entries:
-        new_days = days | {entry[1].day}
+        new_days = days | entry[1].targets()
         if chunk and len(chunk) + 1 + len(new_days) > TRANSACTION_LIMIT:
             yield chunk
-            chunk, new_days = [], {entry[1].day}
+            chunk, new_days = [], entry[1].targets()
         chunk.append(entry)
         days = new_days
     if chunk:
@@ -152,7 +162,7 @@ class MentionStore:
             return True
         try:
             self._db.transact_write_items(
-                TransactItems=[put, self._counter_update(day_counts)],
+                TransactItems=[put, *self._counter_updates(day_counts)],
             )
         except ClientError as error:
             reasons = error.response.get("CancellationReasons") or []
@@ -200,7 +210,8 @@ class MentionStore:
             if not chunk:
                 return
             items = [self._put_new(m, counts.day) for m, counts in chunk]
-            items += [self._counter_update(c) for c in _merge_counts(c for _, c in chunk)]
+            for merged in _merge_counts(c for _, c in chunk):
+                items += self._counter_updates(merged)
             try:
                 self._db.transact_write_items(TransactItems=items)
             except ClientError as error:
@@ -236,14 +247,20 @@ class MentionStore:
             }
         }
 
-    def _counter_update(self, day_counts: DayCounts) -> dict[str, Any]:
-        names = {f"#c{i}": key for i, key in enumerate(day_counts.counts)}
-        values = {f":v{i}": {"N": str(n)} for i, n in enumerate(day_counts.counts.values())}
+    def _counter_updates(self, day_counts: DayCounts) -> list[dict[str, Any]]:
+        return [
+            self._counter_update(day_counts.day, "stats", day_counts.counts),
+            *(self._counter_update(day_counts.day, sk, c) for sk, c in day_counts.items.items()),
+        ]
+
+    def _counter_update(self, day: str, sk: str, counts: Mapping[str, int]) -> dict[str, Any]:
+        names = {f"#c{i}": key for i, key in enumerate(counts)}
+        values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
         adds = ", ".join(f"#c{i} :v{i}" for i in range(len(names)))
         return {
             "Update": {
                 "TableName": self._state_table,
-                "Key": to_item({"pk": f"day#{day_counts.day}", "sk": "stats"}),
+                "Key": to_item({"pk": f"day#{day}", "sk": sk}),
                 "UpdateExpression": f"ADD {adds}",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": values,
@@ -390,6 +407,67 @@ class StateStore:
         # moto answers UPDATED_NEW with the whole item when the update creates it
         new = from_item(response["Attributes"])
         return {k: int(new[k]) for k in counts if k in new}
+
+    def add_once(
+        self,
+        marker: tuple[str, str],
+        flag: str,
+        target: tuple[str, str],
+        counts: Mapping[str, int],
+    ) -> bool:
+        """Add to the counters of `target` unless the item `marker` carries `flag` already.
+
+        Sets `flag` on `marker` (which must exist) in the same transaction: calling
+        again changes nothing and returns False.
+        """
+        names = {f"#c{i}": key for i, key in enumerate(counts)}
+        values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"pk": marker[0], "sk": marker[1]}),
+                            "UpdateExpression": "SET #f = :t",
+                            "ConditionExpression": (
+                                "attribute_exists(pk) AND attribute_not_exists(#f)"
+                            ),
+                            "ExpressionAttributeNames": {"#f": flag},
+                            "ExpressionAttributeValues": {":t": {"BOOL": True}},
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"pk": target[0], "sk": target[1]}),
+                            "UpdateExpression": "ADD "
+                            + ", ".join(f"#c{i} :v{i}" for i in range(len(names))),
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": values,
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return False
+            raise StoreError(f"add_once {target}: {error}") from error
+        return True
+
+    def query_index_between(
+        self, gsi1pk: str, start: str, end: str, *, limit: int
+    ) -> list[dict[str, Any]]:
+        """At most `limit` items on `gsi1` under `gsi1pk` with start <= gsi1sk < end."""
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :p AND gsi1sk BETWEEN :s AND :e",
+            ExpressionAttributeValues=to_item({":p": gsi1pk, ":s": start, ":e": end}),
+            Limit=limit,
+        )
+        return [from_item(item) for item in response.get("Items", []) if item["gsi1sk"]["S"] < end]
 
     def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {

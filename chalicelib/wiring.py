@@ -14,7 +14,10 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService
 from .alerts.team import Team
 from .config import Settings
+from .digest.ingest import DayRecorder
 from .digest.service import DigestService
+from .digest.tally import AlertTally
+from .digest.toplists import TopLists
 from .intake import Intake
 from .model import utc_now
 from .pipeline import Triage
@@ -95,7 +98,24 @@ def triage() -> Triage:
         retention=timedelta(days=s.retention_days),
         timezone=s.timezone,
         clock=utc_now,
+        recorder=recorder(),
     )
+
+
+@cache
+def day_lists() -> TopLists:
+    return TopLists(state())
+
+
+@cache
+def tally() -> AlertTally:
+    """Counts alert outcomes for the digest; call `tally().sync(alert)` after a change."""
+    return AlertTally(state(), day_lists(), mentions(), settings().timezone)
+
+
+@cache
+def recorder() -> DayRecorder:
+    return DayRecorder(state(), day_lists(), settings().timezone, tally())
 
 
 @cache
@@ -118,6 +138,9 @@ def reset() -> None:
         alerts,
         triage,
         digest,
+        day_lists,
+        tally,
+        recorder,
     ):
         factory.cache_clear()
     aws.reset()

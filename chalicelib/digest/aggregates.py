@@ -1,0 +1,174 @@
+"""What ingest adds to a day's aggregates, and how the digest reads them back. Pure.
+
+A day is the team's local calendar day (Europe/Amsterdam by default), so it has 23, 24
+or 25 hours. Per mention, in the same conditional transaction as the mention itself
+(`store.MentionStore.insert`), these counters are added to the item ``day#<day> / stats``:
+
+    total                       every mention
+    sentiment#<label>           negative / neutral / positive / unknown
+    source#<source>             and source#<source>#<label>
+    lang#<lang>                 and lang#<lang>#<label>
+    reach#<label>               sum of the authors' followers
+    h#<UTC hour>                mentions per UTC hour (``h#2026-10-25T01``), and
+    hn#<UTC hour>               negative mentions per UTC hour: the day's curve and spikes
+
+and each theme of a negative mention gets its own small counter item
+``day#<day> / theme#<name>`` (an unbounded vocabulary never grows one item past its limit).
+
+The alert tally (`tally.py`) adds, guarded so each alert counts once:
+
+    alerts#alerted, alerts#acknowledged, alerts#resolved
+    tta#<bucket>, ttr#<bucket>  time to acknowledge / resolve, log-scale histogram
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..model import Mention, parse_time
+
+LABELS = ("negative", "neutral", "positive", "unknown")
+STATS_SK = "stats"
+THEME_SK = "theme#"
+MAX_THEMES_COUNTED = 5
+# Histogram buckets grow by 10 %: an estimate is within 5 % of the true value.
+BUCKET_GROWTH = 1.1
+
+
+def day_pk(day: str) -> str:
+    return f"day#{day}"
+
+
+def label_of(mention: Mention) -> str:
+    return mention.sentiment.label if mention.sentiment else "unknown"
+
+
+def local_day(moment: datetime | str, timezone: str) -> str:
+    """The team's calendar day of a moment (`YYYY-MM-DD`)."""
+    at = parse_time(moment) if isinstance(moment, str) else moment
+    return at.astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+def hour_key(moment: datetime | str) -> str:
+    """The UTC hour of a moment, `YYYY-MM-DDTHH`: unambiguous on DST change days."""
+    at = parse_time(moment) if isinstance(moment, str) else moment
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """[start, end) of a local day, timezone-aware: 23 h in spring, 25 h in autumn."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Hour:
+    key: str  # UTC hour, `YYYY-MM-DDTHH`
+    label: str  # local clock, e.g. "02:00" or "02:00 (2nd)" on the autumn change day
+    start: datetime  # local, aware
+
+
+def day_hours(day: date, timezone: str) -> list[Hour]:
+    """Every hour of a local day, in order (23, 24 or 25 of them)."""
+    start, end = day_bounds(day, timezone)
+    zone = ZoneInfo(timezone)
+    moment = start.astimezone(UTC)
+    hours: list[Hour] = []
+    seen: set[str] = set()
+    while moment < end:
+        local = moment.astimezone(zone)
+        label = local.strftime("%H:00")
+        if label in seen:
+            label += " (2nd)"
+        seen.add(label)
+        hours.append(Hour(hour_key(moment), label, local))
+        moment += timedelta(hours=1)
+    return hours
+
+
+def ingest_counts(mention: Mention) -> dict[str, int]:
+    """Counters one mention adds to its day's stats item."""
+    label = label_of(mention)
+    lang = mention.lang or "unknown"
+    hour = hour_key(mention.created_at)
+    counts = {
+        "total": 1,
+        f"sentiment#{label}": 1,
+        f"source#{mention.source}": 1,
+        f"source#{mention.source}#{label}": 1,
+        f"lang#{lang}": 1,
+        f"lang#{lang}#{label}": 1,
+        f"h#{hour}": 1,
+    }
+    followers = max(0, int(mention.author.followers or 0))
+    if followers:
+        counts[f"reach#{label}"] = followers
+    if label == "negative":
+        counts[f"hn#{hour}"] = 1
+    return counts
+
+
+def theme_counts(mention: Mention) -> dict[str, dict[str, int]]:
+    """Counter items (sort key -> counters) one mention adds: the themes of a negative post."""
+    if label_of(mention) != "negative":
+        return {}
+    themes = list(dict.fromkeys(t for t in mention.themes if t))[:MAX_THEMES_COUNTED]
+    return {theme_sk(theme): {"n": 1} for theme in themes}
+
+
+def theme_sk(theme: str) -> str:
+    return f"{THEME_SK}{theme[:200]}"
+
+
+# ------------------------------------------------------------------ durations
+
+
+def bucket(seconds: float) -> int:
+    """Histogram bucket of a duration: bucket b holds (1.1^(b-1), 1.1^b] seconds."""
+    if seconds <= 1:
+        return 0
+    return math.ceil(math.log(seconds) / math.log(BUCKET_GROWTH) - 1e-9)
+
+
+def bucket_value(index: int) -> float:
+    """A representative duration of a bucket: the geometric middle of its bounds."""
+    if index <= 0:
+        return 1.0
+    return BUCKET_GROWTH ** (index - 0.5)
+
+
+def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:
+    """Nearest-rank percentile from a bucket histogram; None when it is empty."""
+    total = sum(histogram.values())
+    if total <= 0:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for index in sorted(histogram):
+        seen += histogram[index]
+        if seen >= rank:
+            return bucket_value(index)
+    return bucket_value(max(histogram))
+
+
+def histogram(counters: Mapping[str, int], prefix: str) -> dict[int, int]:
+    """The buckets stored as `<prefix>#<bucket>` counters."""
+    out: dict[int, int] = {}
+    for key, value in counters.items():
+        if key.startswith(prefix + "#"):
+            out[int(key.split("#", 1)[1])] = int(value)
+    return out
+
+
+def exact_percentile(values: Iterable[float], fraction: float) -> float | None:
+    """Nearest-rank percentile of raw values (what the histogram estimates)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]

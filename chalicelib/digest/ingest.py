@@ -1,0 +1,92 @@
+"""What triage records for the digest as each mention is stored.
+
+Two parts, both exactly once per mention:
+
+* counters (`aggregates.ingest_counts`, theme counter items) go into the mention's own
+  conditional transaction: `day_counts(mention, timezone)` -> `store.DayCounts`;
+* the bounded lists (top negatives, ambassadors, themes) are offered after it
+  (`DayRecorder.after_insert`); offers are idempotent, and the pipeline repeats them
+  when a mention turns out to be a duplicate, so a crash in between loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Alert, Mention
+from ..store import DayCounts
+from . import aggregates
+from .toplists import ListSpec, TopLists
+
+NEGATIVES = ListSpec("neg", cap=10, shards=4)
+AMBASSADORS = ListSpec("amb", cap=10, shards=4)
+THEMES = ListSpec("themes", cap=12, shards=4)
+TEXT_LIMIT = 280
+
+
+def day_counts(mention: Mention, timezone: str) -> DayCounts:
+    """The counters one mention adds to its (team-local) day, for `MentionStore.insert`."""
+    return DayCounts(
+        day=aggregates.local_day(mention.created_at, timezone),
+        counts=aggregates.ingest_counts(mention),
+        items=aggregates.theme_counts(mention),
+    )
+
+
+def engagement(mention: Mention) -> int:
+    e = mention.engagement
+    return int(e.likes + e.replies + e.reposts + max(e.score, 0))
+
+
+def post_summary(mention: Mention) -> dict[str, Any]:
+    """What the digest shows of a post: small, so a shard of ten stays a few KB."""
+    text = mention.text if len(mention.text) <= TEXT_LIMIT else mention.text[: TEXT_LIMIT - 1] + "…"
+    return {
+        "id": mention.id,
+        "source": mention.source,
+        "url": mention.url,
+        "handle": mention.author.handle,
+        "name": mention.author.name,
+        "followers": int(mention.author.followers or 0),
+        "text": text,
+        "lang": mention.lang or "unknown",
+        "created_at": mention.created_at,
+        "priority": round(float(mention.priority), 1),
+        "engagement": engagement(mention),
+        "themes": list(mention.themes[:3]),
+    }
+
+
+class DayRecorder:
+    """Keeps the day's top lists; `after_insert` is safe to call more than once."""
+
+    def __init__(self, state: Any, lists: TopLists, timezone: str, tally: Any = None) -> None:
+        self._state = state
+        self._lists = lists
+        self._timezone = timezone
+        self._tally = tally  # tally.AlertTally
+
+    def alerted(self, alert: Alert, mention: Mention) -> None:
+        if self._tally is not None:
+            self._tally.sync(alert, mention)
+
+    def after_insert(self, mention: Mention) -> None:
+        day = aggregates.local_day(mention.created_at, self._timezone)
+        label = aggregates.label_of(mention)
+        if label == "negative":
+            rank = (float(mention.priority), float(mention.author.followers or 0))
+            self._lists.offer(day, NEGATIVES, mention.id, rank, post_summary(mention))
+            self._offer_themes(day, mention)
+        elif label == "positive":
+            author = f"{mention.source}:{mention.author.id}"
+            rank = (float(mention.author.followers or 0), float(engagement(mention)))
+            self._lists.offer(day, AMBASSADORS, author, rank, post_summary(mention))
+
+    def _offer_themes(self, day: str, mention: Mention) -> None:
+        pk = aggregates.day_pk(day)
+        for sk in aggregates.theme_counts(mention):
+            counter = self._state.get(pk, sk) or {}
+            count = int(counter.get("n", 0))
+            if count:
+                theme = sk[len(aggregates.THEME_SK) :]
+                self._lists.offer(day, THEMES, theme, (float(count),), {})

@@ -1,0 +1,71 @@
+"""Alert outcomes for the digest: alerted, acknowledged, resolved, and how fast.
+
+`AlertTally.sync(alert)` records whatever an alert's current state says, each event
+once: the counters are added in a transaction that also sets a flag on the alert item
+(`StateStore.add_once`), so calling it again — after a retry, a second tap on a link,
+or from both the pipeline and the alert service — changes nothing. Call it whenever
+an alert is created, acknowledged or resolved.
+
+Counted on the stats item of the alerted post's team-local day (see aggregates.py);
+open alerts are kept, highest priority first, in a bounded list (`OPEN`) so the
+digest can link the ones still waiting without reading every alert.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Alert, Mention, parse_time
+from . import aggregates
+from .ingest import post_summary
+from .toplists import ListSpec, TopLists
+
+OPEN = ListSpec("open", cap=25, shards=4)
+
+
+def _alert_key(alert_id: str) -> tuple[str, str]:
+    return f"alert#{alert_id}", "alert"  # the alert service's item (alerts/service.py)
+
+
+class AlertTally:
+    def __init__(self, state: Any, lists: TopLists, mentions: Any, timezone: str) -> None:
+        self._state = state
+        self._lists = lists
+        self._mentions = mentions
+        self._timezone = timezone
+
+    def sync(self, alert: Alert, mention: Mention | None = None) -> list[str]:
+        """Count the events `alert` has gone through that were not counted yet."""
+        if mention is None and alert.mention_id:
+            mention = self._mentions.get(alert.mention_id)
+        day = aggregates.local_day(
+            mention.created_at if mention is not None else alert.created_at, self._timezone
+        )
+        recorded = []
+        if self._add(alert, day, "alerted", {"alerts#alerted": 1}):
+            recorded.append("alerted")
+            if alert.state not in ("acknowledged", "resolved") and mention is not None:
+                summary = {**post_summary(mention), "alert_id": alert.id}
+                rank = (float(alert.priority), float(mention.author.followers or 0))
+                self._lists.offer(day, OPEN, alert.id, rank, summary)
+        for event, stamp, prefix in (
+            ("acknowledged", alert.acknowledged_at, "tta"),
+            ("resolved", alert.resolved_at, "ttr"),
+        ):
+            if not stamp:
+                continue
+            seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
+            counts = {f"alerts#{event}": 1, f"{prefix}#{aggregates.bucket(seconds)}": 1}
+            if self._add(alert, day, event, counts):
+                recorded.append(event)
+        if alert.acknowledged_at or alert.resolved_at:
+            self._lists.remove(day, OPEN, alert.id)
+        return recorded
+
+    def _add(self, alert: Alert, day: str, event: str, counts: dict[str, int]) -> bool:
+        return self._state.add_once(
+            _alert_key(alert.id),
+            f"digest#{event}",
+            (aggregates.day_pk(day), aggregates.STATS_SK),
+            counts,
+        )

@@ -1,0 +1,144 @@
+"""Bounded top-N lists kept at ingest, safe under parallel Lambdas and redelivery.
+
+A list is split into a few shards, items ``day#<day> / top#<list>#<shard>``; an entry
+goes to the shard its key hashes to. Each shard keeps its best `cap` entries as
+attributes ``e#<key>`` (rank and a small payload) plus a version `v`:
+
+* Writes are optimistic: read the shard, decide, write conditional on the version;
+  a parallel writer that got there first makes us re-read and decide again.
+* Offering is idempotent and monotone (an entry keeps the best rank it was offered),
+  so a redelivered mention can be offered again without changing anything: the
+  pipeline re-offers on duplicates, which makes a crash between the mention's
+  transaction and the offer harmless.
+* The union of the shards' best `cap` holds the overall best `cap` (each of those is
+  among the best of its own shard), so reading the list costs `shards` small reads.
+* Once a shard is full its floor (worst entry) only rises; a container remembers it
+  and drops a lower offer without any I/O (most mentions of a busy day).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..errors import StoreError
+from .aggregates import day_pk
+
+Rank = tuple[float, ...]
+ENTRY = "e#"
+
+
+class ShardStore(Protocol):
+    """What a list needs of `store.StateStore`."""
+
+    def get(self, pk: str, sk: str) -> dict[str, Any] | None: ...
+
+    def put_new(self, pk: str, sk: str, data: Mapping[str, Any]) -> bool: ...
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        changes: Mapping[str, Any],
+        *,
+        expect: Mapping[str, Any] | None = None,
+        remove: tuple[str, ...] = (),
+    ) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ListSpec:
+    name: str
+    cap: int = 10
+    shards: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str
+    rank: Rank
+    payload: Mapping[str, Any]
+
+    @property
+    def order(self) -> tuple[Rank, str]:
+        return (self.rank, self.key)
+
+
+def _entry(key: str, data: Mapping[str, Any]) -> Entry:
+    payload = {k: v for k, v in data.items() if k != "r"}
+    return Entry(key, tuple(float(x) for x in data["r"]), payload)
+
+
+class TopLists:
+    def __init__(
+        self,
+        state: ShardStore,
+        *,
+        retries: int = 10,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._state = state
+        self._retries = retries
+        self._sleep = sleep
+        self._floors: dict[tuple[str, str], tuple[Rank, str]] = {}
+
+    @staticmethod
+    def shard_sk(spec: ListSpec, key: str) -> str:
+        return f"top#{spec.name}#{zlib.crc32(key.encode()) % spec.shards}"
+
+    def offer(
+        self, day: str, spec: ListSpec, key: str, rank: Rank, payload: Mapping[str, Any]
+    ) -> bool:
+        """Put `key` in the day's list if it ranks among its shard's best; True if written."""
+        pk, sk = day_pk(day), self.shard_sk(spec, key)
+        rank = tuple(float(x) for x in rank)
+        floor = self._floors.get((pk, sk))
+        if floor is not None and (rank, key) <= floor:
+            return False
+        value = {"r": list(rank), **payload}
+        attr = ENTRY + key
+        for attempt in range(self._retries):
+            item = self._state.get(pk, sk)
+            if item is None:
+                if self._state.put_new(pk, sk, {"v": 1, attr: value}):
+                    return True
+                continue
+            version = int(item.get("v", 0))
+            entries = [_entry(k[len(ENTRY) :], v) for k, v in item.items() if k.startswith(ENTRY)]
+            current = next((e for e in entries if e.key == key), None)
+            remove: tuple[str, ...] = ()
+            if current is not None:
+                if current.rank >= rank:
+                    return False
+            elif len(entries) >= spec.cap:
+                worst = min(entries, key=lambda e: e.order)
+                if (rank, key) <= worst.order:
+                    self._floors[(pk, sk)] = worst.order
+                    return False
+                remove = (ENTRY + worst.key,)
+            if self._state.update(
+                pk, sk, {"v": version + 1, attr: value}, expect={"v": version}, remove=remove
+            ):
+                return True
+            self._sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        raise StoreError(f"top list {pk}/{sk}: still contended after {self._retries} tries")
+
+    def read(self, day: str, spec: ListSpec, *, top: int | None = None) -> list[Entry]:
+        """The day's best entries, best first (`spec.shards` reads)."""
+        pk = day_pk(day)
+        entries: list[Entry] = []
+        for shard in range(spec.shards):
+            item = self._state.get(pk, f"top#{spec.name}#{shard}") or {}
+            entries += [_entry(k[len(ENTRY) :], v) for k, v in item.items() if k.startswith(ENTRY)]
+        entries.sort(key=lambda e: e.order, reverse=True)
+        return entries[: top or spec.cap]
+
+    def remove(self, day: str, spec: ListSpec, key: str) -> None:
+        """Take `key` out of the day's list (idempotent)."""
+        pk, sk = day_pk(day), self.shard_sk(spec, key)
+        if self._state.get(pk, sk) is not None:
+            self._state.update(pk, sk, {}, remove=(ENTRY + key,))
