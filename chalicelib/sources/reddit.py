@@ -26,6 +26,7 @@ from ._common import Credentials, as_int, clip, need_secret
 from .watch import Watch
 
 SOURCE = "reddit"
+PARTS = ("comments", "posts", "search")
 PAGE = 100
 BASE = "https://www.reddit.com"
 
@@ -66,7 +67,12 @@ def fetch(
     max_requests: int = 10,
     min_rate_remaining: int = 10,
     max_reads: int | None = None,  # unused: Reddit reads are free
+    parts: tuple[str, ...] = PARTS,
 ) -> FetchResult:
+    """New comments, new posts, site-wide search (`parts` picks which) since the cursor."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown Reddit listings: {sorted(unknown)}")
     state = parse_cursor(cursor)
     run = _Run(client, now, remaining_ms, min_remaining_ms, max_requests, min_rate_remaining)
     mentions: list[Mention] = []
@@ -76,12 +82,12 @@ def fetch(
     try:
         if subs:
             for key, path in (("comments", f"r/{subs}/comments/"), ("posts", f"r/{subs}/new")):
-                if not run.may_continue():
-                    break
+                if key not in parts or not run.may_continue():
+                    continue
                 items, state[key] = run.listing(path, state.get(key))
                 mentions += _keep(items, watch, everywhere, now)
         query = search_query(watch)
-        if query and run.may_continue():
+        if query and "search" in parts and run.may_continue():
             items, state["search"] = run.search(query, state.get("search"))
             mentions += _keep(items, watch, set(), now)
     except Exception as exc:

@@ -108,3 +108,14 @@ def test_recorded_new_posts_and_search_results_become_mentions(replay):
     state = json.loads(result.next_cursor)
     assert state["posts"] == max((p["name"] for p in posts), key=lambda n: int(n[3:], 36))
     assert state["search"] == max(p["created_utc"] for p in found)
+
+
+def test_each_listing_can_be_polled_alone(replay):
+    replay(NEW)
+    watch = Watch.from_dict({"terms": ["x"], "subreddits": [{"name": "askreddit", "all": True}]})
+    client = reddit.make_client(CREDENTIALS)
+    result = reddit.fetch(client, None, watch=watch, now=NOW, parts=("posts",))
+    assert result.requests == 1 and len(result.mentions) == 100
+    assert all(m.native_id.startswith("t3_") for m in result.mentions)
+    with pytest.raises(ValueError, match="unknown"):
+        reddit.fetch(client, None, watch=watch, now=NOW, parts=("hot",))
