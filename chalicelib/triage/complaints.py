@@ -12,7 +12,10 @@ refund?").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .text import words
 
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)"
 _NUM_NL = r"(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|paar|aantal|vele)"
@@ -192,15 +195,94 @@ def is_question(sentence: str) -> bool:
     return stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
 
 
-def complaint_signals(sentences: list[str], lang: str) -> tuple[str, ...]:
+# The words a rule cannot match without (a word may also start with a stem ending in
+# "-"): a sentence with none of them skips the rule's regex, as most sentences do.
+# tests/unit/triage check every rule against these lists.
+NEEDS = {
+    "still waiting": "waiting",
+    "waiting for days": "waiting",
+    "on hold": "hold",
+    "still not fixed": "still",
+    "no response": "no never",
+    "never arrived": "never hasn't hasnt haven't havent didn't didnt still",
+    "where is my": "where where's wheres",
+    "charged twice": "charged billed double",
+    "refund demand": "refund money",
+    "not working": "doesn't doesnt does don't dont won't wont can't cant cannot isn't isnt "
+    "stopped not",
+    "service down": "down offline broken outage",
+    "cancelling": "cancel- quit- closing terminate terminating leaving",
+    "again": "time again",
+    "hours lost": "took wasted spent lost",
+    "bad service": "service support experience",
+    "nog steeds": "nog",
+    "wachten": "wacht wachten gewacht",
+    "in de wacht": "wacht wachtrij",
+    "al dagen": "al sinds inmiddels",
+    "storing": "-storing -storingen plat lucht",
+    "geen reactie": "geen niemand",
+    "geen verbinding": "geen",
+    "opzeggen": "zeg zeggen zegt opzeggen opgezegd opzegging",
+    "niet ontvangen": "niet nooit",
+    "werkt niet": "werkt werken doet",
+    "dubbel betaald": "dubbel keer",
+    "geld terug": "geld",
+    "waar blijft": "waar",
+    "weer": "keer alweer wéér",
+    "slechte service": "service klantenservice bereikbaarheid",
+    "klacht": "klacht klachten",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> Needs:
+        items = spec.split()
+        return cls(
+            frozenset(i for i in items if "-" not in i),
+            tuple(i[:-1] for i in items if i.endswith("-")),
+            tuple(i[1:] for i in items if i.startswith("-")),
+        )
+
+    def met_by(self, tokens: frozenset[str]) -> bool:
+        if not self.words.isdisjoint(tokens):
+            return True
+        if not (self.prefixes or self.suffixes):
+            return False
+        return any(
+            (self.prefixes and t.startswith(self.prefixes))
+            or (self.suffixes and t.endswith(self.suffixes))
+            for t in tokens
+        )
+
+
+_NEEDS = {name: Needs.parse(spec) for name, spec in NEEDS.items()}
+# word -> names of the rules that need it; rules with affixes are always checked
+_BY_WORD: dict[str, set[str]] = {}
+for _name, _needs in _NEEDS.items():
+    for _word in _needs.words:
+        _BY_WORD.setdefault(_word, set()).add(_name)
+_AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or needs.suffixes)
+
+
+def complaint_signals(sentences: Sequence[str], lang: str) -> tuple[str, ...]:
     """Names of the complaint rules the sentences match (each at most once)."""
     rules = RULES.get(lang, ())
     found: list[str] = []
     for sentence in sentences:
         question = is_question(sentence)
+        tokens = frozenset(words(sentence))
+        candidates = set(_AFFIXED)
+        for token in tokens:
+            candidates.update(_BY_WORD.get(token, ()))
         for rule in rules:
-            if rule.name in found or (question and not rule.strong):
+            if rule.name not in candidates or rule.name in found or (question and not rule.strong):
                 continue
-            if rule.pattern.search(sentence):
+            if _NEEDS[rule.name].met_by(tokens) and rule.pattern.search(sentence):
                 found.append(rule.name)
     return tuple(found)

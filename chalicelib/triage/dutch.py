@@ -82,25 +82,29 @@ EXCESS_WORDS = frozenset(
     ]
 )
 CONTRAST = frozenset({"maar", "echter", "doch", "alleen"})
-# set phrases whose words say little alone (separable verbs, idioms), as regexes
+# set phrases whose words say little alone (separable verbs, idioms): (a word the phrase
+# cannot do without, so most sentences skip the regex; the regex; polarity)
 PHRASES = [
-    (r"\b(valt|vallen|viel|vielen|vallen) (\w+ ){0,4}tegen\b", -0.7),
-    (r"\bnet niet\b", -0.6),
-    (r"\b(had|hadden) (er )?(\w+ ){0,3}meer (van )?verwacht", -0.7),
-    (r"\bniet wat (ik|we|wij) (had|hadden) verwacht", -0.7),
-    (r"\bmet (veel )?moeite\b", -0.5),
-    (r"\b(zonde|jammer) van (het|de|mijn|m'n|ons) (geld|tijd)\b", -0.8),
-    (r"\bweggegooid geld\b", -0.8),
-    (r"\bniet (de moeite|aan te raden|aan te bevelen)\b", -0.8),
-    (r"\b(niet|nooit) (meer )?(uitgelezen|afgemaakt)\b", -0.7),
-    (r"\b(de moeite|het lezen|het geld) (meer dan |zeker |echt |wel )?waard\b", 0.6),
-    (r"\bniet (meer )?waard\b", -0.7),
-    (r"\b(een )?must\b", 0.6),
-    (r"\b(slaat|sloeg) (helemaal |echt )?nergens op\b", -0.8),
-    (r"\bblij mee\b", 0.6),
-    (r"\b(niet|nooit) (meer )?(terug|opnieuw)\b", -0.3),
+    ("tegen", r"\b(valt|vallen|viel|vielen) (\w+ ){0,4}tegen\b", -0.7),
+    ("net", r"\bnet niet\b", -0.6),
+    ("verwacht", r"\b(had|hadden) (er )?(\w+ ){0,3}meer (van )?verwacht", -0.7),
+    ("verwacht", r"\bniet wat (ik|we|wij) (had|hadden) verwacht", -0.7),
+    ("moeite", r"\bmet (veel )?moeite\b", -0.5),
+    ("van", r"\b(zonde|jammer) van (het|de|mijn|m'n|ons) (geld|tijd)\b", -0.8),
+    ("weggegooid", r"\bweggegooid geld\b", -0.8),
+    ("niet", r"\bniet (de moeite|aan te raden|aan te bevelen)\b", -0.8),
+    ("meer", r"\b(niet|nooit) (meer )?(uitgelezen|afgemaakt)\b", -0.7),
+    ("uitgelezen", r"\b(niet|nooit) (uitgelezen|afgemaakt)\b", -0.7),
+    ("afgemaakt", r"\b(niet|nooit) (afgemaakt)\b", -0.7),
+    ("waard", r"\b(de moeite|het lezen|het geld) (meer dan |zeker |echt |wel )?waard\b", 0.6),
+    ("waard", r"\bniet (meer )?waard\b", -0.7),
+    ("must", r"\b(een )?must\b", 0.6),
+    ("nergens", r"\b(slaat|sloeg) (helemaal |echt )?nergens op\b", -0.8),
+    ("mee", r"\bblij mee\b", 0.6),
+    ("terug", r"\b(niet|nooit) (meer )?terug\b", -0.3),
+    ("opnieuw", r"\b(niet|nooit) (meer )?opnieuw\b", -0.3),
 ]
-_PHRASE_RES = [(re.compile(pattern), polarity) for pattern, polarity in PHRASES]
+_PHRASE_RES = [(word, re.compile(pattern), polarity) for word, pattern, polarity in PHRASES]
 MIN_SUBJECTIVITY = 0.5  # below this a word is mostly factual ("open", "Brussels")
 NEGATIVE_WEIGHT = 1.6  # a negative word means more than a positive one (reviews praise freely)
 NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
@@ -193,8 +197,11 @@ def score(text: str) -> DutchScore:
     hits = 0
     for sentence in sentences(clean(text)):
         tokens = words(sentence)
+        present = set(tokens)
         joined = " ".join(tokens)
-        for phrase, polarity in _PHRASE_RES:
+        for needed, phrase, polarity in _PHRASE_RES:
+            if needed not in present:
+                continue
             for _ in phrase.finditer(joined):
                 weight = NEGATIVE_WEIGHT if polarity < 0 else 1.0
                 total += polarity * weight

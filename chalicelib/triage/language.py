@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import clean, words
 
@@ -101,6 +102,7 @@ _SPELLING = [
 ]
 
 _MIN_EVIDENCE = 0.9
+MAX_TOKENS = 40  # enough to tell; keeps long texts cheap
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +111,22 @@ class Detection:
     confidence: float  # share of the evidence that went to `lang`, 0..1
 
 
+@lru_cache(maxsize=50_000)
+def _evidence(token: str) -> tuple[tuple[str, float], ...]:
+    """What one token says about the language: function-word shares and spelling habits."""
+    found = list(_WORD_INDEX.get(token, {}).items())
+    found.extend((lang, weight) for pattern, lang, weight in _SPELLING if pattern.search(token))
+    return tuple(found)
+
+
 def detect(text: str) -> Detection:
-    """Guess the language of a (short) post."""
+    """Guess the language of a (short) post; long texts are judged on their first words."""
     scores: dict[str, float] = defaultdict(float)
-    for token in words(clean(text)):
+    for token in words(clean(text))[:MAX_TOKENS]:
         if token.isdigit():
             continue
-        for lang, share in _WORD_INDEX.get(token, {}).items():
-            scores[lang] += share
-        for pattern, lang, weight in _SPELLING:
-            if pattern.search(token):
-                scores[lang] += weight
+        for lang, weight in _evidence(token):
+            scores[lang] += weight
     if not scores:
         return Detection(UNDETERMINED, 0.0)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)

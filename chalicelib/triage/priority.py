@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - one urgency kind per line reads better than a regex split over lines
 """Priority 0..100 that explains itself: every point comes with a reason.
 
     negativity  up to 45   45 × |score| of a negative post
@@ -15,24 +14,11 @@ Reasons are short and human ("urgency: refund", "reach: 12.3k followers").
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..model import Mention, Sentiment, parse_time
-
-URGENCY = {
-    "cancel": r"cancel\w*|unsubscrib\w*|opzeg\w*|zeg\w* \w+ (abonnement|contract) op|stop(pen)? met jullie",
-    "legal": r"lawyers?|attorney|sue|suing|lawsuit|legal action|advoca\w*|rechtszaak|rechter|juridisch\w*|"
-    r"consumentenbond|geschillencommissie|ombudsman|ombudsdienst|aangifte",
-    "fraud": r"fraud\w*|scam\w*|phishing|hacked|stolen|oplicht\w*|fraude|gehackt|gestolen|nep",
-    "outage": r"outage|(is|are|went|been|goes|going) down|offline|not working|storing\w*|plat|werkt niet|uit de lucht|geen (internet|bereik|stroom)",
-    "refund": r"refund\w*|money back|charged twice|chargeback|terugbetal\w*|geld terug|terugstorting|dubbel afgeschreven",
-    "safety": r"danger\w*|unsafe|injur\w*|caught fire|explod\w*|gevaarlijk|gewond|in brand|brandgevaar|onveilig",
-}  # fmt: skip
-_URGENCY_RES = {
-    kind: re.compile(rf"\b({words})\b", re.IGNORECASE) for kind, words in URGENCY.items()
-}
+from .urgency import urgency_kinds
 
 NEGATIVITY_POINTS = 45.0
 COMPLAINT_POINTS = 10.0
@@ -48,11 +34,6 @@ STALE_AFTER = timedelta(days=1)
 class Priority:
     score: float  # 0..100
     reasons: tuple[str, ...]
-
-
-def urgency_kinds(text: str) -> tuple[str, ...]:
-    """Kinds of urgent words in the text, in a fixed order."""
-    return tuple(kind for kind, pattern in _URGENCY_RES.items() if pattern.search(text))
 
 
 def _log_share(value: float, zero_at: float, full_at: float) -> float:

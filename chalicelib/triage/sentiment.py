@@ -79,7 +79,7 @@ def assess(text: str, lang: str) -> Assessment:
         score = english.score(cleaned)
         evidence = True
     else:
-        result = dutch.score(cleaned)
+        result = dutch.score(text)
         score, evidence = result.score, result.hits > 0
     if (
         abs(score) < NEUTRAL_BAND
@@ -88,8 +88,11 @@ def assess(text: str, lang: str) -> Assessment:
     ):
         score = min(score, NEGATION_LEAN)
         evidence = True
-    complaints = complaint_signals(sentences(cleaned), lang)
-    if complaints and score < COMPLAINT_OVERRULED_ABOVE:
+    # a clearly happy text keeps its label whatever it matches, so it need not be checked
+    complaints = (
+        complaint_signals(sentences(cleaned), lang) if score < COMPLAINT_OVERRULED_ABOVE else ()
+    )
+    if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
         score = max(-1.0, min(score, pulled))
         evidence = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE_RE = re.compile(r"(?<!\w)@\w{1,30}")
@@ -13,6 +14,7 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
+@lru_cache(maxsize=256)  # one mention's text is cleaned by several steps
 def clean(text: str) -> str:
     """Unescape HTML entities, drop links and @handles, squeeze whitespace."""
     text = html.unescape(text)
@@ -21,13 +23,15 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=256)
+def words(text: str) -> tuple[str, ...]:
     """Lower-case word tokens of already cleaned text (hashtags lose their `#`)."""
-    return [w.replace("’", "'") for w in WORD_RE.findall(text.lower())]
+    return tuple(WORD_RE.findall(text.lower().replace("’", "'")))
 
 
-def sentences(text: str) -> list[str]:
-    return [part for part in SENTENCE_END_RE.split(text) if part.strip()]
+@lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[str, ...]:
+    return tuple(part for part in SENTENCE_END_RE.split(text) if part.strip())
 
 
 def hashtags(text: str) -> list[str]:

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Mention
-from .priority import urgency_kinds
 from .text import clean, hashtags, words
+from .urgency import urgency_kinds
 
 MAX_THEMES = 5
 MIN_TERM_LENGTH = 4
@@ -56,7 +56,7 @@ def extract_themes(
     themes.extend(kind for kind in urgency_kinds(text) if kind not in themes)
     content = [
         word
-        for word in words(clean(text).replace("#", " "))
+        for word in words(clean(text))
         if len(word) >= MIN_TERM_LENGTH
         and word not in STOPWORDS
         and word not in skip

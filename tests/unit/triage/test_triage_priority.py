@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib.model import Author, Engagement, Mention, Sentiment, iso
 from chalicelib.triage import judge, should_alert
-from chalicelib.triage.priority import prioritise, urgency_kinds
+from chalicelib.triage.priority import prioritise
+from chalicelib.triage.urgency import urgency_kinds
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NEGATIVE = Sentiment(-0.6, "negative", "vader-en")

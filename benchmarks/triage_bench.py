@@ -1,0 +1,108 @@
+"""Triage throughput against bare VADER on the same texts, in the same run.
+
+    .venv/bin/python benchmarks/triage_bench.py [--repeat 3]
+
+Texts: the labelled English tweets and Dutch reviews under REALDATA (default
+../shared/realdata) when present, a built-in handful otherwise. "Triage" is the whole
+`judge()`: language detection (no platform tag), sentiment, complaints, priority,
+themes. Also prints the import time of `chalicelib.triage` and the one-off lexicon load.
+Not a test: numbers depend on the machine; the goal is triage >= 0.5 x VADER's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FALLBACK = [
+    "still waiting for my refund",
+    "been on hold for 90 minutes, this is ridiculous",
+    "Thanks for the quick help, great service!",
+    "nog steeds geen reactie op mijn mail",
+    "al drie dagen storing in Utrecht #storing",
+    "ik zeg mijn abonnement op, klaar mee",
+    "Wat een fijne medewerker aan de telefoon, top!",
+    "How do I change my address?",
+]
+
+
+def texts() -> list[str]:
+    from chalicelib.triage.evaluate import (
+        DUTCH_REVIEWS,
+        ENGLISH_TWEETS,
+        read_reviews,
+        read_tweets,
+        realdata_dir,
+    )
+
+    root = realdata_dir()
+    found: list[str] = []
+    if (root / ENGLISH_TWEETS).is_file():
+        found += [e.text for e in read_tweets(root / ENGLISH_TWEETS)]
+    if (root / DUTCH_REVIEWS).is_file():
+        found += [e.text for e in read_reviews(root / DUTCH_REVIEWS)]
+    return found or FALLBACK * 200
+
+
+def seconds(work, items: list) -> float:
+    """CPU seconds of this process (steadier than wall time on a shared machine)."""
+    started = time.process_time()
+    for item in items:
+        work(item)
+    return time.process_time() - started
+
+
+def report(label: str, best: float, count: int) -> float:
+    per_second = count / best
+    print(f"{label:<34} {per_second:>10,.0f} texts/s  ({best * 1000:,.0f} ms CPU for {count})")
+    return per_second
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    import chalicelib.triage as triage
+
+    print(f"import chalicelib.triage           {(time.perf_counter() - started) * 1000:>8.1f} ms")
+    from chalicelib.model import Author, Mention
+    from chalicelib.triage import dutch, english
+
+    started = time.perf_counter()
+    vader = english.analyzer()
+    dutch.lexicon()
+    print(f"first use: load VADER + nl lexicon {(time.perf_counter() - started) * 1000:>8.1f} ms")
+
+    sample = texts()
+    mentions = [
+        Mention(
+            source="bench",
+            native_id=str(i),
+            url="",
+            author=Author(id=str(i), handle=f"user{i}", followers=i * 37 % 50_000),
+            text=text,
+            created_at="2026-11-23T08:00:00Z",
+            received_at="2026-11-23T08:00:00Z",
+        )
+        for i, text in enumerate(sample)
+    ]
+    print(f"texts: {len(sample)} (mean {sum(map(len, sample)) / len(sample):.0f} chars)")
+    vader_best = triage_best = float("inf")
+    for _ in range(args.repeat):  # interleaved, so both see the same machine
+        vader_best = min(vader_best, seconds(vader.polarity_scores, sample))
+        triage_best = min(triage_best, seconds(triage.judge, mentions))
+    bare = report("bare VADER polarity_scores", vader_best, len(sample))
+    full = report("triage.judge (detect+all steps)", triage_best, len(mentions))
+    print(f"ratio triage / VADER: {full / bare:.2f}  (goal >= 0.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

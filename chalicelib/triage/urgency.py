@@ -1,0 +1,95 @@
+"""Urgent words, English and Dutch: cancel, legal, fraud, outage, refund, safety.
+
+Matched on word tokens (set look-ups and prefix checks, no regex scan of the text),
+because every mention is checked: a word list per kind, stems that any word may start
+with ("refund" -> "refunded"), and a few phrases matched on the normalised words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import clean, words
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    words: frozenset[str] = frozenset()
+    stems: tuple[str, ...] = ()  # a word starting with one of these
+    # (first word, " the phrase ") lower case, whole words only
+    phrases: tuple[tuple[str, str], ...] = ()
+
+
+def _kind(words_: str = "", stems: str = "", phrases: tuple[str, ...] = ()) -> Kind:
+    return Kind(
+        frozenset(words_.split()),
+        tuple(stems.split()),
+        tuple((p.split()[0], f" {p} ") for p in phrases),
+    )
+
+
+KINDS = {
+    "cancel": _kind(
+        "opzeggen opgezegd opzegging",
+        "cancel unsubscrib",
+        ("zeg mijn abonnement op", "zeg mijn contract op", "zeg ik op", "stop met jullie"),
+    ),
+    "legal": _kind(
+        "lawyer lawyers attorney sue suing lawsuit rechtszaak rechter consumentenbond "
+        "geschillencommissie ombudsman ombudsdienst aangifte",
+        "advoca juridisch",
+        ("legal action",),
+    ),
+    "fraud": _kind(
+        "phishing hacked stolen fraude gehackt gestolen nep", "fraud scam oplicht", ("rip off",)
+    ),
+    "outage": _kind(
+        "outage offline storing storingen stroomstoring internetstoring plat",
+        "",
+        (
+            "is down",
+            "are down",
+            "went down",
+            "been down",
+            "goes down",
+            "not working",
+            "werkt niet",
+            "uit de lucht",
+            "geen internet",
+            "geen bereik",
+            "geen stroom",
+        ),
+    ),
+    "refund": _kind(
+        "chargeback terugstorting",
+        "refund terugbetal",
+        ("money back", "charged twice", "geld terug", "dubbel afgeschreven"),
+    ),
+    "safety": _kind(
+        "unsafe gevaarlijk gewond onveilig brandgevaar",
+        "danger injur explod",
+        ("caught fire", "in brand"),
+    ),
+}
+
+
+_ALL_STEMS = tuple(stem for kind in KINDS.values() for stem in kind.stems)
+
+
+@lru_cache(maxsize=256)  # priority and themes both ask, for the same text
+def urgency_kinds(text: str) -> tuple[str, ...]:
+    """Kinds of urgent words in the text, in a fixed order."""
+    tokens = words(clean(text))
+    present = set(tokens)
+    stemmed = [token for token in present if token.startswith(_ALL_STEMS)]
+    joined = f" {' '.join(tokens)} "
+    found = []
+    for name, kind in KINDS.items():
+        if (
+            not kind.words.isdisjoint(present)
+            or (stemmed and any(token.startswith(kind.stems) for token in stemmed))
+            or any(first in present and phrase in joined for first, phrase in kind.phrases)
+        ):
+            found.append(name)
+    return tuple(found)
