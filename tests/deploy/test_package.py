@@ -1,0 +1,79 @@
+"""`chalice package` works on a machine with a region and no AWS credentials, and what it
+builds is deployable: every dependency installed, nothing Lambda already provides, a
+template cfn-lint accepts, the prod functions wired to the prod queue.
+
+`chalice package` downloads Lambda wheels from PyPI (or reuses its cache in
+`.chalice/deployments/`); the tests skip, saying so, only when packaging failed and the
+index is unreachable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from benchmarks import packaging
+
+STAGE = "prod"
+MAX_ZIP_BYTES = 10 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[packaging.PackageResult]:
+    """GIVEN no AWS credentials WHEN `chalice package --stage prod` runs."""
+    out = tmp_path_factory.mktemp("package") / STAGE
+    result = packaging.build(STAGE, out)
+    if (not result.ok or result.missing_dependencies) and not packaging.index_reachable():
+        pytest.skip("chalice package needs PyPI for Lambda wheels and the index is unreachable")
+    yield result
+
+
+def test_package_builds_offline_without_credentials(package: packaging.PackageResult) -> None:
+    assert package.ok, package.log[-3000:]
+
+
+def test_package_reports_no_missing_dependency(package: packaging.PackageResult) -> None:
+    assert not package.missing_dependencies, package.log[-3000:]
+
+
+def test_zip_leaves_out_what_lambda_provides(package: packaging.PackageResult) -> None:
+    report = packaging.zip_report(package.zip_path)
+    assert report.forbidden() == [], "boto3/botocore belong in requirements-dev.txt only"
+
+
+def test_zip_holds_the_app_and_every_runtime_requirement(
+    package: packaging.PackageResult,
+) -> None:
+    report = packaging.zip_report(package.zip_path)
+    expected = {"app", "chalicelib", "tweepy", "praw", "feedparser", "vaderSentiment", "jinja2"}
+    assert expected <= report.top_level
+
+
+def test_zip_stays_under_ten_megabytes(package: packaging.PackageResult) -> None:
+    size = packaging.zip_report(package.zip_path).size
+    assert size <= MAX_ZIP_BYTES, f"{size:,} bytes"
+
+
+def test_prod_triage_consumes_the_prod_queue(package: packaging.PackageResult) -> None:
+    template = json.loads(package.template_path.read_text())
+    queues = [
+        json.dumps(event["Properties"]["Queue"])
+        for resource in template["Resources"].values()
+        for event in (resource.get("Properties", {}).get("Events") or {}).values()
+        if event.get("Type") == "SQS"
+    ]
+    assert queues, "no SQS event source in the template"
+    assert all(":social-listening-prod-mentions" in queue for queue in queues), queues
+
+
+def test_generated_sam_template_passes_cfn_lint(package: packaging.PackageResult) -> None:
+    # cfn-lint expands the AWS::Serverless-2016-10-31 transform itself (samtranslator)
+    done = packaging.cfn_lint(package.template_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_infra_template_passes_cfn_lint() -> None:
+    done = packaging.cfn_lint(packaging.ROOT / "infra" / "template.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
