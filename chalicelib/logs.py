@@ -33,10 +33,15 @@ def get_logger(name: str = "") -> logging.Logger:
 
 
 def configure(level: str = "INFO") -> None:
+    """JSON lines on the app's logger, which Chalice names after the app and gives a
+    stdout handler of its own (with `propagate = False`): reformat that handler rather
+    than add a second one, so every line is written once, as JSON."""
     logger = logging.getLogger(LOGGER_NAME)
-    if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler()
+    streams = [h for h in logger.handlers if type(h) is logging.StreamHandler]
+    if not streams:
+        streams = [logging.StreamHandler()]
+        logger.addHandler(streams[0])
+        logger.propagate = False
+    for handler in streams:
         handler.setFormatter(JsonFormatter())
-        logger.addHandler(handler)
     logger.setLevel(level)
-    logger.propagate = False

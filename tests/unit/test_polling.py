@@ -236,14 +236,9 @@ WATCH = Watch.from_dict({"terms": ["Acme"]})
 
 
 def test_a_source_without_credentials_is_skipped_with_one_log_line(store, queue, caplog):
+    # pytest captures the app logger whether or not `app` configured it (propagate off)
     caplog.set_level(logging.INFO, logger="social-listening")
-    logging.getLogger("social-listening").propagate = True
-    try:
-        outcome = polling.poll(
-            "x", credentials={}, watch=WATCH, store=store, enqueue=queue, now=NOW
-        )
-    finally:
-        logging.getLogger("social-listening").propagate = False
+    outcome = polling.poll("x", credentials={}, watch=WATCH, store=store, enqueue=queue, now=NOW)
     assert outcome.status == "skipped" and "x_bearer_token" in outcome.notes[0]
     lines = [r for r in caplog.records if r.name == "social-listening.polling"]
     assert len(lines) == 1
