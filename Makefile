@@ -43,6 +43,8 @@ deploy-infra: install ## once per stage: tables, queues, topic, secret
 
 deploy: install ## the Lambda functions, API and schedules of a stage
 	$(BIN)/chalice deploy --stage $(STAGE)
+	$(BIN)/python -m infra.public_url $(STAGE) "$$($(BIN)/chalice url --stage $(STAGE))" \
+		|| { test $$? -eq 3 && $(BIN)/chalice deploy --stage $(STAGE); }
 
 clean:
 	rm -rf build out .pytest_cache .ruff_cache
