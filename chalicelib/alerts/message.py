@@ -138,7 +138,7 @@ def _render_mention(
 
 def _render_group(card: dict[str, Any], links: Links | None, *, band: str, note: str) -> Rendered:
     count = int(card.get("count", 0))
-    what = "Spike" if card.get("kind") == "spike" else "Storm"
+    what = "Spike" if card.get("kind") == "spike" else "Grouped"
     subject = first_words(
         f"{'[ESCALATED] ' if note else ''}[{what}] {count} negative posts"
         f" – {card.get('reason', '')}",

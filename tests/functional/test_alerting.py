@@ -1,0 +1,371 @@
+"""On-call alerting on moto: routing, escalation, resend, links, storms, quiet hours.
+
+Time is passed explicitly to the service (`now`) and frozen with time-machine where the
+app reads the clock itself (the acknowledge and resolve routes).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+import time_machine
+from botocore.exceptions import ClientError
+
+from chalicelib import wiring
+from chalicelib.alerts import links
+from chalicelib.alerts.policy import Policy
+from chalicelib.alerts.rotation import Override, Rotation
+from chalicelib.alerts.team import Manager
+from chalicelib.model import Author, Mention, Sentiment, iso
+from tests.functional.conftest import Inbox
+
+AMS = ZoneInfo("Europe/Amsterdam")
+BASE = "http://localhost:8000"
+COMPLAINT = "Worst service ever. Three days without internet and nobody helps. Cancelling!"
+
+
+def at(text: str) -> datetime:
+    """A moment in the team's local time (Amsterdam)."""
+    return datetime.fromisoformat(text).replace(tzinfo=AMS)
+
+
+@pytest.fixture
+def oncall(stack: dict[str, str]) -> dict[str, Inbox]:
+    """ann and bob rotate weekly from Mon 23 Nov 2026 09:00; lea is the team lead."""
+    sqs = boto3.client("sqs")
+    inboxes = {}
+    for manager_id in ("ann", "bob", "lea"):
+        wiring.team().add_manager(
+            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
+        )
+        url = sqs.create_queue(QueueName=f"oncall-{manager_id}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        wiring.notifier().subscribe(manager_id, "sqs", arn)
+        inboxes[manager_id] = Inbox(manager_id, url)
+    wiring.team().set_rotation(
+        Rotation(("ann", "bob"), start=date(2026, 11, 23), handoff=time(9), lead="lea")
+    )
+    return inboxes
+
+
+def negative(native_id: str, *, priority: float = 72.0, text: str = COMPLAINT) -> Mention:
+    """A triaged negative post, stored as triage would have stored it."""
+    mention = Mention(
+        source="x",
+        native_id=native_id,
+        url=f"https://x.com/boze_klant/status/{native_id}",
+        author=Author("42", "boze_klant", "Boze Klant", 15_300),
+        text=f"{text} #{native_id}",
+        created_at="2026-11-23T08:58:00Z",
+        received_at="2026-11-23T08:58:04Z",
+        lang="en",
+        sentiment=Sentiment(-0.8, "negative", "vader-en"),
+        priority=priority,
+        reasons=("negative sentiment -0.80", "urgency: cancel", "reach: 15.3k followers"),
+    )
+    wiring.mentions().insert(mention)
+    return mention
+
+
+def link(envelope: dict[str, Any], action: str = "Acknowledge") -> str:
+    """The path of a link in a received page (the part after the base URL)."""
+    line = next(x for x in envelope["Message"].splitlines() if x.startswith(f"{action}: "))
+    return line.split(": ", 1)[1].removeprefix(BASE)
+
+
+def tap(client, path: str, moment: datetime):
+    with time_machine.travel(moment, tick=False):
+        return client.http.get(path)
+
+
+class FlakySNS:
+    """The SNS client, refusing the first `failures` publishes."""
+
+    def __init__(self, real: Any, failures: int) -> None:
+        self.real = real
+        self.failures = failures
+
+    def publish(self, **kwargs: Any) -> Any:
+        if self.failures:
+            self.failures -= 1
+            raise ClientError({"Error": {"Code": "InternalError", "Message": "down"}}, "Publish")
+        return self.real.publish(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+# ---------------------------------------------------------------- routing
+
+
+def test_only_the_on_duty_managers_subscription_receives_and_an_override_moves_it(oncall):
+    service = wiring.alerts()
+    # GIVEN ann on duty on Monday
+    service.alert_for(negative("1"), at("2026-11-23T10:00"))
+    assert [m["MessageAttributes"]["recipient"]["Value"] for m in oncall["ann"].messages()] == [
+        "ann"
+    ]
+    assert oncall["bob"].messages() == [] and oncall["lea"].messages() == []
+
+    # WHEN bob covers for ann on Tuesday (a holiday swap)
+    wiring.team().add_override(
+        Override("bob", at("2026-11-24T00:00"), at("2026-11-25T00:00"), replaces="ann")
+    )
+    service.alert_for(negative("2"), at("2026-11-24T12:00"))
+    # THEN bob alone is paged
+    assert len(oncall["bob"].messages()) == 1
+    assert oncall["ann"].messages() == []
+
+
+def test_the_rotation_hands_over_at_nine_local_time(oncall):
+    service = wiring.alerts()
+    service.alert_for(negative("1"), at("2026-11-30T08:59"))
+    service.alert_for(negative("2"), at("2026-11-30T09:00"))
+    assert "#1" in oncall["ann"].messages()[0]["Message"]
+    assert "#2" in oncall["bob"].messages()[0]["Message"]
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def test_unacknowledged_alert_escalates_to_backup_then_lead_and_stops_on_ack(client, oncall):
+    service = wiring.alerts()
+    # GIVEN a high-priority alert at 10:00 (high: escalate after 5 minutes)
+    alert = service.alert_for(negative("1", priority=85), at("2026-11-23T10:00"))
+    assert alert.rules["escalate_after_minutes"] == 5
+    assert alert.rules["chain"] == ["ann", "bob", "lea"]
+    service.every_minute(at("2026-11-23T10:04"))
+    assert len(oncall["ann"].messages()) == 1 and oncall["bob"].messages() == []
+
+    # WHEN nobody acknowledges: bob at 10:05, lea at 10:10
+    assert service.every_minute(at("2026-11-23T10:05")).escalated == [alert.id]
+    to_bob = oncall["bob"].messages()
+    assert len(to_bob) == 1
+    assert to_bob[0]["Message"].startswith("ESCALATED (step 2): not acknowledged by ann")
+    service.every_minute(at("2026-11-23T10:09"))
+    assert oncall["lea"].messages() == []
+    service.every_minute(at("2026-11-23T10:10"))
+    to_lea = oncall["lea"].messages()
+    assert len(to_lea) == 1
+
+    # THEN lea acknowledges with her own link, and nobody is paged again
+    response = tap(client, link(to_lea[0]), at("2026-11-23T10:11"))
+    assert response.status_code == 200 and b"Acknowledged" in response.body
+    for minute in range(15, 60, 5):
+        service.every_minute(at(f"2026-11-23T10:{minute:02d}"))
+    assert [oncall[m].messages() for m in ("ann", "bob", "lea")] == [[], [], []]
+
+    stored = service.get(alert.id)
+    assert stored.state == "acknowledged" and stored.acknowledged_by == "lea"
+    assert stored.escalation_level == 2 and stored.escalated_at == iso(at("2026-11-23T10:10"))
+    assert [(p["recipient"], p["at"]) for p in stored.pages] == [
+        ("ann", "2026-11-23T09:00:00Z"),
+        ("bob", "2026-11-23T09:05:00Z"),
+        ("lea", "2026-11-23T09:10:00Z"),
+    ]
+    assert stored.acknowledged_at == "2026-11-23T09:11:00Z"
+
+
+def test_ann_can_still_acknowledge_after_escalation_with_her_own_link(client, oncall):
+    service = wiring.alerts()
+    alert = service.alert_for(negative("1", priority=85), at("2026-11-23T10:00"))
+    first = oncall["ann"].messages()[0]
+    service.every_minute(at("2026-11-23T10:05"))
+    assert tap(client, link(first), at("2026-11-23T10:06")).status_code == 200
+    assert service.get(alert.id).acknowledged_by == "ann"
+    service.every_minute(at("2026-11-23T10:10"))
+    assert oncall["lea"].messages() == []
+
+
+def test_escalation_repeats_the_chain_at_most_k_times_then_stops(oncall):
+    service = wiring.alerts()
+    # normal priority: 10 minutes a step; the chain ann, bob, lea is paged twice (K = 1)
+    alert = service.alert_for(negative("1", priority=45), at("2026-11-23T10:00"))
+    exhausted = []
+    for minute in range(1, 121):
+        tick = service.every_minute(at("2026-11-23T10:00") + timedelta(minutes=minute))
+        exhausted += tick.exhausted
+    counts = {m: len(oncall[m].messages()) for m in ("ann", "bob", "lea")}
+    assert counts == {"ann": 2, "bob": 2, "lea": 2}
+    assert exhausted == [alert.id]
+    stored = service.get(alert.id)
+    assert stored.exhausted_at == iso(at("2026-11-23T11:00"))
+    assert [p["at"][11:16] for p in stored.pages] == [
+        "09:00",
+        "09:10",
+        "09:20",
+        "09:30",
+        "09:40",
+        "09:50",
+    ]
+
+
+def test_the_rules_in_force_when_the_alert_was_created_still_apply(oncall):
+    service = wiring.alerts()
+    alert = service.alert_for(negative("1", priority=85), at("2026-11-23T10:00"))
+    # WHEN the policy changes to 1 minute and a lead change after the alert was made
+    wiring.team().set_policy(Policy(escalate_after={"high": 1, "normal": 1, "low": 1}))
+    service.every_minute(at("2026-11-23T10:02"))
+    # THEN the alert still waits its 5 minutes
+    assert oncall["bob"].messages() == []
+    service.every_minute(at("2026-11-23T10:05"))
+    assert len(oncall["bob"].messages()) == 1
+    assert service.get(alert.id).rules["escalate_after_minutes"] == 5
+
+
+# ---------------------------------------------------------------- outbox
+
+
+def test_sns_failure_is_resent_once_by_the_minute_job_and_never_twice(oncall, monkeypatch):
+    service = wiring.alerts()
+    notifier = wiring.notifier()
+    monkeypatch.setattr(notifier, "_sns", FlakySNS(notifier._sns, failures=1))
+    mention = negative("1")
+    # GIVEN SNS refuses the first publish: the alert is stored, not sent
+    alert = service.alert_for(mention, at("2026-11-23T10:00:00"))
+    assert alert.state == "pending" and alert.attempts == 1
+    assert oncall["ann"].messages() == []
+    # WHEN the job runs (too early for a resend at 10:00:20, due at 10:01)
+    assert service.every_minute(at("2026-11-23T10:00:20")).resent == []
+    assert service.every_minute(at("2026-11-23T10:01:00")).resent == [alert.id]
+    # THEN ann has the alert exactly once, whatever runs or retries after
+    service.every_minute(at("2026-11-23T10:02:00"))
+    assert service.alert_for(mention, at("2026-11-23T10:02:30")) is None
+    assert len(oncall["ann"].messages()) == 1
+    stored = service.get(alert.id)
+    assert stored.state == "sent" and stored.attempts == 2
+    assert stored.created_at == "2026-11-23T09:00:00Z" and stored.sent_at == "2026-11-23T09:01:00Z"
+
+
+def test_a_failed_escalation_page_is_resent_without_skipping_a_level(oncall, monkeypatch):
+    service = wiring.alerts()
+    alert = service.alert_for(negative("1", priority=85), at("2026-11-23T10:00"))
+    notifier = wiring.notifier()
+    monkeypatch.setattr(notifier, "_sns", FlakySNS(notifier._sns, failures=1))
+    tick = service.every_minute(at("2026-11-23T10:05"))
+    assert tick.failed == [alert.id] and oncall["bob"].messages() == []
+    service.every_minute(at("2026-11-23T10:06"))
+    assert len(oncall["bob"].messages()) == 1 and oncall["lea"].messages() == []
+    assert service.get(alert.id).escalation_level == 1
+
+
+# ---------------------------------------------------------------- links
+
+
+def test_forged_expired_foreign_and_wrong_action_tokens_are_refused(client, oncall):
+    service = wiring.alerts()
+    service.alert_for(negative("1"), at("2026-11-23T10:00"))
+    service.alert_for(negative("2"), at("2026-11-23T10:00"))
+    first, second = oncall["ann"].messages()
+    ack_one, ack_two = link(first), link(second)
+    token_one = ack_one.split("token=", 1)[1]
+    when = at("2026-11-23T10:03")
+
+    forged = ack_one[:-4] + ("AAAA" if not ack_one.endswith("AAAA") else "BBBB")
+    assert tap(client, forged, when).status_code == 403
+    # a token for alert 1 used on alert 2
+    foreign = ack_two.split("?", 1)[0] + "?token=" + token_one
+    assert tap(client, foreign, when).status_code == 403
+    # the resolve link's token is not an acknowledge token
+    resolve_token = link(first, "Resolve").split("token=", 1)[1]
+    assert tap(client, ack_one.split("?")[0] + "?token=" + resolve_token, when).status_code == 403
+    # a valid token minted for bob, who was never paged for this alert
+    key = wiring.secrets().require("ack_signing_key")
+    bobs = links.make_token(key, "alert:x:1", "bob", when.timestamp())
+    response = tap(client, f"/alerts/alert:x:1/ack?token={quote(bobs, safe='')}", when)
+    assert response.status_code == 403 and b"sent to someone else" in response.body
+    # expired: the link lives 24 hours
+    late = tap(client, ack_one, at("2026-11-24T10:01"))
+    assert late.status_code == 403 and b"expired" in late.body
+    # nothing above changed the alert; the real link still works
+    assert service.get("alert:x:1").state == "sent"
+    assert tap(client, ack_one, when).status_code == 200
+
+
+def test_resolve_link_closes_the_alert_with_a_note_and_both_timestamps(client, oncall):
+    service = wiring.alerts()
+    service.alert_for(negative("1"), at("2026-11-23T10:00"))
+    resolve = link(oncall["ann"].messages()[0], "Resolve")
+    response = tap(
+        client, resolve + "&note=" + quote("Called her back, refund done"), at("2026-11-23T10:20")
+    )
+    assert response.status_code == 200
+    assert b"Resolved" in response.body and b"refund done" in response.body
+    assert b"text/html" in response.headers["Content-Type"].encode()
+    stored = service.get("alert:x:1")
+    assert stored.state == "resolved" and stored.resolved_by == "ann"
+    assert stored.resolution_note == "Called her back, refund done"
+    assert stored.acknowledged_at == stored.resolved_at == "2026-11-23T09:20:00Z"
+    assert wiring.mentions().get("x:1").status == "resolved"
+    again = tap(client, resolve, at("2026-11-23T10:21"))
+    assert b"Already resolved" in again.body
+    # a resolved alert never escalates
+    service.every_minute(at("2026-11-23T11:00"))
+    assert oncall["bob"].messages() == []
+
+
+# ---------------------------------------------------------------- storms
+
+
+def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(client, oncall):
+    service = wiring.alerts()
+    start = at("2026-11-23T10:00")
+    # GIVEN 50 negative posts within 50 seconds
+    results = [service.alert_for(negative(str(n)), start + timedelta(seconds=n)) for n in range(50)]
+    assert [r.state for r in results].count("sent") == 5
+    assert [r.state for r in results].count("held") == 45
+    # WHEN the every-minute job runs
+    tick = service.every_minute(at("2026-11-23T10:01"))
+    # THEN ann got 6 messages in all: five single pages and one grouped spike alert
+    received = oncall["ann"].messages()
+    assert len(received) == 6
+    assert len(tick.grouped) == 1
+    grouped = received[-1]["Message"]
+    assert grouped.startswith("Spike: 45 negative posts")
+    assert "50 negative mentions in 15 min (baseline 0.0 per window)" in grouped
+    assert grouped.count("https://x.com/boze_klant/status/") == 3  # three examples
+    assert oncall["bob"].messages() == []
+
+    # AND one tap acknowledges all 45 posts in it
+    assert tap(client, link(received[-1]), at("2026-11-23T10:03")).status_code == 200
+    group = service.get(tick.grouped[0])
+    assert group.kind == "spike" and group.count == 45 and group.state == "acknowledged"
+    members = [service.get(member) for member in group.members]
+    assert {m.state for m in members} == {"acknowledged"}
+    assert {m.group_id for m in members} == {group.id}
+    assert wiring.mentions().get("x:49").status == "acknowledged"
+
+    # AND a storm that goes on is one more grouped message a minute, not ten pages
+    for n in range(50, 60):
+        service.alert_for(negative(str(n)), at("2026-11-23T10:03") + timedelta(seconds=n - 50))
+    service.every_minute(at("2026-11-23T10:04"))
+    later = oncall["ann"].messages()
+    assert len(later) == 1 and later[0]["Message"].startswith("Grouped: 10 negative posts")
+    assert "more than 5 alerts for ann in 10 min" in later[0]["Message"]
+
+
+def test_low_priority_waits_for_the_end_of_quiet_hours_and_high_priority_pages_at_once(oncall):
+    service = wiring.alerts()
+    night = at("2026-11-24T02:00")
+    low_one = service.alert_for(negative("1", priority=30), night)
+    low_two = service.alert_for(negative("2", priority=32), night + timedelta(minutes=20))
+    high = service.alert_for(negative("3", priority=85), night + timedelta(minutes=30))
+    assert (low_one.state, low_two.state, high.state) == ("held", "held", "sent")
+    assert low_one.release_at == iso(at("2026-11-24T07:00"))
+    received = oncall["ann"].messages()
+    assert len(received) == 1 and "#3" in received[0]["Message"]
+
+    service.every_minute(at("2026-11-24T06:59"))
+    assert oncall["ann"].messages() == []
+    service.every_minute(at("2026-11-24T07:00"))
+    morning = oncall["ann"].messages()
+    assert len(morning) == 1
+    assert morning[0]["Message"].startswith("Grouped: 2 negative posts")
+    assert "low priority held in quiet hours (22:00-07:00)" in morning[0]["Message"]
