@@ -270,19 +270,51 @@ for _name, _needs in _NEEDS.items():
 _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or needs.suffixes)
 
 
-def complaint_signals(sentences: Sequence[str], lang: str) -> tuple[str, ...]:
-    """Names of the complaint rules the sentences match (each at most once)."""
+_TOKEN_RULES: dict[str, frozenset[str]] = {}  # token -> rules it may enable, filled lazily
+_TOKEN_RULES_LIMIT = 50_000
+
+
+def _rules_for(token: str) -> frozenset[str]:
+    names = _TOKEN_RULES.get(token)
+    if names is None:
+        single = frozenset((token,))
+        names = frozenset(_BY_WORD.get(token, ())) | {
+            name for name in _AFFIXED if _NEEDS[name].met_by(single)
+        }
+        if len(_TOKEN_RULES) < _TOKEN_RULES_LIMIT:
+            _TOKEN_RULES[token] = names
+    return names
+
+
+def _candidates(tokens: frozenset[str]) -> set[str]:
+    """Names of the rules whose needed words occur among `tokens`."""
+    names: set[str] = set()
+    for token in tokens:
+        needing = _rules_for(token)
+        if needing:
+            names.update(needing)
+    return names
+
+
+def complaint_signals(
+    sentences: Sequence[str], lang: str, tokens: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Names of the complaint rules the sentences match (each at most once).
+
+    `tokens` are the words of the whole text when the caller has them already.
+    """
     rules = RULES.get(lang, ())
+    if not rules:
+        return ()
+    present = frozenset(words("\n".join(sentences)) if tokens is None else tokens)
+    candidates = _candidates(present)
+    rules = [rule for rule in rules if rule.name in candidates]
     found: list[str] = []
-    for sentence in sentences:
+    for sentence in sentences if rules else ():
         question = is_question(sentence)
-        tokens = frozenset(words(sentence))
-        candidates = set(_AFFIXED)
-        for token in tokens:
-            candidates.update(_BY_WORD.get(token, ()))
         for rule in rules:
-            if rule.name not in candidates or rule.name in found or (question and not rule.strong):
+            if rule.name in found or (question and not rule.strong):
                 continue
-            if _NEEDS[rule.name].met_by(tokens) and rule.pattern.search(sentence):
+            if rule.pattern.search(sentence):
                 found.append(rule.name)
     return tuple(found)

@@ -153,13 +153,9 @@ def _stems(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def lookup(word: str) -> tuple[float, float] | None:
     """(polarity, subjectivity) of a word, via inflection and compounds; None if unknown."""
-    return _lookup(word)
-
-
-@lru_cache(maxsize=65536)
-def _lookup(word: str) -> tuple[float, float] | None:
     entries = lexicon()
     for form in (word, *_stems(word)):
         entry = entries.get(form)
@@ -169,7 +165,7 @@ def _lookup(word: str) -> tuple[float, float] | None:
         return None
     for prefix, factor in INTENSIFYING_PREFIXES.items():
         if word.startswith(prefix):
-            rest = _lookup(word[len(prefix) :])
+            rest = lookup(word[len(prefix) :])
             if rest is not None:
                 return max(-1.0, min(1.0, rest[0] * factor)), rest[1]
     for head, polarity in (*NEGATIVE_HEADS.items(), *POSITIVE_HEADS.items()):

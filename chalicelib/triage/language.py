@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .text import clean, words
 
@@ -102,7 +101,7 @@ _SPELLING = [
 ]
 
 _MIN_EVIDENCE = 0.9
-MAX_TOKENS = 40  # enough to tell; keeps long texts cheap
+MAX_TOKENS = 30  # enough to tell; keeps long texts cheap
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,21 +110,28 @@ class Detection:
     confidence: float  # share of the evidence that went to `lang`, 0..1
 
 
-@lru_cache(maxsize=50_000)
+_EVIDENCE: dict[str, tuple[tuple[str, float], ...]] = {}
+_EVIDENCE_LIMIT = 50_000  # distinct tokens remembered; past it, evidence is recomputed
+
+
 def _evidence(token: str) -> tuple[tuple[str, float], ...]:
     """What one token says about the language: function-word shares and spelling habits."""
-    found = list(_WORD_INDEX.get(token, {}).items())
-    found.extend((lang, weight) for pattern, lang, weight in _SPELLING if pattern.search(token))
-    return tuple(found)
+    found = _EVIDENCE.get(token)
+    if found is None:
+        found = tuple(_WORD_INDEX.get(token, {}).items()) + tuple(
+            (lang, weight) for pattern, lang, weight in _SPELLING if pattern.search(token)
+        )
+        if len(_EVIDENCE) < _EVIDENCE_LIMIT:
+            _EVIDENCE[token] = found
+    return found
 
 
 def detect(text: str) -> Detection:
     """Guess the language of a (short) post; long texts are judged on their first words."""
     scores: dict[str, float] = defaultdict(float)
     for token in words(clean(text))[:MAX_TOKENS]:
-        if token.isdigit():
-            continue
-        for lang, weight in _evidence(token):
+        evidence = _EVIDENCE.get(token)
+        for lang, weight in _evidence(token) if evidence is None else evidence:
             scores[lang] += weight
     if not scores:
         return Detection(UNDETERMINED, 0.0)

@@ -8,13 +8,12 @@ the negative threshold: "still waiting for my refund" is negative for a webcare 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
 from .complaints import complaint_signals, is_question
-from .text import clean, sentences
+from .text import clean, sentences, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +39,32 @@ COMPLAINT_OVERRULED_ABOVE = 0.5
 NEGATION_LEAN = -0.1
 QUESTION_NEGATIVE_BELOW = -0.5  # a question this negative is a complaint all the same
 NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
-_NEGATION = {
-    "en": re.compile(
-        r"\b(not|no|never|nothing|nobody|none|nope|cannot|without)\b|n't\b", re.IGNORECASE
+_NEGATION_WORDS = {
+    "en": frozenset(
+        ["not", "no", "never", "nothing", "nobody", "none", "nope", "cannot", "without"]
     ),
-    "nl": re.compile(r"\b(niet|geen|nooit|niets|niks|niemand|nergens|zonder)\b", re.IGNORECASE),
+    "nl": frozenset(["niet", "geen", "nooit", "niets", "niks", "niemand", "nergens", "zonder"]),
 }
-_NOT_NEGATIVE = re.compile(
-    r"\b(can'?t|cannot|couldn'?t) wait\b|\bno (problem|worries|doubt)\b|\bnot bad\b|"
-    r"\bgeen (probleem|punt|zorgen)\b|\bniet slecht\b|\bniet erg\b",
-    re.IGNORECASE,
-)
+# negations that do not complain: "can't wait", "no worries", "niet slecht"
+_NOT_NEGATIVE = tuple(
+    f" {phrase} "
+    for phrase in (
+        "can't wait", "cant wait", "cannot wait", "couldn't wait", "no problem", "no worries",
+        "no doubt", "not bad", "geen probleem", "geen punt", "geen zorgen", "niet slecht",
+        "niet erg",
+    )
+)  # fmt: skip
+
+
+def _negated(cleaned: str, lang: str) -> bool:
+    tokens = words(cleaned)
+    negations = _NEGATION_WORDS[lang]
+    if negations.isdisjoint(tokens) and not (
+        lang == "en" and any(token.endswith("n't") for token in tokens)
+    ):
+        return False
+    joined = f" {' '.join(tokens)} "
+    return not any(phrase in joined for phrase in _NOT_NEGATIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +95,14 @@ def assess(text: str, lang: str) -> Assessment:
     else:
         result = dutch.score(text)
         score, evidence = result.score, result.hits > 0
-    if (
-        abs(score) < NEUTRAL_BAND
-        and _NEGATION[lang].search(cleaned)
-        and not _NOT_NEGATIVE.search(cleaned)
-    ):
+    if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
         score = min(score, NEGATION_LEAN)
         evidence = True
     # a clearly happy text keeps its label whatever it matches, so it need not be checked
     complaints = (
-        complaint_signals(sentences(cleaned), lang) if score < COMPLAINT_OVERRULED_ABOVE else ()
+        complaint_signals(sentences(cleaned), lang, words(cleaned))
+        if score < COMPLAINT_OVERRULED_ABOVE
+        else ()
     )
     if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)

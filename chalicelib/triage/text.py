@@ -11,15 +11,19 @@ HANDLE_RE = re.compile(r"(?<!\w)@\w{1,30}")
 HASHTAG_RE = re.compile(r"(?<!\w)#(\w{2,60})")
 # letters (with accents), digits, inner apostrophes and hyphens: "can't", "e-mail", "zo'n"
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
+# a sentence: up to and including its end marks, or to the end of the line
+SENTENCE_RE = re.compile(r"[^.!?…\n]*(?:[.!?…]+|\n|$)")
 
 
 @lru_cache(maxsize=256)  # one mention's text is cleaned by several steps
 def clean(text: str) -> str:
     """Unescape HTML entities, drop links and @handles, squeeze whitespace."""
-    text = html.unescape(text)
-    text = URL_RE.sub(" ", text)
-    text = HANDLE_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "http" in text or "www." in text:
+        text = URL_RE.sub(" ", text)
+    if "@" in text:
+        text = HANDLE_RE.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -31,8 +35,12 @@ def words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def sentences(text: str) -> tuple[str, ...]:
-    return tuple(part for part in SENTENCE_END_RE.split(text) if part.strip())
+    if not any(mark in text for mark in ".!?…\n"):
+        return (text,) if text.strip() else ()
+    return tuple(part.strip() for part in SENTENCE_RE.findall(text) if part.strip())
 
 
 def hashtags(text: str) -> list[str]:
+    if "#" not in text:
+        return []
     return ["#" + tag.lower() for tag in HASHTAG_RE.findall(html.unescape(text))]

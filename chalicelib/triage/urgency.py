@@ -74,7 +74,13 @@ KINDS = {
 }
 
 
-_ALL_STEMS = tuple(stem for kind in KINDS.values() for stem in kind.stems)
+_BY_WORD = {word: name for name, kind in KINDS.items() for word in kind.words}
+_BY_STEM = tuple((stem, name) for name, kind in KINDS.items() for stem in kind.stems)
+_ALL_STEMS = tuple(stem for stem, _name in _BY_STEM)
+_PHRASES = tuple(
+    (first, phrase, name) for name, kind in KINDS.items() for first, phrase in kind.phrases
+)
+_PHRASE_STARTS = frozenset(first for first, _phrase, _name in _PHRASES)
 
 
 @lru_cache(maxsize=256)  # priority and themes both ask, for the same text
@@ -82,14 +88,16 @@ def urgency_kinds(text: str) -> tuple[str, ...]:
     """Kinds of urgent words in the text, in a fixed order."""
     tokens = words(clean(text))
     present = set(tokens)
-    stemmed = [token for token in present if token.startswith(_ALL_STEMS)]
-    joined = f" {' '.join(tokens)} "
-    found = []
-    for name, kind in KINDS.items():
-        if (
-            not kind.words.isdisjoint(present)
-            or (stemmed and any(token.startswith(kind.stems) for token in stemmed))
-            or any(first in present and phrase in joined for first, phrase in kind.phrases)
-        ):
-            found.append(name)
-    return tuple(found)
+    found: set[str] = set()
+    for token in present:
+        name = _BY_WORD.get(token)
+        if name is not None:
+            found.add(name)
+        elif token.startswith(_ALL_STEMS):
+            found.update(name for stem, name in _BY_STEM if token.startswith(stem))
+    if not _PHRASE_STARTS.isdisjoint(present):
+        joined = f" {' '.join(tokens)} "
+        found.update(
+            name for first, phrase, name in _PHRASES if first in present and phrase in joined
+        )
+    return tuple(name for name in KINDS if name in found)
