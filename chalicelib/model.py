@@ -193,7 +193,7 @@ class Alert:
     card: dict[str, Any] = field(default_factory=dict)  # what the message renders from
     rules: dict[str, Any] = field(default_factory=dict)  # escalation rules at creation
     paged: tuple[str, ...] = ()  # everyone sent a link for this alert, in order
-    pages: tuple[dict[str, Any], ...] = ()  # {level, recipient, at} per page delivered
+    pages: tuple[dict[str, Any], ...] = ()  # {escalation_level, recipient, at} per page
     pending_page: str | None = None  # recipient whose page is not delivered yet
     last_sent_at: str | None = None
     escalated_at: str | None = None  # last escalation

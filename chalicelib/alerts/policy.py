@@ -69,6 +69,7 @@ class Policy:
     max_repeats: int = 1
     storm_max: int = 5  # more alerts than this for one manager in the window are grouped
     storm_window_minutes: int = 10
+    group_every_minutes: int = 5  # while a storm lasts, one grouped message this often
     quiet_start: time | None = time(22, 0)  # local; None: no quiet hours
     quiet_end: time | None = time(7, 0)
     link_ttl_hours: int = 24
@@ -129,6 +130,7 @@ class Policy:
             "max_repeats": self.max_repeats,
             "storm_max": self.storm_max,
             "storm_window_minutes": self.storm_window_minutes,
+            "group_every_minutes": self.group_every_minutes,
             "quiet_hours": quiet_text(self.quiet_start, self.quiet_end),
             "link_ttl_hours": self.link_ttl_hours,
         }
@@ -150,6 +152,7 @@ class Policy:
             storm_window_minutes=int(
                 data.get("storm_window_minutes", default.storm_window_minutes)
             ),
+            group_every_minutes=int(data.get("group_every_minutes", default.group_every_minutes)),
             quiet_start=start,
             quiet_end=end,
             link_ttl_hours=int(data.get("link_ttl_hours", default.link_ttl_hours)),

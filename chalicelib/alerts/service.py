@@ -238,7 +238,12 @@ class AlertService:
                     tick.exhausted.append(alert.id)
                     log.error(
                         "alert unacknowledged after every escalation step",
-                        extra={"fields": {"alert_id": alert.id, "level": alert.escalation_level}},
+                        extra={
+                            "fields": {
+                                "alert_id": alert.id,
+                                "escalation_level": alert.escalation_level,
+                            }
+                        },
                     )
                 continue
             changes = {
@@ -251,7 +256,13 @@ class AlertService:
                 continue  # acknowledged meanwhile, or another run escalated it
             log.info(
                 "alert escalated",
-                extra={"fields": {"alert_id": alert.id, "level": level, "recipient": recipient}},
+                extra={
+                    "fields": {
+                        "alert_id": alert.id,
+                        "escalation_level": level,
+                        "recipient": recipient,
+                    }
+                },
             )
             escalated = alert.with_(
                 escalation_level=level, escalated_at=iso(now), pending_page=recipient
@@ -274,6 +285,9 @@ class AlertService:
         if len(members) == 1 and members[0].held_reason != "storm":
             self._release_one(members[0], chain, now, tick)
             return
+        last = self._state.get("alerts#group", "last")
+        if last and now - parse_time(last["at"]) < timedelta(minutes=policy.group_every_minutes):
+            return  # one grouped message per interval while a storm lasts
         verdict = self._spike_verdict(now)
         kind = "spike" if verdict.is_spike else "group"
         reason = (
@@ -305,6 +319,7 @@ class AlertService:
         if len(claimed) != len(members):
             group = group.with_(members=tuple(claimed), count=len(claimed))
             self._state.update(*_key(group.id), {"members": list(claimed), "count": len(claimed)})
+        self._state.put("alerts#group", "last", {"at": iso(now), "alert_id": group.id})
         if kind == "spike":
             self._state.put("alerts#spike", "last", {"at": iso(now), "alert_id": group.id})
         result = self._deliver(group, now)
@@ -409,7 +424,10 @@ class AlertService:
         at = iso(now)
         next_at = iso(now + timedelta(minutes=rules.escalate_after_minutes))
         paged = alert.paged if recipient in alert.paged else (*alert.paged, recipient)
-        pages = (*alert.pages, {"level": alert.escalation_level, "recipient": recipient, "at": at})
+        pages = (
+            *alert.pages,
+            {"escalation_level": alert.escalation_level, "recipient": recipient, "at": at},
+        )
         changes: dict[str, Any] = {
             "state": "sent",
             "sent_at": alert.sent_at or at,
@@ -430,7 +448,7 @@ class AlertService:
                 "fields": {
                     "alert_id": alert.id,
                     "recipient": recipient,
-                    "level": alert.escalation_level,
+                    "escalation_level": alert.escalation_level,
                 }
             },
         )
