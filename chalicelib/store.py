@@ -72,6 +72,14 @@ def _is_conditional_failure(error: ClientError) -> bool:
     return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
+def _is_refused_item(error: ClientError) -> bool:
+    """DynamoDB refused the request for what is in it: retrying the same items cannot help."""
+    reasons = error.response.get("CancellationReasons") or []
+    return error.response["Error"]["Code"] == "ValidationException" or any(
+        r.get("Code") == "ValidationError" for r in reasons
+    )
+
+
 @dataclass(frozen=True)
 class DayCounts:
     """Counters added for one mention to its day's statistics item (`day`: team-local)."""
@@ -227,6 +235,12 @@ class MentionStore:
                     if r.get("Code") not in (None, "None", "ConditionalCheckFailed")
                 ]
                 if not duplicate or others:
+                    if len(chunk) > 1 and _is_refused_item(error):
+                        # one item DynamoDB refuses (a number over 38 digits, an item
+                        # over 400 KB) must not fail the rest: write each on its own
+                        for entry in chunk:
+                            self._insert_chunk([entry], result)
+                        return
                     result.failed.update(m.id for m, _ in chunk)
                     result.errors.append(error.response["Error"].get("Code", "Error"))
                     return

@@ -1,0 +1,316 @@
+"""Faults injected into AWS calls: nothing lost, nothing doubled.
+
+Errors come from botocore hooks on the app's own clients (`chalicelib.chaos.Faults`), so
+the code under test runs unchanged; each fault stands for one that outlasted botocore's
+retries. The harness (queue draining, inboxes, counting) uses clients without faults.
+`local.drain_queue` plays Lambda's event source: a failed invocation makes its messages
+visible again, and after five receives the redrive policy moves one to the DLQ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib import aws, wiring
+from chalicelib.chaos import Faults
+from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.test_walking_skeleton import post, sent_emails
+
+DYNAMODB_MAX_DIGITS = 38  # DynamoDB refuses numbers with more significant digits
+
+
+@pytest.fixture
+def faults(stack: dict[str, str]) -> Iterator[Faults]:
+    injected = Faults()
+    for service in ("dynamodb", "sns", "sqs", "ses"):
+        injected.attach(aws.client(service))
+    yield injected
+    injected.detach()
+
+
+@pytest.fixture
+def secret(secret_values: dict[str, str]) -> str:
+    return secret_values["generic_webhook_secret"]
+
+
+# ---------------------------------------------------------------- what ended where
+
+
+def stored_ids(stack: dict[str, str]) -> list[str]:
+    db = boto3.client("dynamodb")
+    items = db.scan(TableName=stack["MENTIONS_TABLE"], ProjectionExpression="id")["Items"]
+    return sorted(item["id"]["S"] for item in items)
+
+
+def counted(stack: dict[str, str]) -> int:
+    """Mentions counted in the day statistics, all days together."""
+    db = boto3.client("dynamodb")
+    items = db.scan(TableName=stack["STATE_TABLE"])["Items"]
+    return sum(
+        int(item.get("total", {}).get("N", 0))
+        for item in items
+        if item["pk"]["S"].startswith("day#") and item["sk"]["S"] == "stats"
+    )
+
+
+def queue_bodies(url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs")
+    out = []
+    while True:
+        got = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=300,
+            MessageAttributeNames=["All"],
+        )
+        if not got.get("Messages"):
+            return out
+        out += got["Messages"]
+
+
+def dead_letters(stack: dict[str, str]) -> list[dict[str, Any]]:
+    return queue_bodies(stack["DEAD_LETTER_QUEUE_URL"])
+
+
+def pages_by_alert(inbox) -> dict[str, int]:
+    pages: dict[str, int] = {}
+    for envelope in inbox.messages():
+        alert_id = envelope["MessageAttributes"]["alert_id"]["Value"]
+        pages[alert_id] = pages.get(alert_id, 0) + 1
+    return pages
+
+
+def send(client, secret: str, *native_ids: str) -> None:
+    for native_id in native_ids:
+        response = post_webhook(client, post(native_id), secret)
+        assert response.status_code == 202, response.body
+
+
+def minute_job(client, minutes: int = 1) -> None:
+    client.lambda_.invoke(
+        "alerts_every_minute", scheduled(client, datetime.now(UTC) + timedelta(minutes=minutes))
+    )
+
+
+# ---------------------------------------------------------------- DynamoDB
+
+
+def test_a_throttled_transaction_is_retried_and_each_post_is_stored_and_counted_once(
+    client, stack, team, secret, faults
+):
+    # GIVEN three posts queued; WHEN the first transaction is cancelled by throttling
+    send(client, secret, "101", "102", "103")
+    faults.fail("dynamodb", "TransactWriteItems", code="TransactionCanceledException")
+    counts = drain(client, stack)
+    # THEN the batch failed once, came back, and each post is stored, counted, paged once
+    assert faults.injected["dynamodb.TransactWriteItems"] == 1
+    assert counts["failed_batches"] == 1
+    assert stored_ids(stack) == ["generic:101", "generic:102", "generic:103"]
+    assert counted(stack) == 3
+    assert pages_by_alert(team["ann"]) == {f"alert:generic:{n}": 1 for n in ("101", "102", "103")}
+    assert dead_letters(stack) == []
+
+
+def test_batch_get_item_leaving_keys_unprocessed_still_finds_the_stored_duplicate(
+    client, stack, team, secret, faults
+):
+    send(client, secret, "201")
+    drain(client, stack)
+    # WHEN the same post comes again and BatchGetItem answers with UnprocessedKeys
+    send(client, secret, "201")
+    faults.unprocessed_batches = 1
+    drain(client, stack)
+    # THEN the store asked again, saw the duplicate, and nothing was doubled
+    assert faults.injected["dynamodb.BatchGetItem.unprocessed"] == 1
+    assert stored_ids(stack) == ["generic:201"]
+    assert counted(stack) == 1
+    assert pages_by_alert(team["ann"]) == {"alert:generic:201": 1}
+
+
+def test_a_throttled_batch_get_item_returns_the_whole_batch_and_loses_nothing(
+    client, stack, team, secret, faults
+):
+    send(client, secret, "301", "302")
+    faults.fail(
+        "dynamodb", "BatchGetItem", code="ProvisionedThroughputExceededException", status=400
+    )
+    counts = drain(client, stack)
+    assert counts["failed_batches"] == 1
+    assert stored_ids(stack) == ["generic:301", "generic:302"]
+    assert counted(stack) == 2
+
+
+def test_a_crash_after_storing_before_alerting_still_alerts_once_on_redelivery(
+    client, stack, team, secret, faults
+):
+    # GIVEN the alert's conditional put fails once (the Lambda died after the mention's
+    # transaction, before the alert was written)
+    def alert_put(params: dict[str, Any]) -> bool:
+        return params.get("Item", {}).get("pk", {}).get("S", "").startswith("alert#")
+
+    faults.fail("dynamodb", "PutItem", code="InternalServerError", when=alert_put)
+    send(client, secret, "401")
+    drain(client, stack)
+    # THEN the redelivered message found the stored mention still `new` and alerted once
+    assert faults.injected["dynamodb.PutItem"] == 1
+    assert counted(stack) == 1
+    assert pages_by_alert(team["ann"]) == {"alert:generic:401": 1}
+    assert wiring.mentions().get("generic:401").status == "alerted"
+
+
+def too_precise(params: Any) -> bool:
+    """DynamoDB's own rule: a number with more than 38 significant digits is refused."""
+    if isinstance(params, dict):
+        if set(params) == {"N"}:
+            digits = params["N"].lstrip("-").replace(".", "").strip("0")
+            return len(digits) > DYNAMODB_MAX_DIGITS
+        return any(too_precise(value) for value in params.values())
+    if isinstance(params, list):
+        return any(too_precise(value) for value in params)
+    return False
+
+
+def test_a_post_dynamodb_refuses_fails_alone_and_never_takes_good_posts_to_the_dlq(
+    client, stack, team, secret, faults
+):
+    # GIVEN DynamoDB's validation (moto does not check number precision) and, among
+    # nine good posts, one whose follower count has 45 digits
+    faults.fail(
+        "dynamodb",
+        "TransactWriteItems",
+        times=-1,
+        code="ValidationException",
+        status=400,
+        when=too_precise,
+    )
+    send(client, secret, *(f"50{n}" for n in range(9)))
+    huge = json.loads(post("599"))
+    huge["author"]["followers"] = int("9" * 45)
+    assert post_webhook(client, json.dumps(huge).encode(), secret).status_code == 202
+    # WHEN the queue is drained (the bad one is retried up to the redrive limit)
+    drain(client, stack)
+    # THEN the good ones are stored and counted once; only the bad one is in the DLQ
+    assert stored_ids(stack) == [f"generic:50{n}" for n in range(9)]
+    assert counted(stack) == 9
+    letters = dead_letters(stack)
+    assert [json.loads(m["Body"])["mentions"][0]["id"] for m in letters] == ["generic:599"]
+    alerts = [wiring.alerts().get(f"alert:generic:50{n}") for n in range(9)]
+    assert all(alert is not None for alert in alerts)
+
+
+# ---------------------------------------------------------------- poison and SQS
+
+
+def test_a_poison_message_goes_to_the_dlq_with_its_reason_and_good_ones_are_stored(
+    client, stack, team, secret, faults
+):
+    send(client, secret, *(f"60{n}" for n in range(9)))
+    boto3.client("sqs").send_message(QueueUrl=stack["MENTIONS_QUEUE_URL"], MessageBody="{oops")
+    counts = drain(client, stack)
+    assert counts["failed_batches"] == 0  # poison is not retried
+    assert stored_ids(stack) == [f"generic:60{n}" for n in range(9)]
+    (letter,) = dead_letters(stack)
+    assert letter["Body"] == "{oops"
+    assert "not a mentions message" in letter["MessageAttributes"]["error"]["StringValue"]
+    assert queue_bodies(stack["MENTIONS_QUEUE_URL"]) == []
+
+
+def test_when_the_dlq_refuses_the_poison_the_batch_comes_back_and_nothing_is_doubled(
+    client, stack, team, secret, faults
+):
+    send(client, secret, "701", "702")
+    boto3.client("sqs").send_message(QueueUrl=stack["MENTIONS_QUEUE_URL"], MessageBody="[]")
+    faults.fail("sqs", "SendMessage", code="ServiceUnavailable", status=503)
+    drain(client, stack)
+    assert stored_ids(stack) == ["generic:701", "generic:702"]
+    assert counted(stack) == 2
+    assert pages_by_alert(team["ann"]) == {"alert:generic:701": 1, "alert:generic:702": 1}
+    assert len(dead_letters(stack)) == 1
+
+
+def test_when_deleting_the_finished_records_fails_they_come_back_as_harmless_duplicates(
+    client, stack, team, secret, faults
+):
+    # GIVEN one record fails (its alert) so the handler deletes the others itself,
+    # and that DeleteMessageBatch fails
+    def alert_801(params: dict[str, Any]) -> bool:
+        return params.get("Item", {}).get("pk", {}).get("S", "") == "alert#alert:generic:801"
+
+    faults.fail("dynamodb", "PutItem", code="InternalServerError", when=alert_801)
+    faults.fail("sqs", "DeleteMessageBatch", code="InternalError")
+    send(client, secret, "801", "802", "803")
+    drain(client, stack)
+    # THEN every record was handled again, and still: stored, counted, paged once each
+    assert faults.injected["sqs.DeleteMessageBatch"] == 1
+    assert counted(stack) == 3
+    assert pages_by_alert(team["ann"]) == {f"alert:generic:{n}": 1 for n in ("801", "802", "803")}
+
+
+def test_when_sqs_refuses_the_webhook_answers_503_and_the_senders_retry_is_stored_once(
+    client, stack, team, secret, faults
+):
+    faults.fail("sqs", "SendMessageBatch", code="ServiceUnavailable", status=503)
+    refused = post_webhook(client, post("901"), secret)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+    assert queue_bodies(stack["MENTIONS_QUEUE_URL"]) == []
+    # WHEN the sender retries (as webhook senders do on 5xx)
+    assert post_webhook(client, post("901"), secret).status_code == 202
+    drain(client, stack)
+    assert stored_ids(stack) == ["generic:901"] and counted(stack) == 1
+
+
+def test_a_partial_sqs_failure_is_a_503_never_a_202_and_the_retry_doubles_nothing(
+    client, stack, team, secret, faults
+):
+    # GIVEN 30 posts in one request: two SQS messages; SQS fails the second one twice
+    posts = [json.loads(post(f"95{n:02d}")) for n in range(30)]
+    body = json.dumps(posts).encode()
+    faults.partial_sends = 2
+    assert post_webhook(client, body, secret).status_code == 503
+    # WHEN the sender retries the whole request
+    assert post_webhook(client, body, secret).status_code == 202
+    drain(client, stack)
+    # THEN the 25 posts queued by the failed attempt are absorbed as duplicates
+    assert stored_ids(stack) == sorted(f"generic:95{n:02d}" for n in range(30))
+    assert counted(stack) == 30
+
+
+# ---------------------------------------------------------------- SNS, SES
+
+
+def test_when_sns_refuses_the_page_the_alert_waits_and_the_minute_job_pages_once(
+    client, stack, team, secret, faults
+):
+    faults.fail("sns", "Publish", code="InternalError")
+    send(client, secret, "1001")
+    counts = drain(client, stack)
+    assert counts["failed_batches"] == 0  # stored and alert kept: nothing to retry
+    assert team["ann"].messages() == []
+    assert wiring.alerts().get("alert:generic:1001").pending_page == "ann"
+    minute_job(client, 1)
+    minute_job(client, 2)
+    assert pages_by_alert(team["ann"]) == {"alert:generic:1001": 1}
+
+
+def test_when_ses_refuses_the_digest_the_next_hourly_fire_sends_it_once(
+    client, stack, team, secret, faults
+):
+    send(client, secret, "1101")
+    drain(client, stack)
+    tz = wiring.settings().tz
+    morning = datetime.combine(
+        datetime.now(tz).date() + timedelta(days=1), datetime.min.time(), tzinfo=tz
+    ).replace(hour=8, minute=5)
+    faults.fail("ses", "SendRawEmail", code="Throttling", status=400)
+    with pytest.raises(Exception, match="SES"):
+        client.lambda_.invoke("daily_digest", scheduled(client, morning))
+    assert sent_emails() == []
+    client.lambda_.invoke("daily_digest", scheduled(client, morning + timedelta(hours=1)))
+    client.lambda_.invoke("daily_digest", scheduled(client, morning + timedelta(hours=2)))
+    assert len(sent_emails()) == 1
