@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.alerts.rotation import OnCall, Override, Rotation, next_change
 
@@ -126,3 +128,20 @@ def test_bad_rotations_and_overrides_are_refused():
         Override("cas", local("2026-10-23T09:00"), local("2026-10-21T09:00"))
     with pytest.raises(ValueError):
         Override("cas", datetime(2026, 10, 21), datetime(2026, 10, 22))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+    ),
+    shift_days=st.sampled_from([1, 7]),
+)
+def test_every_handoff_is_at_nine_local_and_the_manager_changes_only_there(moment, shift_days):
+    rotation = Rotation(("ann", "bob", "cas"), start=date(2025, 12, 29), shift_days=shift_days)
+    handoff, who = rotation.next_handoff(moment)
+    assert handoff.astimezone(AMS).time() == time(9, 0)
+    assert moment < handoff <= moment + timedelta(days=shift_days, hours=1)
+    just_before = handoff.astimezone(UTC) - timedelta(seconds=1)
+    assert rotation.on_duty(just_before) == rotation.on_duty(moment)
+    assert rotation.on_duty(handoff) == who != rotation.on_duty(moment)
