@@ -270,30 +270,28 @@ for _name, _needs in _NEEDS.items():
 _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or needs.suffixes)
 
 
-_TOKEN_RULES: dict[str, frozenset[str]] = {}  # token -> rules it may enable, filled lazily
-_TOKEN_RULES_LIMIT = 50_000
-
-
-def _rules_for(token: str) -> frozenset[str]:
-    names = _TOKEN_RULES.get(token)
-    if names is None:
-        single = frozenset((token,))
-        names = frozenset(_BY_WORD.get(token, ())) | {
-            name for name in _AFFIXED if _NEEDS[name].met_by(single)
-        }
-        if len(_TOKEN_RULES) < _TOKEN_RULES_LIMIT:
-            _TOKEN_RULES[token] = names
-    return names
+_TRIGGER_WORDS = frozenset(_BY_WORD)
+_PREFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].prefixes)
+_SUFFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].suffixes)
 
 
 def _candidates(tokens: frozenset[str]) -> set[str]:
     """Names of the rules whose needed words occur among `tokens`."""
     names: set[str] = set()
-    for token in tokens:
-        needing = _rules_for(token)
-        if needing:
-            names.update(needing)
+    for token in tokens & _TRIGGER_WORDS:
+        names.update(_BY_WORD[token])
+    affixed = [t for t in tokens if t.startswith(_PREFIXES) or t.endswith(_SUFFIXES)]
+    if affixed:
+        names.update(name for name in _AFFIXED if _NEEDS[name].met_by(frozenset(affixed)))
     return names
+
+
+def may_complain(tokens: Sequence[str]) -> bool:
+    """False when no complaint rule of any language can match these words (most posts)."""
+    present = frozenset(tokens)
+    return not present.isdisjoint(_TRIGGER_WORDS) or any(
+        t.startswith(_PREFIXES) or t.endswith(_SUFFIXES) for t in present
+    )
 
 
 def complaint_signals(
@@ -312,9 +310,10 @@ def complaint_signals(
     found: list[str] = []
     for sentence in sentences if rules else ():
         question = is_question(sentence)
+        here = frozenset(words(sentence)) if len(sentences) > 1 else present
         for rule in rules:
             if rule.name in found or (question and not rule.strong):
                 continue
-            if rule.pattern.search(sentence):
+            if _NEEDS[rule.name].met_by(here) and rule.pattern.search(sentence):
                 found.append(rule.name)
     return tuple(found)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .emoji import emoji_polarities
-from .text import clean, sentences, words
+from .text import WORD_RE, clean
 
 DATA = Path(__file__).with_name("data")
 
@@ -180,10 +180,41 @@ def lookup(word: str) -> tuple[float, float] | None:
     return None
 
 
+_TOKEN_OR_END_RE = re.compile(WORD_RE.pattern + r"|[.!?…]+|\n")
+_END_MARKS = frozenset(".!?…\n")
+_PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in _PHRASE_RES)
+_MISSING = object()
+_found_cache: dict[str, tuple[float, float] | None] = {}
+_FOUND_LIMIT = 100_000
+
+
+def _remember(token: str) -> tuple[float, float] | None:
+    found = lookup(token)
+    if len(_found_cache) < _FOUND_LIMIT:
+        _found_cache[token] = found
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class DutchScore:
     score: float  # in [-1, 1]
     hits: int  # number of words that carried sentiment
+
+
+def _sentence_tokens(text: str) -> list[list[str]]:
+    """Word tokens per sentence, from one pass over the text."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    for token in _TOKEN_OR_END_RE.findall(clean(text).lower().replace("’", "'")):
+        if token[0] in _END_MARKS:
+            if current:
+                out.append(current)
+                current = []
+        else:
+            current.append(token)
+    if current:
+        out.append(current)
+    return out
 
 
 def score(text: str) -> DutchScore:
@@ -191,27 +222,30 @@ def score(text: str) -> DutchScore:
     total = 0.0
     weights = 0.0
     hits = 0
-    for sentence in sentences(clean(text)):
-        tokens = words(sentence)
+    found_of = _found_cache.get
+    for tokens in _sentence_tokens(text):
         present = set(tokens)
-        joined = " ".join(tokens)
-        for needed, phrase, polarity in _PHRASE_RES:
-            if needed not in present:
-                continue
-            for _ in phrase.finditer(joined):
-                weight = NEGATIVE_WEIGHT if polarity < 0 else 1.0
-                total += polarity * weight
-                weights += weight
-                hits += 1
+        if not _PHRASE_NEEDS.isdisjoint(present):
+            joined = " ".join(tokens)
+            for needed, phrase, polarity in _PHRASE_RES:
+                if needed not in present:
+                    continue
+                for _ in phrase.finditer(joined):
+                    weight = NEGATIVE_WEIGHT if polarity < 0 else 1.0
+                    total += polarity * weight
+                    weights += weight
+                    hits += 1
         after_contrast = False
-        contrast_seen = any(t in CONTRAST for t in tokens)
+        contrast_seen = not CONTRAST.isdisjoint(present)
         for i, token in enumerate(tokens):
+            found = found_of(token, _MISSING)
+            if found is _MISSING:
+                found = _remember(token)
+            if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):
+                continue  # it modifies the next word
             if token in CONTRAST:
                 after_contrast = True
                 continue
-            if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):
-                continue  # it modifies the next word
-            found = lookup(token)
             if found is None:
                 if token in EXCESS_WORDS and i > 0 and tokens[i - 1] == "te":
                     found = (-0.4, 1.0)
@@ -222,8 +256,7 @@ def score(text: str) -> DutchScore:
                 continue
             if i > 0 and tokens[i - 1] in INTENSIFIERS:
                 polarity *= INTENSIFIERS[tokens[i - 1]]
-            window = tokens[max(0, i - 3) : i]
-            if any(t in NEGATIONS for t in window):
+            if not NEGATIONS.isdisjoint(tokens[max(0, i - 3) : i]):
                 polarity *= -0.75 if polarity > 0 else -0.4
             weight = max(subjectivity, 0.3) * (NEGATIVE_WEIGHT if polarity < 0 else 1.0)
             if contrast_seen:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
-from .complaints import complaint_signals, is_question
+from .complaints import complaint_signals, is_question, may_complain
 from .text import clean, sentences, words
 
 
@@ -99,21 +99,21 @@ def assess(text: str, lang: str) -> Assessment:
         score = min(score, NEGATION_LEAN)
         evidence = True
     # a clearly happy text keeps its label whatever it matches, so it need not be checked
+    tokens = words(cleaned)
     complaints = (
-        complaint_signals(sentences(cleaned), lang, words(cleaned))
-        if score < COMPLAINT_OVERRULED_ABOVE
+        complaint_signals(sentences(cleaned), lang, tokens)
+        if score < COMPLAINT_OVERRULED_ABOVE and may_complain(tokens)
         else ()
     )
     if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
         score = max(-1.0, min(score, pulled))
         evidence = True
-    parts = sentences(cleaned)
     if (
         not complaints
-        and parts
-        and all(is_question(part) for part in parts)
-        and score > QUESTION_NEGATIVE_BELOW
+        and QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative
+        and "?" in cleaned
+        and all(is_question(part) for part in sentences(cleaned))
     ):
         # "How do I cancel my subscription?" asks; it does not complain
         score = max(score, THRESHOLDS[lang].negative)

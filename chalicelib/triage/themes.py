@@ -60,9 +60,9 @@ def extract_themes(
         if len(word) >= MIN_TERM_LENGTH
         and word not in STOPWORDS
         and word not in skip
+        and word not in themes
         and not word.isdigit()
         and "#" + word not in themes
-        and word not in themes
     ]
     for word in sorted(dict.fromkeys(content), key=len, reverse=True):
         if len(themes) >= MAX_THEMES:

@@ -76,28 +76,42 @@ KINDS = {
 
 _BY_WORD = {word: name for name, kind in KINDS.items() for word in kind.words}
 _BY_STEM = tuple((stem, name) for name, kind in KINDS.items() for stem in kind.stems)
-_ALL_STEMS = tuple(stem for stem, _name in _BY_STEM)
+# a phrase is looked for only when its longest (least common) word is in the text
 _PHRASES = tuple(
-    (first, phrase, name) for name, kind in KINDS.items() for first, phrase in kind.phrases
+    (max(phrase.split(), key=len), phrase, name)
+    for name, kind in KINDS.items()
+    for _first, phrase in kind.phrases
 )
-_PHRASE_STARTS = frozenset(first for first, _phrase, _name in _PHRASES)
+_PHRASE_KEYS = frozenset(key for key, _phrase, _name in _PHRASES)
+_TOKEN_KINDS: dict[str, tuple[str, ...]] = {}  # token -> kinds it signals alone, filled lazily
+_TOKEN_KINDS_LIMIT = 50_000
+
+
+def _kinds_of(token: str) -> tuple[str, ...]:
+    kinds = _TOKEN_KINDS.get(token)
+    if kinds is None:
+        named = {_BY_WORD[token]} if token in _BY_WORD else set()
+        named.update(name for stem, name in _BY_STEM if token.startswith(stem))
+        kinds = tuple(named)
+        if len(_TOKEN_KINDS) < _TOKEN_KINDS_LIMIT:
+            _TOKEN_KINDS[token] = kinds
+    return kinds
 
 
 @lru_cache(maxsize=256)  # priority and themes both ask, for the same text
 def urgency_kinds(text: str) -> tuple[str, ...]:
     """Kinds of urgent words in the text, in a fixed order."""
     tokens = words(clean(text))
-    present = set(tokens)
+    present = frozenset(tokens)
     found: set[str] = set()
     for token in present:
-        name = _BY_WORD.get(token)
-        if name is not None:
-            found.add(name)
-        elif token.startswith(_ALL_STEMS):
-            found.update(name for stem, name in _BY_STEM if token.startswith(stem))
-    if not _PHRASE_STARTS.isdisjoint(present):
+        kinds = _TOKEN_KINDS.get(token)
+        if kinds is None:
+            kinds = _kinds_of(token)
+        if kinds:
+            found.update(kinds)
+    keys = present & _PHRASE_KEYS
+    if keys:
         joined = f" {' '.join(tokens)} "
-        found.update(
-            name for first, phrase, name in _PHRASES if first in present and phrase in joined
-        )
+        found.update(name for key, phrase, name in _PHRASES if key in keys and phrase in joined)
     return tuple(name for name in KINDS if name in found)
