@@ -235,13 +235,32 @@ def test_after_a_page_no_second_page_until_a_success(failures, max_failures, min
 WATCH = Watch.from_dict({"terms": ["Acme"]})
 
 
-def test_a_source_without_credentials_is_skipped_with_one_log_line(store, queue, caplog):
-    # pytest captures the app logger whether or not `app` configured it (propagate off)
-    caplog.set_level(logging.INFO, logger="social-listening")
+class Captured(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def poll_log() -> Iterator[Captured]:
+    """Records of the polling logger, whatever the app's logging setup did to its parents."""
+    logger = logging.getLogger("social-listening.polling")
+    handler, level = Captured(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_a_source_without_credentials_is_skipped_with_one_log_line(store, queue, poll_log):
     outcome = polling.poll("x", credentials={}, watch=WATCH, store=store, enqueue=queue, now=NOW)
     assert outcome.status == "skipped" and "x_bearer_token" in outcome.notes[0]
-    lines = [r for r in caplog.records if r.name == "social-listening.polling"]
-    assert len(lines) == 1
+    assert len(poll_log.records) == 1
+    assert poll_log.records[0].fields["notes"] == outcome.notes
     assert store.get("source#x", "cursor") is None
 
 
