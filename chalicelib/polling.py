@@ -130,6 +130,34 @@ def needs_page(
     return health.last_success is not None and health.paged_at < health.last_success
 
 
+# how long each scheduled source may stay without a successful run before someone is paged
+EXPECTED_INTERVALS = {
+    "x": timedelta(minutes=30),
+    "reddit": timedelta(minutes=20),
+    "feeds": timedelta(hours=2),
+}
+
+
+def sources_to_page(
+    store: CursorStore,
+    now: datetime,
+    *,
+    intervals: Mapping[str, timedelta] = EXPECTED_INTERVALS,
+    max_failures: int = 3,
+) -> list[Health]:
+    """Sources to page about now (each once per incident; call `mark_paged` after paging).
+
+    Only sources that have run at least once count: a source without credentials is
+    skipped before it records anything, and so never pages.
+    """
+    out = []
+    for source, interval in intervals.items():
+        data = store.get(pk(source), "health")
+        if data and needs_page(Health.from_dict(data), now, interval, max_failures):
+            out.append(Health.from_dict(data))
+    return out
+
+
 def run_poller(
     name: str,
     fetch_fn: FetchFn,

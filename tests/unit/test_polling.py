@@ -230,6 +230,15 @@ def test_after_a_page_no_second_page_until_a_success(failures, max_failures, min
     assert not needs_page(marked, later, HOUR, max_failures)
 
 
+def test_sources_to_page_lists_each_broken_source_once_per_incident(store):
+    store.put("source#x", "health", health(last_success="2026-11-23T08:59:00Z").to_dict())
+    broken = health(last_success="2026-11-23T08:00:00Z", consecutive_failures=4)
+    store.put("source#reddit", "health", {**broken.to_dict(), "source": "reddit"})
+    assert [h.source for h in polling.sources_to_page(store, NOW)] == ["reddit"]
+    polling.mark_paged(store, "reddit", NOW)
+    assert polling.sources_to_page(store, NOW + timedelta(minutes=1)) == []
+
+
 # ------------------------------------------------------------------ poll(): per-source wiring
 
 WATCH = Watch.from_dict({"terms": ["Acme"]})
