@@ -41,6 +41,8 @@ def judge(
 ) -> Mention:
     """Return the mention with lang, sentiment, priority, reasons and themes filled in.
 
+    Themes are extracted for negative mentions only: they feed "what customers raise".
+
     `watchlist` holds author handles (without "@") or ids whose posts weigh more;
     `now` lets priority discount posts that were already old when they reached us.
     """
@@ -57,7 +59,10 @@ def judge(
         sentiment=assessment.sentiment,
         priority=priority.score,
         reasons=reasons,
-        themes=extract_themes(mention.text, lang, exclude=mention.matched_terms),
+        # themes are what *negative* posts share (the digest's "what customers raise")
+        themes=extract_themes(mention.text, lang, exclude=mention.matched_terms)
+        if assessment.sentiment.label == "negative"
+        else (),
     )
 
 

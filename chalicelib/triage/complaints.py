@@ -306,14 +306,13 @@ def complaint_signals(
         return ()
     present = frozenset(words("\n".join(sentences)) if tokens is None else tokens)
     candidates = _candidates(present)
-    rules = [rule for rule in rules if rule.name in candidates]
+    whole = "\n".join(sentences)  # rules never match across a line break
     found: list[str] = []
-    for sentence in sentences if rules else ():
-        question = is_question(sentence)
-        here = frozenset(words(sentence)) if len(sentences) > 1 else present
-        for rule in rules:
-            if rule.name in found or (question and not rule.strong):
-                continue
-            if _NEEDS[rule.name].met_by(here) and rule.pattern.search(sentence):
-                found.append(rule.name)
+    for rule in rules:
+        if rule.name not in candidates or not rule.pattern.search(whole):
+            continue
+        if rule.strong or any(
+            not is_question(sentence) and rule.pattern.search(sentence) for sentence in sentences
+        ):
+            found.append(rule.name)
     return tuple(found)

@@ -20,7 +20,9 @@ _EMOTICONS = {":)": 0.5, ":d": 0.6, ";)": 0.4, ":(": -0.6, ":'(": -0.7, ":/": -0
 
 def emoji_polarities(text: str) -> list[float]:
     """The polarity of every sentiment-bearing emoji and emoticon in `text`."""
-    found = [_EMOJI[ch] for ch in _EMOJI_RE.findall(text)]
+    found = [] if text.isascii() else [_EMOJI[ch] for ch in _EMOJI_RE.findall(text)]
+    if not any(mark in text for mark in ":;<"):
+        return found
     for match in _EMOTICON_RE.findall(text):
         key = match.lower().replace("-", "")
         key = key[:2] if key[:2] in (":)", ":(") else key

@@ -110,36 +110,38 @@ class Detection:
     confidence: float  # share of the evidence that went to `lang`, 0..1
 
 
-_EVIDENCE: dict[str, tuple[tuple[str, float], ...]] = {}
-_EVIDENCE_LIMIT = 50_000  # distinct tokens remembered; past it, evidence is recomputed
+LANGUAGES = tuple(_WORDS)
+_NO_EVIDENCE = (0.0,) * len(LANGUAGES)
+_VECTORS: dict[str, tuple[float, ...]] = {}  # token -> evidence per language, filled lazily
+_VECTORS_LIMIT = 50_000  # distinct tokens remembered; past it, evidence is recomputed
 
 
-def _evidence(token: str) -> tuple[tuple[str, float], ...]:
-    """What one token says about the language: function-word shares and spelling habits."""
-    found = _EVIDENCE.get(token)
+def _vector(token: str) -> tuple[float, ...]:
+    """What one token says about each language: function-word shares and spelling habits."""
+    found = _VECTORS.get(token)
     if found is None:
-        found = tuple(_WORD_INDEX.get(token, {}).items()) + tuple(
-            (lang, weight) for pattern, lang, weight in _SPELLING if pattern.search(token)
-        )
-        if len(_EVIDENCE) < _EVIDENCE_LIMIT:
-            _EVIDENCE[token] = found
+        weights = dict(_WORD_INDEX.get(token, {}))
+        for pattern, lang, weight in _SPELLING:
+            if pattern.search(token):
+                weights[lang] = weights.get(lang, 0.0) + weight
+        found = tuple(weights.get(lang, 0.0) for lang in LANGUAGES) if weights else _NO_EVIDENCE
+        if len(_VECTORS) < _VECTORS_LIMIT:
+            _VECTORS[token] = found
     return found
 
 
 def detect(text: str) -> Detection:
     """Guess the language of a (short) post; long texts are judged on their first words."""
-    scores: dict[str, float] = defaultdict(float)
-    for token in words(clean(text))[:MAX_TOKENS]:
-        evidence = _EVIDENCE.get(token)
-        for lang, weight in _evidence(token) if evidence is None else evidence:
-            scores[lang] += weight
-    if not scores:
+    known = _VECTORS.get
+    vectors = [known(token) or _vector(token) for token in words(clean(text))[:MAX_TOKENS]]
+    if not vectors:
         return Detection(UNDETERMINED, 0.0)
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    best, top = ranked[0]
-    total = sum(scores.values())
-    if top < _MIN_EVIDENCE or (len(ranked) > 1 and ranked[1][1] == top):
-        return Detection(UNDETERMINED, round(top / total, 2))
+    totals = [sum(column) for column in zip(*vectors, strict=True)]
+    ranked = sorted(zip(totals, LANGUAGES, strict=True), reverse=True)
+    (top, best), (second, _) = ranked[0], ranked[1]
+    total = sum(totals)
+    if top < _MIN_EVIDENCE or second == top:
+        return Detection(UNDETERMINED, round(top / total, 2) if total else 0.0)
     return Detection(best, round(top / total, 2))
 
 
