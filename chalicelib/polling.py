@@ -94,6 +94,8 @@ class PollOutcome:
     retry_at: float | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    month_reads: int | None = None  # posts read this calendar month (X bills per read)
+    read_budget: int | None = None
 
 
 def pk(source: str) -> str:
@@ -181,7 +183,10 @@ def run_poller(
     max_reads = None if read_budget is None else read_budget - reads
     if max_reads is not None and max_reads <= 0:
         note = f"monthly read budget of {read_budget} used up"
-        return _logged(PollOutcome(name, "skipped", notes=[note]))
+        outcome = PollOutcome(
+            name, "skipped", notes=[note], month_reads=reads, read_budget=read_budget
+        )
+        return _logged(outcome)
 
     new_state = {**state, "month": month, "reads": reads, "updated_at": iso(now)}
     health = load_health(store, name, now)
@@ -207,6 +212,8 @@ def run_poller(
             reads=result.reads,
             retry_at=result.retry_at,
             notes=list(result.notes),
+            month_reads=new_state["reads"],
+            read_budget=read_budget,
         )
     except (RetriableSourceError, FatalSourceError) as exc:
         health = health.failed(now, f"{type(exc).__name__}: {exc}")

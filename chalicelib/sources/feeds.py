@@ -73,7 +73,7 @@ def fetch(
     watch: Watch,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 5_000,
+    min_remaining_ms: int = 12_000,  # more than one request's timeout
     max_age: timedelta = timedelta(days=3),
     max_reads: int | None = None,  # unused: feeds are free
 ) -> FetchResult:

@@ -151,8 +151,9 @@ def _fetch(
         if max_reads is not None and reads >= max_reads:
             notes.append("stopped early: monthly read budget reached")
             break
+        size = page_size if max_reads is None else max(10, min(page_size, max_reads - reads))
         params: dict[str, Any] = {
-            "max_results": page_size,
+            "max_results": size,
             "tweet_fields": TWEET_FIELDS,
             "expansions": ["author_id"],
             "user_fields": USER_FIELDS,

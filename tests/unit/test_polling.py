@@ -169,8 +169,8 @@ def test_reads_count_per_month_against_the_budget(store, queue):
     run_poller("test", net.fetch, None, store, queue, now=NOW, read_budget=10)
     assert net.calls[1]["max_reads"] == 6
     assert cursor_of(store)["reads"] == 8
-    net.newest = 20
-    run_poller("test", net.fetch, None, store, queue, now=NOW, read_budget=8)
+    skipped = run_poller("test", net.fetch, None, store, queue, now=NOW, read_budget=8)
+    assert skipped.status == "skipped" and (skipped.month_reads, skipped.read_budget) == (8, 8)
     assert len(net.calls) == 2  # budget spent: no call
     december = datetime(2026, 12, 1, tzinfo=UTC)
     run_poller("test", net.fetch, None, store, queue, now=december, read_budget=8)

@@ -238,6 +238,7 @@ def test_it_stops_when_the_read_budget_is_spent(client, mock):
     result = x.fetch(client, "10", watch=WATCH, now=NOW, max_reads=2)
     assert result.reads == 2 and result.requests == 1 and not result.exhausted
     assert "budget" in result.notes[0]
+    assert sent_params(mock.calls[0])["max_results"] == "10"  # X's smallest page
 
 
 def test_a_watched_author_is_tagged(client, mock):
