@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from ..model import Mention, Sentiment, parse_time
 from .urgency import urgency_kinds
@@ -51,9 +52,16 @@ def _short(number: int) -> str:
 
 
 def on_watchlist(mention: Mention, watchlist: frozenset[str]) -> bool:
+    """The author's handle (any case, with or without "@") or id is on the watch list."""
+    if not watchlist:
+        return False
     handle = mention.author.handle.lower().lstrip("@")
-    names = {name.lower().lstrip("@") for name in watchlist}
-    return handle in names or mention.author.id in watchlist
+    return mention.author.id in watchlist or handle in _normalised(watchlist)
+
+
+@lru_cache(maxsize=8)
+def _normalised(watchlist: frozenset[str]) -> frozenset[str]:
+    return frozenset(name.lower().lstrip("@") for name in watchlist)
 
 
 def prioritise(
