@@ -1,0 +1,207 @@
+"""What the pipeline costs, the way an AWS bill sees it: one command, five figures.
+
+    .venv/bin/python benchmarks/run.py [--json] [--only NAME ...] [--mentions 1000]
+
+| figure | what | goal |
+|---|---|---|
+| `triage_vs_vader` | triage throughput / bare VADER throughput, same texts, same run | >= 0.5 |
+| `aws_requests_per_1000_mentions` | requests our code makes, intake to stored, on moto | <= 60 |
+| `digest_read_units_100k` | DynamoDB read units one digest of a 100k-mention day uses | <= 100 |
+| `cold_import_ratio` | `import app` / `import boto3`, fresh interpreters, medians | <= 1.5 |
+| `package_bytes` | `chalice package --stage prod` deployment zip | <= 10 MB |
+
+`--json` prints ONE JSON object on stdout (figures, goals, details); progress and the
+app's logs go to stderr. Not a test: the timings depend on the machine; the request and
+read-unit counts and the package size do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GOALS: dict[str, tuple[str, float]] = {
+    "triage_vs_vader": (">=", 0.5),
+    "aws_requests_per_1000_mentions": ("<=", 60),
+    "digest_read_units_100k": ("<=", 100),
+    "cold_import_ratio": ("<=", 1.5),
+    "package_bytes": ("<=", 10 * 1024 * 1024),
+}
+
+FALLBACK_TEXTS = [
+    "still waiting for my refund",
+    "been on hold for 90 minutes, this is ridiculous",
+    "Thanks for the quick help, great service!",
+    "nog steeds geen reactie op mijn mail",
+    "al drie dagen storing in Utrecht #storing",
+    "ik zeg mijn abonnement op, klaar mee",
+    "Wat een fijne medewerker aan de telefoon, top!",
+    "How do I change my address?",
+]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def sample_texts() -> list[str]:
+    """The triage benchmark's corpus (labelled real posts when ../shared/realdata is
+    there), else a built-in handful."""
+    try:
+        from benchmarks.triage_bench import texts
+    except ImportError:
+        return FALLBACK_TEXTS * 200
+    return texts()
+
+
+# ------------------------------------------------------------------------- figures
+
+
+def triage_vs_vader(texts: list[str], repeat: int = 3) -> dict[str, Any]:
+    import chalicelib.triage as triage
+    from chalicelib.model import Author, Mention
+    from chalicelib.triage import english
+
+    vader = english.analyzer()
+    mentions = [
+        Mention(
+            source="bench",
+            native_id=str(i),
+            url="",
+            author=Author(id=str(i), handle=f"user{i}", followers=i * 37 % 50_000),
+            text=text,
+            created_at="2026-11-23T08:00:00Z",
+            received_at="2026-11-23T08:00:00Z",
+        )
+        for i, text in enumerate(texts)
+    ]
+    triage.judge(mentions[0])  # first use loads the lexicons: not throughput
+    bare = _rate(vader.polarity_scores, texts, repeat)
+    full = _rate(triage.judge, mentions, repeat)
+    return {
+        "value": round(full / bare, 2),
+        "texts": len(texts),
+        "vader_per_s": round(bare),
+        "triage_per_s": round(full),
+    }
+
+
+def _rate(work: Callable[[Any], Any], items: list[Any], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for item in items:
+            work(item)
+        best = min(best, time.perf_counter() - started)
+    return len(items) / best
+
+
+def aws_requests(texts: list[str], mentions: int) -> dict[str, Any]:
+    from benchmarks import requests_budget
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # moto: "no CloudFormation support for ...Secret"
+        result = requests_budget.measure(texts, mentions=mentions)
+    return {"value": result.pop("per_1000"), **result}
+
+
+def digest_read_units() -> dict[str, Any]:
+    from benchmarks import digest_reads
+
+    return digest_reads.measure()
+
+
+def cold_import(runs: int) -> dict[str, Any]:
+    from benchmarks import cold_start
+
+    result = cold_start.measure(runs)
+    return {"value": result.pop("ratio"), **result}
+
+
+def package_bytes() -> dict[str, Any]:
+    from benchmarks import packaging
+
+    with tempfile.TemporaryDirectory() as scratch:
+        built = packaging.build("prod", Path(scratch) / "prod")
+        if not built.ok:
+            return {"value": None, "error": built.log[-2000:]}
+        report = packaging.zip_report(built.zip_path)
+    return {
+        "value": report.size,
+        "megabytes": round(report.size / 1024 / 1024, 2),
+        "files": report.files,
+        "missing_dependencies": built.missing_dependencies,
+        "runtime_provided_inside": report.forbidden(),
+    }
+
+
+# ------------------------------------------------------------------------- driver
+
+
+def meets(name: str, value: float | None) -> bool | None:
+    if value is None:
+        return None
+    op, goal = GOALS[name]
+    return value >= goal if op == ">=" else value <= goal
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--only", nargs="*", choices=sorted(GOALS), help="just these figures")
+    parser.add_argument("--mentions", type=int, default=1000, help="for the request count")
+    parser.add_argument("--runs", type=int, default=9, help="import timings per module")
+    args = parser.parse_args(argv)
+
+    wanted = args.only or list(GOALS)
+    texts = sample_texts()
+    steps: dict[str, Callable[[], dict[str, Any]]] = {
+        "triage_vs_vader": lambda: triage_vs_vader(texts),
+        "aws_requests_per_1000_mentions": lambda: aws_requests(texts, args.mentions),
+        "digest_read_units_100k": digest_read_units,
+        "cold_import_ratio": lambda: cold_import(args.runs),
+        "package_bytes": package_bytes,
+    }
+    figures: dict[str, Any] = {"date": time.strftime("%Y-%m-%d", time.gmtime())}
+    details: dict[str, Any] = {}
+    for name in GOALS:
+        if name not in wanted:
+            continue
+        log(f"measuring {name} ...")
+        started = time.perf_counter()
+        # everything the measured code prints goes to stderr: stdout is the JSON line
+        with contextlib.redirect_stdout(sys.stderr):
+            result = steps[name]()
+        value = result.pop("value")
+        figures[name] = value
+        op, goal = GOALS[name]
+        details[name] = {
+            "goal": f"{op} {goal}",
+            "meets_goal": meets(name, value),
+            "seconds": round(time.perf_counter() - started, 1),
+            **result,
+        }
+        log(f"  {name} = {value}  (goal {op} {goal})")
+    figures["goals_met"] = all(d["meets_goal"] for d in details.values())
+    figures["details"] = details
+    if args.json:
+        print(json.dumps(figures, separators=(",", ":"), default=str))
+    else:
+        print(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
