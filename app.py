@@ -18,6 +18,7 @@ from chalicelib.alerts.links import TokenError
 from chalicelib.errors import ConfigError, DeliveryError, InputError
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, x_webhook
+from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.webhooks import Webhook, accept
 
 app = Chalice(app_name="social-listening")
@@ -44,7 +45,7 @@ def meta_subscription() -> Response:
 
 @app.route("/webhooks/meta", methods=["POST"], content_types=["application/json"])
 def meta_webhook() -> Response:
-    return _receive(meta, secret_name="meta_app_secret", status_code=200)
+    return _receive(_watched(meta), secret_name="meta_app_secret", status_code=200)
 
 
 @app.route("/webhooks/x", methods=["GET"])
@@ -55,7 +56,7 @@ def x_crc() -> Response:
 
 @app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
 def x_activity() -> Response:
-    return _receive(x_webhook, secret_name="x_consumer_secret", status_code=200)
+    return _receive(_watched(x_webhook), secret_name="x_consumer_secret", status_code=200)
 
 
 # ---------------------------------------------------------------- intake: pollers
@@ -169,6 +170,10 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
     return Response(
         {"accepted": len(mentions), "ids": [m.id for m in mentions]}, status_code=status_code
     )
+
+
+def _watched(webhook) -> Watched:
+    return Watched(webhook, watch_or_none(wiring.settings().extra))
 
 
 def _secret(name: str) -> str:

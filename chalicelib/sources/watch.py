@@ -25,10 +25,12 @@ Alerts feed): every post there is kept, matched terms or not.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import datetime
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import ConfigError
@@ -181,6 +183,37 @@ class Watch:
         if self.watched_author(handle):
             return (*terms, "author:@" + handle.lstrip("@"))
         return terms
+
+
+def watch_or_none(extra: Mapping[str, str]) -> Watch | None:
+    """The watch configuration for webhooks: None (and one warning) when absent or broken,
+    since a webhook must accept posts whatever the configuration says."""
+    return _cached(extra.get("WATCH_CONFIG", ""), extra.get("WATCH_CONFIG_FILE", ""))
+
+
+@lru_cache(maxsize=4)
+def _cached(config: str, path: str) -> Watch | None:
+    try:
+        return Watch.from_settings({"WATCH_CONFIG": config, "WATCH_CONFIG_FILE": path})
+    except ConfigError as exc:
+        logging.getLogger("social-listening.sources").warning(
+            "webhooks run without watch terms", extra={"fields": {"reason": str(exc)}}
+        )
+        return None
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A webhook module with the watch configuration, so its mentions get matched_terms."""
+
+    webhook: Any  # a module with verify(headers, raw_body, secret) and parse(raw, at, watch)
+    watch: Watch | None
+
+    def verify(self, headers: Mapping[str, str], raw_body: bytes, secret: str) -> None:
+        self.webhook.verify(headers, raw_body, secret)
+
+    def parse(self, raw_body: bytes, received_at: datetime) -> list[Any]:
+        return self.webhook.parse(raw_body, received_at, self.watch)
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -169,6 +169,7 @@ def test_the_same_post_from_the_x_webhook_and_the_x_poller_is_one_mention(
     drain(client, stack)
     stored = list(wiring.mentions().by_day(created.strftime("%Y-%m-%d")))
     assert [m.id for m in stored] == [f"x:{native_id}"]
+    assert stored[0].matched_terms == ("Voltera",)
     cursor = wiring.state().get("source#x", "cursor")
     assert json.loads(cursor["cursor"]) == {"since_id": native_id}
     assert int(cursor["reads"]) == 1

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import ConfigError
-from chalicelib.sources.watch import X_QUERY_LIMIT, Place, Watch
+from chalicelib.sources import meta
+from chalicelib.sources.watch import X_QUERY_LIMIT, Place, Watch, Watched, watch_or_none
 
 DOC = {
     "terms": ["ING", "ING Bank"],
@@ -123,3 +125,32 @@ def test_any_accepted_configuration_gives_a_query_within_the_limit(terms):
     for term in watch.terms:
         if term[-1:].isalnum() and term[:1].isalnum():
             assert term in watch.match(f"over {term} vandaag")
+
+
+def test_webhooks_get_the_watch_or_none_when_it_is_missing_or_broken():
+    assert watch_or_none({"WATCH_CONFIG": '{"terms": ["Acme"]}'}).terms == ("Acme",)
+    assert watch_or_none({}) is None
+    assert watch_or_none({"WATCH_CONFIG": "{broken"}) is None
+
+
+def test_a_watched_webhook_fills_matched_terms():
+    body = json.dumps(
+        {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": "1",
+                    "time": 1795000000,
+                    "changes": [
+                        {"field": "comments", "value": {"id": "9", "text": "Acme is traag"}}
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    watched = Watched(meta, Watch.from_dict({"terms": ["Acme"]}))
+    [mention] = watched.parse(body, datetime(2026, 11, 23, tzinfo=UTC))
+    assert mention.matched_terms == ("Acme",)
+    assert (
+        Watched(meta, None).parse(body, datetime(2026, 11, 23, tzinfo=UTC))[0].matched_terms == ()
+    )
