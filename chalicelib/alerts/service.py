@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..errors import DeliveryError
+from ..errors import DeliveryError, StoreError
 from ..logs import get_logger
 from ..model import Alert, Mention, alert_id_for, iso, parse_time
 from ..store import MentionStore, StateStore
@@ -198,18 +198,33 @@ class AlertService:
         return self._resend(now, Tick())
 
     def _resend(self, now: datetime, tick: Tick) -> list[Alert]:
-        sent = []
+        sent: list[Alert] = []
         for alert in self.due(now):
-            if not alert.pending_page:
-                continue
-            if alert.pending_page == UNASSIGNED:
-                alert = self._assign(alert, now)
-                if alert is None:
-                    continue
-            result = self._deliver(alert, now)
-            (tick.resent if result.pending_page is None else tick.failed).append(alert.id)
-            sent.append(result)
+            if alert.pending_page:
+                self._isolated(alert, tick, lambda a=alert: self._resend_one(a, now, tick, sent))
         return sent
+
+    def _resend_one(self, alert: Alert, now: datetime, tick: Tick, sent: list[Alert]) -> None:
+        if alert.pending_page == UNASSIGNED:
+            assigned = self._assign(alert, now)
+            if assigned is None:
+                return
+            alert = assigned
+        result = self._deliver(alert, now)
+        (tick.resent if result.pending_page is None else tick.failed).append(alert.id)
+        sent.append(result)
+
+    def _isolated(self, alert: Alert, tick: Tick, work: Callable[[], None]) -> None:
+        """One alert's trouble with DynamoDB must not stop the job for the others."""
+        try:
+            work()
+        except StoreError:
+            log.error(
+                "alert skipped this run: state table refused",
+                exc_info=True,
+                extra={"fields": {"alert_id": alert.id}},
+            )
+            tick.failed.append(alert.id)
 
     def _assign(self, alert: Alert, now: datetime) -> Alert | None:
         """An alert stored while nobody was on duty goes to whoever is on duty now."""
@@ -228,49 +243,52 @@ class AlertService:
                 continue
             if alert.next_escalation_at and parse_time(alert.next_escalation_at) > now:
                 continue
-            rules = Rules.from_dict(alert.rules)
-            level = alert.escalation_level + 1
-            recipient = rules.recipient(level)
-            expect = {"state": "sent", "escalation_level": alert.escalation_level}
-            if recipient is None:
-                changes = {"exhausted_at": iso(now), "gsi1pk": None, "gsi1sk": None}
-                if self._state.update(*_key(alert.id), changes, expect=expect):
-                    tick.exhausted.append(alert.id)
-                    log.error(
-                        "alert unacknowledged after every escalation step",
-                        extra={
-                            "fields": {
-                                "alert_id": alert.id,
-                                "escalation_level": alert.escalation_level,
-                            }
-                        },
-                    )
-                continue
-            changes = {
-                "escalation_level": level,
-                "escalated_at": iso(now),
-                "pending_page": recipient,
-                "gsi1sk": iso(now),
-            }
-            if not self._state.update(*_key(alert.id), changes, expect=expect):
-                continue  # acknowledged meanwhile, or another run escalated it
-            log.info(
-                "alert escalated",
-                extra={
-                    "fields": {
-                        "alert_id": alert.id,
-                        "escalation_level": level,
-                        "recipient": recipient,
-                    }
-                },
-            )
-            escalated = alert.with_(
-                escalation_level=level, escalated_at=iso(now), pending_page=recipient
-            )
-            result = self._deliver(escalated, now)
-            tick.escalated.append(alert.id)
-            if result.pending_page is not None:
-                tick.failed.append(alert.id)
+            self._isolated(alert, tick, lambda a=alert: self._escalate_one(a, now, tick))
+
+    def _escalate_one(self, alert: Alert, now: datetime, tick: Tick) -> None:
+        rules = Rules.from_dict(alert.rules)
+        level = alert.escalation_level + 1
+        recipient = rules.recipient(level)
+        expect = {"state": "sent", "escalation_level": alert.escalation_level}
+        if recipient is None:
+            changes = {"exhausted_at": iso(now), "gsi1pk": None, "gsi1sk": None}
+            if self._state.update(*_key(alert.id), changes, expect=expect):
+                tick.exhausted.append(alert.id)
+                log.error(
+                    "alert unacknowledged after every escalation step",
+                    extra={
+                        "fields": {
+                            "alert_id": alert.id,
+                            "escalation_level": alert.escalation_level,
+                        }
+                    },
+                )
+            return
+        changes = {
+            "escalation_level": level,
+            "escalated_at": iso(now),
+            "pending_page": recipient,
+            "gsi1sk": iso(now),
+        }
+        if not self._state.update(*_key(alert.id), changes, expect=expect):
+            return  # acknowledged meanwhile, or another run escalated it
+        log.info(
+            "alert escalated",
+            extra={
+                "fields": {
+                    "alert_id": alert.id,
+                    "escalation_level": level,
+                    "recipient": recipient,
+                }
+            },
+        )
+        escalated = alert.with_(
+            escalation_level=level, escalated_at=iso(now), pending_page=recipient
+        )
+        result = self._deliver(escalated, now)
+        tick.escalated.append(alert.id)
+        if result.pending_page is not None:
+            tick.failed.append(alert.id)
 
     # ------------------------------------------------------------ storm control
 
@@ -440,7 +458,17 @@ class AlertService:
             "gsi1pk": DUE,
             "gsi1sk": next_at,
         }
-        if not self._state.update(*key, changes, expect={"pending_page": recipient}):
+        try:
+            recorded = self._state.update(*key, changes, expect={"pending_page": recipient})
+        except StoreError:
+            # SNS has the page; the next run may send it once more (at least once, never lost)
+            log.error(
+                "page sent but not recorded; it may be sent again",
+                exc_info=True,
+                extra={"fields": {"alert_id": alert.id, "recipient": recipient}},
+            )
+            return alert.with_(state="sent", pending_page=None, attempts=alert.attempts + 1)
+        if not recorded:
             return self.get(alert.id) or alert  # another run delivered it
         log.info(
             "page sent",

@@ -256,6 +256,54 @@ def test_a_failed_escalation_page_is_resent_without_skipping_a_level(oncall, mon
     assert service.get(alert.id).escalation_level == 1
 
 
+class FlakyDynamo:
+    """The DynamoDB client, refusing the first `failures` updates of alert items."""
+
+    def __init__(self, real: Any, failures: int) -> None:
+        self.real = real
+        self.failures = failures
+
+    def update_item(self, **kwargs: Any) -> Any:
+        if self.failures and kwargs["Key"]["pk"]["S"].startswith("alert#"):
+            self.failures -= 1
+            error = {"Error": {"Code": "InternalServerError", "Message": "injected"}}
+            raise ClientError(error, "UpdateItem")
+        return self.real.update_item(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_page_sns_took_but_dynamodb_did_not_record_is_sent_at_least_once(oncall, monkeypatch):
+    service = wiring.alerts()
+    state = wiring.state()
+    monkeypatch.setattr(state, "_db", FlakyDynamo(state._db, failures=1))
+    # GIVEN SNS accepts the page and the record of it fails: triage does not fail
+    alert = service.alert_for(negative("1"), at("2026-11-23T10:00"))
+    assert alert is not None and len(oncall["ann"].messages()) == 1
+    # THEN the outbox still holds the page: the job sends it again, once, and records it
+    service.every_minute(at("2026-11-23T10:01"))
+    service.every_minute(at("2026-11-23T10:02"))
+    assert len(oncall["ann"].messages()) == 1
+    stored = service.get(alert.id)
+    assert stored.state == "sent" and stored.pending_page is None
+
+
+def test_one_alert_the_state_table_refuses_does_not_stop_the_job_for_the_others(
+    oncall, monkeypatch
+):
+    service = wiring.alerts()
+    first = service.alert_for(negative("1", priority=85), at("2026-11-23T10:00"))
+    second = service.alert_for(negative("2", priority=85), at("2026-11-23T10:00"))
+    state = wiring.state()
+    monkeypatch.setattr(state, "_db", FlakyDynamo(state._db, failures=1))
+    tick = service.every_minute(at("2026-11-23T10:05"))
+    assert len(tick.failed) == 1 and len(tick.escalated) == 1
+    later = service.every_minute(at("2026-11-23T10:06"))
+    assert sorted(tick.escalated + later.escalated) == sorted([first.id, second.id])
+    assert len(oncall["bob"].messages()) == 2
+
+
 # ---------------------------------------------------------------- links
 
 
