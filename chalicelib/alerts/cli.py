@@ -8,7 +8,7 @@
     add-override MANAGER --from 2026-12-24T09:00 --until 2026-12-27T09:00 [--for ID]
     remove-override KEY
     set-policy [--high 5] [--normal 10] [--low 20] [--repeat 1] [--storm 5/10]
-               [--quiet 22:00-07:00|off] [--link-hours 24]
+               [--quiet 22:00-07:00|off] [--link-hours 24] [--bands 60/40]
     show                                      who is on duty now and next
 
 Against AWS by default (the stage's stack names, from the environment or from the
@@ -91,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     policy.add_argument("--storm", help="MAX/MINUTES: more than MAX in MINUTES is grouped")
     policy.add_argument("--quiet", help="22:00-07:00 or off (low priority only)")
     policy.add_argument("--link-hours", type=int, help="how long acknowledge links work")
+    policy.add_argument("--bands", help="HIGH/NORMAL priority thresholds, e.g. 60/40")
 
     commands.add_parser("show", help="who is on duty now and next")
     return top
@@ -141,8 +142,10 @@ def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
     from .. import local as local_run
 
     if local:
+        endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)  # moto in-process, not a server
         with local_run.local_stack(stage) as env:
             saved = {k: os.environ.get(k) for k in env}
+            saved["AWS_ENDPOINT_URL"] = endpoint
             os.environ.update(env)
             wiring.reset()
             print("(local moto stack: state lasts for this run)", file=out)
@@ -312,6 +315,14 @@ def _set_policy(args: argparse.Namespace, team: Team, out: TextIO) -> None:
         changes["quiet_start"], changes["quiet_end"] = parse_quiet(args.quiet)
     if args.link_hours is not None:
         changes["link_ttl_hours"] = args.link_hours
+    if args.bands:
+        try:
+            high, normal = (float(x) for x in args.bands.split("/"))
+        except ValueError as exc:
+            raise CommandError("--bands looks like 60/40 (high from 60, normal from 40)") from exc
+        if not 0 <= normal <= high <= 100:
+            raise CommandError("--bands: 0 <= normal <= high <= 100")
+        changes.update(high_from=high, normal_from=normal)
     policy = policy.with_(**changes)
     team.set_policy(policy)
     print("policy set: " + describe_policy(policy), file=out)
@@ -344,6 +355,7 @@ def show(team: Team, now: datetime, out: TextIO) -> None:
 def describe_policy(policy: Policy) -> str:
     after = policy.escalate_after
     return (
+        f"priority high from {policy.high_from:g}, normal from {policy.normal_from:g}; "
         f"escalate after high {after['high']} / normal {after['normal']} / low {after['low']} min,"
         f" chain repeated {policy.max_repeats}x; storm: more than {policy.storm_max} in"
         f" {policy.storm_window_minutes} min grouped; quiet hours"

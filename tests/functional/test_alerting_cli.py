@@ -87,9 +87,13 @@ def test_rotation_override_and_show_through_the_dispatcher(stack, capsys):
 
 
 def test_set_policy_changes_only_what_is_given(stack):
-    code, out = run("set-policy", "--high", "3", "--storm", "8/15", "--quiet", "off")
+    code, out = run(
+        "set-policy", "--high", "3", "--storm", "8/15", "--quiet", "off", "--bands", "70/45"
+    )  # fmt: skip
     assert code == 0
     policy = wiring.team().policy()
+    assert (policy.high_from, policy.normal_from) == (70, 45)
+    assert policy.band(69) == "normal" and "priority high from 70, normal from 45" in out
     assert policy.escalate_after == {"high": 3, "normal": 10, "low": 20}
     assert (policy.storm_max, policy.storm_window_minutes) == (8, 15)
     assert policy.quiet_start is None
