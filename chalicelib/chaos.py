@@ -293,7 +293,7 @@ POSITIVE = [
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    events: int = 2000
+    events: int = 1000
     duplicate_rate: float = 0.3
     shuffle: bool = True
     fault_rate: float = 0.05
@@ -391,20 +391,25 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
                 poison_sent += 1
             if n % options.drain_every == 0:
                 drain()
+            if n % 500 == 0:
+                elapsed = time.monotonic() - started
+                print(f"replay: {n} deliveries, {elapsed:.0f} s", file=sys.stderr, flush=True)
         drain()
-        # the every-minute job resends pages SNS refused (before any escalation is due)
-        for minute in range(1, 11):
-            event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
-            event["time"] = (datetime.now(UTC) + timedelta(minutes=minute)).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            )
-            try:
-                client.lambda_.invoke("alerts_every_minute", event)
-            except Exception:  # a faulted run: the next minute's run picks it up
-                figures["alerts_job_failed"] += 1
+        minute_jobs(client, figures)
+        pages: Counter[str] = Counter()
+        result = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))
+
+        # the outage is over: redrive the dead-letter queue (as an operator would)
+        faults.enabled = False
+        from .dlq import DeadLetterQueue
+
+        moved = DeadLetterQueue(infra_sqs, settings.dead_letter_queue_url, settings.queue_url)
+        redriven = moved.redrive()
+        drain()
+        minute_jobs(client, figures)
+        after = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))
     faults.detach()
 
-    result = measure(settings, accepted, inbox_url)
     result.update(
         events=options.events,
         refused_by_webhook=refused,
@@ -414,10 +419,47 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
         triage_batches=figures["batches"],
         failed_batches=figures["failed_batches"],
         webhook_503=figures["webhook_503"],
+        after_redrive={"redriven": redriven["moved"], **_headline(after)},
         seed=options.seed,
         seconds=round(time.monotonic() - started, 1),
     )
     return result
+
+
+HEADLINE = (
+    "stored",
+    "in_dlq",
+    "duplicate_mentions",
+    "duplicate_alerts",
+    "lost",
+    "alerts_missing",
+    "alerts_unpaged",
+)
+
+
+def _headline(result: dict[str, Any]) -> dict[str, Any]:
+    return {key: result[key] for key in HEADLINE}
+
+
+def minute_jobs(client: Any, figures: Counter[str], rounds: int = 5) -> None:
+    """The every-minute job, a few runs: resend pages SNS refused (no escalation is due)."""
+    for minute in range(1, rounds + 1):
+        event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        event["time"] = (datetime.now(UTC) + timedelta(minutes=minute)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        try:
+            client.lambda_.invoke("alerts_every_minute", event)
+        except Exception:  # a faulted run: the next run picks its work up
+            figures["alerts_job_failed"] += 1
+
+
+def _read_pages(sqs: Any, inbox_url: str, pages: Counter[str]) -> Counter[str]:
+    """Add the pages waiting in the manager's inbox to `pages` (by alert id)."""
+    for body in _drain_bodies(sqs, inbox_url):
+        attributes = json.loads(body).get("MessageAttributes", {})
+        pages[attributes.get("alert_id", {}).get("Value", "?")] += 1
+    return pages
 
 
 def _subscribe_manager(
@@ -456,12 +498,12 @@ def _poison(rng: random.Random) -> str:
     )
 
 
-def measure(settings: Any, accepted: set[str], inbox_url: str) -> dict[str, Any]:
+def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str, Any]:
     """Count what ended where, with clients that carry no faults."""
     import boto3
 
     from . import triage
-    from .intake import decode
+    from .dlq import DeadLetterQueue
     from .model import Mention
     from .store import from_item
 
@@ -479,18 +521,9 @@ def measure(settings: Any, accepted: set[str], inbox_url: str) -> dict[str, Any]
         elif item["pk"].startswith("alert#alert:") and item.get("mention_id"):
             alert_items[item["id"]] = item
 
-    in_dlq: set[str] = set()
-    poison_in_dlq = 0
-    for body in _drain_bodies(sqs, settings.dead_letter_queue_url):
-        try:
-            in_dlq.update(m.id for m in decode(body))
-        except Exception:
-            poison_in_dlq += 1
-
-    pages: Counter[str] = Counter()
-    for body in _drain_bodies(sqs, inbox_url):
-        attributes = json.loads(body).get("MessageAttributes", {})
-        pages[attributes.get("alert_id", {}).get("Value", "?")] += 1
+    letters = DeadLetterQueue(sqs, settings.dead_letter_queue_url, settings.queue_url).inspect()
+    in_dlq = {i for letter in letters for i in letter.mention_ids}
+    poison_in_dlq = sum(1 for letter in letters if letter.poison)
 
     stored = set(mentions)
     should_alert = {i for i, m in mentions.items() if triage.should_alert(m)}
@@ -510,12 +543,9 @@ def measure(settings: Any, accepted: set[str], inbox_url: str) -> dict[str, Any]
         "alerts_missing": len(should_alert - {a["mention_id"] for a in alert_items.values()}),
         "alerts_unpaged": len(unpaged),
         "pages": sum(pages.values()),
+        "dlq_messages": len(letters),
         "lost_ids": sorted(lost)[:10],
         "duplicate_alert_ids": sorted(i for i, n in pages.items() if n > 1)[:10],
-        "missing_alert_ids": sorted(should_alert - {a["mention_id"] for a in alert_items.values()})[
-            :10
-        ],
-        "dlq_ids": sorted(in_dlq)[:10],
     }
 
 

@@ -1,0 +1,119 @@
+"""GDPR erasure by author: their posts, alerts and quoted text go; others' data stays."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+
+from chalicelib import erase, wiring
+from chalicelib.model import iso
+from tests.functional.conftest import drain, post_webhook
+from tests.functional.test_faults import counted
+
+ANGRY = "Worst service ever, three days without internet and nobody helps. I am furious!"
+HAPPY = "Great help from the support team today, thanks a lot! Love it."
+
+
+def post(native_id: str, author_id: str, handle: str, text: str) -> bytes:
+    return json.dumps(
+        {
+            "id": native_id,
+            "text": f"{text} ({native_id})",
+            "author": {
+                "id": author_id,
+                "handle": handle,
+                "name": handle.title(),
+                "followers": 9000,
+            },
+            "url": f"https://forum.example.com/t/{native_id}",
+            "created_at": iso(datetime.now(UTC) - timedelta(minutes=5)),
+        }
+    ).encode()
+
+
+def state_text(stack: dict[str, str]) -> str:
+    items = boto3.client("dynamodb").scan(TableName=stack["STATE_TABLE"])["Items"]
+    return json.dumps(items, ensure_ascii=False)
+
+
+def mention_ids(stack: dict[str, str]) -> set[str]:
+    items = boto3.client("dynamodb").scan(TableName=stack["MENTIONS_TABLE"])["Items"]
+    return {item["id"]["S"] for item in items}
+
+
+@pytest.fixture
+def posts(client, stack, team, secret_values) -> None:
+    """jan (author 42) posts two complaints and one compliment; piet (43) one complaint."""
+    secret = secret_values["generic_webhook_secret"]
+    for body in (
+        post("j1", "42", "jan", ANGRY),
+        post("j2", "42", "jan", ANGRY),
+        post("j3", "42", "jan", HAPPY),
+        post("p1", "43", "piet", ANGRY),
+    ):
+        assert post_webhook(client, body, secret).status_code == 202
+    drain(client, stack)
+    assert wiring.alerts().get("alert:generic:j1") is not None
+
+
+def eraser(stack: dict[str, str]) -> erase.Eraser:
+    return erase.Eraser(boto3.client("dynamodb"), stack["MENTIONS_TABLE"], stack["STATE_TABLE"])
+
+
+def test_erase_removes_the_authors_mentions_alerts_and_every_quote_of_them(posts, stack):
+    assert "(j1)" in state_text(stack) and "@jan" in state_text(stack)  # alerts quote them
+    report = eraser(stack).erase("generic", "42")
+    assert report.mentions == ["generic:j1", "generic:j2", "generic:j3"]
+    assert sorted(report.alerts) == ["alert:generic:j1", "alert:generic:j2"]
+    assert mention_ids(stack) == {"generic:p1"}
+    assert wiring.alerts().get("alert:generic:j1") is None
+    remaining = state_text(stack)
+    assert "(j1)" not in remaining and "(j3)" not in remaining and "@jan" not in remaining
+    # piet's data is untouched, and counters (no person in them) stay
+    assert wiring.alerts().get("alert:generic:p1") is not None
+    assert counted(stack) == 4
+
+
+def test_a_dry_run_reports_and_changes_nothing(posts, stack):
+    before = (mention_ids(stack), state_text(stack))
+    report = eraser(stack).erase("generic", "42", dry_run=True)
+    assert report.dry_run and len(report.mentions) == 3
+    assert (mention_ids(stack), state_text(stack)) == before
+
+
+def test_erasing_an_unknown_author_changes_nothing(posts, stack):
+    before = state_text(stack)
+    report = eraser(stack).erase("generic", "nobody")
+    assert report.mentions == [] and report.alerts == [] and report.scrubbed == []
+    assert state_text(stack) == before
+
+
+def test_the_cli_prints_one_json_report(posts, stack, capsys):
+    assert erase.main(["--stage", "dev", "--source", "generic", "--author-id", "43"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["mentions"] == ["generic:p1"] and report["alerts"] == ["alert:generic:p1"]
+
+
+def test_scrub_drops_top_list_entries_and_records_naming_an_erased_post():
+    target = erase.Target(
+        "generic", "42", frozenset({"generic:j1"}), ("Worst service ever",), frozenset({"@jan"})
+    )
+    item = {
+        "pk": "day#2026-11-23",
+        "sk": "top#neg#1",
+        "v": 3,
+        "e#generic:j1": {"r": [80.0], "text": "Worst service ever (j1)"},
+        "e#generic:p1": {"r": [70.0], "text": "Also bad (p1)"},
+        "e#generic:42": {"r": [9000.0]},
+        "cards": [{"mention_id": "generic:j1", "text": "…"}, {"text": "@jan said so"}],
+    }
+    assert erase.scrub(item, target) == {
+        "pk": "day#2026-11-23",
+        "sk": "top#neg#1",
+        "v": 3,
+        "e#generic:p1": {"r": [70.0], "text": "Also bad (p1)"},
+        "cards": [{"erased": True}, {"text": "[erased]"}],
+    }
