@@ -184,6 +184,7 @@ _TOKEN_OR_END_RE = re.compile(WORD_RE.pattern + r"|[.!?…]+|\n")
 _END_MARKS = frozenset(".!?…\n")
 _PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in _PHRASE_RES)
 _MISSING = object()
+_SPECIAL = frozenset(INTENSIFIERS) | CONTRAST | EXCESS_WORDS
 _found_cache: dict[str, tuple[float, float] | None] = {}
 _FOUND_LIMIT = 100_000
 
@@ -241,6 +242,8 @@ def score(text: str) -> DutchScore:
             found = found_of(token, _MISSING)
             if found is _MISSING:
                 found = _remember(token)
+            if found is None and token not in _SPECIAL:
+                continue  # most words: no sentiment, no role
             if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):
                 continue  # it modifies the next word
             if token in CONTRAST:
