@@ -138,15 +138,15 @@ def _render_mention(
 
 def _render_group(card: dict[str, Any], links: Links | None, *, band: str, note: str) -> Rendered:
     count = int(card.get("count", 0))
+    posts = f"{count} negative post" + ("" if count == 1 else "s")
     what = "Spike" if card.get("kind") == "spike" else "Grouped"
     subject = first_words(
-        f"{'[ESCALATED] ' if note else ''}[{what}] {count} negative posts"
-        f" – {card.get('reason', '')}",
+        f"{'[ESCALATED] ' if note else ''}[{what}] {posts} – {card.get('reason', '')}",
         SUBJECT_LIMIT,
     )
     lines = [note, ""] if note else []
     lines += [
-        f"{what}: {count} negative posts, highest priority {card.get('priority', 0)}"
+        f"{what}: {posts}, highest priority {card.get('priority', 0)}"
         + (f" ({band})" if band else ""),
         f"Why one message: {card.get('reason', '')}",
         "",
@@ -165,7 +165,7 @@ def _render_group(card: dict[str, Any], links: Links | None, *, band: str, note:
         lines.append(f"(acknowledges or resolves all {count} posts)")
     email = "\n".join(lines)
     top = (card.get("examples") or [{}])[0]
-    head = f"{'ESCALATED ' if note else ''}{what.upper()} {count} negative posts"
+    head = f"{'ESCALATED ' if note else ''}{what.upper()} {posts}"
     tail = f" Ack all: {links.ack}" if links else ""
     words = first_words(str(top.get("excerpt", "")), 60, "...")
     example = f'{top.get("source")} @{top.get("handle")}: "{words}"'
