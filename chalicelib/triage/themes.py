@@ -35,6 +35,9 @@ _STOPWORDS_TEXT = """
     omdat onder ons onze ook op over steeds te tegen toch toen tot u uit uw van veel voor vond
     waar wanneer want waren was wat we wel welke werd wie wij wil willen word worden wordt zal ze
     zei zelf zich zij zijn zo zonder zou zouden
+    one two three four five six seven eight nine ten first second third minutes hours days
+    weeks months year years twee drie vier vijf zes zeven acht negen tien eerste tweede derde
+    minuten uren dagen weken maanden jaar jaren vandaag gisteren morgen keer nieuwe
     """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 

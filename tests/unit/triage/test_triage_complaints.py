@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.triage import classify, should_alert
-from chalicelib.triage.complaints import complaint_signals, is_question
+from chalicelib.triage.complaints import RULES, complaint_signals, is_question
 from chalicelib.triage.text import sentences
 
 COMPLAINTS = [
@@ -73,3 +73,50 @@ def test_a_question_that_complains_still_counts() -> None:
 def test_rules_of_one_language_do_not_fire_on_another() -> None:
     assert complaint_signals(sentences("still waiting for my refund"), "nl") == ()
     assert complaint_signals(sentences("nog steeds geen reactie"), "de") == ()
+
+
+EXAMPLE_PER_RULE = {
+    "en": {
+        "still waiting": "I'm still waiting for an answer",
+        "waiting for days": "Been waiting for 3 days now",
+        "on hold": "On hold for 45 minutes",
+        "still not fixed": "It is still broken",
+        "no response": "No reply yet from your team",
+        "never arrived": "My parcel never arrived",
+        "where is my": "Where's my money",
+        "charged twice": "You billed me twice",
+        "refund demand": "I want my refund",
+        "not working": "The app doesn't work on my phone",
+        "service down": "The website is down",
+        "cancelling": "I'm cancelling my subscription today",
+        "again": "Cut off for the third time this week",
+        "hours lost": "Wasted two hours on this",
+        "bad service": "Terrible customer service",
+    },
+    "nl": {
+        "nog steeds": "nog steeds niks gehoord",
+        "wachten": "ik wacht al twee weken",
+        "in de wacht": "sta in de wacht",
+        "al dagen": "al vijf dagen zonder tv",
+        "storing": "weer een stroomstoring hier",
+        "geen reactie": "niemand reageert op mijn mail",
+        "geen verbinding": "geen internet in heel Gent",
+        "opzeggen": "ik ga opzeggen",
+        "niet ontvangen": "mijn pakket is niet bezorgd",
+        "werkt niet": "de app werkt weer niet",
+        "dubbel betaald": "twee keer afgeschreven",
+        "geld terug": "ik wil mijn geld terug",
+        "waar blijft": "waar blijft mijn bestelling",
+        "weer": "voor de derde keer kapot",
+        "slechte service": "belabberde klantenservice",
+        "klacht": "ik wil een klacht indienen",
+    },
+}
+
+
+def test_every_rule_has_an_example_and_fires_on_it() -> None:
+    # the word lists that let a post skip the regexes must never hide a rule's own match
+    for lang, examples in EXAMPLE_PER_RULE.items():
+        assert set(examples) == {rule.name for rule in RULES[lang]}
+        for name, text in examples.items():
+            assert name in complaint_signals(sentences(text), lang), (lang, name, text)
