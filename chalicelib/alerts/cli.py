@@ -10,6 +10,8 @@
     set-policy [--high 5] [--normal 10] [--low 20] [--repeat 1] [--storm 5/10]
                [--quiet 22:00-07:00|off] [--link-hours 24] [--bands 60/40]
     show                                      who is on duty now and next
+    test-page [ID]                            a test page (default: whoever is on duty)
+    alerts                                    alerts not acknowledged yet (paged or held)
 
 Against AWS by default (the stage's stack names, from the environment or from the
 CloudFormation stack `social-listening-<stage>`); `--local` runs against moto in this
@@ -26,7 +28,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -94,6 +96,11 @@ def parser() -> argparse.ArgumentParser:
     policy.add_argument("--bands", help="HIGH/NORMAL priority thresholds, e.g. 60/40")
 
     commands.add_parser("show", help="who is on duty now and next")
+
+    test = commands.add_parser("test-page", help="send a test page (default: who is on duty)")
+    test.add_argument("id", nargs="?", default="")
+
+    commands.add_parser("alerts", help="alerts not acknowledged yet (paged or held)")
     return top
 
 
@@ -196,6 +203,8 @@ def run(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> Non
         "remove_override": lambda: _remove_override(args, team, out),
         "set_policy": lambda: _set_policy(args, team, out),
         "show": lambda: show(team, now, out),
+        "test_page": lambda: _test_page(args, team, now, out),
+        "alerts": lambda: _open_alerts(now, out),
     }[command]()
 
 
@@ -350,6 +359,32 @@ def show(team: Team, now: datetime, out: TextIO) -> None:
     for override in team.overrides(current_at=now):
         print(f"Override {_describe(override, zone)}  [{override.key}]", file=out)
     print("Policy " + describe_policy(team.policy()), file=out)
+
+
+def _test_page(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> None:
+    recipient = args.id or team.on_duty(now)
+    if not recipient or team.manager(recipient) is None:
+        raise CommandError("nobody to page: give a manager id, or set a rotation")
+    text = f"Test page for {recipient}, sent {_clock(now, _zone(team))}. No action needed."
+    message_id = wiring.notifier().publish(
+        recipient, "[TEST] Webcare on-call test page", text, text, "test"
+    )
+    print(f"test page sent to {recipient} (SNS message {message_id})", file=out)
+
+
+def _open_alerts(now: datetime, out: TextIO) -> None:
+    service = wiring.alerts()
+    far = now + timedelta(days=365)
+    found = sorted(service.due(far) + service.held(), key=lambda a: a.created_at)
+    if not found:
+        print("no open alerts", file=out)
+    for alert in found:
+        waiting = f"held ({alert.held_reason})" if alert.state == "held" else alert.state
+        step = f"step {alert.escalation_level + 1}" if alert.state != "held" else ""
+        print(
+            f"{alert.created_at}  {alert.id:<40} {waiting:<20} {alert.recipient:<10} {step}",
+            file=out,
+        )
 
 
 def describe_policy(policy: Policy) -> str:

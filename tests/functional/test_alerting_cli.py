@@ -10,7 +10,7 @@ import boto3
 from chalicelib import wiring
 from chalicelib.__main__ import main as dispatch
 from chalicelib.alerts import cli
-from tests.functional.test_alerting import at, negative
+from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -140,3 +140,15 @@ def test_local_mode_runs_the_commands_on_moto_in_this_process():
     )  # fmt: skip
     assert code == 0
     assert "Now   Mon 23 Nov 2026 10:00 CET: primary ann · backup - · lead -" in out
+
+
+def test_test_page_reaches_only_the_manager_on_duty_and_alerts_lists_open_ones(stack, oncall):  # noqa: F811
+    code, out = run("--at", "2026-11-23T10:00", "test-page")
+    assert code == 0 and "test page sent to ann" in out
+    (page,) = oncall["ann"].messages()
+    assert page["Message"].startswith("Test page for ann") and oncall["bob"].messages() == []
+
+    wiring.alerts().alert_for(negative("1"), at("2026-11-23T10:00"))
+    code, out = run("--at", "2026-11-23T10:01", "alerts")
+    assert code == 0
+    assert "alert:x:1" in out and "sent" in out and "ann" in out and "step 1" in out
