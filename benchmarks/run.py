@@ -117,10 +117,10 @@ def aws_requests(texts: list[str], mentions: int) -> dict[str, Any]:
     return {"value": result.pop("per_1000"), **result}
 
 
-def digest_read_units() -> dict[str, Any]:
+def digest_read_units(texts: list[str]) -> dict[str, Any]:
     from benchmarks import digest_reads
 
-    return digest_reads.measure()
+    return digest_reads.measure(texts)
 
 
 def cold_import(runs: int) -> dict[str, Any]:
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], dict[str, Any]]] = {
         "triage_vs_vader": lambda: triage_vs_vader(texts),
         "aws_requests_per_1000_mentions": lambda: aws_requests(texts, args.mentions),
-        "digest_read_units_100k": digest_read_units,
+        "digest_read_units_100k": lambda: digest_read_units(texts),
         "cold_import_ratio": lambda: cold_import(args.runs),
         "package_bytes": package_bytes,
     }
