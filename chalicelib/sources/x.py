@@ -5,9 +5,11 @@ sleeping on rate limits); `fetch(client, cursor, ...)` reads the posts newer tha
 the cursor and normalises them with `tweet_to_mention`.
 
 Cursor (JSON text): ``{"since_id": "<newest post queued>"}`` and, while a run stopped in
-the middle of the pages (page cap, time, 429), ``"next_token"`` plus ``"newest_id"`` so
-the next run goes on where this one stopped and only then moves `since_id` forward. A
-crash before the cursor is saved repeats posts (dedup absorbs them), never skips them.
+the middle of the pages (page cap, time, 429), ``"next_token"`` plus ``"newest_id"`` (and
+``"start_time"`` on a first pass) so the next run goes on where this one stopped and only
+then moves `since_id` forward. A crash before the cursor is saved repeats posts (dedup
+absorbs them), never skips them. A cursor older than X's 7-day search window, or a page
+token X no longer accepts, restarts the search within the window instead of failing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ TWEET_FIELDS = [
 ]
 USER_FIELDS = ["username", "name", "public_metrics", "verified"]
 _NO_LANGUAGE = {"und", "qme", "qht", "zxx", "art"}
+SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)  # recent search reaches 7 days back
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +144,14 @@ def _fetch(
     mentions: list[Mention] = []
     requests_made = reads = 0
     notes: list[str] = []
+    # X refuses a since_id or start_time older than its 7-day window (HTTP 400, for ever):
+    # posts that old are out of reach anyway, so search from the start of the window
+    oldest = now - SEARCH_WINDOW
+    if (since_id and snowflake_time(since_id) < oldest) or (
+        start_time and parse_time(start_time) < oldest
+    ):
+        notes.append("cursor older than X's 7-day window: searching the whole window")
+        since_id, token, newest, start_time = None, None, None, iso(oldest)
     retry_at: float | None = None
     finished = False
 
@@ -172,7 +183,15 @@ def _fetch(
             break
         except tweepy.TwitterServerError as exc:
             raise RetriableSourceError(f"X answered {_status(exc)}") from exc
-        except (tweepy.Unauthorized, tweepy.Forbidden, tweepy.BadRequest) as exc:
+        except tweepy.BadRequest as exc:
+            if token is None or token != state.get("next_token"):
+                raise FatalSourceError(f"X refused the request ({_status(exc)})") from exc
+            # the saved page token expired: read the pass again from the top (no post lost)
+            notes.append("X refused the saved page token: reading the pass again")
+            requests_made += 1
+            token = newest = None
+            continue
+        except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             raise FatalSourceError(f"X refused the request ({_status(exc)})") from exc
         except tweepy.HTTPException as exc:
             raise RetriableSourceError(f"X answered {_status(exc)}") from exc

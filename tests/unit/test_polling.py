@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -288,9 +289,14 @@ def test_an_unknown_poller_is_a_config_error(store, queue):
 SEARCH = "https://api.twitter.com/2/tweets/search/recent"
 
 
+# X ids are snowflakes (their time is in the id): two posts from a minute before NOW
+OLDER = str((int(NOW.timestamp() * 1000) - 60_000 - 1288834974657) << 22)
+NEWER = str(int(OLDER) + 20)
+
+
 def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, queue):
     client = tweepy.Client(bearer_token="t")
-    store.put("source#x", "cursor", {"cursor": '{"since_id": "10"}'})
+    store.put("source#x", "cursor", {"cursor": json.dumps({"since_id": OLDER})})
     reset = int(NOW.timestamp()) + 600
     with responses.RequestsMock() as mock:
         mock.get(SEARCH, status=429, json={}, headers={"x-rate-limit-reset": str(reset)})
@@ -299,7 +305,7 @@ def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, 
         )
     assert outcome.status == "rate_limited" and outcome.retry_at == reset
     state = store.get("source#x", "cursor")
-    assert state["cursor"] == '{"since_id": "10"}' and state["retry_at"] == reset
+    assert state["cursor"] == json.dumps({"since_id": OLDER}) and state["retry_at"] == reset
     with responses.RequestsMock() as mock:  # any request would fail: none is registered
         again = polling.poll(
             "x",
@@ -316,13 +322,13 @@ def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, 
         mock.get(
             SEARCH,
             json={
-                "data": [{"id": "30", "text": "Acme", "edit_history_tweet_ids": ["30"]}],
-                "meta": {"newest_id": "30"},
+                "data": [{"id": NEWER, "text": "Acme", "edit_history_tweet_ids": [NEWER]}],
+                "meta": {"newest_id": NEWER},
             },
         )
         done = run_poller("x", fetch, client, store, queue, now=NOW + timedelta(minutes=11))
-    assert done.status == "ok" and queue.received == ["30"]
-    assert store.get("source#x", "cursor")["cursor"] == '{"since_id": "30"}'
+    assert done.status == "ok" and queue.received == [NEWER]
+    assert store.get("source#x", "cursor")["cursor"] == json.dumps({"since_id": NEWER})
 
 
 # ------------------------------------------------------------------ the store contract

@@ -18,6 +18,7 @@ from chalicelib.sources.watch import Watch
 
 WATCH = Watch.from_dict({"terms": ["Acme"]})
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+FIRST_ID = (int(START.timestamp() * 1000) - 1288834974657) << 22  # X ids carry their time
 
 
 class FakeX:
@@ -29,7 +30,7 @@ class FakeX:
         self.reset = 0
 
     def publish(self, count: int) -> None:
-        top = self.posts[-1] if self.posts else 1_000
+        top = self.posts[-1] if self.posts else FIRST_ID
         self.posts += list(range(top + 1, top + 1 + count))
 
     def search_recent_tweets(self, query, *, max_results, since_id=None, next_token=None, **_):

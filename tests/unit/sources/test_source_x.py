@@ -16,6 +16,13 @@ from chalicelib.sources.watch import Watch
 SEARCH = "https://api.twitter.com/2/tweets/search/recent"
 MENTIONS = "https://api.twitter.com/2/users/783214/mentions"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def tid(n: int) -> str:
+    """A post id from a minute before NOW, plus n (X ids are snowflakes: time in the id)."""
+    return str(((int(NOW.timestamp() * 1000) - 60_000 - 1288834974657) << 22) + n)
+
+
 WATCH = Watch.from_dict({"terms": ["Acme"], "handles": ["@acme_nl"], "authors": ["@omroep"]})
 
 
@@ -81,16 +88,16 @@ def sent_params(call) -> dict[str, str]:
 
 def test_a_post_with_expansions_becomes_a_full_mention(client, mock):
     # GIVEN a page with author expansion and metrics
-    reply = tweet("1860000000000000002", referenced_tweets=[{"type": "replied_to", "id": "77"}])
-    mock.get(SEARCH, json=page([tweet("1860000000000000001"), reply]))
+    reply = tweet(tid(2), referenced_tweets=[{"type": "replied_to", "id": "77"}])
+    mock.get(SEARCH, json=page([tweet(tid(1)), reply]))
     # WHEN we fetch
     result = x.fetch(client, None, watch=WATCH, now=NOW)
     # THEN the mention carries author reach, engagement, terms and a link
     first = result.mentions[0]
-    assert first.id == "x:1860000000000000001"
+    assert first.id == f"x:{tid(1)}"
     assert first.author.handle == "jan" and first.author.followers == 1234
     assert first.author.name == "Jan de Vries"
-    assert first.url == "https://x.com/jan/status/1860000000000000001"
+    assert first.url == f"https://x.com/jan/status/{tid(1)}"
     assert first.created_at == "2026-11-23T08:59:01Z"
     assert first.received_at == "2026-11-23T09:00:00Z"
     assert first.lang == "nl"
@@ -100,15 +107,15 @@ def test_a_post_with_expansions_becomes_a_full_mention(client, mock):
     assert first.in_reply_to is None
     assert result.mentions[1].in_reply_to == "x:77"
     assert (result.requests, result.reads, result.exhausted) == (1, 2, True)
-    assert json.loads(result.next_cursor) == {"since_id": "1860000000000000001"}
+    assert json.loads(result.next_cursor) == {"since_id": tid(1)}
 
 
 def test_the_request_asks_for_fields_expansions_and_the_watch_query(client, mock):
     mock.get(SEARCH, json=page([]))
-    x.fetch(client, '{"since_id": "55"}', watch=WATCH, now=NOW, page_size=50)
+    x.fetch(client, json.dumps({"since_id": tid(55)}), watch=WATCH, now=NOW, page_size=50)
     params = sent_params(mock.calls[0])
     assert params["query"] == WATCH.x_query()
-    assert params["since_id"] == "55"
+    assert params["since_id"] == tid(55)
     assert params["max_results"] == "50"
     assert params["expansions"] == "author_id"
     assert set(params["tweet.fields"].split(",")) >= {
@@ -137,45 +144,45 @@ def test_first_run_looks_back_an_hour_instead_of_seven_days(client, mock):
 
 def test_an_empty_page_keeps_the_cursor(client, mock):
     mock.get(SEARCH, json=page([]))
-    result = x.fetch(client, "1860000000000000009", watch=WATCH, now=NOW)
+    result = x.fetch(client, tid(9), watch=WATCH, now=NOW)
     assert result.mentions == [] and result.exhausted
-    assert json.loads(result.next_cursor) == {"since_id": "1860000000000000009"}
+    assert json.loads(result.next_cursor) == {"since_id": tid(9)}
 
 
 def test_pages_are_followed_and_since_id_moves_to_the_newest_post(client, mock):
-    mock.get(SEARCH, json=page([tweet("30"), tweet("29")], next_token="p2"))
-    mock.get(SEARCH, json=page([tweet("28")]))
-    result = x.fetch(client, "10", watch=WATCH, now=NOW)
-    assert [m.native_id for m in result.mentions] == ["30", "29", "28"]
+    mock.get(SEARCH, json=page([tweet(tid(30)), tweet(tid(29))], next_token="p2"))
+    mock.get(SEARCH, json=page([tweet(tid(28))]))
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW)
+    assert [m.native_id for m in result.mentions] == [tid(30), tid(29), tid(28)]
     assert sent_params(mock.calls[1])["next_token"] == "p2"
-    assert json.loads(result.next_cursor) == {"since_id": "30"}
+    assert json.loads(result.next_cursor) == {"since_id": tid(30)}
 
 
 def test_page_cap_keeps_since_id_and_resumes_from_the_next_token(client, mock):
     # GIVEN more pages than one run may read
-    mock.get(SEARCH, json=page([tweet("30")], next_token="p2"))
-    first = x.fetch(client, "10", watch=WATCH, now=NOW, max_pages=1)
+    mock.get(SEARCH, json=page([tweet(tid(30))], next_token="p2"))
+    first = x.fetch(client, tid(10), watch=WATCH, now=NOW, max_pages=1)
     # THEN since_id stays put (older posts of this pass are still unread)
     assert not first.exhausted
     assert json.loads(first.next_cursor) == {
-        "since_id": "10",
+        "since_id": tid(10),
         "next_token": "p2",
-        "newest_id": "30",
+        "newest_id": tid(30),
     }
     # WHEN the next run resumes
-    mock.get(SEARCH, json=page([tweet("20")]))
+    mock.get(SEARCH, json=page([tweet(tid(20))]))
     second = x.fetch(client, first.next_cursor, watch=WATCH, now=NOW)
     # THEN it asks for the next page with the same since_id and ends at the newest post
     params = sent_params(mock.calls[1])
-    assert params["next_token"] == "p2" and params["since_id"] == "10"
-    assert [m.native_id for m in second.mentions] == ["20"]
-    assert json.loads(second.next_cursor) == {"since_id": "30"}
+    assert params["next_token"] == "p2" and params["since_id"] == tid(10)
+    assert [m.native_id for m in second.mentions] == [tid(20)]
+    assert json.loads(second.next_cursor) == {"since_id": tid(30)}
 
 
 def test_a_resumed_first_pass_keeps_its_start_time(client, mock):
-    mock.get(SEARCH, json=page([tweet("30")], next_token="p2"))
+    mock.get(SEARCH, json=page([tweet(tid(30))], next_token="p2"))
     first = x.fetch(client, None, watch=WATCH, now=NOW, max_pages=1)
-    mock.get(SEARCH, json=page([tweet("20")]))
+    mock.get(SEARCH, json=page([tweet(tid(20))]))
     x.fetch(client, first.next_cursor, watch=WATCH, now=datetime(2026, 11, 23, 9, 5, tzinfo=UTC))
     assert sent_params(mock.calls[1])["start_time"] == "2026-11-23T08:00:00Z"
 
@@ -187,28 +194,28 @@ def test_rate_limit_stops_keeps_the_cursor_and_reports_the_reset(client, mock):
         json={"title": "Too Many Requests"},
         headers={"x-rate-limit-reset": "1795000000"},
     )
-    result = x.fetch(client, "1860000000000000009", watch=WATCH, now=NOW)
+    result = x.fetch(client, tid(9), watch=WATCH, now=NOW)
     assert result.retry_at == 1795000000
     assert result.mentions == [] and not result.exhausted and result.requests == 0
-    assert json.loads(result.next_cursor) == {"since_id": "1860000000000000009"}
+    assert json.loads(result.next_cursor) == {"since_id": tid(9)}
 
 
 def test_rate_limit_on_a_later_page_keeps_what_was_read_and_where_to_go_on(client, mock):
-    mock.get(SEARCH, json=page([tweet("30")], next_token="p2"))
+    mock.get(SEARCH, json=page([tweet(tid(30))], next_token="p2"))
     mock.get(SEARCH, status=429, json={}, headers={"x-rate-limit-reset": "1795000000"})
-    result = x.fetch(client, "10", watch=WATCH, now=NOW)
-    assert [m.native_id for m in result.mentions] == ["30"]
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW)
+    assert [m.native_id for m in result.mentions] == [tid(30)]
     assert json.loads(result.next_cursor) == {
-        "since_id": "10",
+        "since_id": tid(10),
         "next_token": "p2",
-        "newest_id": "30",
+        "newest_id": tid(30),
     }
     assert result.retry_at == 1795000000
 
 
 def test_rate_limit_without_a_reset_header_waits_fifteen_minutes(client, mock):
     mock.get(SEARCH, status=429, json={})
-    result = x.fetch(client, "10", watch=WATCH, now=NOW)
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW)
     assert result.retry_at == NOW.timestamp() + 900
 
 
@@ -216,51 +223,51 @@ def test_rate_limit_without_a_reset_header_waits_fifteen_minutes(client, mock):
 def test_server_errors_are_retriable(client, mock, status):
     mock.get(SEARCH, status=status, json={})
     with pytest.raises(RetriableSourceError):
-        x.fetch(client, "10", watch=WATCH, now=NOW)
+        x.fetch(client, tid(10), watch=WATCH, now=NOW)
 
 
 @pytest.mark.parametrize("status", [400, 401, 403])
 def test_credential_and_query_errors_are_fatal(client, mock, status):
     mock.get(SEARCH, status=status, json={})
     with pytest.raises(FatalSourceError):
-        x.fetch(client, "10", watch=WATCH, now=NOW)
+        x.fetch(client, tid(10), watch=WATCH, now=NOW)
 
 
 def test_it_stops_before_a_request_when_lambda_time_runs_low(client, mock):
-    result = x.fetch(client, "10", watch=WATCH, now=NOW, remaining_ms=lambda: 2_000)
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW, remaining_ms=lambda: 2_000)
     assert result.requests == 0 and not result.exhausted
-    assert json.loads(result.next_cursor) == {"since_id": "10"}
+    assert json.loads(result.next_cursor) == {"since_id": tid(10)}
     assert len(mock.calls) == 0
 
 
 def test_it_stops_when_the_read_budget_is_spent(client, mock):
-    mock.get(SEARCH, json=page([tweet("30"), tweet("29")], next_token="p2"))
-    result = x.fetch(client, "10", watch=WATCH, now=NOW, max_reads=2)
+    mock.get(SEARCH, json=page([tweet(tid(30)), tweet(tid(29))], next_token="p2"))
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW, max_reads=2)
     assert result.reads == 2 and result.requests == 1 and not result.exhausted
     assert "budget" in result.notes[0]
     assert sent_params(mock.calls[0])["max_results"] == "10"  # X's smallest page
 
 
 def test_a_watched_author_is_tagged(client, mock):
-    mock.get(SEARCH, json=page([tweet("30", author="12", text="over @acme_nl")]))
-    result = x.fetch(client, "10", watch=WATCH, now=NOW)
+    mock.get(SEARCH, json=page([tweet(tid(30), author="12", text="over @acme_nl")]))
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW)
     assert result.mentions[0].matched_terms == ("@acme_nl", "author:@omroep")
 
 
 def test_long_posts_use_the_note_tweet_text(client, mock):
     long_text = "Acme " + "x" * 400
-    mock.get(SEARCH, json=page([tweet("30", text="Acme xx…", note_tweet={"text": long_text})]))
-    result = x.fetch(client, "10", watch=WATCH, now=NOW)
+    mock.get(SEARCH, json=page([tweet(tid(30), text="Acme xx…", note_tweet={"text": long_text})]))
+    result = x.fetch(client, tid(10), watch=WATCH, now=NOW)
     assert result.mentions[0].text == long_text
 
 
 def test_mentions_timeline_uses_the_configured_account_and_pagination_token(client, mock):
     watch = Watch.from_dict({"terms": ["Acme"], "x_mentions_user_id": "783214"})
-    mock.get(MENTIONS, json=page([tweet("30")], next_token="p2"))
-    mock.get(MENTIONS, json=page([tweet("29")]))
+    mock.get(MENTIONS, json=page([tweet(tid(30))], next_token="p2"))
+    mock.get(MENTIONS, json=page([tweet(tid(29))]))
     result = x.fetch_mentions(client, None, watch=watch, now=NOW)
     assert sent_params(mock.calls[1])["pagination_token"] == "p2"
-    assert [m.id for m in result.mentions] == ["x:30", "x:29"]
+    assert [m.id for m in result.mentions] == [f"x:{tid(30)}", f"x:{tid(29)}"]
 
 
 def test_mentions_timeline_without_an_account_is_a_fatal_configuration_error(client):
@@ -278,3 +285,37 @@ def test_make_client_names_the_missing_secret_without_showing_values():
 def test_a_garbled_cursor_is_a_fatal_error(client):
     with pytest.raises(FatalSourceError):
         x.fetch(client, "not-json", watch=WATCH, now=NOW)
+
+
+def test_a_since_id_older_than_seven_days_becomes_a_search_of_the_whole_window(client, mock):
+    # GIVEN a quiet brand: the newest post we saw is 8 days old (X answers 400 to it)
+    old = str(((int((NOW.timestamp() - 8 * 86400) * 1000) - 1288834974657) << 22) + 1)
+    mock.get(SEARCH, json=page([tweet(tid(1))]))
+    result = x.fetch(client, old, watch=WATCH, now=NOW)
+    params = sent_params(mock.calls[0])
+    assert "since_id" not in params
+    assert params["start_time"] == "2026-11-16T09:05:00Z"
+    assert "7-day window" in result.notes[0]
+    assert json.loads(result.next_cursor) == {"since_id": tid(1)}
+
+
+def test_an_expired_page_token_restarts_the_pass_from_since_id(client, mock):
+    cursor = json.dumps(
+        {
+            "since_id": tid(0),
+            "next_token": "stale",
+            "newest_id": tid(9),
+        }
+    )
+    mock.get(SEARCH, status=400, json={"errors": [{"message": "Invalid next_token"}]})
+    mock.get(SEARCH, json=page([tweet(tid(10))]))
+    result = x.fetch(client, cursor, watch=WATCH, now=NOW)
+    assert "next_token" not in sent_params(mock.calls[1])
+    assert sent_params(mock.calls[1])["since_id"] == tid(0)
+    assert json.loads(result.next_cursor) == {"since_id": tid(10)}
+
+
+def test_a_bad_request_without_a_saved_token_is_still_fatal(client, mock):
+    mock.get(SEARCH, status=400, json={})
+    with pytest.raises(FatalSourceError):
+        x.fetch(client, tid(0), watch=WATCH, now=NOW)
