@@ -25,6 +25,12 @@ test: install ## lint + every test (unit, functional on moto, conformance on ../
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+check: install ## deployability (also part of `make test`): chalice package offline, cfn-lint, name limits, lazy imports
+	$(BIN)/python -m pytest tests/deploy
+
+bench: install ## the five cost figures (README "Performance and cost"); BENCH_ARGS=--json for one JSON line
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
