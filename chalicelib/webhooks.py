@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
-from .errors import PayloadTooLarge
+from .errors import InputError, MalformedPayload, PayloadTooLarge
 from .intake import Intake
+from .logs import get_logger
 from .model import Mention
+
+log = get_logger("webhooks")
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -36,7 +39,15 @@ def accept(
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
     webhook.verify(headers, body, secret)
-    mentions = webhook.parse(body, now)
+    try:
+        mentions = webhook.parse(body, now)
+    except InputError:
+        raise
+    except (RecursionError, ValueError, TypeError, LookupError, AttributeError) as exc:
+        # A signed body its parser did not foresee (JSON nested thousands deep, a value
+        # of an unexpected type) is still bad input: 400, never a 500 the sender retries.
+        log.warning("webhook body not understood", extra={"fields": {"error": type(exc).__name__}})
+        raise MalformedPayload(f"body could not be read ({type(exc).__name__})") from exc
     if mentions:
         intake.enqueue(mentions)
     return mentions
