@@ -44,6 +44,8 @@ def load_json(raw_body: bytes, what: str) -> Any:
         return json.loads(raw_body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedPayload(f"{what}: body is not JSON") from exc
+    except RecursionError as exc:  # "[[[[…" thousands deep: refuse, never a 5xx
+        raise MalformedPayload(f"{what}: JSON nested too deeply") from exc
 
 
 class Credentials(Protocol):

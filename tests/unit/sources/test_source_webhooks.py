@@ -173,3 +173,9 @@ def test_meta_unknown_objects_and_fields_are_ignored():
 def test_meta_malformed_bodies_are_refused(raw):
     with pytest.raises(MalformedPayload):
         meta.parse(raw, NOW)
+
+
+@pytest.mark.parametrize("parse", [x_webhook.parse, meta.parse])
+def test_absurdly_nested_json_is_malformed_not_a_crash(parse):
+    with pytest.raises(MalformedPayload, match="nested too deeply"):
+        parse(b"[" * 100_000 + b"]" * 100_000, NOW)
