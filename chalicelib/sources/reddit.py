@@ -63,7 +63,7 @@ def fetch(
     watch: Watch,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 5_000,
+    min_remaining_ms: int = 12_000,  # more than one request's timeout
     max_requests: int = 10,
     min_rate_remaining: int = 10,
     max_reads: int | None = None,  # unused: Reddit reads are free
@@ -91,7 +91,7 @@ def fetch(
             items, state["search"] = run.search(query, state.get("search"))
             mentions += _keep(items, watch, set(), now)
     except Exception as exc:
-        translated = _translate(exc)
+        translated = _translate(exc, now)
         if translated is exc:
             raise
         raise translated from exc
@@ -258,12 +258,13 @@ def _id36(fullname: Any) -> int:
         return -1
 
 
-def _translate(exc: Exception) -> Exception:
+def _translate(exc: Exception, now: datetime) -> Exception:
     """praw/prawcore errors as our `SourceError`s; anything else travels unchanged."""
     import prawcore
 
     if isinstance(exc, prawcore.TooManyRequests):
-        return RetriableSourceError("Reddit rate limit hit (429)")
+        wait = as_int(exc.response.headers.get("retry-after")) or 60
+        return RetriableSourceError("Reddit rate limit hit (429)", retry_at=now.timestamp() + wait)
     if isinstance(exc, prawcore.ServerError | prawcore.RequestException):
         return RetriableSourceError(f"Reddit unavailable: {type(exc).__name__}")
     if isinstance(exc, prawcore.OAuthException | prawcore.Forbidden | prawcore.InvalidToken):

@@ -216,10 +216,11 @@ def test_http_errors_map_to_retriable_or_fatal(client, mock, status, error):
         reddit.fetch(client, None, watch=WATCH, now=NOW)
 
 
-def test_a_429_is_retriable(client, mock):
+def test_a_429_is_retriable_after_the_wait_reddit_asks_for(client, mock):
     mock.get(COMMENTS, status=429, json={}, headers={"retry-after": "30"})
-    with pytest.raises(RetriableSourceError):
+    with pytest.raises(RetriableSourceError) as caught:
         reddit.fetch(client, None, watch=WATCH, now=NOW)
+    assert caught.value.retry_at == NOW.timestamp() + 30
 
 
 def test_refused_credentials_are_fatal(client, mock):
