@@ -47,6 +47,8 @@ _MODULES = {
 }
 _STORE_FUNCTIONS = {"existing": "dedup", "insert_many": "store", "_insert_chunk": "store"}
 EXCLUDED = ("alerts", "event_source")
+# In the stage config only names; the app looks these up once per container (`setup`).
+RESOLVED_AT_START = ("MENTIONS_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALERTS_TOPIC_ARN")
 
 
 def _bucket(frame: Any) -> str:
@@ -166,49 +168,59 @@ def measure(
     handler consume the queue, and count the requests.
 
     With `real_alerts=False` the alert service is a stand-in: alerting is not part of
-    intake-to-stored, and on moto it is slow (see `per_alert`).
+    intake-to-stored, and on moto it is slow.
     """
+    from chalicelib import local
+
+    counter = RequestCounter()
+    with local.local_stack("dev") as env:
+        # as deployed: the stage config names queues and topic; URLs are looked up
+        app_env = {k: v for k, v in env.items() if k not in RESOLVED_AT_START}
+        with _environment({**app_env, "LOG_LEVEL": "WARNING"}), _alerting(real_alerts) as held:
+            result = _run(texts, env, counter, mentions=mentions, poll_size=poll_size)
+    alerts = counter.bucket_total("alerts")
+    return {
+        "requests": counter.total(),
+        "per_1000": round(counter.total() * 1000 / mentions, 1),
+        "mentions": mentions,
+        "poll_size": poll_size,
+        **result,
+        "alert_requests": alerts,
+        "alerts_held": len(held.mentions) if held is not None else None,
+        "event_source_requests": counter.bucket_total("event_source"),
+        "breakdown": counter.breakdown(),
+    }
+
+
+def _run(
+    texts: list[str], env: dict[str, str], counter: RequestCounter, *, mentions: int, poll_size: int
+) -> dict[str, int]:
     import boto3
     from chalice.test import Client
 
     from chalicelib import local, wiring
     from chalicelib.model import utc_now
 
-    counter = RequestCounter()
-    with (
-        local.local_stack("dev") as env,
-        _environment({**env, "LOG_LEVEL": "WARNING"}),
-        _alerting(real_alerts) as held,
-    ):
-        wiring.reset()
-        boto3.DEFAULT_SESSION.events.register("before-call.*.*", counter)
-        import app  # after the environment: the queue name is read at import
+    wiring.reset()
+    boto3.DEFAULT_SESSION.events.register("before-call.*.*", counter)
+    import app  # after the environment: the queue name is read at import
 
-        batch = sample_mentions(texts, mentions, now=utc_now())
-        intake = wiring.intake()
-        for start in range(0, len(batch), poll_size):
-            intake.enqueue(batch[start : start + poll_size])
-        with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
-            drained = local.drain_queue(
-                client.lambda_.invoke, wiring.aws.client("sqs"), env["MENTIONS_QUEUE_URL"]
-            )
-        counter.paused = True  # what follows is the benchmark checking, not the pipeline
-        stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
-        alerts = counter.bucket_total("alerts")
-        wiring.reset()
+    batch = sample_mentions(texts, mentions, now=utc_now())
+    intake = wiring.intake()
+    for start in range(0, len(batch), poll_size):
+        intake.enqueue(batch[start : start + poll_size])
+    with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
+        drained = local.drain_queue(
+            client.lambda_.invoke, wiring.aws.client("sqs"), env["MENTIONS_QUEUE_URL"]
+        )
+    counter.paused = True  # what follows is the benchmark checking, not the pipeline
+    stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
+    wiring.reset()
     return {
-        "requests": counter.total(),
-        "per_1000": round(counter.total() * 1000 / mentions, 1),
-        "mentions": mentions,
         "stored": stored,
-        "poll_size": poll_size,
         "messages": drained["messages"],
         "invocations": drained["batches"],
         "failed_invocations": drained["failed_batches"],
-        "alert_requests": alerts,
-        "alerts_held": len(held.mentions) if held is not None else None,
-        "event_source_requests": counter.bucket_total("event_source"),
-        "breakdown": counter.breakdown(),
     }
 
 
