@@ -210,7 +210,9 @@ def test_lambda_time_running_out_stops_before_any_request(client, mock):
         (404, FatalSourceError),
     ],
 )
-def test_http_errors_map_to_retriable_or_fatal(client, mock, status, error):
+def test_http_errors_map_to_retriable_or_fatal(client, mock, status, error, monkeypatch):
+    # prawcore retries a 5xx twice, sleeping between tries (a few seconds in all)
+    monkeypatch.setattr("prawcore.sessions.time.sleep", lambda seconds: None)
     mock.get(COMMENTS, status=status, json={})
     with pytest.raises(error):
         reddit.fetch(client, None, watch=WATCH, now=NOW)
