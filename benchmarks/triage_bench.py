@@ -104,6 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     tagged = [m.with_(lang=triage.language.detect(m.text).lang) for m in mentions]
     tagged_best = min(seconds(triage.judge, tagged) for _ in range(args.repeat))
     print(f"  with a platform language tag (X): {len(sample) / tagged_best / bare:.2f}")
+    for lang in ("en", "nl"):
+        texts_ = [m.text for m in tagged if m.lang == lang]
+        chosen = set(texts_)
+        group = [m for m in mentions if m.text in chosen]
+        if not group:
+            continue
+        v = min(seconds(vader.polarity_scores, texts_) for _ in range(args.repeat))
+        j = min(seconds(triage.judge, group) for _ in range(args.repeat))
+        print(f"  {lang} texts only ({len(group)}), no tag: {v / j:.2f}")
     return 0
 
 

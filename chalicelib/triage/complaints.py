@@ -273,6 +273,20 @@ _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or
 _TRIGGER_WORDS = frozenset(_BY_WORD)
 _PREFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].prefixes)
 _SUFFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].suffixes)
+# the same affixes, found in one scan of the space-joined words
+_AFFIX_RE = re.compile(
+    "|".join(
+        [f"(?:^| ){re.escape(p)}" for p in _PREFIXES]
+        + [f"{re.escape(s)}(?: |$)" for s in _SUFFIXES]
+    )
+)
+
+
+def _affixed(tokens: frozenset[str]) -> list[str]:
+    """The tokens that start with a needed prefix or end with a needed suffix."""
+    if not _AFFIX_RE.search(" ".join(tokens)):
+        return []
+    return [t for t in tokens if t.startswith(_PREFIXES) or t.endswith(_SUFFIXES)]
 
 
 def _candidates(tokens: frozenset[str]) -> set[str]:
@@ -280,7 +294,7 @@ def _candidates(tokens: frozenset[str]) -> set[str]:
     names: set[str] = set()
     for token in tokens & _TRIGGER_WORDS:
         names.update(_BY_WORD[token])
-    affixed = [t for t in tokens if t.startswith(_PREFIXES) or t.endswith(_SUFFIXES)]
+    affixed = _affixed(tokens)
     if affixed:
         names.update(name for name in _AFFIXED if _NEEDS[name].met_by(frozenset(affixed)))
     return names
@@ -289,9 +303,7 @@ def _candidates(tokens: frozenset[str]) -> set[str]:
 def may_complain(tokens: Sequence[str]) -> bool:
     """False when no complaint rule of any language can match these words (most posts)."""
     present = frozenset(tokens)
-    return not present.isdisjoint(_TRIGGER_WORDS) or any(
-        t.startswith(_PREFIXES) or t.endswith(_SUFFIXES) for t in present
-    )
+    return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
 def complaint_signals(

@@ -7,6 +7,7 @@ with ("refund" -> "refunded"), and a few phrases matched on the normalised words
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,19 +84,9 @@ _PHRASES = tuple(
     for _first, phrase in kind.phrases
 )
 _PHRASE_KEYS = frozenset(key for key, _phrase, _name in _PHRASES)
-_TOKEN_KINDS: dict[str, tuple[str, ...]] = {}  # token -> kinds it signals alone, filled lazily
-_TOKEN_KINDS_LIMIT = 50_000
-
-
-def _kinds_of(token: str) -> tuple[str, ...]:
-    kinds = _TOKEN_KINDS.get(token)
-    if kinds is None:
-        named = {_BY_WORD[token]} if token in _BY_WORD else set()
-        named.update(name for stem, name in _BY_STEM if token.startswith(stem))
-        kinds = tuple(named)
-        if len(_TOKEN_KINDS) < _TOKEN_KINDS_LIMIT:
-            _TOKEN_KINDS[token] = kinds
-    return kinds
+_WORDS = frozenset(_BY_WORD)
+_STEM_RE = re.compile(" (" + "|".join(re.escape(stem) for stem, _name in _BY_STEM) + ")")
+_STEM_KIND = dict(_BY_STEM)
 
 
 @lru_cache(maxsize=256)  # priority and themes both ask, for the same text
@@ -103,15 +94,10 @@ def urgency_kinds(text: str) -> tuple[str, ...]:
     """Kinds of urgent words in the text, in a fixed order."""
     tokens = words(clean(text))
     present = frozenset(tokens)
-    found: set[str] = set()
-    for token in present:
-        kinds = _TOKEN_KINDS.get(token)
-        if kinds is None:
-            kinds = _kinds_of(token)
-        if kinds:
-            found.update(kinds)
+    found = {_BY_WORD[token] for token in present & _WORDS}
+    joined = f" {' '.join(tokens)} "
+    found.update(_STEM_KIND[stem] for stem in _STEM_RE.findall(joined))
     keys = present & _PHRASE_KEYS
     if keys:
-        joined = f" {' '.join(tokens)} "
         found.update(name for key, phrase, name in _PHRASES if key in keys and phrase in joined)
     return tuple(name for name in KINDS if name in found)
