@@ -14,6 +14,7 @@ token X no longer accepts, restarts the search within the window instead of fail
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -39,6 +40,7 @@ TWEET_FIELDS = [
 ]
 USER_FIELDS = ["username", "name", "public_metrics", "verified"]
 _NO_LANGUAGE = {"und", "qme", "qht", "zxx", "art"}
+REQUEST_TIMEOUT = 10  # seconds
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)  # recent search reaches 7 days back
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,10 @@ def make_client(credentials: Credentials) -> Any:
     (token,) = need_secret(credentials, "x_bearer_token", source="X poller")
     # tweepy logs request headers (the bearer token) at DEBUG: keep it above that
     logging.getLogger("tweepy.client").setLevel(logging.INFO)
-    return tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
+    client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
+    # requests waits for ever by default; a hung connection must not eat the Lambda's time
+    client.session.request = functools.partial(client.session.request, timeout=REQUEST_TIMEOUT)
+    return client
 
 
 def fetch(
@@ -63,7 +68,7 @@ def fetch(
     max_pages: int = 5,
     page_size: int = 100,
     remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 10_000,
+    min_remaining_ms: int = 12_000,  # more than one request's timeout
     max_reads: int | None = None,
     initial_lookback: timedelta = timedelta(hours=1),
 ) -> FetchResult:
@@ -93,7 +98,7 @@ def fetch_mentions(
     max_pages: int = 5,
     page_size: int = 100,
     remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 10_000,
+    min_remaining_ms: int = 12_000,  # more than one request's timeout
     max_reads: int | None = None,
     initial_lookback: timedelta = timedelta(hours=1),
 ) -> FetchResult:

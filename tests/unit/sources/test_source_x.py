@@ -282,6 +282,13 @@ def test_make_client_names_the_missing_secret_without_showing_values():
     assert client.wait_on_rate_limit is False
 
 
+def test_the_client_gives_up_on_a_hung_connection(mock):
+    client = x.make_client({"x_bearer_token": "abc"})
+    mock.get(SEARCH, json=page([]))
+    x.fetch(client, tid(10), watch=WATCH, now=NOW)
+    assert mock.calls[0].request.req_kwargs["timeout"] == x.REQUEST_TIMEOUT
+
+
 def test_a_garbled_cursor_is_a_fatal_error(client):
     with pytest.raises(FatalSourceError):
         x.fetch(client, "not-json", watch=WATCH, now=NOW)
