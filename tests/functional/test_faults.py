@@ -19,6 +19,8 @@ import pytest
 
 from chalicelib import aws, wiring
 from chalicelib.chaos import Faults
+from chalicelib.errors import DeliveryError
+from chalicelib.model import Mention
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.test_walking_skeleton import post, sent_emails
 
@@ -314,3 +316,92 @@ def test_when_ses_refuses_the_digest_the_next_hourly_fire_sends_it_once(
     client.lambda_.invoke("daily_digest", scheduled(client, morning + timedelta(hours=1)))
     client.lambda_.invoke("daily_digest", scheduled(client, morning + timedelta(hours=2)))
     assert len(sent_emails()) == 1
+
+
+# ---------------------------------------------------------------- pollers, end to end
+
+
+class Network:
+    """A network whose posts are numbered; the cursor is the newest number read.
+
+    `errors` are raised by the next runs, as the sources map them (X 429 -> retriable
+    with a reset time, X 503 and Reddit 500 -> retriable: tests/unit/sources).
+    """
+
+    def __init__(self) -> None:
+        self.newest = 0
+        self.errors: list[Exception] = []
+
+    def fetch(self, client, cursor, *, now, remaining_ms=None, max_reads=None):
+        from chalicelib.sources import FetchResult
+
+        if self.errors:
+            raise self.errors.pop(0)
+        since = int(cursor or 0)
+        posts = [
+            Mention.from_dict({**json.loads(post(f"n{n}")), **POLLED, "native_id": f"n{n}"})
+            for n in range(since + 1, self.newest + 1)
+        ]
+        return FetchResult(posts, str(self.newest), requests=1, reads=len(posts))
+
+
+POLLED = {"source": "x", "received_at": "2026-11-23T09:00:00Z"}
+
+
+class CrashBeforeCursor:
+    """The state store of a Lambda that dies after queueing, before saving the cursor."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.crash = True
+
+    def get(self, pk, sk):
+        return self.store.get(pk, sk)
+
+    def put(self, pk, sk, data):
+        if self.crash and sk == "cursor":
+            raise TimeoutError("Task timed out after 60.00 seconds")
+        self.store.put(pk, sk, data)
+
+
+def test_poller_faults_and_a_crash_before_the_cursor_never_skip_and_never_double_a_post(
+    client, stack, team, faults
+):
+    from chalicelib.errors import RetriableSourceError
+    from chalicelib.polling import run_poller
+
+    network = Network()
+    store = CrashBeforeCursor(wiring.state())
+    now = datetime.now(UTC)
+
+    def run() -> str:
+        outcome = run_poller("x", network.fetch, None, store, wiring.intake().enqueue, now=now)
+        return outcome.status
+
+    # GIVEN posts 1-3; the run queues them and dies before saving its cursor
+    network.newest = 3
+    with pytest.raises(TimeoutError):
+        run()
+    store.crash = False
+    # WHEN the next runs meet X 503, Reddit-style 500, a 429, and SQS refusing the batch
+    network.newest = 5
+    network.errors = [
+        RetriableSourceError("X 503 Service Unavailable"),
+        RetriableSourceError("Reddit 500 Internal Server Error"),
+    ]
+    assert run() == "failed" and run() == "failed"
+    faults.fail("sqs", "SendMessageBatch", code="ServiceUnavailable", status=503)
+    with pytest.raises(DeliveryError):
+        run()
+    assert wiring.state().get("source#x", "cursor").get("cursor") is None
+    assert run() == "ok"  # queues 1-5 again from the old cursor
+    network.newest = 6
+    network.errors = [RetriableSourceError("X 429", retry_at=now.timestamp() - 1)]
+    assert run() == "failed"
+    assert run() == "ok"
+    drain(client, stack)
+    # THEN posts 1-6 are each stored and counted once, whatever was queued twice
+    assert stored_ids(stack) == [f"x:n{n}" for n in range(1, 7)]
+    assert counted(stack) == 6
+    assert wiring.state().get("source#x", "cursor")["cursor"] == "6"
+    assert all(n == 1 for n in pages_by_alert(team["ann"]).values())
