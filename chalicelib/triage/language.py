@@ -133,16 +133,19 @@ def _vector(token: str) -> tuple[float, ...]:
 def detect(text: str) -> Detection:
     """Guess the language of a (short) post; long texts are judged on their first words."""
     known = _VECTORS.get
-    vectors = [known(token) or _vector(token) for token in words(clean(text))[:MAX_TOKENS]]
+    vectors = [
+        vector
+        for vector in (known(token) or _vector(token) for token in words(clean(text))[:MAX_TOKENS])
+        if vector is not _NO_EVIDENCE
+    ]
     if not vectors:
         return Detection(UNDETERMINED, 0.0)
-    totals = [sum(column) for column in zip(*vectors, strict=True)]
-    ranked = sorted(zip(totals, LANGUAGES, strict=True), reverse=True)
-    (top, best), (second, _) = ranked[0], ranked[1]
-    total = sum(totals)
-    if top < _MIN_EVIDENCE or second == top:
-        return Detection(UNDETERMINED, round(top / total, 2) if total else 0.0)
-    return Detection(best, round(top / total, 2))
+    totals = list(map(sum, zip(*vectors, strict=True)))
+    top = max(totals)
+    confidence = round(top / sum(totals), 2)
+    if top < _MIN_EVIDENCE or totals.count(top) > 1:
+        return Detection(UNDETERMINED, confidence)
+    return Detection(LANGUAGES[totals.index(top)], confidence)
 
 
 def normalise_tag(tag: str | None) -> str | None:
