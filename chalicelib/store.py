@@ -425,15 +425,16 @@ class StateStore:
     def add_once(
         self,
         marker: tuple[str, str],
-        flag: str,
+        flags: Sequence[str],
         target: tuple[str, str],
         counts: Mapping[str, int],
     ) -> bool:
-        """Add to the counters of `target` unless the item `marker` carries `flag` already.
+        """Add to the counters of `target` unless the item `marker` carries any of `flags`.
 
-        Sets `flag` on `marker` (which must exist) in the same transaction: calling
+        Sets `flags` on `marker` (which must exist) in the same transaction: calling
         again changes nothing and returns False.
         """
+        flag_names = {f"#f{i}": flag for i, flag in enumerate(flags)}
         names = {f"#c{i}": key for i, key in enumerate(counts)}
         values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
         try:
@@ -443,11 +444,15 @@ class StateStore:
                         "Update": {
                             "TableName": self._table,
                             "Key": to_item({"pk": marker[0], "sk": marker[1]}),
-                            "UpdateExpression": "SET #f = :t",
-                            "ConditionExpression": (
-                                "attribute_exists(pk) AND attribute_not_exists(#f)"
+                            "UpdateExpression": "SET "
+                            + ", ".join(f"{name} = :t" for name in flag_names),
+                            "ConditionExpression": " AND ".join(
+                                [
+                                    "attribute_exists(pk)",
+                                    *(f"attribute_not_exists({name})" for name in flag_names),
+                                ]
                             ),
-                            "ExpressionAttributeNames": {"#f": flag},
+                            "ExpressionAttributeNames": flag_names,
                             "ExpressionAttributeValues": {":t": {"BOOL": True}},
                         }
                     },

@@ -1,12 +1,26 @@
-"""Render a `DayReport` as an e-mail: subject, HTML and plain text (Jinja2, autoescaped)."""
+"""Render a `DayReport` as an e-mail: subject, HTML and plain text (Jinja2, autoescaped).
+
+Both parts format every figure with the same filters below, so they carry the same
+numbers. The HTML is table layout with inline styles only (what Outlook, Gmail and
+Apple Mail all render), 600 px wide and fluid on a phone; its bar charts are table
+cells with a width or height, so no image host is needed.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
-from .report import DayReport
+from .report import Change, DayReport
+
+COLOURS = {
+    "negative": "#d92d20",
+    "neutral": "#98a2b3",
+    "positive": "#12b76a",
+    "unknown": "#d0d5dd",
+}
 
 
 @dataclass(frozen=True)
@@ -16,29 +30,144 @@ class RenderedDigest:
     text: str
 
 
+def number(value: float | int | None) -> str:
+    """1234567 -> "1,234,567"."""
+    return "—" if value is None else f"{round(value):,}"
+
+
+def percent(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{fraction * 100:.0f}%"
+
+
+def compact(value: float | int | None) -> str:
+    """Reach: 15300 -> "15.3k", 2100000 -> "2.1M"."""
+    if value is None:
+        return "—"
+    value = float(value)
+    for limit, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            text = f"{value / limit:.1f}".rstrip("0").rstrip(".")
+            return text + suffix
+    return f"{value:.0f}"
+
+
+def delta(value: float, before: float) -> str:
+    """Relative change of a count: "+12%", "−5%", "±0%", "new" or "—"."""
+    change = Change.relative(value, before)
+    if change is None:
+        return "new" if value else "—"
+    if round(change * 100) == 0:
+        return "±0%"
+    sign = "+" if change > 0 else "−"
+    return f"{sign}{abs(change) * 100:.0f}%"
+
+
+def points(value: float, before: float) -> str:
+    """Change of a share in percentage points: "+3 pt", "−1 pt", "±0 pt"."""
+    diff = round((value - before) * 100)
+    if diff == 0:
+        return "±0 pt"
+    return f"{'+' if diff > 0 else '−'}{abs(diff)} pt"
+
+
+def duration(seconds: float | None) -> str:
+    """A response time as a person says it: "45 s", "12 min", "3 h 20 min", "2 d 4 h"."""
+    if seconds is None:
+        return "—"
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    minutes = round(s / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def trend_colour(value: float, before: float, *, bad_when_up: bool = False) -> str:
+    change = Change.relative(value, before)
+    if change is None or abs(change) < 0.05:
+        return "#667085"
+    up = change > 0
+    return "#b42318" if up == bad_when_up else "#067647"
+
+
+def long_date(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.strftime('%A')} {d.day} {d.strftime('%B %Y')}"
+
+
+def short_date(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')}"
+
+
+def bar_width(value: float, largest: float, full: int = 100) -> int:
+    """Width in % of a bar, at least 1 for a non-zero value."""
+    if not value or not largest:
+        return 0
+    return max(1, round(full * value / largest))
+
+
 @cache
 def _environment() -> Any:
     import jinja2  # loaded only by the digest function (cold start of the others)
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("chalicelib.digest", "templates"),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-
-
-def render(report: DayReport, *, brand: str) -> RenderedDigest:
-    negative = report.by_label.get("negative", 0)
-    subject = (
-        f"{brand} social digest {report.day}: {report.total} mentions, "
-        f"{negative} negative ({report.negative_share:.0%})"
+    env.filters.update(
+        number=number,
+        percent=percent,
+        compact=compact,
+        duration=duration,
+        long_date=long_date,
+        short_date=short_date,
     )
-    context = {"r": report, "brand": brand, "subject": subject}
+    env.globals.update(
+        delta=delta,
+        points=points,
+        trend_colour=trend_colour,
+        bar_width=bar_width,
+        colours=COLOURS,
+    )
+    return env
+
+
+def subject(report: DayReport, brand: str) -> str:
+    """The date and the headline figure, e.g.
+    "Voltera social digest Sun 22 Nov: 1,204 mentions (+8% vs the day before), 17% negative".
+    """
+    change = delta(report.total.value, report.total.previous)
+    trend = f" ({change} vs the day before)" if change != "—" else ""
+    return (
+        f"{brand} social digest {short_date(report.day)}: {number(report.total.value)} "
+        f"mentions{trend}, {percent(report.negative_share.value)} negative"
+    )
+
+
+def render(report: DayReport, *, brand: str, unsubscribe_url: str = "") -> RenderedDigest:
+    title = subject(report, brand)
+    context = {
+        "r": report,
+        "brand": brand,
+        "subject": title,
+        "unsubscribe_url": unsubscribe_url,
+        "labels": ("negative", "neutral", "positive", "unknown"),
+        "largest_source": max((s.total.value for s in report.sources), default=0),
+        "largest_hour": max((h.total for h in report.hours), default=0),
+        "largest_theme": max((t.count for t in report.themes), default=0),
+    }
     env = _environment()
     return RenderedDigest(
-        subject=subject,
+        subject=title,
         html=env.get_template("digest.html").render(context),
         text=env.get_template("digest.txt").render(context),
     )

@@ -21,6 +21,7 @@ from .ingest import post_summary
 from .toplists import ListSpec, TopLists
 
 OPEN = ListSpec("open", cap=25, shards=4)
+FLAG = "digest#"
 
 
 def _alert_key(alert_id: str) -> tuple[str, str]:
@@ -35,37 +36,44 @@ class AlertTally:
         self._timezone = timezone
 
     def sync(self, alert: Alert, mention: Mention | None = None) -> list[str]:
-        """Count the events `alert` has gone through that were not counted yet."""
+        """Count the events `alert` has gone through that were not counted yet.
+
+        One read of the alert item (which events are counted) and at most one
+        transaction; a concurrent `sync` of the same alert makes it count nothing.
+        """
+        item = self._state.get(*_alert_key(alert.id))
+        if item is None:
+            return []
         if mention is None and alert.mention_id:
             mention = self._mentions.get(alert.mention_id)
         day = aggregates.local_day(
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
-        recorded = []
-        if self._add(alert, day, "alerted", {"alerts#alerted": 1}):
-            recorded.append("alerted")
-            if alert.state not in ("acknowledged", "resolved") and mention is not None:
-                summary = {**post_summary(mention), "alert_id": alert.id}
-                rank = (float(alert.priority), float(mention.author.followers or 0))
-                self._lists.offer(day, OPEN, alert.id, rank, summary)
+        events: dict[str, dict[str, int]] = {"alerted": {"alerts#alerted": 1}}
         for event, stamp, prefix in (
             ("acknowledged", alert.acknowledged_at, "tta"),
             ("resolved", alert.resolved_at, "ttr"),
         ):
-            if not stamp:
-                continue
-            seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
-            counts = {f"alerts#{event}": 1, f"{prefix}#{aggregates.bucket(seconds)}": 1}
-            if self._add(alert, day, event, counts):
-                recorded.append(event)
-        if alert.acknowledged_at or alert.resolved_at:
-            self._lists.remove(day, OPEN, alert.id)
-        return recorded
-
-    def _add(self, alert: Alert, day: str, event: str, counts: dict[str, int]) -> bool:
-        return self._state.add_once(
+            if stamp:
+                seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
+                events[event] = {f"alerts#{event}": 1, f"{prefix}#{aggregates.bucket(seconds)}": 1}
+        todo = [event for event in events if FLAG + event not in item]
+        counts: dict[str, int] = {}
+        for event in todo:
+            for key, value in events[event].items():
+                counts[key] = counts.get(key, 0) + value
+        if not todo or not self._state.add_once(
             _alert_key(alert.id),
-            f"digest#{event}",
+            [FLAG + event for event in todo],
             (aggregates.day_pk(day), aggregates.STATS_SK),
             counts,
-        )
+        ):
+            return []
+        closed = bool(alert.acknowledged_at or alert.resolved_at)
+        if "alerted" in todo and not closed and mention is not None:
+            summary = {**post_summary(mention), "alert_id": alert.id}
+            rank = (float(alert.priority), float(mention.author.followers or 0))
+            self._lists.offer(day, OPEN, alert.id, rank, summary)
+        if closed and "alerted" not in todo:
+            self._lists.remove(day, OPEN, alert.id)
+        return todo

@@ -1,0 +1,95 @@
+"""`python -m chalicelib digest`: preview (or send) the digest of any day.
+
+    python -m chalicelib digest --date 2026-11-22 --out digest.html [--text digest.txt]
+    python -m chalicelib digest --date 2026-11-22 --send        # once: the day's claim holds
+    python -m chalicelib digest --local --posts 3000 --out out/digest.html
+
+Without `--local` it reads the stage named by the environment (the same variables as
+the Lambda functions, see config.py). `--local` starts moto in-process, deploys the
+infra template, runs a synthetic day (and the day before, and a week before) through
+the real triage path, lets a simulated team answer the alerts, then renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..model import utc_now
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m chalicelib digest", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        help="the team-local day, YYYY-MM-DD (default: yesterday)",
+    )
+    parser.add_argument("--out", type=Path, help="write the HTML part here")
+    parser.add_argument("--text", type=Path, help="write the plain-text part here")
+    parser.add_argument("--send", action="store_true", help="send it with SES (once per day)")
+    parser.add_argument("--local", action="store_true", help="moto and a synthetic day")
+    parser.add_argument("--posts", type=int, default=150, help="--local: posts on the day")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.local:
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        from .. import local, logs
+
+        logs.configure(os.environ["LOG_LEVEL"])
+        with local.local_stack("dev") as env:
+            saved = {k: os.environ.get(k) for k in env}
+            os.environ.update(env)
+            try:
+                return _run(args, seed=True)
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+    return _run(args, seed=False)
+
+
+def _run(args: argparse.Namespace, *, seed: bool) -> int:
+    from .. import wiring
+    from ..errors import PipelineError
+
+    wiring.reset()
+    settings = wiring.settings()
+    day = args.date or (utc_now().astimezone(settings.tz).date() - timedelta(days=1))
+    summary: dict[str, object] = {"day": day.isoformat()}
+    if seed:
+        from . import localrun
+
+        with localrun.lean_moto_transactions():
+            seeded = localrun.seed_week(day, args.posts, brand=settings.brand)
+        summary.update(mentions=seeded.mentions, stored=seeded.stored, alerts=len(seeded.alerts))
+    service = wiring.digest()
+    try:
+        digest = service.preview(day)
+        if args.send:
+            result = service.run(utc_now(), day=day)
+            summary.update(sent=result.sent, reason=result.reason)
+    except PipelineError as error:
+        print(f"digest: {error}", file=sys.stderr)
+        return 1
+    for path, body in ((args.out, digest.html), (args.text, digest.text)):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(body, encoding="utf-8")
+    if args.out is None and args.text is None and not args.send:
+        print(digest.text)
+    summary.update(subject=digest.subject, html=str(args.out) if args.out else None)
+    print(json.dumps(summary, ensure_ascii=False))
+    wiring.reset()
+    return 0

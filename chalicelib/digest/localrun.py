@@ -1,0 +1,210 @@
+"""Fill a local (moto) stack with sample days, through the real triage path.
+
+Used by `python -m chalicelib digest --local` and the benchmark: posts from
+`sample.day_of_posts` go through `pipeline.Triage.handle_batch` in queue-sized
+batches (so the counters, lists and alerts are written exactly as in Lambda), and a
+simulated webcare team acknowledges and resolves most alerts through
+`AlertService.acknowledge` / `resolve` with signed tokens, tallied for the digest.
+Never imported by Lambda.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from ..model import Mention, parse_time
+from . import sample
+
+BATCH = 250  # what one Lambda invocation gets: 10 messages of 25 mentions
+
+
+@dataclass
+class Seeded:
+    mentions: int = 0
+    stored: int = 0
+    alerts: list[str] = field(default_factory=list)
+
+
+def set_up_team(day: date) -> None:
+    """Two managers on weekly shifts, one of them on duty on `day`."""
+    from .. import wiring
+    from ..alerts.rotation import Rotation
+    from ..alerts.team import Manager
+
+    team = wiring.team()
+    for manager_id, name in (("sanne", "Sanne"), ("youssef", "Youssef")):
+        team.add_manager(Manager(manager_id, name, email=f"{manager_id}@example.com"))
+    team.set_rotation(
+        Rotation(
+            managers=("sanne", "youssef"),
+            start=day - timedelta(days=14),
+            shift_days=7,
+            handoff=time(0, 0),
+            timezone=wiring.settings().timezone,
+        )
+    )
+
+
+def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded:
+    """Run mentions through triage in batches, each at its own (simulated) time."""
+    from .. import intake, wiring
+    from ..pipeline import Message, Triage
+
+    s = wiring.settings()
+    seeded = Seeded()
+    ordered = sorted(mentions, key=lambda m: m.created_at)
+    for start in range(0, len(ordered), BATCH):
+        batch = ordered[start : start + BATCH]
+        at = parse_time(batch[-1].created_at) + timedelta(minutes=2)
+        triage = (triage_factory or Triage)(
+            mentions=wiring.mentions(),
+            alerts=wiring.alerts(),
+            retention=timedelta(days=s.retention_days),
+            timezone=s.timezone,
+            clock=lambda at=at: at,
+            recorder=wiring.recorder(),
+        )
+        messages = [
+            Message(f"m{start}-{i}", intake.encode(batch[i : i + 25]))
+            for i in range(0, len(batch), 25)
+        ]
+        outcome = triage.handle_batch(messages)
+        seeded.mentions += len(batch)
+        seeded.stored += outcome.stored
+        seeded.alerts += outcome.alerts
+    return seeded
+
+
+def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) -> int:
+    """The team at work: acknowledge most alerts within minutes, resolve most of those."""
+    from .. import wiring
+    from ..alerts import links
+
+    rng = random.Random(seed)
+    key = wiring.secrets().require("ack_signing_key")
+    service, tally = wiring.alerts(), wiring.tally()
+    handled = 0
+    for alert_id in alert_ids:
+        alert = service.get(alert_id)
+        if alert is None or rng.random() > ack_share:
+            continue
+        created = parse_time(alert.created_at)
+        recipient = alert.recipient
+        acked_at = created + timedelta(seconds=rng.lognormvariate(6.4, 0.8))
+        token = links.make_token(key, alert_id, recipient, created.timestamp())
+        result = service.acknowledge(alert_id, token, acked_at)
+        if rng.random() < 0.75:
+            resolved_at = acked_at + timedelta(seconds=rng.lognormvariate(8.2, 0.9))
+            token = links.make_token(
+                key, alert_id, recipient, resolved_at.timestamp() - 60, action="resolve"
+            )
+            result = service.resolve(alert_id, token, resolved_at)
+        tally.sync(result.alert)  # what app.py does after each acknowledge / resolve
+        handled += 1
+    return handled
+
+
+def seed_week(day: date, count: int, *, brand: str, respond_share: float = 0.9) -> Seeded:
+    """The day, the day before and the same weekday a week before (for comparisons)."""
+    from .. import wiring
+
+    timezone = wiring.settings().timezone
+    set_up_team(day)
+    total = Seeded()
+    for offset, share, outage in ((7, 0.85, None), (1, 0.93, None), (0, 1.0, 19)):
+        when = day - timedelta(days=offset)
+        posts = sample.day_of_posts(
+            when, int(count * share), brand=brand, timezone=timezone, outage_hour=outage
+        )
+        seeded = ingest(posts)
+        respond(seeded.alerts, ack_share=respond_share)
+        total.mentions += seeded.mentions
+        total.stored += seeded.stored
+        total.alerts += seeded.alerts
+    return total
+
+
+def morning_after(day: date, hour: int) -> datetime:
+    return sample.moment_in(day + timedelta(days=1), hour, _timezone())
+
+
+def _timezone() -> str:
+    from .. import wiring
+
+    return wiring.settings().timezone
+
+
+@contextmanager
+def lean_moto_transactions() -> Iterator[None]:
+    """moto's TransactWriteItems deep-copies a whole table for every item of every
+    transaction (to roll back), which makes a day of 100k posts quadratic. This checks
+    every condition against the state before the transaction, then applies all or
+    nothing — DynamoDB's semantics — without the copies. Local runs only."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        seen: set[tuple[str, str]] = set()
+        errors: list[Any] = []
+        plan = []
+        for item in transact_items:
+            op_type, op = next(iter(item.items()))
+            table = self.get_table(op["TableName"])
+            if op_type == "Put":
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            unique = (op["TableName"], str(dict(sorted(key.items()))))
+            if unique in seen:
+                raise MultipleTransactionsException()
+            seen.add(unique)
+            condition = op.get("ConditionExpression")
+            current = self.get_item(op["TableName"], key)
+            if condition is not None and not get_filter_expression(
+                condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            ).expr(current):
+                errors.append(
+                    ("ConditionalCheckFailed", str(ConditionalCheckFailed().message), None)
+                )
+            else:
+                errors.append((None, None, None))
+            plan.append((op_type, op, key))
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+        for op_type, op, key in plan:
+            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            if op_type == "Put":
+                self.put_item(op["TableName"], op["Item"])
+            elif op_type == "Delete":
+                self.delete_item(op["TableName"], key)
+            elif op_type == "Update":
+                self.update_item(
+                    op["TableName"],
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+    try:
+        yield
+    finally:
+        DynamoDBBackend.transact_write_items = original
