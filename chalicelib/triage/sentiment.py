@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..model import Sentiment
 from . import dutch, english
 from .complaints import complaint_signals, is_question, may_complain
-from .text import clean, sentences, words
+from .text import clean, sentences, word_set, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ def assess(text: str, lang: str) -> Assessment:
         score = min(score, NEGATION_LEAN)
         evidence = True
     # a clearly happy text keeps its label whatever it matches, so it need not be checked
-    tokens = words(cleaned)
+    tokens = word_set(cleaned)
     complaints = (
         complaint_signals(sentences(cleaned), lang, tokens)
         if score < COMPLAINT_OVERRULED_ABOVE and may_complain(tokens)

@@ -34,6 +34,12 @@ def words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct words of already cleaned text (several steps ask for the same text)."""
+    return frozenset(words(text))
+
+
+@lru_cache(maxsize=256)
 def sentences(text: str) -> tuple[str, ...]:
     if not any(mark in text for mark in ".!?…\n"):
         return (text,) if text.strip() else ()

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import clean, words
+from .text import clean, word_set, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,9 @@ _STEM_KIND = dict(_BY_STEM)
 @lru_cache(maxsize=256)  # priority and themes both ask, for the same text
 def urgency_kinds(text: str) -> tuple[str, ...]:
     """Kinds of urgent words in the text, in a fixed order."""
-    tokens = words(clean(text))
-    present = frozenset(tokens)
+    cleaned = clean(text)
+    tokens = words(cleaned)
+    present = word_set(cleaned)
     found = {_BY_WORD[token] for token in present & _WORDS}
     joined = f" {' '.join(tokens)} "
     found.update(_STEM_KIND[stem] for stem in _STEM_RE.findall(joined))
