@@ -54,7 +54,7 @@ ENGLISH = _rules(
         ),
         (
             "no response",
-            r"\bno (one|body) (has )?(replied|answered|responded|got back|called)|\bno (reply|response|answer|word|update) (yet|from|since|after)\b|\bnever (got|received) (a|any) (reply|response|answer)",
+            r"\bno ?(one|body) (has )?(replied|answered|responded|got back|called)|\bno (reply|response|answer|word|update) (yet|from|since|after)\b|\bnever (got|received) (a|any) (reply|response|answer)",
             True,
         ),
         (
@@ -116,7 +116,7 @@ DUTCH = _rules(
         ),
         (
             "wachten",
-            rf"\b(wacht|wachten|gewacht) (al |nu al |inmiddels )?(meer dan |ruim |bijna )?{_NUM_NL} {_UNIT_NL}|\bal {_NUM_NL} {_UNIT_NL} (aan het )?wachten\b|\bnog steeds aan het wachten\b",
+            rf"\b(wacht|wachten|gewacht) (al |nu al |inmiddels )?(meer dan |ruim |bijna )?{_NUM_NL} {_UNIT_NL}|\bal {_NUM_NL} {_UNIT_NL} (aan het )?wachten\b|\bnog steeds aan het wachten\b|\b(wacht|wachten) (nog steeds|nog altijd|al) op\b",
             True,
         ),
         ("in de wacht", r"\b(in de wacht|in de wachtrij)\b", True),
@@ -195,23 +195,23 @@ def is_question(sentence: str) -> bool:
     return stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
 
 
-# The words a rule cannot match without (a word may also start with a stem ending in
-# "-"): a sentence with none of them skips the rule's regex, as most sentences do.
-# tests/unit/triage check every rule against these lists.
+# The words a rule cannot match without ("cancel-": a word starting with "cancel";
+# "-storing": a word ending in it): a text with none of them skips the rule's regex, as
+# most texts do. tests/unit/triage check every rule and branch against these lists.
 NEEDS = {
     "still waiting": "waiting",
     "waiting for days": "waiting",
     "on hold": "hold",
     "still not fixed": "still",
-    "no response": "no never",
+    "no response": "no never nobody noone",
     "never arrived": "never hasn't hasnt haven't havent didn't didnt still",
     "where is my": "where where's wheres",
-    "charged twice": "charged billed double",
+    "charged twice": "charged billed double double-charged double-billed",
     "refund demand": "refund money",
     "not working": "doesn't doesnt does don't dont won't wont can't cant cannot isn't isnt "
     "stopped not",
-    "service down": "down offline broken outage",
-    "cancelling": "cancel- quit- closing terminate terminating leaving",
+    "service down": "down offline broken outage no",
+    "cancelling": "cancel- quit- closing terminate terminating leaving switching",
     "again": "time again",
     "hours lost": "took wasted spent lost",
     "bad service": "service support experience",
@@ -244,7 +244,7 @@ class Needs:
     def parse(cls, spec: str) -> Needs:
         items = spec.split()
         return cls(
-            frozenset(i for i in items if "-" not in i),
+            frozenset(i for i in items if not (i.startswith("-") or i.endswith("-"))),
             tuple(i[:-1] for i in items if i.endswith("-")),
             tuple(i[1:] for i in items if i.startswith("-")),
         )

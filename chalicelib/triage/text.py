@@ -17,13 +17,15 @@ SENTENCE_RE = re.compile(r"[^.!?…\n]*(?:[.!?…]+|\n|$)")
 
 @lru_cache(maxsize=256)  # one mention's text is cleaned by several steps
 def clean(text: str) -> str:
-    """Unescape HTML entities, drop links and @handles, squeeze whitespace."""
+    """Unescape HTML entities, drop links and @handles, straighten apostrophes, squeeze spaces."""
     if "&" in text:
         text = html.unescape(text)
     if "http" in text or "www." in text:
         text = URL_RE.sub(" ", text)
     if "@" in text:
         text = HANDLE_RE.sub(" ", text)
+    if "’" in text:  # phones type curly apostrophes: "doesn’t"
+        text = text.replace("’", "'")
     return " ".join(text.split())
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from chalicelib.triage import classify, should_alert
+from chalicelib.triage import classify, complaints, should_alert
 from chalicelib.triage.complaints import RULES, complaint_signals, is_question
-from chalicelib.triage.text import sentences
+from chalicelib.triage.text import clean, sentences
 
 COMPLAINTS = [
     ("still waiting for my refund", "en"),
@@ -120,3 +122,48 @@ def test_every_rule_has_an_example_and_fires_on_it() -> None:
         assert set(examples) == {rule.name for rule in RULES[lang]}
         for name, text in examples.items():
             assert name in complaint_signals(sentences(text), lang), (lang, name, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "rule"),
+    [
+        ("no internet since this morning", "en", "service down"),
+        ("our wifi is down again", "en", "service down"),
+        ("I'm switching to another provider", "en", "cancelling"),
+        ("You double-charged me", "en", "charged twice"),
+        ("The app doesn’t load", "en", "not working"),  # a phone's curly apostrophe
+        ("Nobody has replied to my email", "en", "no response"),
+        ("ik wacht nog steeds op antwoord", "nl", "wachten"),
+        ("internet ligt er weer plat", "nl", "storing"),
+        ("al twee weken aan het wachten", "nl", "wachten"),
+        ("ik zeg hierbij mijn contract op", "nl", "opzeggen"),
+    ],
+)
+def test_other_branches_of_the_rules_fire_too(text: str, lang: str, rule: str) -> None:
+    assert rule in complaint_signals(sentences(clean(text)), lang)
+
+
+_VOCABULARY = sorted(
+    {
+        word
+        for examples in EXAMPLE_PER_RULE.values()
+        for text in examples.values()
+        for word in text.lower().split()
+    }
+    | {"my", "the", "is", "not", "no", "op", "al", "nog", "steeds", "?", "."}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=12),
+    st.sampled_from(["en", "nl"]),
+)
+def test_the_word_prefilter_never_hides_a_match(chosen: list[str], lang: str) -> None:
+    text = " ".join(chosen)
+    parts = sentences(clean(text))
+    with_prefilter = complaint_signals(parts, lang)
+    with pytest.MonkeyPatch.context() as patched:
+        every_rule = {rule.name for rules in RULES.values() for rule in rules}
+        patched.setattr(complaints, "_candidates", lambda _tokens: set(every_rule))
+        assert complaint_signals(parts, lang) == with_prefilter
