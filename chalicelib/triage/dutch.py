@@ -7,9 +7,11 @@ a compound ("superslecht", "kutservice": the longest known tail or head).
 
 Rules: negation ("niet goed", "geen aanrader") flips and damps a word; intensifiers
 ("heel", "erg", "echt", "wreed") scale the next one; "te" + a neutral adjective is
-an excess ("te duur"); what follows "maar" weighs more than what precedes it; emoji and
-emoticons count as words. The score is the subjectivity-weighted mean of the word
-polarities, squashed into [-1, 1].
+an excess ("te duur"); what follows "maar" weighs more than what precedes it; set phrases
+("valt tegen", "net niet") count as words, and so do emoji and emoticons. The score is
+the mean of the word polarities, weighted by subjectivity (words under 0.5, mostly
+factual ones like "open", are left out) and 1.6x for negative words (reviews and posts
+praise freely, so a negative word says more), clamped to [-1, 1].
 """
 
 from __future__ import annotations

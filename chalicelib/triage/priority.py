@@ -64,6 +64,16 @@ def _normalised(watchlist: frozenset[str]) -> frozenset[str]:
     return frozenset(name.lower().lstrip("@") for name in watchlist)
 
 
+def _age(mention: Mention, now: datetime | None) -> timedelta | None:
+    """How old the post was when judged; None when unknown (no `now`, or a bad timestamp)."""
+    if now is None or not mention.created_at:
+        return None
+    try:
+        return now - parse_time(mention.created_at)
+    except (ValueError, TypeError):
+        return None
+
+
 def prioritise(
     mention: Mention,
     sentiment: Sentiment,
@@ -99,9 +109,8 @@ def prioritise(
     if on_watchlist(mention, watchlist):
         points += WATCHLIST_POINTS
         reasons.append(f"watch-list author @{mention.author.handle.lstrip('@')}")
-    if now is not None and mention.created_at:
-        age = now - parse_time(mention.created_at)
-        if age > STALE_AFTER:
-            points *= 0.5
-            reasons.append(f"old post: {age.days}d ago")
+    age = _age(mention, now)
+    if age is not None and age > STALE_AFTER:
+        points *= 0.5
+        reasons.append(f"old post: {age.days}d ago")
     return Priority(round(min(100.0, points), 1), tuple(reasons))

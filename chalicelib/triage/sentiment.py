@@ -23,7 +23,7 @@ class Thresholds:
 
 
 THRESHOLDS = {
-    # VADER's own convention (compound <= -0.05 is negative)
+    # VADER's own convention, give or take the boundary (it calls -0.05 itself negative)
     "en": Thresholds(negative=-0.05, positive=0.05),
     # our Dutch scorer: any net negativity is negative
     "nl": Thresholds(negative=0.0, positive=0.1),

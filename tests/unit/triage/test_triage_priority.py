@@ -111,3 +111,8 @@ def test_the_threshold_can_be_chosen() -> None:
     judged = judge(mention("this is terrible", lang="en"), now=NOW)
     assert should_alert(judged, min_priority=0)
     assert not should_alert(judged, min_priority=99)
+
+
+def test_a_bad_timestamp_costs_no_priority_and_raises_nothing() -> None:
+    bad = mention().with_(created_at="yesterday-ish")
+    assert prioritise(bad, NEGATIVE, now=NOW) == prioritise(mention(), NEGATIVE)
