@@ -143,15 +143,18 @@ def _stems(word: str) -> list[str]:
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
             continue
         stem = word[: -len(suffix)]
-        out.append(stem)
-        if stem[-1] == "v":  # lieve -> lief
-            out.append(stem[:-1] + "f")
-        if stem[-1] == "z":  # boze -> boos
-            out.append(stem[:-1] + "s")
-        if len(stem) >= 2 and stem[-1] == stem[-2]:  # dikke -> dik
-            out.append(stem[:-1])
-        if len(stem) >= 3 and stem[-2] in "aeou" and stem[-3] not in "aeiou":
-            out.append(stem[:-1] + stem[-2] + stem[-1])  # grote -> groot
+        # lieve -> lief, boze -> boos: the consonant hardens at the end of the base form
+        hardened = stem[:-1] + {"v": "f", "z": "s"}[stem[-1]] if stem[-1] in "vz" else None
+        for base in (stem, hardened):
+            if base is None:
+                continue
+            out.append(base)
+            if len(base) >= 2 and base[-1] == base[-2]:  # dikke -> dik
+                out.append(base[:-1])
+            if len(base) >= 3 and base[-2] in "aeou" and base[-3] not in "aeiou":
+                out.append(
+                    base[:-1] + base[-2] + base[-1]
+                )  # grote -> groot, waardeloze -> waardeloos
     return out
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Mention
+from . import dutch, english
 from .text import clean, hashtags, words
 from .urgency import urgency_kinds
 
@@ -47,10 +48,10 @@ def extract_themes(
 ) -> tuple[str, ...]:
     """Up to five themes of one post: hashtags, urgency kinds, then its longest content words.
 
-    `exclude` drops the brand's own terms (the watch terms that matched), which every
-    mention shares and so say nothing.
+    Themes are topics, so words that carry sentiment in `lang`'s lexicon ("terrible",
+    "waardeloos") are left out, and so are stop words and `exclude`: the brand's own terms
+    (the watch terms that matched), which every mention shares and so say nothing.
     """
-    del lang  # the stop lists cover English and Dutch together; kept for a finer future
     skip = {term.lower().lstrip("#@") for term in exclude}
     themes: list[str] = []
     for tag in hashtags(text):
@@ -66,12 +67,22 @@ def extract_themes(
         and word not in themes
         and not word.isdigit()
         and "#" + word not in themes
+        and not _carries_sentiment(word, lang)
     ]
     for word in sorted(dict.fromkeys(content), key=len, reverse=True):
         if len(themes) >= MAX_THEMES:
             break
         themes.append(word)
     return tuple(themes[:MAX_THEMES])
+
+
+def _carries_sentiment(word: str, lang: str | None) -> bool:
+    if lang == "en":
+        return word in english.analyzer().lexicon
+    if lang == "nl":
+        found = dutch.lookup(word)
+        return found is not None and abs(found[0]) >= 0.3
+    return False
 
 
 @dataclass(frozen=True, slots=True)

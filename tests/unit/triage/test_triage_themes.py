@@ -55,3 +55,10 @@ def test_rank_can_include_all_mentions() -> None:
     mentions = [judged("1", ("router",)), judged("2", ("router",), label="positive")]
     assert rank_themes(mentions, negative_only=False)[0].count == 2
     assert rank_themes(mentions) == []
+
+
+def test_themes_are_topics_not_sentiment_words() -> None:
+    english = extract_themes("Terrible service, the invoice is wrong", "en")
+    assert "invoice" in english and "terrible" not in english
+    dutch = extract_themes("Waardeloze klantenservice, factuur klopt niet", "nl")
+    assert "factuur" in dutch and "waardeloze" not in dutch
