@@ -54,7 +54,7 @@ def measure(runs: int = 9) -> dict[str, float]:
         shutil.copy2(ROOT / "app.py", copy / "app.py")
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
         shutil.copytree(ROOT / "chalicelib", copy / "chalicelib", ignore=ignore)
-        no_pyc = [import_seconds("app", cwd=copy, no_bytecode=True) for _ in range(3)]
+        no_pyc = [import_seconds("app", cwd=copy, no_bytecode=True) for _ in range(runs)]
     return {
         "ratio": round(app_ms / boto3_ms, 2),
         "app_ms": round(app_ms, 1),
