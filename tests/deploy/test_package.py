@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +75,16 @@ def test_generated_sam_template_passes_cfn_lint(package: packaging.PackageResult
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_infra_template_passes_cfn_lint() -> None:
-    done = packaging.cfn_lint(packaging.ROOT / "infra" / "template.yaml")
+INFRA_TEMPLATES = sorted(
+    p for p in (packaging.ROOT / "infra").iterdir() if p.suffix in (".yaml", ".yml", ".json")
+)
+
+
+@pytest.mark.parametrize("template", INFRA_TEMPLATES, ids=lambda p: p.name)
+def test_infra_template_passes_cfn_lint(template: Path) -> None:
+    done = packaging.cfn_lint(template)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_infra_holds_the_template() -> None:
+    assert packaging.ROOT / "infra" / "template.yaml" in INFRA_TEMPLATES
