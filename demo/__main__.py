@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(out: Path, *, quiet: bool) -> int:
     import boto3
+    import time_machine
     from chalice.test import Client
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
@@ -76,10 +77,12 @@ def run(out: Path, *, quiet: bool) -> int:
     # Posts of the last hours, but never before local midnight: one digest day.
     midnight = datetime.combine(local_now.date(), time(0, 1), tzinfo=tz).astimezone(UTC)
 
-    # The team: Sanne on duty this week, Joris next; each phone is an SQS inbox here.
+    # The team: Sanne on duty this week, Joris next (and her backup), Femke the team lead;
+    # each phone is an SQS queue here, subscribed with the manager's filter policy.
     sqs = boto3.client("sqs")
     inboxes = {}
-    for manager_id, name in (("sanne", "Sanne Jansen"), ("joris", "Joris Peeters")):
+    team = (("sanne", "Sanne Jansen"), ("joris", "Joris Peeters"), ("femke", "Femke Bakker"))
+    for manager_id, name in team:
         wiring.team().add_manager(Manager(manager_id, name, email=f"{manager_id}@example.com"))
         url = sqs.create_queue(QueueName=f"phone-{manager_id}")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
@@ -93,6 +96,7 @@ def run(out: Path, *, quiet: bool) -> int:
             start=local_now.date() - timedelta(days=2),
             shift_days=7,
             handoff=time(0, 0),
+            lead="femke",
         )
     )
 
@@ -123,21 +127,61 @@ def run(out: Path, *, quiet: bool) -> int:
                 )
                 return 1
             accepted += 1
+        say(f"{accepted} posts arrived through the signed webhook; triage consumes the queue.")
         local.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
+        pages = show_pages(say, sqs, inboxes, "the first minute")
 
-        alerts = 0
-        for manager_id, url in inboxes.items():
-            for message in _receive_all(sqs, url):
-                alerts += 1
-                say(f"\n📱 to {manager_id} — {message['Subject']}")
-                say("   " + message["Message"].replace("\n", "\n   "))
+        # Sanne taps "Acknowledge" on the first page three minutes later.
+        first_ack = (
+            next(
+                (
+                    line.split(": ", 1)[1]
+                    for line in pages[0]["Message"].splitlines()
+                    if line.startswith("Acknowledge: ")
+                ),
+                None,
+            )
+            if pages
+            else None
+        )
+        if first_ack:
+            with time_machine.travel(now + timedelta(minutes=3), tick=False):
+                answer = client.http.get(first_ack.removeprefix(settings.public_base_url))
+            say(f"\n👆 sanne taps Acknowledge on the first page: {answer.status_code}")
+
+        # Six minutes in, the every-minute job groups what the storm held back and
+        # escalates high-priority pages nobody acknowledged to the backup.
+        with time_machine.travel(now + timedelta(minutes=6), tick=False):
+            client.lambda_.invoke(
+                "alerts_every_minute", scheduled(client, now + timedelta(minutes=6))
+            )
+        pages += show_pages(say, sqs, inboxes, "minute six: storm grouped, escalations")
+
+        # Sanne resolves the acknowledged one with a note after 25 minutes.
+        first_resolve = (
+            next(
+                (
+                    line.split(": ", 1)[1]
+                    for line in pages[0]["Message"].splitlines()
+                    if line.startswith("Resolve: ")
+                ),
+                None,
+            )
+            if pages
+            else None
+        )
+        if first_resolve:
+            with time_machine.travel(now + timedelta(minutes=25), tick=False):
+                answer = client.http.get(
+                    first_resolve.removeprefix(settings.public_base_url)
+                    + "&note=Called+back%2C+technician+booked"
+                )
+            say(f"👆 sanne resolves it with a note: {answer.status_code}")
 
         digest_at = datetime.combine(
             local_now.date() + timedelta(days=1), time(settings.digest_local_hour, 5), tzinfo=tz
         )
-        event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
-        event["time"] = digest_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        client.lambda_.invoke("daily_digest", event)
+        client.lambda_.invoke("daily_digest", scheduled(client, digest_at))
 
     sent = ses_backends[DEFAULT_ACCOUNT_ID][local.REGION].sent_messages
     html_path = out / "digest.html"
@@ -149,7 +193,8 @@ def run(out: Path, *, quiet: bool) -> int:
                 html_path.write_bytes(part.get_payload(decode=True))
             elif part.get_content_type() == "text/plain":
                 text_path.write_bytes(part.get_payload(decode=True))
-        say(f"\n✉️  digest to {settings.digest_recipients}: {parsed['Subject']}")
+        subject = " ".join(str(parsed["Subject"]).split())
+        say(f"\n✉️  digest to {', '.join(settings.digest_recipients)}: {subject}")
         say(f"   written to {html_path} and {text_path}")
 
     stats = wiring.state().get(f"day#{local_now.date().isoformat()}", "stats") or {}
@@ -157,12 +202,44 @@ def run(out: Path, *, quiet: bool) -> int:
     summary = {
         "mentions": stored,
         "negative": int(stats.get("sentiment#negative", 0)),
-        "alerts": alerts,
+        "alerts": count_mention_alerts(settings.state_table),
+        "pages": len(pages),
         "duplicates_dropped": accepted - stored,
         "digest_html": str(html_path) if sent else None,
     }
     print(json.dumps(summary))
     return 0 if sent else 1
+
+
+def show_pages(say: Any, sqs: Any, inboxes: dict[str, str], when: str) -> list[dict[str, Any]]:
+    """Print every page the managers' phones received, as they read it."""
+    pages = []
+    for manager_id, url in inboxes.items():
+        for message in _receive_all(sqs, url):
+            pages.append(message)
+            say(f"\n📱 {when} — to {manager_id}: {message['Subject']}")
+            say("   " + message["Message"].replace("\n", "\n   "))
+    return pages
+
+
+def scheduled(client: Any, at: datetime) -> dict[str, Any]:
+    event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+    event["time"] = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return event
+
+
+def count_mention_alerts(table: str) -> int:
+    """Alert records kept for mentions (a scan: fine on the demo's small local table)."""
+    import boto3
+
+    paginator = boto3.client("dynamodb").get_paginator("scan")
+    pages = paginator.paginate(
+        TableName=table,
+        FilterExpression="begins_with(pk, :a) AND attribute_exists(mention_id)",
+        ExpressionAttributeValues={":a": {"S": "alert#"}},
+        Select="COUNT",
+    )
+    return sum(page["Count"] for page in pages)
 
 
 def env_secret() -> str:
