@@ -51,8 +51,10 @@ def process(
     by_id = {r.message_id: r for r in records}
     for message_id, reason in outcome.poison.items():
         _dead_letter(sqs, dead_letter_queue_url, by_id[message_id], reason)
+        # gone at once: should the rest of the batch fail, it is not dead-lettered twice
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=by_id[message_id].receipt_handle)
     if outcome.failed:
-        done = [r for r in records if r.message_id not in outcome.failed]
+        done = [r for r in records if r.message_id not in outcome.failed | outcome.poison.keys()]
         _delete(sqs, queue_url, done)
         raise BatchFailed(sorted(outcome.failed))
     return outcome

@@ -27,6 +27,11 @@ class FakeSQS:
         self.deleted += [e["ReceiptHandle"] for e in Entries]
         return {"Successful": [{"Id": e["Id"]} for e in Entries]}
 
+    def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> dict:
+        assert QueueUrl == QUEUE
+        self.deleted.append(ReceiptHandle)
+        return {}
+
     def send_message(self, QueueUrl: str, MessageBody: str, MessageAttributes: dict) -> dict:
         assert QueueUrl == DLQ
         self.dead.append({"body": MessageBody, **MessageAttributes})
@@ -86,3 +91,13 @@ def test_a_delete_that_fails_still_reports_the_failures():
     with pytest.raises(BatchFailed) as raised:
         run(records(3), BatchOutcome(failed={"m0"}), sqs)
     assert raised.value.failed == ["m0"]
+
+
+def test_poison_leaves_the_queue_at_once_so_a_failing_batch_never_dead_letters_it_twice():
+    # GIVEN a batch with poison and a failure, whose batch delete then fails
+    sqs = FakeSQS(fail_delete=True)
+    outcome = BatchOutcome(poison={"m1": "not a mentions message"}, failed={"m2"})
+    with pytest.raises(BatchFailed):
+        run(records(3), outcome, sqs)
+    # THEN the poison was deleted on its own, right after it was moved
+    assert sqs.deleted == ["rh1"] and len(sqs.dead) == 1
