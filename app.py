@@ -15,6 +15,7 @@ from chalice import Chalice, Cron, Rate, Response
 from chalicelib import batch, logs, polling, wiring
 from chalicelib.alerts import pages
 from chalicelib.alerts.links import TokenError
+from chalicelib.alerts.service import AckResult
 from chalicelib.errors import ConfigError, DeliveryError, InputError
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, x_webhook
@@ -106,6 +107,7 @@ def acknowledge(alert_id: str) -> Response:
     token = (app.current_request.query_params or {}).get("token", "")
     try:
         result = wiring.alerts().acknowledge(unquote(alert_id), token, utc_now())
+        wiring.tally().after_change(result.alert)  # the digest's counts; idempotent
     except TokenError as error:
         return _html(403, "Link not valid", f"{error}. Ask the team lead for a new link.")
     except LookupError:
@@ -129,7 +131,7 @@ def resolve(alert_id: str) -> Response:
     params = app.current_request.query_params or {}
     token, note = params.get("token", ""), params.get("note", "")
     done = pages.after_resolve(
-        lambda: wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note)
+        lambda: _tallied(wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note))
     )
     return _html(done.status, done.title, done.body)
 
@@ -203,6 +205,11 @@ def _poll(name: str, event) -> None:
         now=_event_time(event),
         remaining_ms=getattr(context, "get_remaining_time_in_millis", None),
     )
+
+
+def _tallied(result: AckResult) -> AckResult:
+    wiring.tally().after_change(result.alert)  # the digest's counts; idempotent
+    return result
 
 
 def _event_time(event) -> datetime:

@@ -15,6 +15,7 @@ COMMANDS = {
     "classify": ("chalicelib.triage.cli", "judge JSON lines from stdin (triage)"),
     "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
     "oncall": ("chalicelib.alerts.cli", "managers, rotation, overrides; who is on duty"),
+    "digest": ("chalicelib.digest.cli", "preview (or send) the daily digest of a day"),
     "replay": ("chalicelib.chaos", "chaos replay: the local pipeline on moto with AWS faults"),
     "dlq": ("chalicelib.dlq", "inspect and redrive the dead-letter queue"),
     "erase": ("chalicelib.erase", "GDPR: erase an author's mentions and alerts"),

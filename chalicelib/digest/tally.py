@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..logs import get_logger
 from ..model import Alert, Mention, parse_time
 from . import aggregates
 from .ingest import post_summary
@@ -22,6 +23,8 @@ from .toplists import ListSpec, TopLists
 
 OPEN = ListSpec("open", cap=25, shards=4)
 FLAG = "digest#"
+
+log = get_logger("digest.tally")
 
 
 def _alert_key(alert_id: str) -> tuple[str, str]:
@@ -77,3 +80,11 @@ class AlertTally:
         if closed and "alerted" not in todo:
             self._lists.remove(day, OPEN, alert.id)
         return todo
+
+    def after_change(self, alert: Alert) -> None:
+        """`sync` for request handlers: a failure is logged, never shown to the manager
+        (the acknowledgement itself succeeded; the next sync of the alert catches up)."""
+        try:
+            self.sync(alert)
+        except Exception:
+            log.exception("digest tally not updated", extra={"fields": {"alert_id": alert.id}})
