@@ -85,6 +85,10 @@ class ReadMeter:
         events.register("before-parameter-build.dynamodb.*", self._remember)
         events.register("after-call.dynamodb.*", self._charge)
 
+    def unregister(self, events: Any) -> None:
+        events.unregister("before-parameter-build.dynamodb.*", self._remember)
+        events.unregister("after-call.dynamodb.*", self._charge)
+
     @staticmethod
     def _remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         context["bench_params"] = dict(params)
@@ -282,10 +286,8 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
 
 def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]:
     import boto3
-    from chalice.test import Client
 
     from chalicelib import local, wiring
-    from chalicelib.model import iso
 
     with (
         warnings.catch_warnings(),
@@ -311,16 +313,11 @@ def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]
         meter = ReadMeter()
         meter.register(boto3.DEFAULT_SESSION.events)
         wiring.reset()  # new clients carry the meter's hooks
-        import app
-
-        hour = settings.digest_local_hour
-        fire = datetime(today.year, today.month, today.day, hour, 5, tzinfo=zone)
-        with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
-            event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
-            event["time"] = iso(fire.astimezone(ZoneInfo("UTC")))
-            client.lambda_.invoke("daily_digest", event)
-        sent = len(_sent_messages())
-        wiring.reset()
+        try:
+            sent = _fire_digest(today, settings.digest_local_hour, zone)
+        finally:
+            meter.unregister(boto3.DEFAULT_SESSION.events)
+            wiring.reset()
     return {
         "value": meter.total(),
         "by_operation": dict(meter.units),
@@ -330,6 +327,21 @@ def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]
         "emails_sent": sent,
         "day": seeded,
     }
+
+
+def _fire_digest(today: Any, hour: int, zone: ZoneInfo) -> int:
+    """The hourly schedule fires at the digest hour: the app's `daily_digest` handler."""
+    from chalice.test import Client
+
+    import app
+    from chalicelib.model import iso
+
+    fire = datetime(today.year, today.month, today.day, hour, 5, tzinfo=zone)
+    with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
+        event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        event["time"] = iso(fire.astimezone(ZoneInfo("UTC")))
+        client.lambda_.invoke("daily_digest", event)
+    return len(_sent_messages())
 
 
 def _sent_messages() -> list[Any]:

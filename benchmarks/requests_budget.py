@@ -200,14 +200,27 @@ def _run(
     texts: list[str], env: dict[str, str], counter: RequestCounter, *, mentions: int, poll_size: int
 ) -> dict[str, int]:
     import boto3
-    from chalice.test import Client
 
-    from chalicelib import local, wiring
-    from chalicelib.model import utc_now
+    from chalicelib import wiring
 
     wiring.reset()
-    boto3.DEFAULT_SESSION.events.register("before-call.*.*", counter)
+    events = boto3.DEFAULT_SESSION.events  # the clients the app builds from now on copy it
+    events.register("before-call.*.*", counter)
+    try:
+        return _drive(texts, env, counter, mentions=mentions, poll_size=poll_size)
+    finally:
+        events.unregister("before-call.*.*", counter)
+        wiring.reset()
+
+
+def _drive(
+    texts: list[str], env: dict[str, str], counter: RequestCounter, *, mentions: int, poll_size: int
+) -> dict[str, int]:
+    from chalice.test import Client
+
     import app  # after the environment: the queue name is read at import
+    from chalicelib import local, wiring
+    from chalicelib.model import utc_now
 
     batch = sample_mentions(texts, mentions, now=utc_now())
     intake = wiring.intake()
@@ -219,7 +232,6 @@ def _run(
         )
     counter.paused = True  # what follows is the benchmark checking, not the pipeline
     stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
-    wiring.reset()
     return {
         "stored": stored,
         "messages": drained["messages"],
