@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/triage_bench.py [--repeat 3]
 
 Texts: the labelled English tweets and Dutch reviews under REALDATA (default
-../shared/realdata) when present, a built-in handful otherwise. "Triage" is the whole
+../shared/realdata) when present, a built-in handful of short posts otherwise (half of
+them complaints, so triage does more work per text there than on the labelled sets). "Triage" is the whole
 `judge()`: language detection (no platform tag), sentiment, complaints, priority,
 themes. Also prints the import time of `chalicelib.triage` and the one-off lexicon load.
 Not a test: numbers depend on the machine; the goal is triage >= 0.5 x VADER's rate.
@@ -28,6 +29,12 @@ FALLBACK = [
     "ik zeg mijn abonnement op, klaar mee",
     "Wat een fijne medewerker aan de telefoon, top!",
     "How do I change my address?",
+    "Just switched to the new plan, the app looks great",
+    "Anyone else watching the match tonight? #football",
+    "Morgen gaan we met de trein naar Antwerpen",
+    "Fijne dag allemaal, eindelijk weer zon!",
+    "The store on Main Street opens at nine on Sundays",
+    "Wat een mooie nieuwe website hebben jullie, complimenten",
 ]
 
 

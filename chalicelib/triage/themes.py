@@ -7,7 +7,7 @@ across many mentions ("what customers raise"), each with example mention ids.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..model import Mention
@@ -53,6 +53,7 @@ def extract_themes(
     (the watch terms that matched), which every mention shares and so say nothing.
     """
     skip = {term.lower().lstrip("#@") for term in exclude}
+    carries_sentiment = _sentiment_test(lang)
     themes: list[str] = []
     for tag in hashtags(text):
         if tag[1:] not in skip and tag not in themes:
@@ -67,7 +68,7 @@ def extract_themes(
         and word not in themes
         and not word.isdigit()
         and "#" + word not in themes
-        and not _carries_sentiment(word, lang)
+        and not carries_sentiment(word)
     ]
     for word in sorted(dict.fromkeys(content), key=len, reverse=True):
         if len(themes) >= MAX_THEMES:
@@ -76,13 +77,18 @@ def extract_themes(
     return tuple(themes[:MAX_THEMES])
 
 
-def _carries_sentiment(word: str, lang: str | None) -> bool:
+def _sentiment_test(lang: str | None) -> Callable[[str], bool]:
+    """Whether a word carries sentiment in `lang`'s lexicon (never, for other languages)."""
     if lang == "en":
-        return word in english.analyzer().lexicon
+        return english.analyzer().lexicon.__contains__
     if lang == "nl":
-        found = dutch.lookup(word)
-        return found is not None and abs(found[0]) >= 0.3
-    return False
+
+        def dutch_sentiment(word: str) -> bool:
+            found = dutch.lookup(word)
+            return found is not None and abs(found[0]) >= 0.3
+
+        return dutch_sentiment
+    return lambda _word: False
 
 
 @dataclass(frozen=True, slots=True)
