@@ -196,6 +196,8 @@ def test_a_body_over_256_kb_is_413_on_every_webhook_even_correctly_signed(
 def test_every_webhook_post_route_declares_its_content_types_and_refuses_others(client):
     import app
 
+    posted = {path for path, methods in app.app.routes.items() if "POST" in methods}
+    assert {p for p in posted if p.startswith("/webhooks/")} == set(WEBHOOKS), "fuzz new routes"
     for path in WEBHOOKS:
         entry = app.app.routes[path]["POST"]
         assert entry.content_types == ["application/json"], path
