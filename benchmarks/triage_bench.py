@@ -4,9 +4,10 @@
 
 Texts: the labelled English tweets and Dutch reviews under REALDATA (default
 ../shared/realdata) when present, a built-in handful of short posts otherwise (half of
-them complaints, so triage does more work per text there than on the labelled sets). "Triage" is the whole
-`judge()`: language detection (no platform tag), sentiment, complaints, priority,
-themes. Also prints the import time of `chalicelib.triage` and the one-off lexicon load.
+them complaints, so triage does more work per text there than on the labelled sets).
+"Triage" is the whole `judge()`: language detection (no platform tag), sentiment,
+complaints, priority, themes. Also prints the import time of `chalicelib.triage` and
+the one-off lexicon load.
 Not a test: numbers depend on the machine; the goal is triage >= 0.5 x VADER's rate.
 """
 
