@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..model import Author, Engagement, Mention, iso
 from .aggregates import day_bounds
@@ -81,14 +82,12 @@ def day_of_posts(
 ) -> Iterator[Mention]:
     """`count` posts created during the local `day` (plus ~`duplicates` re-deliveries)."""
     rng = random.Random(f"{seed}-{day.isoformat()}")
-    start, end = day_bounds(day, timezone)
-    hours = int((end - start).total_seconds() // 3600)
-    weights = [CURVE[(start + timedelta(hours=h)).hour] for h in range(hours)]
-    outage_index = None
-    if outage_hour is not None:
-        outage_index = next(
-            (h for h in range(hours) if (start + timedelta(hours=h)).hour == outage_hour), None
-        )
+    zone = ZoneInfo(timezone)
+    start, end = (moment.astimezone(UTC) for moment in day_bounds(day, timezone))
+    hours = int((end - start).total_seconds() // 3600)  # 23, 24 or 25
+    local_hours = [(start + timedelta(hours=h)).astimezone(zone).hour for h in range(hours)]
+    weights = [CURVE[hour] for hour in local_hours]
+    outage_index = local_hours.index(outage_hour) if outage_hour in local_hours else None
     follower_of = {a: _followers(rng) for a in range(authors)}
     previous: list[Mention] = []
     for i in range(count):
@@ -118,8 +117,8 @@ def day_of_posts(
                 followers=follower_of[author],
             ),
             text=template.format(brand=brand, n=rng.randint(2, 90)),
-            created_at=iso(created.astimezone(UTC)),
-            received_at=iso(created.astimezone(UTC) + timedelta(seconds=rng.randint(5, 600))),
+            created_at=iso(created),
+            received_at=iso(created + timedelta(seconds=rng.randint(5, 600))),
             lang=lang,
             engagement=Engagement(
                 likes=int(rng.paretovariate(1.5)) - 1,
@@ -138,5 +137,4 @@ def day_of_posts(
 
 def moment_in(day: date, hour: int, timezone: str = "Europe/Amsterdam") -> datetime:
     """A local hour of a day, as an aware datetime (for firing the schedule in a preview)."""
-    start, _ = day_bounds(day, timezone)
-    return start + timedelta(hours=hour)
+    return day_bounds(day, timezone)[0].replace(hour=hour)
