@@ -230,13 +230,64 @@ def _drive(
         drained = local.drain_queue(
             client.lambda_.invoke, wiring.aws.client("sqs"), env["MENTIONS_QUEUE_URL"]
         )
-    counter.paused = True  # what follows is the benchmark checking, not the pipeline
-    stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
+        counter.paused = True  # what follows is the benchmark checking, not the pipeline
+        stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
+        webhook = _webhook_intake(client, texts, env, counter, posts=mentions)
     return {
         "stored": stored,
         "messages": drained["messages"],
         "invocations": drained["batches"],
         "failed_invocations": drained["failed_batches"],
+        "webhook_intake": webhook,
+    }
+
+
+def _webhook_intake(
+    client: Any, texts: list[str], env: dict[str, str], counter: RequestCounter, *, posts: int
+) -> dict[str, int]:
+    """The other way in: `posts` new posts to POST /webhooks/generic, 100 a request (its
+    maximum), each request signed. Only the intake side is counted (the secret is read
+    once per container; each request queues its posts in one SendMessageBatch)."""
+    import json
+
+    import boto3
+
+    from chalicelib.sources.signing import hex_signature
+
+    secrets = boto3.client("secretsmanager", region_name=env.get("AWS_REGION"))
+    secret = json.loads(secrets.get_secret_value(SecretId=env["SECRETS_ID"])["SecretString"])[
+        "generic_webhook_secret"
+    ]
+    before = Counter(counter.calls)
+    counter.paused = False
+    accepted = 0
+    for start in range(0, posts, 100):
+        body = json.dumps(
+            [
+                {
+                    "id": f"hook-{i}",
+                    "text": texts[i % len(texts)],
+                    "url": f"https://example.com/hook/{i}",
+                    "created_at": "2026-11-22T08:15:00Z",
+                    "author": {"id": str(i % 400), "handle": f"user{i % 400}"},
+                }
+                for i in range(start, min(start + 100, posts))
+            ]
+        ).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Signature-256": hex_signature(secret, body),
+        }
+        response = client.http.post("/webhooks/generic", headers=headers, body=body)
+        accepted += len(json.loads(response.body).get("ids", []))
+    counter.paused = True
+    calls = counter.calls - before
+    counter.calls = before  # reported on its own, not in the poll-path figure
+    return {
+        "posts": posts,
+        "accepted": accepted,
+        "requests": sum(calls.values()),
+        **{f"{bucket}:{operation}": n for (bucket, operation), n in sorted(calls.items())},
     }
 
 

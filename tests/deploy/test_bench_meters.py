@@ -68,6 +68,7 @@ def test_batch_get_charges_every_key_asked_for() -> None:
     assert meter.total() == 2 + 1 + 1
 
 
+@pytest.mark.filterwarnings("ignore:Tried to parse AWS")
 def test_every_request_of_intake_to_stored_has_a_known_owner() -> None:
     # GIVEN 30 new mentions WHEN they are queued and triaged on moto
     result = requests_budget.measure(["still waiting for my refund", "great help!"], mentions=30)
@@ -79,5 +80,7 @@ def test_every_request_of_intake_to_stored_has_a_known_owner() -> None:
     assert breakdown["dedup"] == {"DynamoDB.BatchGetItem": 1}
     assert set(breakdown["store"]) == {"DynamoDB.TransactWriteItems"}
     assert "SQS.ReceiveMessage" in breakdown["event_source"]
+    assert result["webhook_intake"]["accepted"] == 30
+    assert result["webhook_intake"]["intake:SQS.SendMessageBatch"] == 1
     excluded = result["alert_requests"] + result["event_source_requests"]
     assert result["requests"] == sum(sum(ops.values()) for ops in breakdown.values()) - excluded
