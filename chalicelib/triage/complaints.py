@@ -75,13 +75,19 @@ ENGLISH = _rules(
         ),
         (
             "not working",
-            r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot|isn'?t|stopped|not) (even |really |properly )?(work|working|load|loading|connect|connecting|log ?in|sign ?in)\b",
+            r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot|isn'?t|stopped|not) (even |really |properly )?(work|working|load|loading|connect|connecting|log ?in|sign ?in)\b|\b(keeps?|kept) (crashing|freezing|failing|dropping|disconnecting|logging me out)\b",
             False,
         ),
         (
+            "cannot reach you",
+            r"\b(trying|tried|been trying) to (reach|contact|call|get hold of|get through to)\b|\b(can'?t|cannot|couldn'?t|unable to) (reach|contact|get through|get hold of)\b",
+            True,
+        ),
+        ("thanks for nothing", r"\bthanks? for nothing\b|\byeah,? right\b", True),
+        (
             "service down",
             r"\b(is|are|been|went|keeps? going) (down|offline|broken)\b|\b(internet|wi-?fi|app|site|website|service|network|connection|tv|phone|account|server|login)s? (is |are |went |keeps? going )?(still )?(down|offline|broken)\b|\b(outage|no (internet|signal|service|power|connection))\b",
-            True,
+            False,
         ),
         (
             "cancelling",
@@ -90,7 +96,7 @@ ENGLISH = _rules(
         ),
         (
             "again",
-            r"\bfor the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\byet again\b",
+            r"\b(for )?the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time (this|today|in)\b|\bfor the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\byet again\b",
             True,
         ),
         (
@@ -127,7 +133,7 @@ DUTCH = _rules(
         ),
         (
             "storing",
-            r"\b(storing|storingen|stroomstoring|internetstoring|ligt (er )?(\w+ )?plat|liggen plat|is uit de lucht)\b",
+            r"\b(storing|storingen|stroomstoring|internetstoring|(ligt|liggen) (er )?(\w+ )?(plat|eruit|uit)|is uit de lucht)\b",
             True,
         ),
         (
@@ -166,7 +172,7 @@ DUTCH = _rules(
             True,
         ),
         ("waar blijft", r"\bwaar (blijft|blijven|is) (mijn|m'n|ons|onze)\b", True),
-        ("weer", r"\bvoor de (tweede|derde|vierde|vijfde|\d+e) keer\b|\b(alweer|wéér)\b", True),
+        ("weer", r"\b(voor )?de (tweede|derde|vierde|vijfde|\d+e) keer\b|\b(alweer|wéér)\b", True),
         (
             "slechte service",
             r"\b(slechte|waardeloze|belabberde|klantonvriendelijke) (service|klantenservice|bereikbaarheid)\b",
@@ -209,7 +215,9 @@ NEEDS = {
     "charged twice": "charged billed double double-charged double-billed",
     "refund demand": "refund money",
     "not working": "doesn't doesnt does don't dont won't wont can't cant cannot isn't isnt "
-    "stopped not",
+    "stopped not keep keeps kept",
+    "cannot reach you": "trying tried can't cant cannot couldn't couldnt unable",
+    "thanks for nothing": "nothing right",
     "service down": "down offline broken outage no",
     "cancelling": "cancel- quit- closing terminate terminating leaving switching",
     "again": "time again",
@@ -219,7 +227,7 @@ NEEDS = {
     "wachten": "wacht wachten gewacht",
     "in de wacht": "wacht wachtrij",
     "al dagen": "al sinds inmiddels",
-    "storing": "-storing -storingen plat lucht",
+    "storing": "-storing -storingen plat lucht uit eruit",
     "geen reactie": "geen niemand",
     "geen verbinding": "geen",
     "opzeggen": "zeg zeggen zegt opzeggen opgezegd opzegging",

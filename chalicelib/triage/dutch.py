@@ -207,6 +207,20 @@ class DutchScore:
     hits: int  # number of words that carried sentiment
 
 
+def _negated(tokens: list[str], i: int) -> bool:
+    """A negation within three words before `tokens[i]`, and no other opinion word between:
+    "niet goed" is negated, in "niet normaal hoe slecht" the "niet" belongs to "normaal"."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        token = tokens[j]
+        if token in NEGATIONS:
+            return True
+        if token not in INTENSIFIERS:
+            found = lookup(token)
+            if found is not None and found[0] != 0 and found[1] >= MIN_SUBJECTIVITY:
+                return False
+    return False
+
+
 def _sentence_tokens(text: str) -> list[list[str]]:
     """Word tokens per sentence, from one pass over the text."""
     out: list[list[str]] = []
@@ -264,7 +278,7 @@ def score(text: str) -> DutchScore:
                 continue
             if i > 0 and tokens[i - 1] in INTENSIFIERS:
                 polarity *= INTENSIFIERS[tokens[i - 1]]
-            if not NEGATIONS.isdisjoint(tokens[max(0, i - 3) : i]):
+            if _negated(tokens, i):
                 polarity *= -0.75 if polarity > 0 else -0.4
             weight = max(subjectivity, 0.3) * (NEGATIVE_WEIGHT if polarity < 0 else 1.0)
             if contrast_seen:

@@ -52,7 +52,8 @@ _WORDS: dict[str, str] = {
         ja nee hallo hoi doei oké kom doe kijk blijf geef ga gaat ging komt zegt weg
         nou eens mee toe alsjeblieft alstublieft jongens meneer mevrouw pap mam
         klote kut gaaf leuk vet lekker mooi balen verdomme godverdomme verdomde jeetje
-        tering zeker misschien volgens bedoel snap weet denk vind vond storing""",
+        tering zeker misschien volgens bedoel snap weet denk vind vond storing
+        eindelijk hoera gelukkig helaas jammer weer nieuwe nieuw goe goeie""",
     "de": """der die das den dem des ein eine einen einem einer und oder aber nicht kein
         keine ich mich mir mein du dich dir dein er ihn ihm sie ihr wir uns unser es ist
         sind war waren bin bist hat haben hatte wird werden wurde kann können muss müssen

@@ -24,6 +24,10 @@ COMPLAINTS = [
     ("Mijn bestelling is nog steeds niet geleverd", "nl"),
     ("Dubbel afgeschreven deze maand, waar blijft mijn geld", "nl"),
     ("Al 40 minuten in de wacht bij de klantenservice", "nl"),
+    ("Internet ligt er weer uit, dit is de derde keer deze week", "nl"),
+    ("Your app keeps crashing since the update. Fix it please", "en"),
+    ("I have been trying to reach customer service for three days", "en"),
+    ("Thanks for nothing", "en"),
 ]
 
 NOT_COMPLAINTS = [
@@ -37,6 +41,8 @@ NOT_COMPLAINTS = [
     ("Super snelle service, bedankt!", "nl"),
     ("Ik zeg het eerlijk: top geregeld", "nl"),
     ("Amai, wreed plezant hier!", "nl"),
+    ("Amai, da's wreed goe geregeld!", "nl"),
+    ("Is there an outage in Amsterdam right now?", "en"),
 ]
 
 
@@ -94,6 +100,8 @@ EXAMPLE_PER_RULE = {
         "again": "Cut off for the third time this week",
         "hours lost": "Wasted two hours on this",
         "bad service": "Terrible customer service",
+        "cannot reach you": "I have been trying to reach you for days",
+        "thanks for nothing": "Thanks for nothing",
     },
     "nl": {
         "nog steeds": "nog steeds niks gehoord",

@@ -29,6 +29,7 @@ def test_short_english_posts_are_english(text: str) -> None:
         "Waarom duurt het zo lang?",
         "amai, da's hier wreed plezant",  # Flemish
         "ge zijt de beste, merci!",  # Flemish
+        "Hoera! Eindelijk glasvezel 🎉",
     ],
 )
 def test_short_dutch_and_flemish_posts_are_dutch(text: str) -> None:

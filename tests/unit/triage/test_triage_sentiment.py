@@ -34,6 +34,12 @@ def test_dutch_negation_turns_praise_negative() -> None:
     assert dutch.score("Geen aanrader").score < 0
 
 
+def test_a_dutch_negation_belongs_to_the_nearest_opinion_word() -> None:
+    # "niet" negates "normaal", not the "slecht" after it
+    assert dutch.score("Niet normaal hoe slecht jullie klantenservice is").score < 0
+    assert dutch.score("Niet erg goed").score < 0  # an intensifier does not stop it
+
+
 def test_dutch_intensifiers_strengthen() -> None:
     assert dutch.score("heel slecht").score < dutch.score("slecht").score
 
