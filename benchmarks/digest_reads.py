@@ -292,7 +292,7 @@ def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]
     with (
         warnings.catch_warnings(),
         local.local_stack("dev") as env,
-        _environment({**env, "LOG_LEVEL": "WARNING"}),
+        _environment(env),
     ):
         warnings.simplefilter("ignore")
         wiring.reset()

@@ -176,7 +176,7 @@ def measure(
     with local.local_stack("dev") as env:
         # as deployed: the stage config names queues and topic; URLs are looked up
         app_env = {k: v for k, v in env.items() if k not in RESOLVED_AT_START}
-        with _environment({**app_env, "LOG_LEVEL": "WARNING"}), _alerting(real_alerts) as held:
+        with _environment(app_env), _alerting(real_alerts) as held:
             result = _run(texts, env, counter, mentions=mentions, poll_size=poll_size)
     alerts = counter.bucket_total("alerts")
     return {
