@@ -34,7 +34,8 @@ from .model import alert_id_for
 from .store import from_item, to_item
 
 ERASED = {"erased": True}
-QUOTE_CHARS = 60  # an erased text is recognised by its first characters
+QUOTE_CHARS = 40  # an erased text is recognised by its first characters (whitespace folded)
+MIN_QUOTE = 12  # shorter texts ("ok!") would match other people's posts: ids and URLs do it
 
 
 @dataclass
@@ -55,7 +56,8 @@ class Target:
     author_id: str
     mention_ids: frozenset[str]
     texts: tuple[str, ...]
-    handles: frozenset[str] = frozenset()  # "@handle", as cards quote them
+    handles: frozenset[str] = frozenset()  # "@handle", as pages quote them
+    urls: frozenset[str] = frozenset()  # each post's link: names it in cards and pages
 
     @property
     def author_key(self) -> str:
@@ -79,8 +81,9 @@ class Eraser:
             source,
             author_id,
             frozenset(item["id"] for item in found),
-            tuple(str(item.get("text", ""))[:QUOTE_CHARS] for item in found if item.get("text")),
+            tuple(q for q in (quote(str(i.get("text", ""))) for i in found) if len(q) >= MIN_QUOTE),
             frozenset(f"@{h}" for h in (item["author"].get("handle") for item in found) if h),
+            frozenset(str(item["url"]) for item in found if item.get("url")),
         )
         report.mentions = sorted(target.mention_ids)
         for item in self._scan(self._state):
@@ -106,9 +109,15 @@ class Eraser:
         yield from self._scan(
             self._mentions,
             FilterExpression="#src = :s AND #a.#i = :a",
-            ExpressionAttributeNames={"#src": "source", "#a": "author", "#i": "id", "#t": "text"},
+            ExpressionAttributeNames={
+                "#src": "source",
+                "#a": "author",
+                "#i": "id",
+                "#t": "text",
+                "#u": "url",
+            },
             ExpressionAttributeValues=to_item({":s": source, ":a": author_id}),
-            ProjectionExpression="id, #a, #t",
+            ProjectionExpression="id, #a, #t, #u",
         )
 
     def _scan(self, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -149,15 +158,22 @@ def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
     return out
 
 
+def quote(text: str) -> str:
+    return " ".join(text.split())[:QUOTE_CHARS]
+
+
 def _scrub_value(value: Any, target: Target) -> Any:
     if isinstance(value, dict):
-        if any(isinstance(v, str) and v in target.names for v in value.values()):
-            return dict(ERASED)
+        named = target.names | target.urls
+        if any(isinstance(v, str) and v in named for v in value.values()):
+            return dict(ERASED)  # a record about an erased post (an alert card, an example)
         return {k: _scrub_value(v, target) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub_value(v, target) for v in value]
     if isinstance(value, str) and any(
-        quote in value for quote in (*target.texts, *target.handles) if quote
+        q in " ".join(value.split()) or q in value
+        for q in (*target.texts, *target.handles, *target.urls)
+        if q
     ):
         return "[erased]"
     return value

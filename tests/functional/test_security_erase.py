@@ -117,3 +117,40 @@ def test_scrub_drops_top_list_entries_and_records_naming_an_erased_post():
         "e#generic:p1": {"r": [70.0], "text": "Also bad (p1)"},
         "cards": [{"erased": True}, {"text": "[erased]"}],
     }
+
+
+def test_scrub_removes_an_erased_post_from_a_grouped_alerts_examples_and_text():
+    # GIVEN a storm's grouped alert quoting jan's post among others (alerts/message.py shapes)
+    target = erase.Target(
+        "generic",
+        "42",
+        frozenset({"generic:j1"}),
+        (erase.quote(ANGRY),),
+        frozenset({"@jan"}),
+        frozenset({"https://forum.example.com/t/j1"}),
+    )
+    jan = {
+        "source": "generic",
+        "handle": "jan",
+        "excerpt": ANGRY,
+        "priority": 80,
+        "url": "https://forum.example.com/t/j1",
+    }
+    piet = {
+        "source": "generic",
+        "handle": "piet",
+        "excerpt": "Also bad",
+        "priority": 70,
+        "url": "https://forum.example.com/t/p1",
+    }
+    item = {
+        "pk": "alert#alert:group:2026-11-23T09:00:00Z",
+        "sk": "alert",
+        "card": {"kind": "group", "count": 2, "examples": [jan, piet]},
+        "body": f"2 negative posts\n@jan (9.0k): {ANGRY[:50]}…\n@piet: Also bad",
+        "members": ["alert:generic:j1", "alert:generic:p1"],
+    }
+    cleaned = erase.scrub(item, target)
+    assert cleaned["card"]["examples"] == [{"erased": True}, piet]
+    assert cleaned["body"] == "[erased]"
+    assert cleaned["members"] == item["members"]  # ids only, no person
