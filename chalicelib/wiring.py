@@ -86,6 +86,7 @@ def alerts() -> AlertService:
         signing_key=lambda: secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
+        on_member_change=lambda alert: tally().sync(alert),  # posts closed via their group
     )
 
 

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..errors import DeliveryError, StoreError
+from botocore.exceptions import ClientError
+
+from ..errors import DeliveryError, PipelineError, StoreError
 from ..logs import get_logger
 from ..model import Alert, Mention, alert_id_for, iso, parse_time
 from ..store import MentionStore, StateStore
@@ -76,6 +78,7 @@ class AlertService:
         base_url: str,
         timezone: str,
         spike_policy: SpikePolicy | None = None,
+        on_member_change: Callable[[Alert], object] | None = None,
     ) -> None:
         self._state = state
         self._mentions = mentions
@@ -85,6 +88,9 @@ class AlertService:
         self._base_url = base_url
         self._timezone = timezone
         self._spikes = spike_policy or SpikePolicy()
+        # Told about every alert a grouped alert's acknowledge / resolve closed with it
+        # (the digest's tally counts those; the caller already sees the group itself).
+        self._on_member_change = on_member_change
 
     # ------------------------------------------------------------ reading
 
@@ -610,11 +616,24 @@ class AlertService:
             changes = {
                 k: v
                 for k, v in stamps.items()
-                if k != "acknowledged_at" or not member.acknowledged_at
+                if k not in ("acknowledged_at", "acknowledged_by") or not member.acknowledged_at
             }
             self._state.update(*_key(member_id), {**changes, "state": state})
             if member.mention_id:
                 self._mentions.set_status(member.mention_id, state)
+            if self._on_member_change is not None:
+                self._tell(member.with_(**{**changes, "state": state}))
+
+    def _tell(self, member: Alert) -> None:
+        """The observer's trouble must not undo an acknowledgement already made."""
+        try:
+            self._on_member_change(member)  # type: ignore[misc]
+        except (PipelineError, ClientError):
+            log.error(
+                "alert observer failed",
+                exc_info=True,
+                extra={"fields": {"alert_id": member.id}},
+            )
 
 
 def _seconds(start: str, end: datetime) -> int:

@@ -402,6 +402,24 @@ def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(
     assert "more than 5 alerts for ann in 10 min" in later[0]["Message"]
 
 
+def test_closing_a_grouped_alert_tells_the_digest_about_every_post_in_it(client, oncall):
+    service = wiring.alerts()
+    seen = []
+    tell_digest = service._on_member_change
+    service._on_member_change = lambda alert: (seen.append(alert), tell_digest(alert))
+    for n in range(8):
+        service.alert_for(negative(str(n)), at("2026-11-23T10:00") + timedelta(seconds=n))
+    (group_id,) = service.every_minute(at("2026-11-23T10:01")).grouped
+    envelope = oncall["ann"].messages()[-1]
+    assert tap(client, link(envelope), at("2026-11-23T10:04")).status_code == 200
+    assert sorted(a.id for a in seen) == sorted(service.get(group_id).members)
+    assert {(a.state, a.acknowledged_by, a.acknowledged_at) for a in seen} == {
+        ("acknowledged", "ann", "2026-11-23T09:04:00Z")
+    }
+    # and the digest's own tally counted them (wired in chalicelib/wiring.py)
+    assert wiring.tally().sync(seen[0]) == []
+
+
 def test_low_priority_waits_for_the_end_of_quiet_hours_and_high_priority_pages_at_once(oncall):
     service = wiring.alerts()
     night = at("2026-11-24T02:00")
