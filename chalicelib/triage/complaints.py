@@ -162,6 +162,11 @@ DUTCH = _rules(
             False,
         ),
         (
+            "kan niet inloggen",
+            r"\b(kan|kun|kunnen|kon) (ik |we |je |u )?(\w+ )?(niet|nergens) (meer )?(inloggen|aanmelden|bellen|betalen|bestellen|verbinden|streamen|internetten|tv kijken)\b",
+            True,
+        ),
+        (
             "dubbel betaald",
             r"\bdubbel (afgeschreven|betaald|gefactureerd)|\btwee keer (afgeschreven|betaald)\b",
             True,
@@ -233,6 +238,7 @@ NEEDS = {
     "opzeggen": "zeg zeggen zegt opzeggen opgezegd opzegging",
     "niet ontvangen": "niet nooit",
     "werkt niet": "werkt werken doet",
+    "kan niet inloggen": "kan kun kunnen kon",
     "dubbel betaald": "dubbel keer",
     "geld terug": "geld",
     "waar blijft": "waar",

@@ -114,6 +114,7 @@ EXAMPLE_PER_RULE = {
         "opzeggen": "ik ga opzeggen",
         "niet ontvangen": "mijn pakket is niet bezorgd",
         "werkt niet": "de app werkt weer niet",
+        "kan niet inloggen": "sinds de update kan ik niet meer inloggen",
         "dubbel betaald": "twee keer afgeschreven",
         "geld terug": "ik wil mijn geld terug",
         "waar blijft": "waar blijft mijn bestelling",
