@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from .text import words
 
@@ -26,15 +27,22 @@ _UNIT_NL = r"(?:minuten|min|uur|uren|dagen|dag|weken|week|maanden|maand)"
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    pattern: re.Pattern[str]
+    source: str  # the regex, compiled on first use (keeps `import` cheap for cold starts)
     strong: bool = True
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
 
 
 def _rules(lang: str, spec: list[tuple[str, str, bool]]) -> list[Rule]:
     del lang
-    return [
-        Rule(name, re.compile(pattern, re.IGNORECASE), strong) for name, pattern, strong in spec
-    ]
+    return [Rule(name, source, strong) for name, source, strong in spec]
 
 
 ENGLISH = _rules(

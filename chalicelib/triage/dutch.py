@@ -106,7 +106,14 @@ PHRASES = [
     ("terug", r"\b(niet|nooit) (meer )?terug\b", -0.3),
     ("opnieuw", r"\b(niet|nooit) (meer )?opnieuw\b", -0.3),
 ]
-_PHRASE_RES = [(word, re.compile(pattern), polarity) for word, pattern, polarity in PHRASES]
+
+
+@lru_cache(maxsize=1)
+def _phrase_res() -> list[tuple[str, re.Pattern[str], float]]:
+    """The set phrases' regexes, compiled on first use."""
+    return [(word, re.compile(pattern), polarity) for word, pattern, polarity in PHRASES]
+
+
 MIN_SUBJECTIVITY = 0.5  # below this a word is mostly factual ("open", "Brussels")
 NEGATIVE_WEIGHT = 1.6  # a negative word means more than a positive one (reviews praise freely)
 NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
@@ -187,7 +194,7 @@ def lookup(word: str) -> tuple[float, float] | None:
 
 _TOKEN_OR_END_RE = re.compile(WORD_RE.pattern + r"|[.!?…]+|\n")
 _END_MARKS = frozenset(".!?…\n")
-_PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in _PHRASE_RES)
+_PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in PHRASES)
 _MISSING = object()
 _SPECIAL = frozenset(INTENSIFIERS) | CONTRAST | EXCESS_WORDS
 _found_cache: dict[str, tuple[float, float] | None] = {}
@@ -247,7 +254,7 @@ def score(text: str) -> DutchScore:
         present = set(tokens)
         if not _PHRASE_NEEDS.isdisjoint(present):
             joined = " ".join(tokens)
-            for needed, phrase, polarity in _PHRASE_RES:
+            for needed, phrase, polarity in _phrase_res():
                 if needed not in present:
                     continue
                 for _ in phrase.finditer(joined):
