@@ -18,6 +18,7 @@ from . import aggregates
 from .aggregates import LABELS
 from .toplists import Entry
 
+AMBASSADORS_SHOWN = 5
 MIN_USUAL = 5  # a source or language with fewer posts the days before is not "usual"
 SPIKE_POLICY = SpikePolicy(window=timedelta(hours=1), baseline_windows=6, min_count=5)
 
@@ -298,7 +299,7 @@ def build(data: DayData, *, top: int = 10) -> DayReport:
         handling=_handling(data),
         top_negatives=top_negatives,
         open_posts=[_post(e) for e in data.open_alerts[:top]],
-        ambassadors=[_post(e) for e in data.ambassadors[:top]],
+        ambassadors=[_post(e) for e in data.ambassadors[:AMBASSADORS_SHOWN]],
         themes=[Theme(e.key, int(e.rank[0])) for e in data.themes[:top]],
         hours=_hours(data),
         silences=_silences(data),
