@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from chalice import Chalice, Cron, Rate, Response
 
 from chalicelib import batch, logs, polling, wiring
-from chalicelib.alerts import pages
+from chalicelib.alerts import pages, source_health
 from chalicelib.alerts.links import TokenError
 from chalicelib.alerts.service import AckResult
 from chalicelib.errors import ConfigError, DeliveryError, InputError
@@ -99,7 +99,15 @@ def triage_mentions(event) -> None:
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_every_minute")
 def alerts_every_minute(event) -> None:
-    wiring.alerts().every_minute(_event_time(event))
+    now = _event_time(event)
+    wiring.alerts().every_minute(now)
+    source_health.page_unhealthy_sources(
+        state=wiring.state(),
+        team=wiring.team(),
+        notifier=wiring.notifier(),
+        now=now,
+        timezone=wiring.settings().timezone,
+    )
 
 
 @app.route("/alerts/{alert_id}/ack", methods=["GET"])

@@ -1,0 +1,81 @@
+"""Page the on-duty manager, once per incident, when a source fails or goes silent.
+
+A poller records its health (last success, last error, failures in a row) after every
+run (`polling.py`). The every-minute job asks which sources need a page and sends one
+plain page each — no acknowledge link: the page goes away by itself when the source
+recovers, and the next incident pages again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .. import polling
+from ..errors import DeliveryError
+from ..logs import get_logger
+from ..model import parse_time
+from ..store import StateStore
+from .notify import Notifier
+from .team import Team
+
+log = get_logger("alerts.source_health")
+
+
+def describe(health: polling.Health, now: datetime, timezone: str) -> tuple[str, str, str]:
+    """Subject, e-mail text and SMS text of a source-health page."""
+    zone = ZoneInfo(timezone)
+
+    def local(stamp: str | None) -> str:
+        return parse_time(stamp).astimezone(zone).strftime("%a %d %b %H:%M") if stamp else "never"
+
+    if health.consecutive_failures:
+        problem = f"failed {health.consecutive_failures} runs in a row"
+    else:
+        problem = "has been silent"
+    subject = f"[Source] {health.source} {problem}"
+    lines = [
+        f"The {health.source} source {problem}: posts from it are not coming in.",
+        f"Last success: {local(health.last_success)}",
+    ]
+    if health.last_error:
+        lines.append(f"Last error ({local(health.last_error_at)}): {health.last_error}")
+    lines.append("Ask an engineer to check the logs; you will not be paged again for this.")
+    sms = f"{subject}. Last success {local(health.last_success)}."
+    return subject, "\n".join(lines), sms
+
+
+def page_unhealthy_sources(
+    *, state: StateStore, team: Team, notifier: Notifier, now: datetime, timezone: str
+) -> list[str]:
+    """Page about every source that needs it; returns the sources paged."""
+    paged = []
+    for health in polling.sources_to_page(state, now):
+        chain = team.on_call(now).chain
+        if not chain:
+            log.error(
+                "source unhealthy and nobody on duty", extra={"fields": {"source": health.source}}
+            )
+            continue
+        subject, email, sms = describe(health, now, timezone)
+        try:
+            notifier.publish(chain[0], subject, email, sms, kind="source-health")
+        except DeliveryError:
+            log.warning(
+                "source-health page not sent; next minute retries",
+                extra={"fields": {"source": health.source}},
+            )
+            continue
+        polling.mark_paged(state, health.source, now)
+        log.warning(
+            "source-health page sent",
+            extra={
+                "fields": {
+                    "source": health.source,
+                    "failures": health.consecutive_failures,
+                    "recipient": chain[0],
+                }
+            },
+        )
+        paged.append(health.source)
+    return paged
