@@ -17,6 +17,7 @@ Alerts that are acknowledged, resolved or out of escalation steps leave both.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,6 +40,8 @@ log = get_logger("alerts")
 DUE = "alerts#due"
 HELD = "alerts#held"
 RESEND_AFTER = timedelta(seconds=30)
+RECORD_ATTEMPTS = 3
+RECORD_BACKOFF_SECONDS = 0.05
 UNASSIGNED = "unassigned"
 BUCKET_MINUTES = 5
 NOTE_LIMIT = 500
@@ -465,7 +468,7 @@ class AlertService:
             "gsi1sk": next_at,
         }
         try:
-            recorded = self._state.update(*key, changes, expect={"pending_page": recipient})
+            recorded = self._record_page(key, changes, recipient)
         except StoreError:
             # SNS has the page; the next run may send it once more (at least once, never lost)
             log.error(
@@ -496,6 +499,18 @@ class AlertService:
             pages=pages,
             next_escalation_at=next_at,
         )
+
+    def _record_page(self, key: tuple[str, str], changes: dict[str, Any], recipient: str) -> bool:
+        """Record a page SNS accepted; retried in place, since failing here means the
+        every-minute job would send the same page again."""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                return self._state.update(*key, changes, expect={"pending_page": recipient})
+            except StoreError:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                time.sleep(RECORD_BACKOFF_SECONDS * 2**attempt)
+        return False
 
     def _escalation_note(self, alert: Alert, rules: Rules) -> str:
         if alert.escalation_level == 0 or not alert.paged:

@@ -20,6 +20,7 @@ from chalicelib import wiring
 from chalicelib.alerts import links
 from chalicelib.alerts.policy import Policy
 from chalicelib.alerts.rotation import Override, Rotation
+from chalicelib.alerts.service import RECORD_ATTEMPTS
 from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment, iso
 from tests.functional.conftest import Inbox
@@ -277,7 +278,8 @@ class FlakyDynamo:
 def test_a_page_sns_took_but_dynamodb_did_not_record_is_sent_at_least_once(oncall, monkeypatch):
     service = wiring.alerts()
     state = wiring.state()
-    monkeypatch.setattr(state, "_db", FlakyDynamo(state._db, failures=1))
+    # every in-place retry of the record fails (one failure is absorbed by the retry)
+    monkeypatch.setattr(state, "_db", FlakyDynamo(state._db, failures=RECORD_ATTEMPTS))
     # GIVEN SNS accepts the page and the record of it fails: triage does not fail
     alert = service.alert_for(negative("1"), at("2026-11-23T10:00"))
     assert alert is not None and len(oncall["ann"].messages()) == 1

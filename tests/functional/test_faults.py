@@ -300,6 +300,26 @@ def test_when_sns_refuses_the_page_the_alert_waits_and_the_minute_job_pages_once
     assert pages_by_alert(team["ann"]) == {"alert:generic:1001": 1}
 
 
+def records_a_page(params: dict) -> bool:
+    """The conditional update that records a page SNS accepted."""
+    names = params.get("ExpressionAttributeNames", {})
+    return names.get("#e0") == "pending_page" and "#e0" in params.get("ConditionExpression", "")
+
+
+def test_when_dynamodb_refuses_to_record_an_accepted_page_once_it_is_not_sent_again(
+    client, stack, team, secret, faults
+):
+    # GIVEN SNS takes the page but the first write recording it fails
+    faults.fail("dynamodb", "UpdateItem", code="InternalServerError", when=records_a_page)
+    send(client, secret, "1051")
+    drain(client, stack)
+    # WHEN the minute job runs THEN the page was recorded on the retry: one page in all
+    minute_job(client, 1)
+    minute_job(client, 2)
+    assert pages_by_alert(team["ann"]) == {"alert:generic:1051": 1}
+    assert wiring.alerts().get("alert:generic:1051").pending_page is None
+
+
 def test_when_ses_refuses_the_digest_the_next_hourly_fire_sends_it_once(
     client, stack, team, secret, faults
 ):
