@@ -20,6 +20,7 @@ STAGES = ("dev", "prod")
 
 def _arns(stage: str) -> dict[str, str]:
     prefix = f"{APP}-{stage}"
+    sender = _digest_sender(stage)
     return {
         "mentions": f"arn:aws:dynamodb:*:*:table/{prefix}-mentions",
         "mentions_index": f"arn:aws:dynamodb:*:*:table/{prefix}-mentions/index/*",
@@ -30,8 +31,18 @@ def _arns(stage: str) -> dict[str, str]:
         "topic": f"arn:aws:sns:*:*:{prefix}-alerts",
         "secret": f"arn:aws:secretsmanager:*:*:secret:{APP}/{stage}-*",
         "logs": f"arn:aws:logs:*:*:log-group:/aws/lambda/{prefix}-*",
-        "ses": "arn:aws:ses:*:*:identity/*",
+        "ses": f"arn:aws:ses:*:*:identity/{sender}",
+        "ses_domain": f"arn:aws:ses:*:*:identity/{sender.rsplit('@', 1)[-1]}",
     }
+
+
+def _digest_sender(stage: str) -> str:
+    """The stage's SES sender: SES checks the permission on its address or its domain."""
+    config = json.loads((CHALICE_DIR / "config.json").read_text())
+    sender = config["stages"][stage]["environment_variables"].get("DIGEST_SENDER", "")
+    if "@" not in sender:
+        raise ValueError(f"stage {stage}: DIGEST_SENDER must be an e-mail address")
+    return sender
 
 
 def _statement(sid: str, actions: list[str], resources: list[str]) -> dict[str, Any]:
@@ -119,7 +130,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
             ["state", "state_index"],
         ),
         ("DayMentions", ["dynamodb:Query", "dynamodb:GetItem"], ["mentions", "mentions_index"]),
-        ("SendDigest", ["ses:SendRawEmail", "ses:SendEmail"], ["ses"]),
+        ("SendDigest", ["ses:SendRawEmail", "ses:SendEmail"], ["ses", "ses_domain"]),
         ("PageManagers", ["sns:Publish"], ["topic"]),
     ],
 }

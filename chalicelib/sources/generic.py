@@ -25,6 +25,7 @@ SOURCE = "generic"
 SIGNATURE_HEADER = "x-signature-256"
 REQUIRED = ("id", "text", "author", "url", "created_at")
 MAX_POSTS = 100
+MAX_FOLLOWERS = 10**10  # more than any account has; DynamoDB refuses numbers past 38 digits
 _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
@@ -105,10 +106,10 @@ def _count(value: Any) -> int:
         raise MalformedPayload("followers must be a number")
     try:
         number = int(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise MalformedPayload("followers must be a number") from exc
-    if number < 0:
-        raise MalformedPayload("followers cannot be negative")
+    if not 0 <= number <= MAX_FOLLOWERS:
+        raise MalformedPayload(f"followers must be between 0 and {MAX_FOLLOWERS}")
     return number
 
 

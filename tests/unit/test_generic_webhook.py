@@ -55,6 +55,8 @@ def test_a_list_of_posts_and_a_custom_source_are_accepted():
         ({"created_at": "2026-11-22T09:58:00"}, "created_at"),
         ({"author": 5}, "author"),
         ({"followers": -1}, "followers"),
+        ({"followers": 10**40}, "followers"),
+        ({"followers": float("inf")}, "followers"),
         ({"source": "X Corp"}, "source"),
         ({"lang": ["nl"]}, "lang"),
     ],
