@@ -87,6 +87,7 @@ def alerts() -> AlertService:
         base_url=s.public_base_url,
         timezone=s.timezone,
         on_member_change=lambda alert: tally().sync(alert),  # posts closed via their group
+        retention=timedelta(days=s.retention_days),
     )
 
 

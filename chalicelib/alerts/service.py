@@ -82,6 +82,7 @@ class AlertService:
         timezone: str,
         spike_policy: SpikePolicy | None = None,
         on_member_change: Callable[[Alert], object] | None = None,
+        retention: timedelta = timedelta(days=90),
     ) -> None:
         self._state = state
         self._mentions = mentions
@@ -91,9 +92,14 @@ class AlertService:
         self._base_url = base_url
         self._timezone = timezone
         self._spikes = spike_policy or SpikePolicy()
+        self._retention = retention  # alert items carry post text: they expire (TTL) too
         # Told about every alert a grouped alert's acknowledge / resolve closed with it
         # (the digest's tally counts those; the caller already sees the group itself).
         self._on_member_change = on_member_change
+
+    def _item(self, alert: Alert, index: dict[str, str], now: datetime) -> dict[str, Any]:
+        expires_at = int((now + self._retention).timestamp())
+        return {**alert.to_dict(), **index, "expires_at": expires_at}
 
     # ------------------------------------------------------------ reading
 
@@ -148,7 +154,7 @@ class AlertService:
             index = {"gsi1pk": HELD, "gsi1sk": alert.release_at}
         else:
             index = {"gsi1pk": DUE, "gsi1sk": iso(now + RESEND_AFTER)}
-        if not self._state.put_new(*_key(alert.id), {**alert.to_dict(), **index}):
+        if not self._state.put_new(*_key(alert.id), self._item(alert, index, now)):
             return None
         self._count(alert, now)
         self._mentions.set_status(mention.id, "alerted")
@@ -339,8 +345,8 @@ class AlertService:
             members=tuple(m.id for m in members),
             count=len(members),
         )
-        item = {**group.to_dict(), "gsi1pk": DUE, "gsi1sk": iso(now + RESEND_AFTER)}
-        if not self._state.put_new(*_key(group.id), item):
+        index = {"gsi1pk": DUE, "gsi1sk": iso(now + RESEND_AFTER)}
+        if not self._state.put_new(*_key(group.id), self._item(group, index, now)):
             return  # another run this minute made it
         claimed = [m.id for m in members if self._claim(m, group.id, now)]
         if len(claimed) != len(members):

@@ -110,6 +110,10 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
     assert wiring.mentions().get("generic:3003").status == "acknowledged"
     alert = wiring.alerts().get("alert:generic:3003")
     assert alert.state == "acknowledged" and alert.acknowledged_by == "ann"
+    # the alert keeps the post's text, so it expires with the mention (RETENTION_DAYS)
+    item = wiring.state().get("alert#alert:generic:3003", "alert")
+    mention = wiring.mentions().get("generic:3003")
+    assert abs(item["expires_at"] - mention.expires_at) < 60
     # a second tap is harmless
     again = client.http.get(path)
     assert again.status_code == 200 and b"Already acknowledged" in again.body
