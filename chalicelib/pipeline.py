@@ -161,14 +161,14 @@ class Triage:
         """The digest's day lists; idempotent, so duplicates are offered again."""
         if self._recorder is None:
             return
-        for mention in mentions:
-            try:
-                self._recorder.after_insert(mention)
-            except Exception:
-                log.exception(
-                    "day lists not updated; the message will be retried",
-                    extra={"fields": {"mention_id": mention.id}},
-                )
+        try:
+            self._recorder.after_insert_many(mentions)
+        except Exception:
+            log.exception(
+                "day lists not updated; the messages will be retried",
+                extra={"fields": {"mentions": len(mentions)}},
+            )
+            for mention in mentions:
                 outcome.failed |= owners.get(mention.id, set())
 
     def _judge(self, mention: Mention, now: datetime) -> Mention:

@@ -11,12 +11,14 @@ Two parts, both exactly once per mention:
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Alert, Mention
 from ..store import DayCounts
 from . import aggregates
-from .toplists import ListSpec, TopLists
+from .toplists import ListSpec, Rank, TopLists
 
 NEGATIVES = ListSpec("neg", cap=10, shards=4)
 AMBASSADORS = ListSpec("amb", cap=10, shards=4)
@@ -71,22 +73,37 @@ class DayRecorder:
             self._tally.sync(alert, mention)
 
     def after_insert(self, mention: Mention) -> None:
-        day = aggregates.local_day(mention.created_at, self._timezone)
-        label = aggregates.label_of(mention)
-        if label == "negative":
-            rank = (float(mention.priority), float(mention.author.followers or 0))
-            self._lists.offer(day, NEGATIVES, mention.id, rank, post_summary(mention))
-            self._offer_themes(day, mention)
-        elif label == "positive":
-            author = f"{mention.source}:{mention.author.id}"
-            rank = (float(mention.author.followers or 0), float(engagement(mention)))
-            self._lists.offer(day, AMBASSADORS, author, rank, post_summary(mention))
+        self.after_insert_many([mention])
 
-    def _offer_themes(self, day: str, mention: Mention) -> None:
-        pk = aggregates.day_pk(day)
-        for sk in aggregates.theme_counts(mention):
-            counter = self._state.get(pk, sk) or {}
-            count = int(counter.get("n", 0))
-            if count:
-                theme = sk[len(aggregates.THEME_SK) :]
-                self._lists.offer(day, THEMES, theme, (float(count),), {})
+    def after_insert_many(self, mentions: Iterable[Mention]) -> None:
+        """Offer a batch's mentions to the day lists: per shard one read, at most one write."""
+        offers: dict[tuple[str, str], list[tuple[str, Rank, dict[str, Any]]]] = defaultdict(list)
+        themes: dict[tuple[str, str], str] = {}  # (pk, theme sk) -> day
+        for mention in mentions:
+            day = aggregates.local_day(mention.created_at, self._timezone)
+            label = aggregates.label_of(mention)
+            if label == "negative":
+                rank = (float(mention.priority), float(mention.author.followers or 0))
+                offers[(day, NEGATIVES.name)].append((mention.id, rank, post_summary(mention)))
+                for sk in aggregates.theme_counts(mention):
+                    themes[(aggregates.day_pk(day), sk)] = day
+            elif label == "positive":
+                author = f"{mention.source}:{mention.author.id}"
+                rank = (float(mention.author.followers or 0), float(engagement(mention)))
+                offers[(day, AMBASSADORS.name)].append((author, rank, post_summary(mention)))
+        if themes:
+            for (pk, sk), counter in self._counters(list(themes)).items():
+                count = int(counter.get("n", 0))
+                if count:
+                    theme = sk[len(aggregates.THEME_SK) :]
+                    offers[(themes[(pk, sk)], THEMES.name)].append((theme, (float(count),), {}))
+        specs = {spec.name: spec for spec in (NEGATIVES, AMBASSADORS, THEMES)}
+        for (day, name), batch in offers.items():
+            self._lists.offer_many(day, specs[name], batch)
+
+    def _counters(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        get_many = getattr(self._state, "get_many", None)
+        if get_many is not None:
+            return get_many(keys)
+        found = {key: self._state.get(*key) for key in keys}
+        return {key: item for key, item in found.items() if item}

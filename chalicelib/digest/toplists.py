@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -142,3 +142,62 @@ class TopLists:
         pk, sk = day_pk(day), self.shard_sk(spec, key)
         if self._state.get(pk, sk) is not None:
             self._state.update(pk, sk, {}, remove=(ENTRY + key,))
+
+    def offer_many(
+        self, day: str, spec: ListSpec, offers: Iterable[tuple[str, Rank, Mapping[str, Any]]]
+    ) -> int:
+        """`offer` for a batch: per shard one read and at most one write; shards written."""
+        pk = day_pk(day)
+        best: dict[str, dict[str, tuple[Rank, Mapping[str, Any]]]] = {}
+        for key, rank, payload in offers:
+            rank = tuple(float(x) for x in rank)
+            sk = self.shard_sk(spec, key)
+            floor = self._floors.get((pk, sk))
+            if floor is not None and (rank, key) <= floor:
+                continue
+            shard = best.setdefault(sk, {})
+            if key not in shard or shard[key][0] < rank:
+                shard[key] = (rank, payload)
+        return sum(self._merge(pk, sk, spec, candidates) for sk, candidates in best.items())
+
+    def _merge(
+        self,
+        pk: str,
+        sk: str,
+        spec: ListSpec,
+        candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]],
+    ) -> bool:
+        for attempt in range(self._retries):
+            item = self._state.get(pk, sk)
+            current = {
+                k[len(ENTRY) :]: _entry(k[len(ENTRY) :], v)
+                for k, v in (item or {}).items()
+                if k.startswith(ENTRY)
+            }
+            merged = dict(current)
+            for key, (rank, payload) in candidates.items():
+                if key not in merged or merged[key].rank < rank:
+                    merged[key] = Entry(key, rank, payload)
+            kept = sorted(merged.values(), key=lambda e: e.order, reverse=True)[: spec.cap]
+            if len(kept) >= spec.cap:
+                self._floors[(pk, sk)] = kept[-1].order
+            changed = {
+                ENTRY + e.key: {"r": list(e.rank), **e.payload}
+                for e in kept
+                if e.key not in current or current[e.key].rank != e.rank
+            }
+            if not changed:
+                return False
+            kept_keys = {e.key for e in kept}
+            remove = tuple(ENTRY + k for k in current if k not in kept_keys)
+            if item is None:
+                if self._state.put_new(pk, sk, {"v": 1, **changed}):
+                    return True
+                continue
+            version = int(item.get("v", 0))
+            if self._state.update(
+                pk, sk, {"v": version + 1, **changed}, expect={"v": version}, remove=remove
+            ):
+                return True
+            self._sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        raise StoreError(f"top list {pk}/{sk}: still contended after {self._retries} tries")

@@ -141,3 +141,24 @@ def test_removing_an_entry_takes_it_out_and_is_idempotent():
     lists.remove("d", SPEC, "alert:1")
     lists.remove("d", SPEC, "alert:1")
     assert lists.read("d", SPEC) == []
+
+
+def test_offering_in_batches_keeps_the_same_best_entries_with_far_fewer_writes():
+    rng = random.Random(9)
+    offers = [
+        (f"x:{i}", (round(rng.uniform(0, 100), 1), float(rng.randrange(99))), {"n": i})
+        for i in range(600)
+    ]
+    offers += offers[:50]  # redelivered duplicates
+    one_by_one, batched = MemoryShards(), MemoryShards()
+    for key, rank, payload in offers:
+        TopLists(one_by_one).offer("d", SPEC, key, rank, payload)
+    lists = TopLists(batched)
+    for start in range(0, len(offers), 250):
+        lists.offer_many("d", SPEC, offers[start : start + 250])
+    assert [(e.key, e.rank) for e in TopLists(batched).read("d", SPEC)] == [
+        (e.key, e.rank) for e in TopLists(one_by_one).read("d", SPEC)
+    ]
+    assert batched.writes <= SPEC.shards * 3 < one_by_one.writes
+    for item in batched.items.values():
+        assert sum(1 for key in item if key.startswith("e#")) <= SPEC.cap
