@@ -15,6 +15,7 @@ from typing import Any
 
 from .report import Change, DayReport
 
+NO_DATA = "no data"
 COLOURS = {
     "negative": "#d92d20",
     "neutral": "#98a2b3",
@@ -51,8 +52,10 @@ def compact(value: float | int | None) -> str:
     return f"{value:.0f}"
 
 
-def delta(value: float, before: float) -> str:
-    """Relative change of a count: "+12%", "−5%", "±0%", "new" or "—"."""
+def delta(value: float, before: float | None) -> str:
+    """Relative change of a count: "+12%", "−5%", "±0%", "new"; "no data" for no day."""
+    if before is None:
+        return NO_DATA
     change = Change.relative(value, before)
     if change is None:
         return "new" if value else "—"
@@ -62,8 +65,10 @@ def delta(value: float, before: float) -> str:
     return f"{sign}{abs(change) * 100:.0f}%"
 
 
-def points(value: float, before: float) -> str:
+def points(value: float, before: float | None) -> str:
     """Change of a share in percentage points: "+3 pt", "−1 pt", "±0 pt"."""
+    if before is None:
+        return NO_DATA
     diff = round((value - before) * 100)
     if diff == 0:
         return "±0 pt"
@@ -87,7 +92,7 @@ def duration(seconds: float | None) -> str:
     return f"{days} d {hours} h" if hours else f"{days} d"
 
 
-def trend_colour(value: float, before: float, *, bad_when_up: bool = False) -> str:
+def trend_colour(value: float, before: float | None, *, bad_when_up: bool = False) -> str:
     change = Change.relative(value, before)
     if change is None or abs(change) < 0.05:
         return "#667085"
@@ -146,7 +151,7 @@ def subject(report: DayReport, brand: str) -> str:
     "Voltera social digest Sun 22 Nov: 1,204 mentions (+8% vs the day before), 17% negative".
     """
     change = delta(report.total.value, report.total.previous)
-    trend = f" ({change} vs the day before)" if change != "—" else ""
+    trend = f" ({change} vs the day before)" if change not in ("—", NO_DATA) else ""
     return (
         f"{brand} social digest {short_date(report.day)}: {number(report.total.value)} "
         f"mentions{trend}, {percent(report.negative_share.value)} negative"

@@ -45,11 +45,11 @@ class Change:
     """A figure with the same figure the day before and a week before."""
 
     value: float
-    previous: float
-    last_week: float
+    previous: float | None  # None: no data at all that day (before the app ran)
+    last_week: float | None
 
     @staticmethod
-    def relative(value: float, before: float) -> float | None:
+    def relative(value: float, before: float | None) -> float | None:
         return None if not before else (value - before) / before
 
 
@@ -149,19 +149,23 @@ def _share(counters: Mapping[str, int], key: str, total_key: str) -> float:
     return int(counters.get(key, 0)) / total if total else 0.0
 
 
+def _known(counters: Mapping[str, int], value: float) -> float | None:
+    return value if counters.get("total") else None
+
+
 def _change(data: DayData, key: str) -> Change:
     return Change(
         int(data.stats.get(key, 0)),
-        int(data.previous.get(key, 0)),
-        int(data.last_week.get(key, 0)),
+        _known(data.previous, int(data.previous.get(key, 0))),
+        _known(data.last_week, int(data.last_week.get(key, 0))),
     )
 
 
 def _share_change(data: DayData, key: str, total_key: str) -> Change:
     return Change(
         _share(data.stats, key, total_key),
-        _share(data.previous, key, total_key),
-        _share(data.last_week, key, total_key),
+        _known(data.previous, _share(data.previous, key, total_key)),
+        _known(data.last_week, _share(data.last_week, key, total_key)),
     )
 
 
