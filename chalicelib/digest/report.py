@@ -19,6 +19,7 @@ from .aggregates import LABELS
 from .toplists import Entry
 
 AMBASSADORS_SHOWN = 5
+OPEN_SHOWN = 5  # the rest are in the top negative posts or counted
 MIN_USUAL = 5  # a source or language with fewer posts the days before is not "usual"
 SPIKE_POLICY = SpikePolicy(window=timedelta(hours=1), baseline_windows=6, min_count=5)
 
@@ -302,7 +303,7 @@ def build(data: DayData, *, top: int = 10) -> DayReport:
         languages=languages,
         handling=_handling(data),
         top_negatives=top_negatives,
-        open_posts=[_post(e) for e in data.open_alerts[:top]],
+        open_posts=[_post(e) for e in data.open_alerts[:OPEN_SHOWN]],
         ambassadors=[_post(e) for e in data.ambassadors[:AMBASSADORS_SHOWN]],
         themes=[Theme(e.key, int(e.rank[0])) for e in data.themes[:top]],
         hours=_hours(data),
