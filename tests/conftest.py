@@ -6,8 +6,21 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# CI (CI=true) replays the same examples every run, so main stays green on what was
+# tested; locally, hypothesis explores new examples each run.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def realdata_dir() -> Path:
