@@ -20,9 +20,9 @@ from ..store import DayCounts
 from . import aggregates
 from .toplists import ListSpec, Rank, TopLists
 
-NEGATIVES = ListSpec("neg", cap=10, shards=4)
-AMBASSADORS = ListSpec("amb", cap=10, shards=4)
-THEMES = ListSpec("themes", cap=12, shards=4)
+NEGATIVES = ListSpec("neg", cap=10, shards=2)
+AMBASSADORS = ListSpec("amb", cap=10, shards=2)
+THEMES = ListSpec("themes", cap=12, shards=1)  # tiny entries, counts change every batch
 TEXT_LIMIT = 280
 
 

@@ -82,7 +82,7 @@ class DigestService:
         return local.date() - timedelta(days=1)
 
     def gather(self, day: date) -> report.DayData:
-        """The items one digest reads: 3 stats, 16 list shards, <= 10 alerts, a few health."""
+        """The items one digest reads: 3 stats, 9 list shards, <= 10 alerts, a few health."""
         stats = self._stats(day)
         previous = self._stats(day - timedelta(days=1))
         last_week = self._stats(day - timedelta(days=7))
