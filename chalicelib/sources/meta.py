@@ -61,12 +61,21 @@ def parse(raw_body: bytes, received_at: datetime, watch: Watch | None = None) ->
     for entry in payload["entry"]:
         if not isinstance(entry, dict):
             raise MalformedPayload("Meta webhook: an entry is not an object")
-        for change in entry.get("changes") or []:
+        changes = entry.get("changes") or []
+        if not isinstance(changes, list):
+            raise MalformedPayload("Meta webhook: changes is not a list")
+        for change in changes:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                 raise MalformedPayload("Meta webhook: a change without a value object")
-            mention = change_to_mention(
-                kind, entry, change["field"], change["value"], received_at=received_at
-            )
+            try:
+                mention = change_to_mention(
+                    kind, entry, change.get("field"), change["value"], received_at=received_at
+                )
+            except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+                # a field of the wrong type (a "from" that is not an object, a bad time…)
+                raise MalformedPayload(
+                    f"Meta webhook: a change of an unexpected shape ({exc})"
+                ) from exc
             if mention is not None:
                 terms = watch.match(mention.text) if watch else ()
                 mentions.append(mention.with_(matched_terms=terms) if terms else mention)

@@ -56,7 +56,11 @@ def parse(raw_body: bytes, received_at: datetime, watch: Watch | None = None) ->
             raise MalformedPayload("X webhook: an event is not an object")
         if "retweeted_status" in event:
             continue  # a repost says nothing new; the original is what counts
-        mention = status_to_mention(event, received_at=received_at, watch=watch)
+        try:
+            mention = status_to_mention(event, received_at=received_at, watch=watch)
+        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+            # a field of the wrong type (a "user" that is not an object, a bad time…)
+            raise MalformedPayload(f"X webhook: a post of an unexpected shape ({exc})") from exc
         if own and mention.author.id == own:
             continue
         mentions.append(mention)

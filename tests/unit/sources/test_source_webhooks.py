@@ -179,3 +179,78 @@ def test_meta_malformed_bodies_are_refused(raw):
 def test_absurdly_nested_json_is_malformed_not_a_crash(parse):
     with pytest.raises(MalformedPayload, match="nested too deeply"):
         parse(b"[" * 100_000 + b"]" * 100_000, NOW)
+
+
+# ------------------------------------------------------------------ wrong-typed fields
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"object": "page", "entry": [{"id": "1", "changes": 5}]},
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "feed",
+                            "value": {
+                                "verb": "add",
+                                "item": "post",
+                                "from": "not an object",
+                                "post_id": "1_2",
+                            },
+                        }
+                    ],
+                }
+            ],
+        },
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "feed",
+                            "value": {
+                                "created_time": "yesterday",
+                                "verb": "add",
+                                "item": "post",
+                                "post_id": "1_2",
+                            },
+                        }
+                    ],
+                }
+            ],
+        },
+        {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {"field": "comments", "value": {"id": "9", "from": [1], "text": "hi"}}
+                    ],
+                }
+            ],
+        },
+    ],
+)
+def test_meta_fields_of_the_wrong_type_are_a_clear_400_not_a_crash(payload):
+    with pytest.raises(MalformedPayload, match="Meta webhook"):
+        meta.parse(json.dumps(payload).encode(), datetime.now(UTC))
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"id_str": "123", "user": "not an object", "text": "hoi"},
+    ],
+)
+def test_x_fields_of_the_wrong_type_are_a_clear_400_not_a_crash(event):
+    body = json.dumps({"for_user_id": "1", "tweet_create_events": [event]}).encode()
+    with pytest.raises(MalformedPayload, match="X webhook"):
+        x_webhook.parse(body, datetime.now(UTC))
