@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from chalice import Chalice, Cron, Rate, Response
 
@@ -110,34 +110,33 @@ def alerts_every_minute(event) -> None:
     )
 
 
+# Opening a link only shows one button; pressing it POSTs to the same URL. Mail scanners
+# that fetch every link in an e-mail can then never acknowledge a page by themselves.
+FORM = ["application/x-www-form-urlencoded"]
+
+
 @app.route("/alerts/{alert_id}/ack", methods=["GET"])
+def acknowledge_page(alert_id: str) -> Response:
+    return _confirm(alert_id, "ack")
+
+
+@app.route("/alerts/{alert_id}/ack", methods=["POST"], content_types=FORM)
 def acknowledge(alert_id: str) -> Response:
-    token = (app.current_request.query_params or {}).get("token", "")
-    try:
-        result = wiring.alerts().acknowledge(unquote(alert_id), token, utc_now())
-        wiring.tally().after_change(result.alert)  # the digest's counts; idempotent
-    except TokenError as error:
-        return _html(403, "Link not valid", f"{error}. Ask the team lead for a new link.")
-    except LookupError:
-        return _html(404, "Alert not found", "This alert does not exist (any more).")
-    alert = result.alert
-    if not result.changed:
-        return _html(
-            200,
-            "Already acknowledged",
-            f"Acknowledged by {alert.acknowledged_by} at {alert.acknowledged_at}.",
-        )
-    return _html(
-        200,
-        "Acknowledged",
-        f"Thanks, {alert.acknowledged_by}: the alert is yours. Nobody else will be paged for it.",
+    token = _query("token")
+    done = pages.after_ack(
+        lambda: _tallied(wiring.alerts().acknowledge(unquote(alert_id), token, utc_now()))
     )
+    return _html(done.status, done.title, done.body)
 
 
 @app.route("/alerts/{alert_id}/resolve", methods=["GET"])
+def resolve_page(alert_id: str) -> Response:
+    return _confirm(alert_id, "resolve")
+
+
+@app.route("/alerts/{alert_id}/resolve", methods=["POST"], content_types=FORM)
 def resolve(alert_id: str) -> Response:
-    params = app.current_request.query_params or {}
-    token, note = params.get("token", ""), params.get("note", "")
+    token, note = _query("token"), _form().get("note", "")
     done = pages.after_resolve(
         lambda: _tallied(wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note))
     )
@@ -229,9 +228,31 @@ def _event_time(event) -> datetime:
         return utc_now()
 
 
+def _confirm(alert_id: str, action: str) -> Response:
+    try:
+        alert = wiring.alerts().authorise(unquote(alert_id), _query("token"), utc_now(), action)
+    except (TokenError, LookupError) as error:
+        done = pages.refused(error)
+        return _html(done.status, done.title, done.body)
+    return _page(200, pages.confirm(action, alert))
+
+
+def _query(name: str) -> str:
+    return (app.current_request.query_params or {}).get(name, "")
+
+
+def _form() -> dict[str, str]:
+    body = (app.current_request.raw_body or b"").decode("utf-8", errors="replace")
+    return {key: values[0] for key, values in parse_qs(body).items()}
+
+
 def _html(status: int, title: str, body: str) -> Response:
+    return _page(status, pages.page(title, body))
+
+
+def _page(status: int, html: str) -> Response:
     return Response(
-        pages.page(title, body),
+        html,
         status_code=status,
-        headers={"Content-Type": "text/html; charset=utf-8"},
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
     )

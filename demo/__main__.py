@@ -19,6 +19,7 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -158,8 +159,8 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
         )
         if first_ack:
             with time_machine.travel(now + timedelta(minutes=3), tick=False):
-                answer = client.http.get(first_ack.removeprefix(settings.public_base_url))
-            say(f"\n👆 sanne taps Acknowledge on the first page: {answer.status_code}")
+                answer = press(client, first_ack.removeprefix(settings.public_base_url))
+            say(f"\n👆 sanne opens a page's link, presses Acknowledge: {answer.status_code}")
 
         # Six minutes in, the every-minute job groups what the storm held back and
         # escalates high-priority pages nobody acknowledged to the backup.
@@ -184,9 +185,10 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
         )
         if first_resolve:
             with time_machine.travel(now + timedelta(minutes=25), tick=False):
-                answer = client.http.get(
-                    first_resolve.removeprefix(settings.public_base_url)
-                    + "&note=Called+back%2C+technician+booked"
+                answer = press(
+                    client,
+                    first_resolve.removeprefix(settings.public_base_url),
+                    note="Called back, technician booked",
                 )
             say(f"👆 sanne resolves it with a note: {answer.status_code}")
 
@@ -246,6 +248,18 @@ def show_pages(say: Any, sqs: Any, inboxes: dict[str, str], when: str) -> list[d
             say(f"\n📱 {when} — to {manager_id}: {message['Subject']}")
             say("   " + message["Message"].replace("\n", "\n   "))
     return pages
+
+
+def press(client: Any, path: str, note: str = "") -> Any:
+    """Open an alert's link (a page with one button) and press the button (a POST)."""
+    opened = client.http.get(path)
+    if opened.status_code != 200:
+        return opened
+    return client.http.post(
+        path,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=urlencode({"note": note}).encode() if note else b"",
+    )
 
 
 def scheduled(client: Any, at: datetime) -> dict[str, Any]:

@@ -613,6 +613,10 @@ class AlertService:
         )
         return AckResult(self.get(alert_id) or alert, changed=True)
 
+    def authorise(self, alert_id: str, token: str, now: datetime, action: str) -> Alert:
+        """The alert a link is for; raises `links.TokenError` or `LookupError` (no change)."""
+        return self._authorise(alert_id, token, now, action)[0]
+
     def _authorise(
         self, alert_id: str, token: str, now: datetime, action: str
     ) -> tuple[Alert, str]:

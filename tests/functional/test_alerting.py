@@ -23,7 +23,7 @@ from chalicelib.alerts.rotation import Override, Rotation
 from chalicelib.alerts.service import RECORD_ATTEMPTS
 from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment, iso
-from tests.functional.conftest import Inbox
+from tests.functional.conftest import Inbox, press
 
 AMS = ZoneInfo("Europe/Amsterdam")
 BASE = "http://localhost:8000"
@@ -83,7 +83,7 @@ def link(envelope: dict[str, Any], action: str = "Acknowledge") -> str:
 
 def tap(client, path: str, moment: datetime):
     with time_machine.travel(moment, tick=False):
-        return client.http.get(path)
+        return press(client, path)
 
 
 class FlakySNS:

@@ -20,7 +20,7 @@ from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
 from chalicelib.digest.tally import OPEN
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
-from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.conftest import drain, post_webhook, press, scheduled
 
 TZ = ZoneInfo("Europe/Amsterdam")
 DAY = date(2026, 11, 22)
@@ -232,8 +232,8 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     text = team["ann"].messages()[0]["Message"]
     link = next(line.split(": ", 1)[1] for line in text.splitlines() if "/ack?token=" in line)
     path = link.removeprefix("http://localhost:8000")
-    assert client.http.get(path).status_code == 200
-    assert client.http.get(path).status_code == 200  # a second tap
+    assert press(client, path).status_code == 200
+    assert press(client, path).status_code == 200  # a second tap
 
     day = aggregates.local_day(created, "Europe/Amsterdam")
     stats = wiring.state().get(f"day#{day}", "stats")

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import logs, wiring
 from chalicelib.sources.signing import hex_signature
-from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.conftest import drain, post_webhook, press, scheduled
 from tests.functional.test_walking_skeleton import post, sent_emails
 
 
@@ -52,8 +52,8 @@ def test_a_full_run_logs_no_secret_and_no_ack_token(
     link = next(x for x in page["Message"].splitlines() if x.startswith("Acknowledge: "))
     path = urlparse(link.split(": ", 1)[1])
     token = parse_qs(path.query)["token"][0]
-    assert client.http.get(f"{path.path}?token={token[:-4]}AAAA").status_code == 403
-    assert client.http.get(f"{path.path}?{path.query}").status_code == 200
+    assert press(client, f"{path.path}?token={token[:-4]}AAAA").status_code == 403
+    assert press(client, f"{path.path}?{path.query}").status_code == 200
     # the next morning's digest
     tz = wiring.settings().tz
     morning = datetime.combine(

@@ -11,7 +11,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib import local, wiring
 from chalicelib.model import iso
-from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.conftest import drain, post_webhook, press, scheduled
 
 COMPLAINT = (
     "Worst service ever. Three days without internet, nobody helps and I am furious. "
@@ -103,8 +103,14 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
 
     forged = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
     assert client.http.get(forged).status_code == 403
+    assert press(client, forged).status_code == 403
 
-    response = client.http.get(path)
+    # opening the link (as a mail scanner would) shows a button and changes nothing
+    opened = client.http.get(path)
+    assert opened.status_code == 200 and b'<form method="post">' in opened.body
+    assert wiring.alerts().get("alert:generic:3003").state == "sent"
+
+    response = press(client, path)
     assert response.status_code == 200
     assert b"Acknowledged" in response.body
     assert wiring.mentions().get("generic:3003").status == "acknowledged"
@@ -115,7 +121,7 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
     mention = wiring.mentions().get("generic:3003")
     assert abs(item["expires_at"] - mention.expires_at) < 60
     # a second tap is harmless
-    again = client.http.get(path)
+    again = press(client, path)
     assert again.status_code == 200 and b"Already acknowledged" in again.body
 
 
