@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="write the HTML part here")
     parser.add_argument("--text", type=Path, help="write the plain-text part here")
     parser.add_argument("--send", action="store_true", help="send it with SES (once per day)")
+    parser.add_argument(
+        "--stage", help="Chalice stage to read (.chalice/config.json); default: the environment"
+    )
     parser.add_argument("--local", action="store_true", help="moto and a synthetic day")
     parser.add_argument("--posts", type=int, default=150, help="--local: posts on the day")
     return parser
@@ -57,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                         os.environ.pop(key, None)
                     else:
                         os.environ[key] = value
+    if args.stage:
+        from ..dlq import stage_environment
+
+        os.environ.update(stage_environment(args.stage))
     return _run(args, seed=False)
 
 
