@@ -12,7 +12,9 @@ Used by the tests, `make demo` and the CLIs' `--local` mode; never by Lambda.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +82,11 @@ def provision(
     """Deploy everything into the current (mocked) AWS and return the app's environment."""
     import boto3
 
-    outputs = deploy_stack(boto3.client("cloudformation", region_name=REGION), stage)
+    with warnings.catch_warnings():
+        # moto says it skips AWS::SecretsManager::Secret (known: ensure_secret below)
+        warnings.simplefilter("ignore", UserWarning)
+        logging.getLogger("moto").setLevel(logging.ERROR)
+        outputs = deploy_stack(boto3.client("cloudformation", region_name=REGION), stage)
     env = env_from_outputs(outputs)
     ensure_secret(
         boto3.client("secretsmanager", region_name=REGION),
