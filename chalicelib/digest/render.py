@@ -151,7 +151,7 @@ def subject(report: DayReport, brand: str) -> str:
     "Voltera social digest Sun 22 Nov: 1,204 mentions (+8% vs the day before), 17% negative".
     """
     change = delta(report.total.value, report.total.previous)
-    trend = f" ({change} vs the day before)" if change not in ("—", NO_DATA) else ""
+    trend = f" ({change} vs the day before)" if change not in ("—", "new", NO_DATA) else ""
     return (
         f"{brand} social digest {short_date(report.day)}: {number(report.total.value)} "
         f"mentions{trend}, {percent(report.negative_share.value)} negative"

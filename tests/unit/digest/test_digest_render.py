@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from chalicelib.digest import aggregates, render, report
@@ -99,6 +100,14 @@ def test_subject_carries_the_date_and_the_headline_figures():
     assert subject == (
         "Voltera social digest Sun 22 Nov: 1,204 mentions (+20% vs the day before), 17% negative"
     )
+
+
+def test_subject_has_no_trend_when_the_day_before_had_no_mentions():
+    data = replace(day_data(), previous={"total": 0})
+    subject = render.render(
+        report.build(data), brand="Voltera", unsubscribe_url="mailto:u@example.com"
+    ).subject
+    assert subject == "Voltera social digest Sun 22 Nov: 1,204 mentions, 17% negative"
 
 
 def test_the_text_part_carries_the_same_figures_as_the_html_part():
