@@ -25,11 +25,9 @@ from __future__ import annotations
 
 import base64
 import math
-import os
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -270,20 +268,6 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
 # ------------------------------------------------------------------ measurement
 
 
-@contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]:
     import boto3
 
@@ -292,7 +276,7 @@ def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]
     with (
         warnings.catch_warnings(),
         local.local_stack("dev") as env,
-        _environment(env),
+        local.environment(env),
     ):
         warnings.simplefilter("ignore")
         wiring.reset()

@@ -23,7 +23,6 @@ SQS events of up to 10 messages.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -90,20 +89,6 @@ class RequestCounter:
 
     def bucket_total(self, bucket: str) -> int:
         return sum(n for (b, _), n in self.calls.items() if b == bucket)
-
-
-@contextmanager
-def _environment(env: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def sample_mentions(texts: list[str], count: int, *, now: Any) -> list[Any]:
@@ -176,7 +161,7 @@ def measure(
     with local.local_stack("dev") as env:
         # as deployed: the stage config names queues and topic; URLs are looked up
         app_env = {k: v for k, v in env.items() if k not in RESOLVED_AT_START}
-        with _environment(app_env), _alerting(real_alerts) as held:
+        with local.environment(app_env), _alerting(real_alerts) as held:
             result = _run(texts, env, counter, mentions=mentions, poll_size=poll_size)
     alerts = counter.bucket_total("alerts")
     return {

@@ -596,17 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("LOG_LEVEL", "CRITICAL")
     from . import local
 
-    with local.local_stack("dev") as env:
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            result = replay(options)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with local.local_stack("dev") as env, local.environment(env):
+        result = replay(options)
     print(json.dumps(result, separators=(", ", ": ")))
     return 0 if result["lost"] == 0 and result["duplicate_mentions"] == 0 else 1
 

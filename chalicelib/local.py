@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import warnings
 from collections.abc import Iterator, Mapping
@@ -105,26 +106,35 @@ def provision(
 
 
 @contextmanager
-def local_stack(stage: str = "dev") -> Iterator[dict[str, str]]:
-    """moto running in-process with the stack deployed; yields the app environment.
+def environment(values: Mapping[str, str], *, unset: tuple[str, ...] = ()) -> Iterator[None]:
+    """Set (and unset) environment variables for a block; put back what was there after.
 
-    The caller puts the environment in place (tests: monkeypatch; scripts: os.environ).
+    For scripts and CLIs (tests use pytest's monkeypatch).
     """
-    import os
-
-    from moto import mock_aws
-
-    saved = {k: os.environ.get(k) for k in FAKE_CREDENTIALS}
-    os.environ.update(FAKE_CREDENTIALS)
+    saved = {key: os.environ.get(key) for key in (*values, *unset)}
+    for key in unset:
+        os.environ.pop(key, None)
+    os.environ.update(values)
     try:
-        with mock_aws():
-            yield provision(stage)
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@contextmanager
+def local_stack(stage: str = "dev") -> Iterator[dict[str, str]]:
+    """moto running in-process with the stack deployed; yields the app environment.
+
+    The caller puts the environment in place (tests: monkeypatch; scripts: `environment`).
+    """
+    from moto import mock_aws
+
+    with environment(FAKE_CREDENTIALS), mock_aws():
+        yield provision(stage)
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:

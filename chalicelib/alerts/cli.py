@@ -149,31 +149,23 @@ def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
     from .. import local as local_run
 
     if local:
-        endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)  # moto in-process, not a server
-        with local_run.local_stack(stage) as env:
-            saved = {k: os.environ.get(k) for k in env}
-            saved["AWS_ENDPOINT_URL"] = endpoint
-            os.environ.update(env)
+        # moto in-process, not a server: no AWS_ENDPOINT_URL while it runs
+        with (
+            local_run.environment({}, unset=("AWS_ENDPOINT_URL",)),
+            local_run.local_stack(stage) as env,
+            local_run.environment(env),
+        ):
             wiring.reset()
             print("(local moto stack: state lasts for this run)", file=out)
             try:
                 yield
             finally:
                 wiring.reset()
-                _restore(saved)
         return
     if not os.environ.get("STATE_TABLE"):
         os.environ.update(_stack_environment(stage))
     wiring.reset()
     yield
-
-
-def _restore(saved: dict[str, str | None]) -> None:
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 def _stack_environment(stage: str) -> dict[str, str]:

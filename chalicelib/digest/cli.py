@@ -49,17 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         from .. import local, logs
 
         logs.configure(os.environ["LOG_LEVEL"])
-        with local.local_stack("dev") as env:
-            saved = {k: os.environ.get(k) for k in env}
-            os.environ.update(env)
-            try:
-                return _run(args, seed=True)
-            finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
+        with local.local_stack("dev") as env, local.environment(env):
+            return _run(args, seed=True)
     if args.stage:
         from ..dlq import stage_environment
 
