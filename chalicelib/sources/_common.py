@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ..errors import ConfigError, MalformedPayload
+from ..errors import ConfigError, FatalSourceError, MalformedPayload
 
 MAX_TEXT = 4000  # characters of a post we keep: enough to judge it, small in DynamoDB
 X_EPOCH_MS = 1288834974657  # Twitter snowflake epoch
@@ -61,3 +61,16 @@ def need_secret(credentials: Credentials, *keys: str, source: str) -> list[str]:
     if missing:
         raise ConfigError(f"{source}: secret keys missing: {', '.join(missing)}")
     return [values[key] for key in keys]
+
+
+def json_cursor(cursor: str | None, source: str) -> dict[str, Any]:
+    """A poller's saved cursor: a JSON object (empty when there is none yet)."""
+    if not cursor:
+        return {}
+    try:
+        state = json.loads(cursor)
+    except ValueError as exc:
+        raise FatalSourceError(f"{source} cursor is not JSON") from exc
+    if not isinstance(state, dict):
+        raise FatalSourceError(f"{source} cursor is not a JSON object")
+    return state

@@ -26,10 +26,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import FatalSourceError, RetriableSourceError
+from ..errors import RetriableSourceError
 from ..model import Author, Mention, iso
 from . import FetchResult
-from ._common import clip
+from ._common import clip, json_cursor
 from .watch import Watch
 
 SOURCE = "feed"
@@ -194,15 +194,7 @@ def plain(value: Any) -> str:
 
 
 def parse_cursor(cursor: str | None) -> dict[str, Any]:
-    if not cursor:
-        return {}
-    try:
-        state = json.loads(cursor)
-    except ValueError as exc:
-        raise FatalSourceError("feed cursor is not JSON") from exc
-    if not isinstance(state, dict):
-        raise FatalSourceError("feed cursor is not a JSON object")
-    return state
+    return json_cursor(cursor, "feed")
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

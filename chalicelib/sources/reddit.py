@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import ConfigError, FatalSourceError, RetriableSourceError
 from ..model import Author, Engagement, Mention, iso, parse_time
 from . import FetchResult
-from ._common import Credentials, as_int, clip, need_secret
+from ._common import Credentials, as_int, clip, json_cursor, need_secret
 from .watch import Watch
 
 SOURCE = "reddit"
@@ -156,15 +156,7 @@ def permalink(data: Mapping[str, Any]) -> str:
 
 
 def parse_cursor(cursor: str | None) -> dict[str, Any]:
-    if not cursor:
-        return {}
-    try:
-        state = json.loads(cursor)
-    except ValueError as exc:
-        raise FatalSourceError("Reddit cursor is not JSON") from exc
-    if not isinstance(state, dict):
-        raise FatalSourceError("Reddit cursor is not a JSON object")
-    return {k: v for k, v in state.items() if v}
+    return {k: v for k, v in json_cursor(cursor, "Reddit").items() if v}
 
 
 class _Run:

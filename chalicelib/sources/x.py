@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import FatalSourceError, RetriableSourceError
 from ..model import Author, Engagement, Mention, iso, parse_time
 from . import FetchResult
-from ._common import Credentials, as_int, clip, need_secret, snowflake_time
+from ._common import Credentials, as_int, clip, json_cursor, need_secret, snowflake_time
 from .watch import Watch
 
 SOURCE = "x"
@@ -295,13 +295,7 @@ def parse_cursor(cursor: str | None) -> dict[str, str]:
         return {}
     if cursor.isdigit():
         return {"since_id": cursor}
-    try:
-        state = json.loads(cursor)
-    except ValueError as exc:
-        raise FatalSourceError("X cursor is neither an id nor JSON") from exc
-    if not isinstance(state, dict):
-        raise FatalSourceError("X cursor is not a JSON object")
-    return {k: str(v) for k, v in state.items() if v}
+    return {k: str(v) for k, v in json_cursor(cursor, "X").items() if v}
 
 
 def dump_cursor(state: Mapping[str, str | None]) -> str | None:
