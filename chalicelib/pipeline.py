@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from . import triage
 from .alerts.service import AlertService
@@ -30,8 +29,8 @@ from .digest.ingest import DayRecorder
 from .errors import InputError
 from .intake import decode
 from .logs import get_logger
-from .model import Mention, parse_time
-from .store import DayCounts, MentionStore
+from .model import Mention
+from .store import MentionStore
 
 log = get_logger("pipeline")
 
@@ -50,16 +49,6 @@ class BatchOutcome:
     alerts: list[str] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)  # message ids to redeliver
     poison: dict[str, str] = field(default_factory=dict)  # message id -> reason
-
-
-def local_day(mention: Mention, timezone: str) -> str:
-    """The team's calendar day of a post: what "yesterday" means in the digest."""
-    return parse_time(mention.created_at).astimezone(ZoneInfo(timezone)).date().isoformat()
-
-
-def day_counts(mention: Mention, timezone: str) -> DayCounts:
-    """Counters for the digest, written in the mention's own transaction (digest/ingest.py)."""
-    return digest_ingest.day_counts(mention, timezone)
 
 
 class Triage:
@@ -100,7 +89,10 @@ class Triage:
 
         stored_before = self._mentions.existing(judged)
         new = [m for i, m in judged.items() if i not in stored_before]
-        result = self._mentions.insert_many([(m, day_counts(m, self._timezone)) for m in new])
+        # the digest's counters go in each mention's own transaction (digest/ingest.py)
+        result = self._mentions.insert_many(
+            [(m, digest_ingest.day_counts(m, self._timezone)) for m in new]
+        )
         for mention_id in result.failed:
             outcome.failed |= owners[mention_id]
         if result.errors:
