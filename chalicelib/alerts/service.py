@@ -208,10 +208,6 @@ class AlertService:
             )
         return tick
 
-    def resend_pending(self, now: datetime) -> list[Alert]:
-        """Send pages left pending for longer than `RESEND_AFTER` (part of `every_minute`)."""
-        return self._resend(now, Tick())
-
     def _resend(self, now: datetime, tick: Tick) -> list[Alert]:
         sent: list[Alert] = []
         for alert in self.due(now):
