@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install demo test lint format package check bench deploy-infra deploy clean
+.PHONY: install demo test test-clock lint format package check bench deploy-infra deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: install ## lint + every test (unit, functional on moto, conformance on ../
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
+	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
+	faketime -f '+365d' $(BIN)/python -m pytest
+	faketime -f '-365d' $(BIN)/python -m pytest
 
 check: install ## deployability (also part of `make test`): chalice package offline, cfn-lint, name limits, lazy imports
 	$(BIN)/python -m pytest tests/deploy

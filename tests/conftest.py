@@ -1,11 +1,24 @@
-"""Shared fixtures: real data location, fake AWS credentials."""
+"""Shared fixtures: the suite's clock, real data location.
+
+The suite's clock: every test runs on `SUITE_NOW` (a Monday morning in Amsterdam),
+ticking from there, whatever the date on the machine. A test that needs another moment
+moves the `clock` fixture (`clock.move_to(...)`) or travels inside it; the app, moto
+and the test read the same clock, so a message published "on 23 November" is never
+read back at the real date (moto's SQS drops messages older than the queue's retention,
+judged by the clock at receive time). `make test-clock` proves it: the whole suite
+with the machine's clock a year ahead and a year back (Debian's faketime).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -21,6 +34,18 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+# Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.
+# Given in UTC: time-machine would otherwise set the process's TZ to the zone as well.
+SUITE_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Traveller]:
+    """The suite's clock for the whole test (see the module docstring)."""
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def realdata_dir() -> Path:
