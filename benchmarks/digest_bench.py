@@ -198,11 +198,11 @@ def build_day(
     keep: list[Any] | None,
 ) -> dict[str, int]:
     from chalicelib import triage
-    from chalicelib.digest import sample
     from chalicelib.digest.ingest import DayRecorder, day_counts
     from chalicelib.digest.tally import AlertTally
     from chalicelib.digest.toplists import TopLists
     from chalicelib.model import Alert, alert_id_for, iso, parse_time
+    from devstack import sample
 
     lists = TopLists(state)
     tally = AlertTally(state, lists, mentions=None, timezone=timezone)
@@ -287,13 +287,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ["LOG_LEVEL"] = "ERROR"
-    from chalicelib import aws, local, logs, wiring
-    from chalicelib.digest.sample import moment_in
+    from chalicelib import aws, logs, wiring
     from chalicelib.store import mention_item, to_item
+    from devstack import moto_stack
+    from devstack.sample import moment_in
 
     logs.configure("ERROR")
     started = time.time()
-    with local.local_stack("dev") as env:
+    with moto_stack.local_stack("dev") as env:
         os.environ.update(env)
         wiring.reset()
         settings = wiring.settings()

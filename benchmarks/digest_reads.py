@@ -271,12 +271,13 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
 def measure(texts: list[str], *, mentions: int = DAY_MENTIONS) -> dict[str, Any]:
     import boto3
 
-    from chalicelib import local, wiring
+    from chalicelib import wiring
+    from devstack import moto_stack
 
     with (
         warnings.catch_warnings(),
-        local.local_stack("dev") as env,
-        local.environment(env),
+        moto_stack.local_stack("dev") as env,
+        moto_stack.environment(env),
     ):
         warnings.simplefilter("ignore")
         wiring.reset()
@@ -332,6 +333,6 @@ def _sent_messages() -> list[Any]:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from chalicelib.local import REGION
+    from devstack.moto_stack import REGION
 
     return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)

@@ -13,6 +13,7 @@ Shared by `benchmarks/run.py` (`package_bytes`) and `tests/deploy/` (the deploy 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import socket
@@ -134,6 +135,49 @@ class ZipReport:
 
     def forbidden(self) -> list[str]:
         return sorted(name for name in self.top_level if name in RUNTIME_PROVIDED)
+
+
+# What must never reach Lambda: test and local-run tooling, and the app module from below.
+HARNESS_MODULES = (
+    "moto",
+    "responses",
+    "yaml",
+    "pytest",
+    "hypothesis",
+    "time_machine",
+    "chalice.test",
+    "devstack",
+    "tools",
+    "tests",
+    "demo",
+    "benchmarks",
+)
+
+
+def harness_imports(zip_path: Path) -> list[str]:
+    """`file: module` for every import in the zip's own code (app.py, chalicelib/) of a
+    harness module, or of `app` from inside chalicelib (an arrow upwards)."""
+    found = []
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            if not (name == "app.py" or (name.startswith("chalicelib/") and name.endswith(".py"))):
+                continue
+            tree = ast.parse(archive.read(name), filename=name)
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules = [node.module]
+                else:
+                    continue
+                for module in modules:
+                    harness = any(
+                        module == h or module.startswith(h + ".") for h in HARNESS_MODULES
+                    )
+                    upward = name != "app.py" and module == "app"
+                    if harness or upward:
+                        found.append(f"{name}: {module}")
+    return sorted(found)
 
 
 def zip_report(zip_path: Path) -> ZipReport:

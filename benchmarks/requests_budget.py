@@ -13,7 +13,7 @@ that made it by walking the Python stack (the innermost `chalicelib` concern win
 * `alerts`        — storing and paging alerts for negative mentions (not intake-to-stored:
                     reported beside the figure, per alert);
 * `event_source`  — what Lambda's SQS event source does (ReceiveMessage and
-                    DeleteMessageBatch, played here by `chalicelib.local.drain_queue`): not
+                    DeleteMessageBatch, played here by `chalicelib.moto_stack.drain_queue`): not
                     our code's requests, though SQS bills them; reported beside the figure.
 
 The figure is the sum of everything except `alerts` and `event_source`. The triage
@@ -34,9 +34,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The innermost `chalicelib` frame that names a concern decides the bucket.
+# The innermost `chalicelib` (or `devstack`) frame that names a concern decides the bucket.
 _MODULES = {
-    "chalicelib.local": "event_source",
+    "devstack.moto_stack": "event_source",
     "chalicelib.alerts": "alerts",
     "chalicelib.digest": "digest_lists",
     "chalicelib.intake": "intake",
@@ -54,9 +54,9 @@ def _bucket(frame: Any) -> str:
     outermost = "benchmark"
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
-        if name.startswith("chalicelib"):
+        if name.startswith(("chalicelib", "devstack")):
             outermost = name
-            if name == "chalicelib.store" and frame.f_code.co_name in _STORE_FUNCTIONS:
+            if name.startswith("chalicelib.store") and frame.f_code.co_name in _STORE_FUNCTIONS:
                 return _STORE_FUNCTIONS[frame.f_code.co_name]
             for prefix, bucket in _MODULES.items():
                 if name == prefix or name.startswith(prefix + "."):
@@ -155,13 +155,13 @@ def measure(
     With `real_alerts=False` the alert service is a stand-in: alerting is not part of
     intake-to-stored, and on moto it is slow.
     """
-    from chalicelib import local
+    from devstack import moto_stack
 
     counter = RequestCounter()
-    with local.local_stack("dev") as env:
+    with moto_stack.local_stack("dev") as env:
         # as deployed: the stage config names queues and topic; URLs are looked up
         app_env = {k: v for k, v in env.items() if k not in RESOLVED_AT_START}
-        with local.environment(app_env), _alerting(real_alerts) as held:
+        with moto_stack.environment(app_env), _alerting(real_alerts) as held:
             result = _run(texts, env, counter, mentions=mentions, poll_size=poll_size)
     alerts = counter.bucket_total("alerts")
     return {
@@ -204,15 +204,16 @@ def _drive(
     from chalice.test import Client
 
     import app  # after the environment: the queue name is read at import
-    from chalicelib import local, wiring
+    from chalicelib import wiring
     from chalicelib.model import utc_now
+    from devstack import moto_stack
 
     batch = sample_mentions(texts, mentions, now=utc_now())
     intake = wiring.intake()
     for start in range(0, len(batch), poll_size):
         intake.enqueue(batch[start : start + poll_size])
     with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
-        drained = local.drain_queue(
+        drained = moto_stack.drain_queue(
             client.lambda_.invoke, wiring.aws.client("sqs"), env["MENTIONS_QUEUE_URL"]
         )
         counter.paused = True  # what follows is the benchmark checking, not the pipeline

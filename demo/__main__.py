@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from chalicelib import local
+    from devstack import moto_stack
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself
-    with local.local_stack("dev") as env:
+    with moto_stack.local_stack("dev") as env:
         os.environ.update(env)
         return run(out, quiet=args.quiet, recorded=recorded)
 
@@ -61,7 +61,7 @@ def load_recorded() -> dict[str, list[Any]]:
 
     Empty when the recordings are absent: the demo then runs on our own posts only.
     """
-    from chalicelib.sources.replay import replay_all
+    from devstack.recorded import replay_all
 
     realdata = Path(os.environ.get("REALDATA") or ROOT.parent / "shared" / "realdata")
     return replay_all(realdata) if realdata.is_dir() else {}
@@ -74,10 +74,11 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from chalicelib import local, wiring
+    from chalicelib import wiring
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
     from chalicelib.sources.signing import hex_signature
+    from devstack import moto_stack
 
     wiring.reset()
     import app
@@ -141,7 +142,7 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
                 return 1
             accepted += 1
         say(f"{accepted} posts arrived through the signed webhook; triage consumes the queue.")
-        local.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
+        moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
         pages = show_pages(say, sqs, inboxes, "the first minute")
 
         # Sanne taps "Acknowledge" on the first page three minutes later.
@@ -203,14 +204,14 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
         recorded_ids = {m.id for mentions in recorded.values() for m in mentions}
         if recorded:
             wiring.intake().enqueue([m for ms in recorded.values() for m in ms])
-            local.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
+            moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
             kept = wiring.mentions().existing(recorded_ids)
             say("\n🎞  recorded real API traffic, each through its source's own parser:")
             for name, mentions in recorded.items():
                 stored_here = sum(m.id in kept for m in mentions)
                 say(f"   {name}: {len(mentions)} parsed, {stored_here} stored")
 
-    sent = ses_backends[DEFAULT_ACCOUNT_ID][local.REGION].sent_messages
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
     html_path = out / "digest.html"
     text_path = out / "digest.txt"
     if sent:

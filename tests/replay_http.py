@@ -1,5 +1,5 @@
-"""Serving recorded HTTP traffic in tests: the loaders live in `chalicelib.sources.replay`
-(also used by ``python -m chalicelib.sources.replay``); `need` skips a test whose
+"""Serving recorded HTTP traffic in tests: the loaders live in `devstack.recorded`
+(also used by ``python -m devstack.recorded``); `need` skips a test whose
 recording is absent."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.sources.replay import (
+from devstack.recorded import (
     Recorded,
     praw_cassette,
     ruby_yaml,

@@ -8,5 +8,5 @@ links.py      HMAC-signed, expiring acknowledge / resolve tokens
 notify.py     SNS: publish with a message per protocol; filtered subscriptions
 service.py    AlertService: alert_for, every_minute, acknowledge, resolve
 pages.py      the HTML a manager sees after tapping a link
-cli.py        `python -m chalicelib oncall …`
+cli.py        `python -m tools oncall …`
 """

@@ -1,10 +1,10 @@
-"""`python -m chalicelib.sources.replay`: every recording through its source's own parser."""
+"""`python -m devstack.recorded`: every recording through its source's own parser."""
 
 from __future__ import annotations
 
 import json
 
-from chalicelib.sources import replay
+from devstack import recorded as replay
 
 
 def test_every_recording_gives_the_mentions_it_holds(realdata):

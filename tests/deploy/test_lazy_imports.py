@@ -17,7 +17,7 @@ from benchmarks import packaging
 
 LAZY = ("tweepy", "praw", "prawcore", "feedparser", "vaderSentiment", "jinja2", "requests")
 # Never in Lambda: test and local-run tooling that is not in the deployment package.
-DEV_ONLY = ("moto", "yaml", "responses", "pytest", "chalicelib.local")
+DEV_ONLY = ("moto", "yaml", "responses", "pytest", "devstack.moto_stack")
 
 _SCRIPT = "import json, sys; import app; print(json.dumps(sorted(sys.modules)))"
 

@@ -52,6 +52,23 @@ def test_zip_holds_the_app_and_every_runtime_requirement(
     assert expected <= report.top_level
 
 
+def test_zip_holds_no_test_or_local_run_harness(package: packaging.PackageResult) -> None:
+    report = packaging.zip_report(package.zip_path)
+    assert report.top_level.isdisjoint({"devstack", "tools", "tests", "demo", "benchmarks"})
+    assert packaging.harness_imports(package.zip_path) == []
+
+
+def test_harness_check_sees_a_harness_import(tmp_path: Path) -> None:
+    # GIVEN a zip whose chalicelib imports moto and app THEN the check names both
+    import zipfile
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("chalicelib/x.py", "import moto\nfrom app import app\n")
+        archive.writestr("app.py", "from chalicelib import wiring\n")
+    assert packaging.harness_imports(bad) == ["chalicelib/x.py: app", "chalicelib/x.py: moto"]
+
+
 def test_zip_stays_under_ten_megabytes(package: packaging.PackageResult) -> None:
     size = packaging.zip_report(package.zip_path).size
     assert size <= MAX_ZIP_BYTES, f"{size:,} bytes"

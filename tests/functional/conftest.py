@@ -13,22 +13,23 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import local, wiring
+from chalicelib import wiring
 from chalicelib.alerts.rotation import Rotation
 from chalicelib.alerts.team import Manager
 from chalicelib.model import iso
 from chalicelib.sources.signing import hex_signature
+from devstack import moto_stack
 from tests.conftest import ROOT
 
 
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """moto with infra/template.yaml deployed; the app's environment set from its outputs."""
-    for key, value in local.FAKE_CREDENTIALS.items():
+    for key, value in moto_stack.FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
-        env = local.provision("dev")
+        env = moto_stack.provision("dev")
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         wiring.reset()
@@ -114,7 +115,7 @@ def post_webhook(
 
 
 def drain(client: Client, stack: dict[str, str]) -> dict[str, int]:
-    return local.drain_queue(
+    return moto_stack.drain_queue(
         client.lambda_.invoke, boto3.client("sqs"), stack["MENTIONS_QUEUE_URL"]
     )
 

@@ -1,4 +1,4 @@
-"""`python -m chalicelib oncall`: the team lead's commands against the moto stack."""
+"""`python -m tools oncall`: the team lead's commands against the moto stack."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import json
 import boto3
 
 from chalicelib import wiring
-from chalicelib.__main__ import main as dispatch
-from chalicelib.alerts import cli
 from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tools import oncall as cli
+from tools.__main__ import main as dispatch
 
 
 def run(*argv: str) -> tuple[int, str]:

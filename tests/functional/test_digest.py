@@ -14,12 +14,13 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib import local, triage, wiring
-from chalicelib.digest import aggregates, localrun, sample
+from chalicelib import triage, wiring
+from chalicelib.digest import aggregates
 from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
 from chalicelib.digest.tally import OPEN
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
+from devstack import moto_stack, sample, sample_days
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -27,7 +28,7 @@ DAY = date(2026, 11, 22)
 
 
 def sent_emails() -> list:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][local.REGION].sent_messages)
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages)
 
 
 def parts(raw: str) -> dict[str, str]:
@@ -51,8 +52,8 @@ def test_day_aggregates_equal_a_recount_of_the_stored_mentions(stack):
     # GIVEN a day of posts with duplicates, triaged through the real pipeline twice over
     # (the second pass is SQS redelivering every message)
     posts = list(sample.day_of_posts(DAY, 120, seed=11, duplicates=0.05))
-    first = localrun.ingest(posts)
-    localrun.ingest(posts)
+    first = sample_days.ingest(posts)
+    sample_days.ingest(posts)
     stored = list(wiring.mentions().by_day(DAY.isoformat()))
     assert first.stored == len(stored) == len({m.id for m in posts})
 
@@ -138,7 +139,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
         )
         for i, moment in enumerate(edges)
     ]
-    localrun.ingest(posts)
+    sample_days.ingest(posts)
     assert wiring.state().get(f"day#{dst_day}", "stats")["total"] == 2
     report_hours = aggregates.day_hours(dst_day, "Europe/Amsterdam")
     assert len(report_hours) == hours
@@ -159,7 +160,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
 
 
 def test_a_failed_send_is_retried_at_the_next_fire_and_then_sent_once(stack, monkeypatch):
-    localrun.ingest(sample.day_of_posts(DAY, 20, seed=3))
+    sample_days.ingest(sample.day_of_posts(DAY, 20, seed=3))
     monkeypatch.setenv("DIGEST_SENDER", "digest@not-verified.example")
     wiring.reset()
     service = wiring.digest()
@@ -197,7 +198,7 @@ def test_a_digest_that_failed_all_day_goes_out_the_next_morning_with_the_new_one
 
 
 def test_a_digest_being_sent_is_not_sent_again_by_a_parallel_fire(stack):
-    localrun.ingest(sample.day_of_posts(DAY, 10, seed=4))
+    sample_days.ingest(sample.day_of_posts(DAY, 10, seed=4))
     now = local_time(DAY + timedelta(days=1), 8)
     # GIVEN another invocation holds the claim (its lease still running)
     wiring.state().put(

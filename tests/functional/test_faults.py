@@ -19,10 +19,10 @@ import boto3
 import pytest
 
 from chalicelib import aws, wiring
-from chalicelib.chaos import Faults
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Mention
 from chalicelib.sources import generic
+from devstack.chaos import Faults
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.test_walking_skeleton import post, sent_emails
 

@@ -8,7 +8,6 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import dlq
 from tests.functional.test_faults import (
     counted,
     dead_letters,
@@ -18,6 +17,7 @@ from tests.functional.test_faults import (
     send,
     stored_ids,
 )
+from tools import dlq
 
 
 def transaction_with(native_id: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib import chaos
+from devstack import chaos
 
 
 def test_a_small_chaos_replay_loses_nothing_and_stores_and_counts_each_post_once(stack):

@@ -8,20 +8,21 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib import local, wiring
+from chalicelib import wiring
 from chalicelib.config import STACK_OUTPUTS, env_from_outputs
+from devstack import moto_stack
 
 
 @pytest.fixture
 def aws(monkeypatch):
-    for key, value in local.FAKE_CREDENTIALS.items():
+    for key, value in moto_stack.FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
         yield
 
 
 def test_template_deploys_with_every_output_the_app_needs(aws):
-    outputs = local.deploy_stack(boto3.client("cloudformation"), "prod")
+    outputs = moto_stack.deploy_stack(boto3.client("cloudformation"), "prod")
     assert set(STACK_OUTPUTS.values()) <= set(outputs)
     assert outputs["MentionsTableName"] == "social-listening-prod-mentions"
     table = boto3.client("dynamodb").describe_table(TableName=outputs["MentionsTableName"])
@@ -36,19 +37,19 @@ def test_template_deploys_with_every_output_the_app_needs(aws):
 
 def test_moto_skips_the_secret_so_provisioning_creates_it(aws):
     # GIVEN the stack alone: moto says CREATE_COMPLETE but skipped AWS::SecretsManager::Secret
-    outputs = local.deploy_stack(boto3.client("cloudformation"), "dev")
+    outputs = moto_stack.deploy_stack(boto3.client("cloudformation"), "dev")
     sm = boto3.client("secretsmanager")
     with pytest.raises(sm.exceptions.ResourceNotFoundException):
         sm.get_secret_value(SecretId=outputs["SecretsName"])
     # WHEN we ensure it THEN it exists with the keys the app reads
-    local.ensure_secret(sm, outputs["SecretsName"], {"ack_signing_key": "k"})
+    moto_stack.ensure_secret(sm, outputs["SecretsName"], {"ack_signing_key": "k"})
     stored = json.loads(sm.get_secret_value(SecretId=outputs["SecretsName"])["SecretString"])
     assert stored == {"ack_signing_key": "k"}
 
 
 def test_app_resolves_queue_urls_and_topic_arn_from_names_alone(aws, monkeypatch):
     # As in AWS: the Chalice stage gives names only (see .chalice/config.json).
-    outputs = local.deploy_stack(boto3.client("cloudformation"), "dev")
+    outputs = moto_stack.deploy_stack(boto3.client("cloudformation"), "dev")
     env = env_from_outputs(outputs)
     for key in ("MENTIONS_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALERTS_TOPIC_ARN"):
         monkeypatch.delenv(key, raising=False)
@@ -66,9 +67,9 @@ def test_app_resolves_queue_urls_and_topic_arn_from_names_alone(aws, monkeypatch
 
 
 def test_chalice_stages_name_the_resources_the_template_creates(aws):
-    config = json.loads((local.ROOT / ".chalice" / "config.json").read_text())
+    config = json.loads((moto_stack.ROOT / ".chalice" / "config.json").read_text())
     for stage in ("dev", "prod"):
-        outputs = local.deploy_stack(boto3.client("cloudformation"), stage)
+        outputs = moto_stack.deploy_stack(boto3.client("cloudformation"), stage)
         env = config["stages"][stage]["environment_variables"]
         assert env["MENTIONS_TABLE"] == outputs["MentionsTableName"]
         assert env["STATE_TABLE"] == outputs["StateTableName"]

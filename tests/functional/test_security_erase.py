@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from chalicelib import erase, wiring
+from chalicelib import wiring
 from chalicelib.model import iso
 from tests.functional.conftest import drain, post_webhook
 from tests.functional.test_faults import counted
+from tools import erase
 
 ANGRY = "Worst service ever, three days without internet and nobody helps. I am furious!"
 HAPPY = "Great help from the support team today, thanks a lot! Love it."

@@ -9,8 +9,9 @@ import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib import local, wiring
+from chalicelib import wiring
 from chalicelib.model import iso
+from devstack import moto_stack
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
 COMPLAINT = (
@@ -33,7 +34,7 @@ def post(native_id: str = "1001", text: str = COMPLAINT, **extra) -> bytes:
 
 
 def sent_emails() -> list:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][local.REGION].sent_messages)
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages)
 
 
 def test_signed_webhook_becomes_one_mention_one_alert_to_the_on_duty_manager_and_the_digest(
@@ -80,7 +81,7 @@ def test_same_webhook_twice_and_same_queue_message_twice_give_one_mention_one_al
     messages = sqs.receive_message(QueueUrl=stack["MENTIONS_QUEUE_URL"], MaxNumberOfMessages=10)[
         "Messages"
     ]
-    event = local.sqs_event(messages, "arn:aws:sqs:eu-west-1:123456789012:mentions")
+    event = moto_stack.sqs_event(messages, "arn:aws:sqs:eu-west-1:123456789012:mentions")
     client.lambda_.invoke("triage", event)
     client.lambda_.invoke("triage", event)
 

@@ -1,4 +1,4 @@
-"""`python -m chalicelib classify`: JSON lines in, one JSON line out per input."""
+"""`python -m tools classify`: JSON lines in, one JSON line out per input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chalicelib.triage.cli import run
+from tools.classify import run
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,7 +39,7 @@ def test_blank_lines_are_skipped_and_bad_lines_reported() -> None:
 
 def test_the_module_command_works_end_to_end() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "chalicelib", "classify"],
+        [sys.executable, "-m", "tools", "classify"],
         input='{"text": "still waiting for my refund", "followers": 5000}\n',
         capture_output=True,
         text=True,
@@ -53,7 +53,7 @@ def test_the_module_command_works_end_to_end() -> None:
 
 def test_importing_triage_loads_no_lexicon() -> None:
     code = (
-        "import sys, chalicelib.triage, chalicelib.triage.cli; "
+        "import sys, chalicelib.triage, tools.classify; "
         "from chalicelib.triage import dutch, english; "
         "print(any(m.startswith('vaderSentiment') for m in sys.modules), "
         "dutch.lexicon.cache_info().currsize, english.analyzer.cache_info().currsize)"

@@ -1,4 +1,4 @@
-"""Fault injection for boto3 clients, and the chaos replay (`python -m chalicelib replay`).
+"""Fault injection for boto3 clients, and the chaos replay (`python -m tools replay`).
 
 `Faults` makes AWS calls fail the way AWS does, through botocore's event hooks, so the
 code under test runs unchanged:
@@ -13,9 +13,9 @@ An injected error happens after botocore's own retries (the hook sits above them
 stands for a fault that outlasted them. Rules are explicit (`fail`: "the next n calls
 of X") or random (`chaos`: each faultable call fails with a seeded probability).
 
-The replay drives the local pipeline (moto, `chalicelib.local`) the way production
+The replay drives the local pipeline (moto, `devstack.moto_stack`) the way production
 traffic would: signed webhooks (a sender retries on 5xx), a few poison messages, the
-triage handler fed by `local.drain_queue` until the queue is empty (failed records
+triage handler fed by `moto_stack.drain_queue` until the queue is empty (failed records
 come back until the redrive policy moves them to the dead-letter queue), then the
 every-minute alerts job. It prints one JSON line: accepted, stored, in_dlq,
 duplicate_mentions, duplicate_alerts, lost, and the detail behind them.
@@ -334,15 +334,16 @@ def build_posts(options: ReplayOptions, now: datetime, rng: random.Random) -> li
 
 
 def replay(options: ReplayOptions) -> dict[str, Any]:
-    """Run the replay on moto (the caller has entered `local.local_stack`)."""
+    """Run the replay on moto (the caller has entered `moto_stack.local_stack`)."""
     import boto3
     from chalice.test import Client
 
-    from . import aws, local, wiring
-    from .alerts.policy import Policy
-    from .alerts.rotation import Rotation
-    from .alerts.team import Manager
-    from .sources.signing import hex_signature
+    from chalicelib import aws, wiring
+    from chalicelib.alerts.policy import Policy
+    from chalicelib.alerts.rotation import Rotation
+    from chalicelib.alerts.team import Manager
+    from chalicelib.sources.signing import hex_signature
+    from devstack import moto_stack
 
     started = time.monotonic()
     rng = random.Random(options.seed)
@@ -364,10 +365,10 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
     refused = 0
     poison_sent = 0
     figures: Counter[str] = Counter()
-    with Client(app_module.app, stage_name="local", project_dir=str(local.ROOT)) as client:
+    with Client(app_module.app, stage_name="local", project_dir=str(moto_stack.ROOT)) as client:
 
         def drain() -> None:
-            counts = local.drain_queue(
+            counts = moto_stack.drain_queue(
                 client.lambda_.invoke, infra_sqs, settings.queue_url, max_rounds=10**6
             )
             figures.update(counts)
@@ -401,7 +402,7 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
 
         # the outage is over: redrive the dead-letter queue (as an operator would)
         faults.enabled = False
-        from .dlq import DeadLetterQueue
+        from tools.dlq import DeadLetterQueue
 
         moved = DeadLetterQueue(infra_sqs, settings.dead_letter_queue_url, settings.queue_url)
         redriven = moved.redrive()
@@ -502,10 +503,10 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
     """Count what ended where, with clients that carry no faults."""
     import boto3
 
-    from . import triage
-    from .dlq import DeadLetterQueue
-    from .model import Mention
-    from .store import from_item
+    from chalicelib import triage
+    from chalicelib.model import Mention
+    from chalicelib.store import from_item
+    from tools.dlq import DeadLetterQueue
 
     db = boto3.client("dynamodb")
     sqs = boto3.client("sqs")
@@ -572,7 +573,7 @@ def _drain_bodies(sqs: Any, url: str) -> Iterator[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m chalicelib replay",
+        prog="python -m tools replay",
         description="Chaos replay: the local pipeline on moto with injected AWS faults.",
     )
     defaults = ReplayOptions()
@@ -594,9 +595,9 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     os.environ.setdefault("LOG_LEVEL", "CRITICAL")
-    from . import local
+    from devstack import moto_stack
 
-    with local.local_stack("dev") as env, local.environment(env):
+    with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
         result = replay(options)
     print(json.dumps(result, separators=(", ", ": ")))
     return 0 if result["lost"] == 0 and result["duplicate_mentions"] == 0 else 1

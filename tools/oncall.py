@@ -1,4 +1,4 @@
-"""`python -m chalicelib oncall …`: the team lead's on-call commands.
+"""`python -m tools oncall …`: the team lead's on-call commands.
 
     managers                                  list managers and their subscriptions
     add-manager ID --name N [--email E] [--phone +31…]
@@ -17,7 +17,7 @@ Against AWS by default (the stage's stack names, from the environment or from th
 CloudFormation stack `social-listening-<stage>`); `--local` runs against moto in this
 process with the stack deployed — its state lasts one run, so chain commands with `+`:
 
-    python -m chalicelib oncall --local add-manager ann --name Ann --email ann@example.com \\
+    python -m tools oncall --local add-manager ann --name Ann --email ann@example.com \\
         + set-rotation --managers ann --start 2026-11-23 + show
 """
 
@@ -32,12 +32,12 @@ from datetime import date, datetime, time, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .. import wiring
-from ..errors import PipelineError
-from ..model import parse_time, utc_now
-from .policy import Policy, parse_quiet, quiet_text
-from .rotation import SHIFTS, OnCall, Override, Rotation
-from .team import Manager, Team
+from chalicelib import wiring
+from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
+from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
+from chalicelib.alerts.team import Manager, Team
+from chalicelib.errors import PipelineError
+from chalicelib.model import parse_time, utc_now
 
 SEPARATOR = "+"
 
@@ -48,7 +48,7 @@ class CommandError(Exception):
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="python -m chalicelib oncall",
+        prog="python -m tools oncall",
         description="Manage the webcare on-call rotation and see who is on duty.",
     )
     top.add_argument("--local", action="store_true", help="run against moto in this process")
@@ -146,7 +146,7 @@ def _split(argv: list[str]) -> tuple[list[str], list[list[str]]]:
 @contextmanager
 def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
     """Put the app's environment in place (this is the CLI's edge), then build services."""
-    from .. import local as local_run
+    from devstack import moto_stack as local_run
 
     if local:
         # moto in-process, not a server: no AWS_ENDPOINT_URL while it runs
@@ -169,8 +169,8 @@ def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
 
 
 def _stack_environment(stage: str) -> dict[str, str]:
-    from ..aws import client
-    from ..config import env_from_outputs
+    from chalicelib.aws import client
+    from chalicelib.config import env_from_outputs
 
     name = f"social-listening-{stage}"
     try:

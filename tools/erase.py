@@ -1,4 +1,4 @@
-"""GDPR erasure by author: `python -m chalicelib erase --source x --author-id 42`.
+"""GDPR erasure by author: `python -m tools erase --source x --author-id 42`.
 
 Removes everything that holds an author's posts:
 
@@ -30,8 +30,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .model import alert_id_for
-from .store import from_item, to_item
+from chalicelib.model import alert_id_for
+from chalicelib.store import from_item, to_item
 
 ERASED = {"erased": True}
 QUOTE_CHARS = 40  # an erased text is recognised by its first characters (whitespace folded)
@@ -181,7 +181,7 @@ def _scrub_value(value: Any, target: Target) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m chalicelib erase",
+        prog="python -m tools erase",
         description="Erase an author's mentions, alerts and quoted text (GDPR request).",
     )
     parser.add_argument("--stage", default="dev", help="Chalice stage (.chalice/config.json)")
@@ -192,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import boto3
 
-    from .config import Settings
-    from .dlq import stage_environment
+    from chalicelib.config import Settings
+    from tools.dlq import stage_environment
 
     settings = Settings.from_env(stage_environment(args.stage))
     eraser = Eraser(boto3.client("dynamodb"), settings.mentions_table, settings.state_table)

@@ -1,8 +1,8 @@
-"""`python -m chalicelib digest`: preview (or send) the digest of any day.
+"""`python -m tools digest`: preview (or send) the digest of any day.
 
-    python -m chalicelib digest --date 2026-11-22 --out digest.html [--text digest.txt]
-    python -m chalicelib digest --date 2026-11-22 --send        # once: the day's claim holds
-    python -m chalicelib digest --local --posts 3000 --out out/digest.html
+    python -m tools digest --date 2026-11-22 --out digest.html [--text digest.txt]
+    python -m tools digest --date 2026-11-22 --send        # once: the day's claim holds
+    python -m tools digest --local --posts 3000 --out out/digest.html
 
 Without `--local` it reads the stage named by the environment (the same variables as
 the Lambda functions, see config.py). `--local` starts moto in-process, deploys the
@@ -19,12 +19,12 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..model import utc_now
+from chalicelib.model import utc_now
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m chalicelib digest", description=__doc__.splitlines()[0]
+        prog="python -m tools digest", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--date",
@@ -46,31 +46,32 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.local:
         os.environ.setdefault("LOG_LEVEL", "WARNING")
-        from .. import local, logs
+        from chalicelib import logs
+        from devstack import moto_stack
 
         logs.configure(os.environ["LOG_LEVEL"])
-        with local.local_stack("dev") as env, local.environment(env):
+        with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
             return _run(args, seed=True)
     if args.stage:
-        from ..dlq import stage_environment
+        from tools.dlq import stage_environment
 
         os.environ.update(stage_environment(args.stage))
     return _run(args, seed=False)
 
 
 def _run(args: argparse.Namespace, *, seed: bool) -> int:
-    from .. import wiring
-    from ..errors import PipelineError
+    from chalicelib import wiring
+    from chalicelib.errors import PipelineError
 
     wiring.reset()
     settings = wiring.settings()
     day = args.date or (utc_now().astimezone(settings.tz).date() - timedelta(days=1))
     summary: dict[str, object] = {"day": day.isoformat()}
     if seed:
-        from . import localrun
+        from devstack import sample_days
 
-        with localrun.lean_moto_transactions():
-            seeded = localrun.seed_week(day, args.posts, brand=settings.brand)
+        with sample_days.lean_moto_transactions():
+            seeded = sample_days.seed_week(day, args.posts, brand=settings.brand)
         summary.update(mentions=seeded.mentions, stored=seeded.stored, alerts=len(seeded.alerts))
     service = wiring.digest()
     try:

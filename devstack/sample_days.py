@@ -1,6 +1,6 @@
 """Fill a local (moto) stack with sample days, through the real triage path.
 
-Used by `python -m chalicelib digest --local` and the benchmark: posts from
+Used by `python -m tools digest --local` and the benchmark: posts from
 `sample.day_of_posts` go through `pipeline.Triage.handle_batch` in queue-sized
 batches (so the counters, lists and alerts are written exactly as in Lambda), and a
 simulated webcare team acknowledges and resolves most alerts through
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..model import Mention, parse_time
-from . import sample
+from chalicelib.model import Mention, parse_time
+from devstack import sample
 
 BATCH = 250  # what one Lambda invocation gets: 10 messages of 25 mentions
 
@@ -32,9 +32,9 @@ class Seeded:
 
 def set_up_team(day: date) -> None:
     """Two managers on weekly shifts, one of them on duty on `day`."""
-    from .. import wiring
-    from ..alerts.rotation import Rotation
-    from ..alerts.team import Manager
+    from chalicelib import wiring
+    from chalicelib.alerts.rotation import Rotation
+    from chalicelib.alerts.team import Manager
 
     team = wiring.team()
     for manager_id, name in (("sanne", "Sanne"), ("youssef", "Youssef")):
@@ -52,8 +52,8 @@ def set_up_team(day: date) -> None:
 
 def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded:
     """Run mentions through triage in batches, each at its own (simulated) time."""
-    from .. import intake, wiring
-    from ..pipeline import Message, Triage
+    from chalicelib import intake, wiring
+    from chalicelib.pipeline import Message, Triage
 
     s = wiring.settings()
     seeded = Seeded()
@@ -82,8 +82,8 @@ def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded
 
 def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) -> int:
     """The team at work: acknowledge most alerts within minutes, resolve most of those."""
-    from .. import wiring
-    from ..alerts import links
+    from chalicelib import wiring
+    from chalicelib.alerts import links
 
     rng = random.Random(seed)
     key = wiring.secrets().require("ack_signing_key")
@@ -111,7 +111,7 @@ def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) 
 
 def seed_week(day: date, count: int, *, brand: str, respond_share: float = 0.9) -> Seeded:
     """The day, the day before and the same weekday a week before (for comparisons)."""
-    from .. import wiring
+    from chalicelib import wiring
 
     timezone = wiring.settings().timezone
     set_up_team(day)
@@ -134,7 +134,7 @@ def morning_after(day: date, hour: int) -> datetime:
 
 
 def _timezone() -> str:
-    from .. import wiring
+    from chalicelib import wiring
 
     return wiring.settings().timezone
 

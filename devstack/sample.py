@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..model import Author, Engagement, Mention, iso
-from .aggregates import day_bounds
+from chalicelib.digest.aggregates import day_bounds
+from chalicelib.model import Author, Engagement, Mention, iso
 
 SOURCES = (("x", 0.45), ("reddit", 0.15), ("facebook", 0.2), ("instagram", 0.12), ("news", 0.08))
 

@@ -7,7 +7,7 @@ string (our clients ask for more fields than the recordings did). Use a
 ``RequestsMock(registry=OrderedRegistry)`` to serve each response once, in order.
 
 `replay_all(realdata)` runs every recording we have through its source's own parser;
-``python -m chalicelib.sources.replay [REALDATA]`` prints what each one gives. Local and
+``python -m devstack.recorded [REALDATA]`` prints what each one gives. Local and
 test use only: `responses` and `yaml` are dev dependencies, imported when called.
 """
 
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..model import Mention
+from chalicelib.model import Mention
 
 _RUBY_TAG = re.compile(r" ?!ruby/hash:[A-Za-z:]+")
 _DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
@@ -141,8 +141,8 @@ def replay_all(realdata: Path, now: datetime | None = None) -> dict[str, list[Me
     import responses
     from responses.registries import OrderedRegistry
 
-    from . import meta, reddit, x, x_webhook
-    from .watch import Watch
+    from chalicelib.sources import meta, reddit, x, x_webhook
+    from chalicelib.sources.watch import Watch
 
     now = now or datetime.now(UTC)
     out: dict[str, list[Mention]] = {}
@@ -201,7 +201,7 @@ def _tweepy_client() -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    default = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+    default = Path(__file__).resolve().parents[2] / "shared" / "realdata"
     realdata = Path(argv[0] if argv else os.environ.get("REALDATA") or default)
     if not realdata.is_dir():
         print(f"no recorded data at {realdata} (give a path or set REALDATA)", file=sys.stderr)

@@ -1,6 +1,6 @@
-"""`python -m chalicelib classify`: judge JSON lines from stdin, one JSON line out per input.
+"""`python -m tools classify`: judge JSON lines from stdin, one JSON line out per input.
 
-    echo '{"text": "al drie dagen storing"}' | python -m chalicelib classify
+    echo '{"text": "al drie dagen storing"}' | python -m tools classify
 
 Input lines: {"text": ..., "lang": optional, "followers": optional, "author": optional}.
 Output lines: {"label", "score", "lang", "priority", "alert", "reasons", "themes", "text"}.
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from . import DEFAULT_MIN_PRIORITY, classify, should_alert
+from chalicelib.triage import DEFAULT_MIN_PRIORITY, classify, should_alert
 
 
 def classify_line(line: str, *, watchlist: frozenset[str], min_priority: float) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def run(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m chalicelib classify",
+        prog="python -m tools classify",
         description="Judge JSON lines on stdin; write one JSON line per input.",
     )
     parser.add_argument("--watch", action="append", default=[], help="watch-list author handle")

@@ -1,4 +1,4 @@
-"""`python -m chalicelib <command>`: the engineers' commands, one subcommand each.
+"""`python -m tools <command>`: the engineers' commands, one subcommand each.
 
 Each subcommand names a module with a `main(argv) -> int`, imported only when that
 subcommand runs (so `classify` does not pay for the local pipeline, and the other way round).
@@ -12,19 +12,19 @@ import sys
 
 # subcommand -> (module with main(argv) -> int, one-line help)
 COMMANDS = {
-    "classify": ("chalicelib.triage.cli", "judge JSON lines from stdin (triage)"),
+    "classify": ("tools.classify", "judge JSON lines from stdin (triage)"),
     "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
-    "oncall": ("chalicelib.alerts.cli", "managers, rotation, overrides; who is on duty"),
-    "digest": ("chalicelib.digest.cli", "preview (or send) the daily digest of a day"),
-    "replay": ("chalicelib.chaos", "chaos replay: the local pipeline on moto with AWS faults"),
-    "dlq": ("chalicelib.dlq", "inspect and redrive the dead-letter queue"),
-    "erase": ("chalicelib.erase", "GDPR: erase an author's mentions and alerts"),
+    "oncall": ("tools.oncall", "managers, rotation, overrides; who is on duty"),
+    "digest": ("tools.digest", "preview (or send) the daily digest of a day"),
+    "replay": ("devstack.chaos", "chaos replay: the local pipeline on moto with AWS faults"),
+    "dlq": ("tools.dlq", "inspect and redrive the dead-letter queue"),
+    "erase": ("tools.erase", "GDPR: erase an author's mentions and alerts"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m chalicelib")
+    parser = argparse.ArgumentParser(prog="python -m tools")
     commands = parser.add_subparsers(dest="command", metavar="command", required=True)
     for name, (_module, summary) in COMMANDS.items():
         commands.add_parser(name, help=summary, add_help=False)

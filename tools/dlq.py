@@ -1,4 +1,4 @@
-"""The dead-letter queue: see what is in it, and send it back (`python -m chalicelib dlq`).
+"""The dead-letter queue: see what is in it, and send it back (`python -m tools dlq`).
 
 Two kinds of message end there (see `batch.py`):
 
@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .intake import decode
+from chalicelib.errors import InputError
+from chalicelib.intake import decode
 
 PEEK_SECONDS = 30  # messages being read stay hidden this long, then are made visible again
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
@@ -135,7 +135,7 @@ def stage_environment(stage: str, config: Path = CONFIG) -> dict[str, str]:
 
 
 def queue_from_stage(stage: str, sqs: Any) -> DeadLetterQueue:
-    from .config import Settings
+    from chalicelib.config import Settings
 
     settings = Settings.from_env(stage_environment(stage))
     url = settings.queue_url or sqs.get_queue_url(QueueName=settings.queue_name)["QueueUrl"]
@@ -148,7 +148,7 @@ def queue_from_stage(stage: str, sqs: Any) -> DeadLetterQueue:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m chalicelib dlq", description="Inspect and redrive the dead-letter queue."
+        prog="python -m tools dlq", description="Inspect and redrive the dead-letter queue."
     )
     parser.add_argument("--stage", default="dev", help="Chalice stage (.chalice/config.json)")
     commands = parser.add_subparsers(dest="action", required=True)
