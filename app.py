@@ -12,21 +12,20 @@ from urllib.parse import parse_qs, unquote
 
 from chalice import Chalice, Cron, Rate, Response
 
-from chalicelib import batch, logs, polling, wiring
+from chalicelib import logs, wiring
 from chalicelib.alerts import pages, source_health
-from chalicelib.alerts.links import TokenError
-from chalicelib.alerts.service import AckResult
-from chalicelib.errors import ConfigError, DeliveryError, InputError
+from chalicelib.consumer import batch
+from chalicelib.errors import ConfigError, DeliveryError, InputError, NotFound, TokenError
+from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import generic, meta, x_webhook
+from chalicelib.sources import generic, meta, polling, x_webhook
 from chalicelib.sources.watch import Watched, watch_or_none
-from chalicelib.webhooks import Webhook, accept
 
 app = Chalice(app_name="social-listening")
 logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
 log = logs.get_logger("app")
 
-# Read at import time by Chalice to wire the event source (see PLATFORM_NOTES.md).
+# Read at import time by Chalice to wire the event source (set the environment first).
 MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions")
 
 
@@ -123,9 +122,7 @@ def acknowledge_page(alert_id: str) -> Response:
 @app.route("/alerts/{alert_id}/ack", methods=["POST"], content_types=FORM)
 def acknowledge(alert_id: str) -> Response:
     token = _query("token")
-    done = pages.after_ack(
-        lambda: _tallied(wiring.alerts().acknowledge(unquote(alert_id), token, utc_now()))
-    )
+    done = pages.after_ack(lambda: wiring.alerts().acknowledge(unquote(alert_id), token, utc_now()))
     return _html(done.status, done.title, done.body)
 
 
@@ -138,7 +135,7 @@ def resolve_page(alert_id: str) -> Response:
 def resolve(alert_id: str) -> Response:
     token, note = _query("token"), _form().get("note", "")
     done = pages.after_resolve(
-        lambda: _tallied(wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note))
+        lambda: wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note)
     )
     return _html(done.status, done.title, done.body)
 
@@ -214,11 +211,6 @@ def _poll(name: str, event) -> None:
     )
 
 
-def _tallied(result: AckResult) -> AckResult:
-    wiring.tally().after_change(result.alert)  # the digest's counts; idempotent
-    return result
-
-
 def _event_time(event) -> datetime:
     """A scheduled event's own time: retries and late starts keep their slot."""
     stamp = getattr(event, "time", None)
@@ -231,7 +223,7 @@ def _event_time(event) -> datetime:
 def _confirm(alert_id: str, action: str) -> Response:
     try:
         alert = wiring.alerts().authorise(unquote(alert_id), _query("token"), utc_now(), action)
-    except (TokenError, LookupError) as error:
+    except (TokenError, NotFound) as error:
         done = pages.refused(error)
         return _html(done.status, done.title, done.body)
     return _page(200, pages.confirm(action, alert))

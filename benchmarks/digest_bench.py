@@ -30,7 +30,6 @@ Prints one JSON object.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import math
 import os
@@ -40,10 +39,13 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.store import MemoryTable
 
 BENCH_DAY = date(2026, 11, 22)
 
@@ -120,78 +122,13 @@ class ReadMeter:
         return float(sum(self.units.values()))
 
 
-# ------------------------------------------------------------------ an in-memory state table
-
-
-class MemoryState:
-    """StateStore's calls the aggregate functions make, on a dict, with its semantics."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item = self.items.get((pk, sk))
-        return copy.deepcopy(item) if item is not None else None
-
-    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None:
-        self.items[(pk, sk)] = copy.deepcopy(dict(data))
-
-    def put_new(self, pk: str, sk: str, data: Mapping[str, Any]) -> bool:
-        if (pk, sk) in self.items:
-            return False
-        self.put(pk, sk, data)
-        return True
-
-    def update(
-        self,
-        pk: str,
-        sk: str,
-        changes: Mapping[str, Any],
-        *,
-        expect: Mapping[str, Any] | None = None,
-        remove: tuple[str, ...] = (),
-    ) -> bool:
-        item = self.items.get((pk, sk))
-        if item is None or any(item.get(k) != v for k, v in (expect or {}).items()):
-            return False
-        for key, value in changes.items():
-            if value is None:
-                item.pop(key, None)
-            else:
-                item[key] = copy.deepcopy(value)
-        for key in remove:
-            item.pop(key, None)
-        return True
-
-    def add(self, pk: str, sk: str, counts: Mapping[str, int]) -> dict[str, int]:
-        item = self.items.setdefault((pk, sk), {})
-        for key, value in counts.items():
-            item[key] = item.get(key, 0) + value
-        return {k: item[k] for k in counts}
-
-    def add_once(
-        self,
-        marker: tuple[str, str],
-        flags: Sequence[str],
-        target: tuple[str, str],
-        counts: Mapping[str, int],
-    ) -> bool:
-        item = self.items.get(marker)
-        if item is None or any(flag in item for flag in flags):
-            return False
-        for flag in flags:
-            item[flag] = True
-        self.add(*target, counts)
-        return True
-
-
 # ------------------------------------------------------------------ building the days
 
 
 def build_day(
     day: date,
     posts: int,
-    state: MemoryState,
+    state: MemoryTable,
     *,
     timezone: str,
     outage: int | None,
@@ -202,11 +139,12 @@ def build_day(
     from chalicelib.digest.tally import AlertTally
     from chalicelib.digest.toplists import TopLists
     from chalicelib.model import Alert, alert_id_for, iso, parse_time
+    from chalicelib.store import keys
     from devstack import sample
 
     lists = TopLists(state)
-    tally = AlertTally(state, lists, mentions=None, timezone=timezone)
-    recorder = DayRecorder(state, lists, timezone, tally)
+    tally = AlertTally(state, lists, mentions=None, timezone=timezone)  # type: ignore[arg-type]
+    recorder = DayRecorder(state, lists, timezone)
     seen: set[str] = set()
     counts = Counter()
     rng = random.Random(f"acks-{day}")
@@ -220,9 +158,9 @@ def build_day(
             continue
         seen.add(judged.id)
         dc = day_counts(judged, timezone)
-        state.add(f"day#{dc.day}", "stats", dc.counts)
-        for sk, c in dc.items.items():
-            state.add(f"day#{dc.day}", sk, c)
+        state.add(keys.day_stats(dc.day), dc.counts)
+        for key, c in dc.items.items():
+            state.add(key, c)
         counts["stored"] += 1
         if keep is not None:
             keep.append(judged)
@@ -241,8 +179,8 @@ def build_day(
             mention_id=judged.id,
             priority=judged.priority,
         )
-        state.put(f"alert#{alert.id}", "alert", alert.to_dict())
-        recorder.alerted(alert, judged)
+        state.put(keys.alert(alert.id), alert.to_dict())
+        tally.sync(alert, judged)
         counts["alerts"] += 1
         if rng.random() < 0.9:
             acked = created + timedelta(seconds=rng.lognormvariate(6.4, 0.8))
@@ -252,7 +190,7 @@ def build_day(
             if rng.random() < 0.75:
                 resolved = acked + timedelta(seconds=rng.lognormvariate(8.2, 0.9))
                 alert = alert.with_(state="resolved", resolved_at=iso(resolved))
-            state.update(f"alert#{alert.id}", "alert", alert.to_dict())
+            state.update(keys.alert(alert.id), alert.to_dict())
             tally.sync(alert, judged)
     return dict(counts)
 
@@ -288,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ["LOG_LEVEL"] = "ERROR"
     from chalicelib import aws, logs, wiring
-    from chalicelib.store import mention_item, to_item
+    from chalicelib.store import MemoryTable, keys, to_item
+    from chalicelib.store.mentions import mention_item
     from devstack import moto_stack
     from devstack.sample import moment_in
 
@@ -299,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         wiring.reset()
         settings = wiring.settings()
         tz = settings.timezone
-        state = MemoryState()
+        state = MemoryTable()
         mentions: list[Any] = []
         built = {}
         for offset, outage in ((7, None), (1, None), (0, 19)):
@@ -312,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
 
         db = aws.client("dynamodb")
         state_items = [
-            to_item({**data, "pk": pk, "sk": sk}) for (pk, sk), data in state.items.items()
+            to_item({**data, "pk": key.pk, "sk": key.sk}) for key, data in state.items.items()
         ]
         load(db, settings.state_table, state_items)
         mention_items = [mention_item(m, BENCH_DAY.isoformat()) for m in mentions]
@@ -337,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         tracemalloc.stop()
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-    day_stats = state.items[(f"day#{BENCH_DAY}", "stats")]
+    day_stats = state.items[keys.day_stats(BENCH_DAY.isoformat())]
     report = {
         "date": "2026-11-23",
         "day": BENCH_DAY.isoformat(),

@@ -183,9 +183,9 @@ def _best_per_shard(
 ) -> list[tuple[str, tuple[float, ...], Any]]:
     from chalicelib.digest.toplists import TopLists
 
-    shards: dict[str, list[tuple[tuple[float, ...], str, Any]]] = defaultdict(list)
+    shards: dict[int, list[tuple[tuple[float, ...], str, Any]]] = defaultdict(list)
     for key, (rank, payload) in candidates.items():
-        shards[TopLists.shard_sk(spec, key)].append((rank, key, payload))
+        shards[TopLists.shard(spec, key)].append((rank, key, payload))
     best = []
     for entries in shards.values():
         entries.sort(reverse=True)
@@ -197,10 +197,12 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
     """Leave the state table as triage would after storing `mentions` on `day`."""
     from chalicelib import wiring
     from chalicelib.digest import aggregates, ingest, tally
+    from chalicelib.store import keys
 
     state = wiring.state()
     lists = wiring.day_lists()
-    items: dict[str, Counter[str]] = defaultdict(Counter)
+    stats_key = keys.day_stats(day)
+    items: dict[keys.Key, Counter[str]] = defaultdict(Counter)
     negatives: dict[str, tuple[tuple[float, ...], Any]] = {}
     ambassadors: dict[str, tuple[tuple[float, ...], Any]] = {}
     negative_mentions: dict[str, Any] = {}
@@ -208,9 +210,9 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
     for mention in mentions:
         count += 1
         counts = ingest.day_counts(mention, timezone)
-        items[aggregates.STATS_SK].update(counts.counts)
-        for sk, extra in counts.items.items():
-            items[sk].update(extra)
+        items[stats_key].update(counts.counts)
+        for key, extra in counts.items.items():
+            items[key].update(extra)
         label = aggregates.label_of(mention)
         if label == "negative":
             rank = (float(mention.priority), float(mention.author.followers or 0))
@@ -222,13 +224,12 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
             rank = (float(mention.author.followers or 0), float(ingest.engagement(mention)))
             if author not in ambassadors or ambassadors[author][0] < rank:
                 ambassadors[author] = (rank, mention)
-    pk = aggregates.day_pk(day)
-    for sk, counters in items.items():
-        state.put(pk, sk, dict(counters))
-    stats = dict(items[aggregates.STATS_SK])
+    for key, counters in items.items():
+        state.put(key, dict(counters))
+    stats = dict(items[stats_key])
     for back in (1, 7):
         earlier = (datetime.fromisoformat(day) - timedelta(days=back)).date().isoformat()
-        state.put(aggregates.day_pk(earlier), aggregates.STATS_SK, stats)
+        state.put(keys.day_stats(earlier), stats)
 
     for key, rank, mention in _best_per_shard(ingest.NEGATIVES, negatives):
         lists.offer(day, ingest.NEGATIVES, key, rank, ingest.post_summary(mention))
@@ -236,9 +237,9 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
     for key, rank, mention in _best_per_shard(ingest.AMBASSADORS, ambassadors):
         lists.offer(day, ingest.AMBASSADORS, key, rank, ingest.post_summary(mention))
     themes = {
-        sk[len(aggregates.THEME_SK) :]: ((float(c["n"]),), {})
-        for sk, c in items.items()
-        if sk.startswith(aggregates.THEME_SK)
+        theme: ((float(c["n"]),), {})
+        for key, c in items.items()
+        if (theme := keys.theme_of(key.sk)) is not None
     }
     for key, rank, payload in _best_per_shard(ingest.THEMES, themes):
         lists.offer(day, ingest.THEMES, key, rank, payload)
@@ -248,9 +249,7 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
     alerted = 0
     for _rank, mention in by_rank[:10]:
         wiring.mentions().insert(mention)  # an alert marks its stored mention
-        alert = wiring.alerts().alert_for(mention, now)
-        if alert is not None:
-            wiring.recorder().alerted(alert, mention)
+        if wiring.alerts().alert_for(mention, now) is not None:  # tallied (alerts.events)
             alerted += 1
     for rank, mention in by_rank[10 : 10 + tally.OPEN.cap * tally.OPEN.shards]:
         summary = {**ingest.post_summary(mention), "alert_id": f"alert:{mention.id}"}

@@ -40,7 +40,7 @@ _MODULES = {
     "chalicelib.alerts": "alerts",
     "chalicelib.digest": "digest_lists",
     "chalicelib.intake": "intake",
-    "chalicelib.batch": "queue",
+    "chalicelib.consumer.batch": "queue",
     "chalicelib.wiring": "setup",
     "chalicelib.secrets": "setup",
 }

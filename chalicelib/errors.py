@@ -2,20 +2,30 @@
 
     PipelineError
     ├── ConfigError              settings missing or malformed
-    ├── InputError               a request or record we must refuse (never retried)
-    │   ├── SignatureError       webhook signature missing or wrong  -> 401
-    │   ├── PayloadTooLarge      body over the limit                  -> 413
-    │   └── MalformedPayload     not JSON, or required fields missing -> 400
+    ├── CommandError             an operator command cannot run as given (tools/)
+    ├── InputError               a request or record we must refuse (never retried) -> 400
+    │   ├── SignatureError       webhook signature missing or wrong                 -> 401
+    │   ├── TokenError           a link's token is malformed, forged, expired, or
+    │   │                        for someone else                                   -> 403
+    │   ├── NotFound             what a request names does not exist (any more)     -> 404
+    │   ├── PayloadTooLarge      body over the limit                                -> 413
+    │   └── MalformedPayload     not JSON, or required fields missing               -> 400
     ├── SourceError              a network poll failed
     │   ├── RetriableSourceError 429 / 5xx / timeouts: try again next run
     │   └── FatalSourceError     401 / 403 / bad query: needs a human
-    ├── StoreError               DynamoDB refused or kept failing
-    └── DeliveryError            SQS / SNS / SES refused a message
+    ├── StoreError               DynamoDB refused or kept failing (`code`: AWS's error code)
+    │   ├── ConditionFailed      a conditional write's condition did not hold
+    │   └── TransactionCancelled a transaction was cancelled (`reasons`, per item)
+    ├── DeliveryError            SQS / SNS / SES refused a message
+    └── BatchFailed              some records of a queue batch failed: redeliver them
 
-Handlers in `app.py` catch these; library code lets them travel.
+Handlers in `app.py` catch these; library code lets them travel. The store turns every
+botocore error into a `StoreError`, so nothing above it catches `ClientError`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class PipelineError(Exception):
@@ -24,6 +34,10 @@ class PipelineError(Exception):
 
 class ConfigError(PipelineError):
     """A setting is missing or malformed."""
+
+
+class CommandError(PipelineError):
+    """An operator command cannot be carried out as given; the message says why."""
 
 
 class InputError(PipelineError):
@@ -36,6 +50,18 @@ class SignatureError(InputError):
     """The webhook signature is missing or does not match."""
 
     status_code = 401
+
+
+class TokenError(InputError):
+    """A link's token is malformed, forged, expired or for another alert or person."""
+
+    status_code = 403
+
+
+class NotFound(InputError):
+    """What the request names does not exist (any more)."""
+
+    status_code = 404
 
 
 class PayloadTooLarge(InputError):
@@ -67,8 +93,35 @@ class FatalSourceError(SourceError):
 
 
 class StoreError(PipelineError):
-    """DynamoDB refused a write or kept failing."""
+    """DynamoDB refused a request or kept failing; `code` is AWS's error code."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ConditionFailed(StoreError):
+    """A conditional write's condition did not hold (the store answers False for it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "ConditionalCheckFailedException")
+
+
+class TransactionCancelled(StoreError):
+    """A transaction was cancelled; `reasons` holds DynamoDB's code per item ("None": fine)."""
+
+    def __init__(self, message: str, reasons: Sequence[str]) -> None:
+        super().__init__(message, "TransactionCanceledException")
+        self.reasons = list(reasons)
 
 
 class DeliveryError(PipelineError):
     """A message could not be handed to SQS, SNS or SES."""
+
+
+class BatchFailed(PipelineError):
+    """Some records of a queue batch failed; they will be redelivered."""
+
+    def __init__(self, failed: Sequence[str]) -> None:
+        super().__init__(f"{len(failed)} record(s) failed: {', '.join(sorted(failed)[:10])}")
+        self.failed = list(failed)

@@ -14,15 +14,15 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService
 from .alerts.team import Team
 from .config import Settings
+from .consumer.pipeline import Triage
 from .digest.ingest import DayRecorder
 from .digest.service import DigestService
 from .digest.tally import AlertTally
 from .digest.toplists import TopLists
 from .intake import Intake
 from .model import utc_now
-from .pipeline import Triage
 from .secrets import Secrets
-from .store import MentionStore, StateStore
+from .store import MentionStore, Table
 
 
 @cache
@@ -50,8 +50,8 @@ def secrets() -> Secrets:
 
 
 @cache
-def state() -> StateStore:
-    return StateStore(aws.client("dynamodb"), settings().state_table)
+def state() -> Table:
+    return Table(aws.client("dynamodb"), settings().state_table)
 
 
 @cache
@@ -86,7 +86,7 @@ def alerts() -> AlertService:
         signing_key=lambda: secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
-        on_member_change=lambda alert: tally().sync(alert),  # posts closed via their group
+        listeners=[lambda event: tally().on_alert_changed(event)],  # the digest's counts
         retention=timedelta(days=s.retention_days),
     )
 
@@ -111,20 +111,21 @@ def day_lists() -> TopLists:
 
 @cache
 def tally() -> AlertTally:
-    """Counts alert outcomes for the digest; call `tally().sync(alert)` after a change."""
-    return AlertTally(state(), day_lists(), mentions(), settings().timezone)
+    """Counts alert outcomes for the digest; told of every change by the alert service."""
+    s = settings()
+    return AlertTally(
+        state(), day_lists(), mentions(), s.timezone, retention=timedelta(days=s.retention_days)
+    )
 
 
 @cache
 def recorder() -> DayRecorder:
-    return DayRecorder(state(), day_lists(), settings().timezone, tally())
+    return DayRecorder(state(), day_lists(), settings().timezone)
 
 
 @cache
 def digest() -> DigestService:
-    return DigestService(
-        settings=settings(), state=state(), mentions=mentions(), ses=aws.client("ses")
-    )
+    return DigestService(settings=settings(), state=state(), ses=aws.client("ses"))
 
 
 def reset() -> None:

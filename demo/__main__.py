@@ -78,6 +78,7 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
     from chalicelib.sources.signing import hex_signature
+    from chalicelib.store import keys
     from devstack import moto_stack
 
     wiring.reset()
@@ -225,7 +226,7 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
         say(f"\n✉️  digest to {', '.join(settings.digest_recipients)}: {subject}")
         say(f"   written to {html_path} and {text_path}")
 
-    stats = wiring.state().get(f"day#{local_now.date().isoformat()}", "stats") or {}
+    stats = wiring.state().get(keys.day_stats(local_now.date().isoformat())) or {}
     stored = int(stats.get("total", 0))
     summary = {
         "mentions": stored,

@@ -402,7 +402,7 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
 
         # the outage is over: redrive the dead-letter queue (as an operator would)
         faults.enabled = False
-        from tools.dlq import DeadLetterQueue
+        from chalicelib.consumer.dead_letters import DeadLetterQueue
 
         moved = DeadLetterQueue(infra_sqs, settings.dead_letter_queue_url, settings.queue_url)
         redriven = moved.redrive()
@@ -504,22 +504,20 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
     import boto3
 
     from chalicelib import triage
-    from chalicelib.model import Mention
-    from chalicelib.store import from_item
-    from tools.dlq import DeadLetterQueue
+    from chalicelib.consumer.dead_letters import DeadLetterQueue
+    from chalicelib.store import MentionStore, Table, keys
 
     db = boto3.client("dynamodb")
     sqs = boto3.client("sqs")
-    mentions = {
-        m.id: m
-        for m in (Mention.from_dict(from_item(i)) for i in _scan(db, settings.mentions_table))
-    }
+    store = MentionStore(db, settings.mentions_table, settings.state_table)
+    mentions = {m.id: m for m in store.scan()}
     counted = 0
     alert_items: dict[str, dict[str, Any]] = {}
-    for item in map(from_item, _scan(db, settings.state_table)):
-        if item["pk"].startswith("day#") and item["sk"] == "stats":
+    for item in Table(db, settings.state_table).scan():
+        key = keys.Key(item["pk"], item["sk"])
+        if keys.is_day_stats(key):
             counted += int(item.get("total", 0))
-        elif item["pk"].startswith("alert#alert:") and item.get("mention_id"):
+        elif keys.is_alert(key) and item.get("mention_id"):
             alert_items[item["id"]] = item
 
     letters = DeadLetterQueue(sqs, settings.dead_letter_queue_url, settings.queue_url).inspect()
@@ -548,16 +546,6 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
         "lost_ids": sorted(lost)[:10],
         "duplicate_alert_ids": sorted(i for i, n in pages.items() if n > 1)[:10],
     }
-
-
-def _scan(db: Any, table: str) -> Iterator[dict[str, Any]]:
-    kwargs: dict[str, Any] = {"TableName": table}
-    while True:
-        page = db.scan(**kwargs)
-        yield from page.get("Items", [])
-        if "LastEvaluatedKey" not in page:
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _drain_bodies(sqs: Any, url: str) -> Iterator[str]:

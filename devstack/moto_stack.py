@@ -37,10 +37,6 @@ DIGEST_SENDER = "webcare-digest@example.com"
 DIGEST_RECIPIENTS = "marketing@example.com"
 
 
-class SkippedResourceError(RuntimeError):
-    """moto skipped a resource we did not expect it to skip."""
-
-
 def deploy_stack(cloudformation: Any, stage: str = "dev") -> dict[str, str]:
     """Create the infra stack (in moto or AWS) and return its outputs."""
     name = f"social-listening-{stage}"

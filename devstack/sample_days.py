@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from chalicelib.model import Mention, parse_time
@@ -53,7 +53,7 @@ def set_up_team(day: date) -> None:
 def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded:
     """Run mentions through triage in batches, each at its own (simulated) time."""
     from chalicelib import intake, wiring
-    from chalicelib.pipeline import Message, Triage
+    from chalicelib.consumer.pipeline import Message, Triage
 
     s = wiring.settings()
     seeded = Seeded()
@@ -87,7 +87,7 @@ def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) 
 
     rng = random.Random(seed)
     key = wiring.secrets().require("ack_signing_key")
-    service, tally = wiring.alerts(), wiring.tally()
+    service = wiring.alerts()
     handled = 0
     for alert_id in alert_ids:
         alert = service.get(alert_id)
@@ -97,15 +97,14 @@ def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) 
         recipient = alert.recipient
         acked_at = created + timedelta(seconds=rng.lognormvariate(6.4, 0.8))
         token = links.make_token(key, alert_id, recipient, created.timestamp())
-        result = service.acknowledge(alert_id, token, acked_at)
+        service.acknowledge(alert_id, token, acked_at)
         if rng.random() < 0.75:
             resolved_at = acked_at + timedelta(seconds=rng.lognormvariate(8.2, 0.9))
             token = links.make_token(
                 key, alert_id, recipient, resolved_at.timestamp() - 60, action="resolve"
             )
-            result = service.resolve(alert_id, token, resolved_at)
-        tally.sync(result.alert)  # what app.py does after each acknowledge / resolve
-        handled += 1
+            service.resolve(alert_id, token, resolved_at)
+        handled += 1  # the digest's tally heard of each change (alerts.events)
     return handled
 
 
@@ -127,16 +126,6 @@ def seed_week(day: date, count: int, *, brand: str, respond_share: float = 0.9) 
         total.stored += seeded.stored
         total.alerts += seeded.alerts
     return total
-
-
-def morning_after(day: date, hour: int) -> datetime:
-    return sample.moment_in(day + timedelta(days=1), hour, _timezone())
-
-
-def _timezone() -> str:
-    from chalicelib import wiring
-
-    return wiring.settings().timezone
 
 
 @contextmanager

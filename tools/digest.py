@@ -21,6 +21,8 @@ from pathlib import Path
 
 from chalicelib.model import utc_now
 
+from . import stage
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -47,16 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.local:
         os.environ.setdefault("LOG_LEVEL", "WARNING")
         from chalicelib import logs
-        from devstack import moto_stack
 
         logs.configure(os.environ["LOG_LEVEL"])
-        with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
-            return _run(args, seed=True)
-    if args.stage:
-        from tools.dlq import stage_environment
 
-        os.environ.update(stage_environment(args.stage))
-    return _run(args, seed=False)
+    def work() -> int:
+        with stage.opened(args.stage, local=args.local):
+            return _run(args, seed=args.local)
+
+    return stage.guarded(work)
 
 
 def _run(args: argparse.Namespace, *, seed: bool) -> int:

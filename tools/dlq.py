@@ -1,18 +1,11 @@
-"""The dead-letter queue: see what is in it, and send it back (`python -m tools dlq`).
+"""`python -m tools dlq`: see what is in the dead-letter queue, and send it back.
 
-Two kinds of message end there (see `batch.py`):
+    python -m tools dlq [--stage prod | --local] list [--limit N]
+    python -m tools dlq [--stage prod | --local] redrive [--limit N] [--include-poison]
 
-* poison: not a mentions message; moved at once, with the reason in the `error`
-  message attribute. Sending it back would only bring it here again, so `redrive`
-  skips it unless asked (`--include-poison`).
-* mentions that failed `maxReceiveCount` deliveries (an outage, a bug). Once the cause
-  is fixed, `redrive` sends them back to the mentions queue; triage is idempotent, so a
-  mention that was stored in an earlier attempt is absorbed as a duplicate.
-
-`redrive` sends a message before deleting it from the dead-letter queue: a crash in
-between leaves a copy in both, never in neither. The operator's own credentials need
-sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility on the DLQ and
-sqs:SendMessage on the queue (the Lambda roles do not carry these).
+What ends there and why: `chalicelib/consumer/dead_letters.py`. The operator's own
+credentials need sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility on
+the DLQ and sqs:SendMessage on the queue (the Lambda roles do not carry these).
 """
 
 from __future__ import annotations
@@ -20,137 +13,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import asdict
 
-from chalicelib.errors import InputError
-from chalicelib.intake import decode
+from chalicelib import aws, wiring
+from chalicelib.consumer.dead_letters import DeadLetterQueue
 
-PEEK_SECONDS = 30  # messages being read stay hidden this long, then are made visible again
-CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+from . import stage
 
 
-@dataclass(frozen=True)
-class DeadLetter:
-    message_id: str
-    receive_count: int
-    sent_at: str  # epoch milliseconds, as SQS reports it
-    reason: str  # the `error` attribute of poison, else "redrive limit"
-    mention_ids: tuple[str, ...]
-    poison: bool
-
-
-def describe(message: Mapping[str, Any]) -> DeadLetter:
-    attributes = message.get("Attributes") or {}
-    error = ((message.get("MessageAttributes") or {}).get("error") or {}).get("StringValue")
-    try:
-        ids = tuple(m.id for m in decode(message["Body"]))
-        poison = False
-    except InputError as exc:
-        ids, poison = (), True
-        error = error or str(exc)
-    return DeadLetter(
-        message_id=message["MessageId"],
-        receive_count=int(attributes.get("ApproximateReceiveCount", 0)),
-        sent_at=str(attributes.get("SentTimestamp", "")),
-        reason=error or "redrive limit",
-        mention_ids=ids,
-        poison=poison,
-    )
-
-
-class DeadLetterQueue:
-    def __init__(self, sqs: Any, dead_letter_queue_url: str, queue_url: str) -> None:
-        self._sqs = sqs
-        self._dlq = dead_letter_queue_url
-        self._queue = queue_url
-
-    def _receive(self, limit: int | None) -> Iterator[dict[str, Any]]:
-        seen: set[str] = set()
-        while limit is None or len(seen) < limit:
-            want = 10 if limit is None else min(10, limit - len(seen))
-            got = self._sqs.receive_message(
-                QueueUrl=self._dlq,
-                MaxNumberOfMessages=want,
-                VisibilityTimeout=PEEK_SECONDS,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            )
-            messages = [m for m in got.get("Messages", []) if m["MessageId"] not in seen]
-            if not messages:
-                return
-            for message in messages:
-                seen.add(message["MessageId"])
-                yield message
-
-    def inspect(self, limit: int | None = None) -> list[DeadLetter]:
-        """What is in the queue (up to `limit`); every message stays in it."""
-        letters = []
-        handles = []
-        for message in self._receive(limit):
-            letters.append(describe(message))
-            handles.append(message["ReceiptHandle"])
-        self._release(handles)
-        return letters
-
-    def redrive(self, limit: int | None = None, *, include_poison: bool = False) -> dict[str, int]:
-        """Send messages back to the mentions queue; returns counts moved and kept."""
-        moved = kept = 0
-        keep = []
-        for message in self._receive(limit):
-            letter = describe(message)
-            if letter.poison and not include_poison:
-                keep.append(message["ReceiptHandle"])
-                kept += 1
-                continue
-            self._sqs.send_message(QueueUrl=self._queue, MessageBody=message["Body"])
-            self._sqs.delete_message(QueueUrl=self._dlq, ReceiptHandle=message["ReceiptHandle"])
-            moved += 1
-        self._release(keep)
-        return {"moved": moved, "kept_poison": kept}
-
-    def _release(self, handles: list[str]) -> None:
-        """Make read messages visible again at once (not after `PEEK_SECONDS`)."""
-        for start in range(0, len(handles), 10):
-            self._sqs.change_message_visibility_batch(
-                QueueUrl=self._dlq,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                    for i, h in enumerate(handles[start : start + 10])
-                ],
-            )
-
-
-def stage_environment(stage: str, config: Path = CONFIG) -> dict[str, str]:
-    """The environment a stage's Lambdas get, from `.chalice/config.json`."""
-    data = json.loads(config.read_text())
-    if stage not in data.get("stages", {}):
-        raise SystemExit(f"unknown stage {stage!r}; known: {', '.join(data.get('stages', {}))}")
-    return {
-        **data.get("environment_variables", {}),
-        **data["stages"][stage].get("environment_variables", {}),
-    }
-
-
-def queue_from_stage(stage: str, sqs: Any) -> DeadLetterQueue:
-    from chalicelib.config import Settings
-
-    settings = Settings.from_env(stage_environment(stage))
-    url = settings.queue_url or sqs.get_queue_url(QueueName=settings.queue_name)["QueueUrl"]
-    dlq = (
-        settings.dead_letter_queue_url
-        or sqs.get_queue_url(QueueName=settings.dead_letter_queue)["QueueUrl"]
-    )
-    return DeadLetterQueue(sqs, dlq, url)
+def dead_letter_queue() -> DeadLetterQueue:
+    settings = wiring.settings()
+    return DeadLetterQueue(aws.client("sqs"), settings.dead_letter_queue_url, settings.queue_url)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools dlq", description="Inspect and redrive the dead-letter queue."
     )
-    parser.add_argument("--stage", default="dev", help="Chalice stage (.chalice/config.json)")
+    stage.add_arguments(parser)
     commands = parser.add_subparsers(dest="action", required=True)
     show = commands.add_parser("list", help="one JSON line per message; nothing is removed")
     show.add_argument("--limit", type=int, default=None)
@@ -159,15 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("--include-poison", action="store_true", help="poison too (rarely useful)")
     args = parser.parse_args(argv)
 
-    import boto3
-
-    queue = queue_from_stage(args.stage, boto3.client("sqs"))
-    if args.action == "list":
-        for letter in queue.inspect(args.limit):
-            print(json.dumps(asdict(letter), ensure_ascii=False))
+    def work() -> int:
+        with stage.opened(args.stage, local=args.local):
+            queue = dead_letter_queue()
+            if args.action == "list":
+                for letter in queue.inspect(args.limit):
+                    print(json.dumps(asdict(letter), ensure_ascii=False))
+            else:
+                print(json.dumps(queue.redrive(args.limit, include_poison=args.include_poison)))
         return 0
-    print(json.dumps(queue.redrive(args.limit, include_poison=args.include_poison)))
-    return 0
+
+    return stage.guarded(work)
 
 
 if __name__ == "__main__":

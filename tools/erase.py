@@ -3,7 +3,7 @@
 Removes everything that holds an author's posts:
 
 1. the author's mentions (mentions table);
-2. the alert of each of those mentions (state table, ``alert#alert:<mention id>``);
+2. the alert of each of those mentions, with every item beside it (`keys.alert_pk`);
 3. copies of their text elsewhere in the state table: entries of the digest's day
    top lists (``e#<mention id>``, an ambassador entry ``e#<source>:<author id>``) and
    any nested record that names an erased mention or alert (a grouped alert's cards)
@@ -14,9 +14,9 @@ person in them); log lines (mention and alert ids only, never text or handles); 
 and digests already delivered by SNS / SES (outside our systems); the dead-letter
 queue may hold a failed message with the post for up to 14 days (`dlq list` shows it).
 
-Erasure is rare, so it scans both tables (a cost paid per request, not per post)
-instead of keeping an index by author that every write would pay for. It talks to
-DynamoDB itself because a scan belongs to no store's everyday interface.
+Erasure is rare, so it scans both tables (`MentionStore.by_author`, `StateTable.scan`: a
+cost paid per request, not per post) instead of keeping an index by author that every
+write would pay for.
 """
 
 from __future__ import annotations
@@ -24,14 +24,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from chalicelib import wiring
+from chalicelib.errors import CommandError
 from chalicelib.model import alert_id_for
-from chalicelib.store import from_item, to_item
+from chalicelib.store import MentionStore, StateTable, keys
+from chalicelib.store.keys import Key
+
+from . import stage
 
 ERASED = {"erased": True}
 QUOTE_CHARS = 40  # an erased text is recognised by its first characters (whitespace folded)
@@ -69,14 +71,13 @@ class Target:
 
 
 class Eraser:
-    def __init__(self, dynamodb: Any, mentions_table: str, state_table: str) -> None:
-        self._db = dynamodb
-        self._mentions = mentions_table
-        self._state = state_table
+    def __init__(self, mentions: MentionStore, state: StateTable) -> None:
+        self._mentions = mentions
+        self._state = state
 
     def erase(self, source: str, author_id: str, *, dry_run: bool = False) -> ErasureReport:
         report = ErasureReport(source, author_id, dry_run=dry_run)
-        found = list(self._authored(source, author_id))
+        found = list(self._mentions.by_author(source, author_id))
         target = Target(
             source,
             author_id,
@@ -86,66 +87,38 @@ class Eraser:
             frozenset(str(item["url"]) for item in found if item.get("url")),
         )
         report.mentions = sorted(target.mention_ids)
-        for item in self._scan(self._state):
-            key = f"{item['pk']}/{item['sk']}"
-            if item["pk"].startswith("alert#") and item.get("mention_id") in target.mention_ids:
+        erased_alerts: set[str] = set()
+        for item in self._state.scan():
+            key = Key(item["pk"], item["sk"])
+            if keys.is_alert(key) and item.get("mention_id") in target.mention_ids:
                 report.alerts.append(item["id"])
-                if not dry_run:
-                    self._db.delete_item(
-                        TableName=self._state, Key=to_item({"pk": item["pk"], "sk": item["sk"]})
-                    )
+                erased_alerts.add(key.pk)
+                continue
+            if key.pk in erased_alerts:
                 continue
             cleaned = scrub(item, target)
             if cleaned != item:
-                report.scrubbed.append(key)
+                report.scrubbed.append(f"{key.pk}/{key.sk}")
                 if not dry_run:
-                    self._replace(item, cleaned)
+                    self._replace(key, item, cleaned)
         if not dry_run:
+            for alert_pk in erased_alerts:  # the alert and whatever sits beside it
+                for item in list(self._state.query(alert_pk)):
+                    self._state.delete(Key(item["pk"], item["sk"]))
             for mention_id in report.mentions:
-                self._db.delete_item(TableName=self._mentions, Key={"id": {"S": mention_id}})
+                self._mentions.delete(mention_id)
         return report
 
-    def _authored(self, source: str, author_id: str) -> Iterator[dict[str, Any]]:
-        yield from self._scan(
-            self._mentions,
-            FilterExpression="#src = :s AND #a.#i = :a",
-            ExpressionAttributeNames={
-                "#src": "source",
-                "#a": "author",
-                "#i": "id",
-                "#t": "text",
-                "#u": "url",
-            },
-            ExpressionAttributeValues=to_item({":s": source, ":a": author_id}),
-            ProjectionExpression="id, #a, #t, #u",
-        )
-
-    def _scan(self, table: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        kwargs = {"TableName": table, **kwargs}
-        while True:
-            page = self._db.scan(**kwargs)
-            for item in page.get("Items", []):
-                yield from_item(item)
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _replace(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+    def _replace(self, key: Key, old: dict[str, Any], new: dict[str, Any]) -> None:
         """Write the scrubbed item; a versioned item (top lists) only over the version read."""
-        kwargs: dict[str, Any] = {"TableName": self._state, "Item": to_item(new)}
+        changes = {k: v for k, v in new.items() if k not in ("pk", "sk")}
+        removed = tuple(k for k in old if k not in new)
+        expect = None
         if "v" in old:
-            new["v"] = int(old["v"]) + 1
-            kwargs["Item"] = to_item(new)
-            kwargs["ConditionExpression"] = "v = :v"
-            kwargs["ExpressionAttributeValues"] = {":v": {"N": str(old["v"])}}
-        try:
-            self._db.put_item(**kwargs)
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            raise RuntimeError(
-                f"{old['pk']}/{old['sk']} changed while erasing; run the erase again"
-            ) from error
+            changes["v"] = int(old["v"]) + 1
+            expect = {"v": old["v"]}
+        if not self._state.update(key, changes, expect=expect, remove=removed):
+            raise CommandError(f"{key.pk}/{key.sk} changed while erasing; run the erase again")
 
 
 def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
@@ -184,22 +157,20 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools erase",
         description="Erase an author's mentions, alerts and quoted text (GDPR request).",
     )
-    parser.add_argument("--stage", default="dev", help="Chalice stage (.chalice/config.json)")
+    stage.add_arguments(parser)
     parser.add_argument("--source", required=True, help="network, e.g. x, reddit, generic")
     parser.add_argument("--author-id", required=True, help="the network's id of the author")
     parser.add_argument("--dry-run", action="store_true", help="report only, change nothing")
     args = parser.parse_args(argv)
 
-    import boto3
+    def work() -> int:
+        with stage.opened(args.stage, local=args.local):
+            eraser = Eraser(wiring.mentions(), wiring.state())
+            report = eraser.erase(args.source, args.author_id, dry_run=args.dry_run)
+        print(json.dumps(asdict(report), ensure_ascii=False))
+        return 0
 
-    from chalicelib.config import Settings
-    from tools.dlq import stage_environment
-
-    settings = Settings.from_env(stage_environment(args.stage))
-    eraser = Eraser(boto3.client("dynamodb"), settings.mentions_table, settings.state_table)
-    report = eraser.erase(args.source, args.author_id, dry_run=args.dry_run)
-    print(json.dumps(asdict(report), ensure_ascii=False))
-    return 0
+    return stage.guarded(work)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@
     test-page [ID]                            a test page (default: whoever is on duty)
     alerts                                    alerts not acknowledged yet (paged or held)
 
-Against AWS by default (the stage's stack names, from the environment or from the
-CloudFormation stack `social-listening-<stage>`); `--local` runs against moto in this
+Against AWS by default (the stage's names: the environment in place, or `--stage`'s from
+`.chalice/config.json`, see tools/stage.py); `--local` runs against moto in this
 process with the stack deployed — its state lasts one run, so chain commands with `+`:
 
     python -m tools oncall --local add-manager ann --name Ann --email ann@example.com \\
@@ -24,7 +24,6 @@ process with the stack deployed — its state lasts one run, so chain commands w
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,14 +35,13 @@ from chalicelib import wiring
 from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
 from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
 from chalicelib.alerts.team import Manager, Team
-from chalicelib.errors import PipelineError
+from chalicelib.errors import CommandError
 from chalicelib.model import parse_time, utc_now
+from chalicelib.store import keys
+
+from . import stage
 
 SEPARATOR = "+"
-
-
-class CommandError(Exception):
-    """The command cannot be carried out as given; the message says why."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -51,8 +49,7 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m tools oncall",
         description="Manage the webcare on-call rotation and see who is on duty.",
     )
-    top.add_argument("--local", action="store_true", help="run against moto in this process")
-    top.add_argument("--stage", default="dev", help="stack to use on AWS (default dev)")
+    stage.add_arguments(top)
     top.add_argument("--at", help="pretend it is this moment (ISO 8601; local if no offset)")
     commands = top.add_subparsers(dest="command", required=True, metavar="command")
 
@@ -114,15 +111,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     first = runs[0]
-    try:
+
+    def work() -> int:
         with _environment(first.local, first.stage, out):
             for args in runs:
                 now = _moment(args.at, wiring.settings().timezone) if args.at else utc_now()
-                run(args, wiring.team(), now, out)
-    except (CommandError, ValueError, ZoneInfoNotFoundError, PipelineError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+                try:
+                    run(args, wiring.team(), now, out)
+                except ZoneInfoNotFoundError as error:
+                    raise CommandError(f"unknown time zone: {error}") from error
+        return 0
+
+    return stage.guarded(work)
 
 
 def _split(argv: list[str]) -> tuple[list[str], list[list[str]]]:
@@ -144,41 +144,12 @@ def _split(argv: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 @contextmanager
-def _environment(local: bool, stage: str, out: TextIO) -> Iterator[None]:
+def _environment(local: bool, stage_name: str | None, out: TextIO) -> Iterator[None]:
     """Put the app's environment in place (this is the CLI's edge), then build services."""
-    from devstack import moto_stack as local_run
-
-    if local:
-        # moto in-process, not a server: no AWS_ENDPOINT_URL while it runs
-        with (
-            local_run.environment({}, unset=("AWS_ENDPOINT_URL",)),
-            local_run.local_stack(stage) as env,
-            local_run.environment(env),
-        ):
-            wiring.reset()
+    with stage.opened(stage_name, local=local):
+        if local:
             print("(local moto stack: state lasts for this run)", file=out)
-            try:
-                yield
-            finally:
-                wiring.reset()
-        return
-    if not os.environ.get("STATE_TABLE"):
-        os.environ.update(_stack_environment(stage))
-    wiring.reset()
-    yield
-
-
-def _stack_environment(stage: str) -> dict[str, str]:
-    from chalicelib.aws import client
-    from chalicelib.config import env_from_outputs
-
-    name = f"social-listening-{stage}"
-    try:
-        stack = client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
-    except Exception as exc:  # no credentials, no stack: say so plainly
-        raise CommandError(f"cannot read stack {name}: {type(exc).__name__}") from exc
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    return {**env_from_outputs(outputs), "STAGE": stage}
+        yield
 
 
 # ---------------------------------------------------------------- the commands
@@ -291,8 +262,8 @@ def _add_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
 
 
 def _remove_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
-    if not args.key.startswith("override#"):
-        raise CommandError("an override key starts with override# (see show)")
+    if not keys.is_override(args.key):
+        raise CommandError("that is not an override key (see show for the keys)")
     team.remove_override(args.key)
     print(f"override removed: {args.key}", file=out)
 

@@ -6,7 +6,12 @@ team.py       managers, rotation, overrides and policy in the state table
 message.py    an alert's card, rendered per recipient as e-mail and SMS
 links.py      HMAC-signed, expiring acknowledge / resolve tokens
 notify.py     SNS: publish with a message per protocol; filtered subscriptions
-service.py    AlertService: alert_for, every_minute, acknowledge, resolve
+service.py    AlertService, put together from: outbox.py (store, then page or hold),
+              delivery.py (render, publish, record), storm.py (hold, group, spike),
+              escalation.py (resend, escalate), acks.py (acknowledge, resolve),
+              records.py (the alert items), events.py ("alert changed"), tick.py
 pages.py      the HTML a manager sees after tapping a link
-cli.py        `python -m tools oncall …`
+source_health.py  a page when a poller fails or goes silent
+
+The team lead's commands are `python -m tools oncall …` (tools/oncall.py).
 """

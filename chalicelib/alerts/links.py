@@ -11,11 +11,9 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..errors import TokenError
+
 DEFAULT_TTL_SECONDS = 24 * 3600
-
-
-class TokenError(ValueError):
-    """The token is malformed, forged, expired or for another alert."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from .links import TokenError
+from ..errors import NotFound, TokenError
 
 if TYPE_CHECKING:
     from ..model import Alert
-    from .service import AckResult
+    from .acks import AckResult
 
 _PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
@@ -73,7 +73,7 @@ def after_ack(acknowledge: Callable[[], AckResult]) -> Outcome:
     """Run an acknowledge and say what happened."""
     try:
         result = acknowledge()
-    except (TokenError, LookupError) as error:
+    except (TokenError, NotFound) as error:
         return refused(error)
     alert = result.alert
     if not result.changed:
@@ -93,7 +93,7 @@ def after_resolve(resolve: Callable[[], AckResult]) -> Outcome:
     """Run a resolve and say what happened, in words a manager on a phone reads at a glance."""
     try:
         result = resolve()
-    except (TokenError, LookupError) as error:
+    except (TokenError, NotFound) as error:
         return refused(error)
     alert = result.alert
     if not result.changed:

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..model import iso, parse_time
+from ..store import keys
 
 SHIFTS = {"daily": 1, "weekly": 7}
 
@@ -59,7 +60,8 @@ class Override:
 
     @property
     def key(self) -> str:
-        return f"override#{iso(self.start)}#{self.manager}"
+        """What the team lead types to remove it (`oncall remove-override KEY`)."""
+        return keys.override(iso(self.start), self.manager).sk
 
     def active(self, now: datetime) -> bool:
         return self.start <= now < self.end

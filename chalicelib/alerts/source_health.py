@@ -1,7 +1,7 @@
 """Page the on-duty manager, once per incident, when a source fails or goes silent.
 
 A poller records its health (last success, last error, failures in a row) after every
-run (`polling.py`). The every-minute job asks which sources need a page and sends one
+run (`sources/health.py`). The every-minute job asks which sources need a page and sends one
 plain page each — no acknowledge link: the page goes away by itself when the source
 recovers, and the next incident pages again.
 """
@@ -11,18 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .. import polling
 from ..errors import DeliveryError
 from ..logs import get_logger
 from ..model import parse_time
-from ..store import StateStore
+from ..sources import health as source_health
+from ..store import StateTable
 from .notify import Notifier
 from .team import Team
 
 log = get_logger("alerts.source_health")
 
 
-def describe(health: polling.Health, now: datetime, timezone: str) -> tuple[str, str, str]:
+def describe(health: source_health.Health, now: datetime, timezone: str) -> tuple[str, str, str]:
     """Subject, e-mail text and SMS text of a source-health page."""
     zone = ZoneInfo(timezone)
 
@@ -46,11 +46,11 @@ def describe(health: polling.Health, now: datetime, timezone: str) -> tuple[str,
 
 
 def page_unhealthy_sources(
-    *, state: StateStore, team: Team, notifier: Notifier, now: datetime, timezone: str
+    *, state: StateTable, team: Team, notifier: Notifier, now: datetime, timezone: str
 ) -> list[str]:
     """Page about every source that needs it; returns the sources paged."""
     paged = []
-    for health in polling.sources_to_page(state, now):
+    for health in source_health.sources_to_page(state, now):
         chain = team.on_call(now).chain
         if not chain:
             log.error(
@@ -66,7 +66,7 @@ def page_unhealthy_sources(
                 extra={"fields": {"source": health.source}},
             )
             continue
-        polling.mark_paged(state, health.source, now)
+        source_health.mark_paged(state, health.source, now)
         log.warning(
             "source-health page sent",
             extra={

@@ -1,9 +1,8 @@
 """The webcare team in the state table: managers, the rotation, overrides and the policy.
 
-pk "team", sk "manager#<id>"              a Manager (with its SNS subscription ARNs)
-pk "team", sk "rotation"                  the Rotation
-pk "team", sk "override#<start>#<id>"     an Override (holiday swap)
-pk "team", sk "policy"                    the Policy (escalation, storm, quiet hours)
+All under pk "team" (keys in `store/keys.py`): a Manager (with its SNS subscription
+ARNs) per manager, the Rotation, an Override per holiday swap, and the Policy
+(escalation, storm control, quiet hours).
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from ..store import StateStore
+from ..model import iso
+from ..store import StateTable, keys
 from .policy import Policy
 from .rotation import OnCall, Override, Rotation, next_change
 
-TEAM = "team"
 MANAGER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
@@ -54,52 +53,59 @@ class Manager:
 
 
 class Team:
-    def __init__(self, state: StateStore) -> None:
+    def __init__(self, state: StateTable) -> None:
         self._state = state
 
     # managers
     def add_manager(self, manager: Manager) -> None:
-        self._state.put(TEAM, f"manager#{manager.id}", manager.to_dict())
+        self._state.put(keys.manager(manager.id), manager.to_dict())
 
     def remove_manager(self, manager_id: str) -> None:
-        self._state.delete(TEAM, f"manager#{manager_id}")
+        self._state.delete(keys.manager(manager_id))
 
     def manager(self, manager_id: str) -> Manager | None:
-        data = self._state.get(TEAM, f"manager#{manager_id}")
+        data = self._state.get(keys.manager(manager_id))
         return Manager.from_dict(data) if data else None
 
     def managers(self) -> list[Manager]:
-        return [Manager.from_dict(item) for item in self._state.query(TEAM, "manager#")]
+        return [
+            Manager.from_dict(item) for item in self._state.query(keys.TEAM, keys.MANAGER_PREFIX)
+        ]
 
     # rotation
     def rotation(self) -> Rotation | None:
-        data = self._state.get(TEAM, "rotation")
+        data = self._state.get(keys.ROTATION)
         return Rotation.from_dict(data) if data else None
 
     def set_rotation(self, rotation: Rotation) -> None:
-        self._state.put(TEAM, "rotation", rotation.to_dict())
+        self._state.put(keys.ROTATION, rotation.to_dict())
 
     # overrides
     def add_override(self, override: Override) -> None:
-        self._state.put(TEAM, override.key, override.to_dict())
+        self._state.put(keys.override(iso(override.start), override.manager), override.to_dict())
 
     def remove_override(self, key: str) -> None:
-        self._state.delete(TEAM, key)
+        """Remove an override by the key `show` prints (`Override.key`)."""
+        if not keys.is_override(key):
+            raise ValueError(f"not an override key: {key!r}")
+        self._state.delete(keys.Key(keys.TEAM, key))
 
     def overrides(self, *, current_at: datetime | None = None) -> list[Override]:
         """All overrides, oldest first; only those not yet over at `current_at`, if given."""
-        found = [Override.from_dict(item) for item in self._state.query(TEAM, "override#")]
+        found = [
+            Override.from_dict(item) for item in self._state.query(keys.TEAM, keys.OVERRIDE_PREFIX)
+        ]
         if current_at is not None:
             found = [o for o in found if o.end > current_at]
         return sorted(found, key=lambda o: o.start)
 
     # policy
     def policy(self) -> Policy:
-        data = self._state.get(TEAM, "policy")
+        data = self._state.get(keys.POLICY)
         return Policy.from_dict(data) if data else Policy()
 
     def set_policy(self, policy: Policy) -> None:
-        self._state.put(TEAM, "policy", policy.to_dict())
+        self._state.put(keys.POLICY, policy.to_dict())
 
     # who answers
     def on_call(self, now: datetime) -> OnCall:

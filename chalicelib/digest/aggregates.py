@@ -2,7 +2,8 @@
 
 A day is the team's local calendar day (Europe/Amsterdam by default), so it has 23, 24
 or 25 hours. Per mention, in the same conditional transaction as the mention itself
-(`store.MentionStore.insert`), these counters are added to the item ``day#<day> / stats``:
+(`store.MentionStore.insert`), these counters are added to the day's stats item
+(`keys.day_stats(day)`); this module owns the names of its counters:
 
     total                       every mention
     sentiment#<label>           negative / neutral / positive / unknown
@@ -13,7 +14,7 @@ or 25 hours. Per mention, in the same conditional transaction as the mention its
     hn#<UTC hour>               negative mentions per UTC hour: the day's curve and spikes
 
 and each theme of a negative mention gets its own small counter item
-``day#<day> / theme#<name>`` (an unbounded vocabulary never grows one item past its limit).
+(`keys.day_theme(day, theme)`: an unbounded vocabulary never grows one item past its limit).
 
 The alert tally (`tally.py`) adds, guarded so each alert counts once:
 
@@ -30,17 +31,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..model import Mention, parse_time
+from ..store import keys
+from ..store.keys import Key
 
 LABELS = ("negative", "neutral", "positive", "unknown")
-STATS_SK = "stats"
-THEME_SK = "theme#"
 MAX_THEMES_COUNTED = 5
 # Histogram buckets grow by 10 %: an estimate is within 5 % of the true value.
 BUCKET_GROWTH = 1.1
-
-
-def day_pk(day: str) -> str:
-    return f"day#{day}"
 
 
 def label_of(mention: Mention) -> str:
@@ -92,6 +89,16 @@ def day_hours(day: date, timezone: str) -> list[Hour]:
     return hours
 
 
+def names(counters: Mapping[str, int], prefix: str) -> set[str]:
+    """The names counted under `prefix` (`source#x` -> x; not `source#x#negative`)."""
+    out = set()
+    for key in counters:
+        parts = key.split("#")
+        if parts[0] == prefix and len(parts) == 2:
+            out.add(parts[1])
+    return out
+
+
 def ingest_counts(mention: Mention) -> dict[str, int]:
     """Counters one mention adds to its day's stats item."""
     label = label_of(mention)
@@ -114,16 +121,16 @@ def ingest_counts(mention: Mention) -> dict[str, int]:
     return counts
 
 
-def theme_counts(mention: Mention) -> dict[str, dict[str, int]]:
-    """Counter items (sort key -> counters) one mention adds: the themes of a negative post."""
+def counted_themes(mention: Mention) -> list[str]:
+    """The themes a mention counts for: those of a negative post, the first few."""
     if label_of(mention) != "negative":
-        return {}
-    themes = list(dict.fromkeys(t for t in mention.themes if t))[:MAX_THEMES_COUNTED]
-    return {theme_sk(theme): {"n": 1} for theme in themes}
+        return []
+    return list(dict.fromkeys(t for t in mention.themes if t))[:MAX_THEMES_COUNTED]
 
 
-def theme_sk(theme: str) -> str:
-    return f"{THEME_SK}{theme[:200]}"
+def theme_counts(mention: Mention, day: str) -> dict[Key, dict[str, int]]:
+    """Counter items (by key) one mention adds to its day: one per theme counted."""
+    return {keys.day_theme(day, theme): {"n": 1} for theme in counted_themes(mention)}
 
 
 # ------------------------------------------------------------------ durations

@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import Alert, Mention
-from ..store import DayCounts
+from ..model import Mention
+from ..store import DayCounts, StateTable, keys
+from ..store.keys import Key
 from . import aggregates
 from .toplists import ListSpec, Rank, TopLists
 
@@ -28,10 +29,11 @@ TEXT_LIMIT = 280
 
 def day_counts(mention: Mention, timezone: str) -> DayCounts:
     """The counters one mention adds to its (team-local) day, for `MentionStore.insert`."""
+    day = aggregates.local_day(mention.created_at, timezone)
     return DayCounts(
-        day=aggregates.local_day(mention.created_at, timezone),
+        day=day,
         counts=aggregates.ingest_counts(mention),
-        items=aggregates.theme_counts(mention),
+        items=aggregates.theme_counts(mention, day),
     )
 
 
@@ -62,15 +64,10 @@ def post_summary(mention: Mention) -> dict[str, Any]:
 class DayRecorder:
     """Keeps the day's top lists; `after_insert` is safe to call more than once."""
 
-    def __init__(self, state: Any, lists: TopLists, timezone: str, tally: Any = None) -> None:
+    def __init__(self, state: StateTable, lists: TopLists, timezone: str) -> None:
         self._state = state
         self._lists = lists
         self._timezone = timezone
-        self._tally = tally  # tally.AlertTally
-
-    def alerted(self, alert: Alert, mention: Mention) -> None:
-        if self._tally is not None:
-            self._tally.sync(alert, mention)
 
     def after_insert(self, mention: Mention) -> None:
         self.after_insert_many([mention])
@@ -78,32 +75,25 @@ class DayRecorder:
     def after_insert_many(self, mentions: Iterable[Mention]) -> None:
         """Offer a batch's mentions to the day lists: per shard one read, at most one write."""
         offers: dict[tuple[str, str], list[tuple[str, Rank, dict[str, Any]]]] = defaultdict(list)
-        themes: dict[tuple[str, str], str] = {}  # (pk, theme sk) -> day
+        themes: dict[Key, tuple[str, str]] = {}  # theme counter -> (day, theme)
         for mention in mentions:
             day = aggregates.local_day(mention.created_at, self._timezone)
             label = aggregates.label_of(mention)
             if label == "negative":
                 rank = (float(mention.priority), float(mention.author.followers or 0))
                 offers[(day, NEGATIVES.name)].append((mention.id, rank, post_summary(mention)))
-                for sk in aggregates.theme_counts(mention):
-                    themes[(aggregates.day_pk(day), sk)] = day
+                for theme in aggregates.counted_themes(mention):
+                    themes[keys.day_theme(day, theme)] = (day, theme)
             elif label == "positive":
                 author = f"{mention.source}:{mention.author.id}"
                 rank = (float(mention.author.followers or 0), float(engagement(mention)))
                 offers[(day, AMBASSADORS.name)].append((author, rank, post_summary(mention)))
         if themes:
-            for (pk, sk), counter in self._counters(list(themes)).items():
+            for key, counter in self._state.get_many(list(themes)).items():
                 count = int(counter.get("n", 0))
                 if count:
-                    theme = sk[len(aggregates.THEME_SK) :]
-                    offers[(themes[(pk, sk)], THEMES.name)].append((theme, (float(count),), {}))
+                    day, theme = themes[key]
+                    offers[(day, THEMES.name)].append((theme, (float(count),), {}))
         specs = {spec.name: spec for spec in (NEGATIVES, AMBASSADORS, THEMES)}
         for (day, name), batch in offers.items():
             self._lists.offer_many(day, specs[name], batch)
-
-    def _counters(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
-        get_many = getattr(self._state, "get_many", None)
-        if get_many is not None:
-            return get_many(keys)
-        found = {key: self._state.get(*key) for key in keys}
-        return {key: item for key, item in found.items() if item}

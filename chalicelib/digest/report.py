@@ -170,17 +170,8 @@ def _share_change(data: DayData, key: str, total_key: str) -> Change:
     )
 
 
-def _names(counters: Mapping[str, int], prefix: str) -> set[str]:
-    out = set()
-    for key in counters:
-        parts = key.split("#")
-        if parts[0] == prefix and len(parts) == 2:
-            out.add(parts[1])
-    return out
-
-
 def _lines(data: DayData, prefix: str) -> list[SourceLine]:
-    names = _names(data.stats, prefix)
+    names = aggregates.names(data.stats, prefix)
     lines = [
         SourceLine(
             name=name,
@@ -262,8 +253,8 @@ def _hours(data: DayData) -> list[HourBar]:
 def _silences(data: DayData) -> list[Silence]:
     out: list[Silence] = []
     for kind, prefix in (("source", "source"), ("language", "lang")):
-        before = _names(data.previous, prefix) | _names(data.last_week, prefix)
-        for name in sorted(before - _names(data.stats, prefix)):
+        before = aggregates.names(data.previous, prefix) | aggregates.names(data.last_week, prefix)
+        for name in sorted(before - aggregates.names(data.stats, prefix)):
             usual = max(
                 int(data.previous.get(f"{prefix}#{name}", 0)),
                 int(data.last_week.get(f"{prefix}#{name}", 0)),

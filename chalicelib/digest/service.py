@@ -26,7 +26,8 @@ from ..config import Settings
 from ..errors import DeliveryError
 from ..logs import get_logger
 from ..model import alert_id_for, iso, parse_time
-from ..store import StateStore
+from ..store import StateTable, keys
+from ..store.keys import Key
 from ..triage import DEFAULT_MIN_PRIORITY
 from . import aggregates, mailer, render, report
 from .ingest import AMBASSADORS, NEGATIVES, THEMES
@@ -38,7 +39,7 @@ log = get_logger("digest")
 LEASE = timedelta(minutes=15)  # longer than the Lambda timeout
 CATCH_UP_DAYS = 2  # a digest that failed is retried on the following days too
 ALERT_AFTER = 3  # failed attempts before the log says ERROR
-POLLED = ("x", "x_mentions", "reddit", "feeds")  # pollers with a health item (polling.py)
+POLLED = ("x", "x_mentions", "reddit", "feeds")  # pollers with a health item (sources/health.py)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class DigestResult:
     subject: str | None = None
 
 
-def _claim_key(day: date) -> tuple[str, str]:
-    return f"digest#{day.isoformat()}", "send"
+def _claim_key(day: date) -> Key:
+    return keys.digest_claim(day.isoformat())
 
 
 class DigestService:
@@ -61,12 +62,10 @@ class DigestService:
         self,
         *,
         settings: Settings,
-        state: StateStore,
+        state: StateTable,
         ses: Any,
-        mentions: Any = None,  # kept for callers; the digest reads no mentions
         lists: TopLists | None = None,
     ) -> None:
-        del mentions
         self._settings = settings
         self._state = state
         self._ses = ses
@@ -91,15 +90,15 @@ class DigestService:
         alerts = {}
         for entry in negatives:
             if float(entry.payload.get("priority", 0)) >= DEFAULT_MIN_PRIORITY:
-                item = self._state.get(f"alert#{alert_id_for(entry.key)}", "alert")
+                item = self._state.get(keys.alert(alert_id_for(entry.key)))
                 if item:
                     alerts[entry.key] = item
         names = set(POLLED)
         for counters in (stats, previous, last_week):
-            names |= {k.split("#")[1] for k in counters if k.count("#") == 1 and k[:7] == "source#"}
+            names |= aggregates.names(counters, "source")
         health = {}
         for name in sorted(names):
-            item = self._state.get(f"source#{name}", "health")
+            item = self._state.get(keys.source_health(name))
             if item:
                 health[name] = item
         return report.DayData(
@@ -117,7 +116,7 @@ class DigestService:
         )
 
     def _stats(self, day: date) -> dict[str, int]:
-        item = self._state.get(aggregates.day_pk(day.isoformat()), aggregates.STATS_SK) or {}
+        item = self._state.get(keys.day_stats(day.isoformat())) or {}
         return {k: int(v) for k, v in item.items() if isinstance(v, int | float)}
 
     def preview(self, day: date) -> render.RenderedDigest:
@@ -154,7 +153,7 @@ class DigestService:
         days = []
         for back in range(CATCH_UP_DAYS, 0, -1):
             earlier = local_today - timedelta(days=back + 1)
-            claim = self._state.get(*_claim_key(earlier))
+            claim = self._state.get(_claim_key(earlier))
             if claim and claim.get("state") != "sent":
                 days.append(earlier)
         if today is not None:
@@ -165,15 +164,15 @@ class DigestService:
         """Take the day's send; the attempt number, or None when it is sent or in hand."""
         key = _claim_key(day)
         fresh = {"state": "sending", "attempts": 1, "lease_until": iso(now + LEASE)}
-        if self._state.put_new(*key, {**fresh, "claimed_at": iso(now)}):
+        if self._state.put_new(key, {**fresh, "claimed_at": iso(now)}):
             return 1
-        claim = self._state.get(*key) or {}
+        claim = self._state.get(key) or {}
         state, attempts = claim.get("state"), int(claim.get("attempts", 0))
         stale = state == "sending" and parse_time(claim.get("lease_until", iso(now))) < now
         if state != "failed" and not stale:
             return None
         taken = self._state.update(
-            *key,
+            key,
             {**fresh, "attempts": attempts + 1, "claimed_at": iso(now)},
             expect={"state": state, "attempts": attempts},
         )
@@ -201,7 +200,7 @@ class DigestService:
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:300]
             self._state.update(
-                *key,
+                key,
                 {"state": "failed", "last_error": reason, "failed_at": iso(now)},
                 expect={"state": "sending", "attempts": attempt},
             )
@@ -216,7 +215,7 @@ class DigestService:
                 raise
             raise DeliveryError(f"digest {day}: {reason}") from error
         self._state.update(
-            *key,
+            key,
             {"state": "sent", "sent_at": iso(now), "message_id": message_id, "lease_until": None},
         )
         log.info(

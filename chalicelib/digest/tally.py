@@ -1,10 +1,10 @@
 """Alert outcomes for the digest: alerted, acknowledged, resolved, and how fast.
 
-`AlertTally.sync(alert)` records whatever an alert's current state says, each event
-once: the counters are added in a transaction that also sets a flag on the alert item
-(`StateStore.add_once`), so calling it again — after a retry, a second tap on a link,
-or from both the pipeline and the alert service — changes nothing. Call it whenever
-an alert is created, acknowledged or resolved.
+A listener of the alert service's "alert changed" event (`on_alert_changed`, wired in
+`wiring.py`). `sync(alert)` records whatever an alert's current state says, each event
+once: the counters are added in a transaction that also sets the event's flag on the
+tally's own marker item beside the alert (`keys.alert_tally`, `StateTable.add_once`),
+so telling it again — after a retry, a second tap on a link — changes nothing.
 
 Counted on the stats item of the alerted post's team-local day (see aggregates.py);
 open alerts are kept, highest priority first, in a bounded list (`OPEN`) so the
@@ -13,40 +13,46 @@ digest can link the ones still waiting without reading every alert.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
 
-from ..logs import get_logger
+from ..alerts.events import AlertChanged
 from ..model import Alert, Mention, parse_time
+from ..store import MentionStore, StateTable, keys
 from . import aggregates
 from .ingest import post_summary
 from .toplists import ListSpec, TopLists
 
 OPEN = ListSpec("open", cap=25, shards=4)
-FLAG = "digest#"
-
-log = get_logger("digest.tally")
-
-
-def _alert_key(alert_id: str) -> tuple[str, str]:
-    return f"alert#{alert_id}", "alert"  # the alert service's item (alerts/service.py)
+FLAG = "counted#"
 
 
 class AlertTally:
-    def __init__(self, state: Any, lists: TopLists, mentions: Any, timezone: str) -> None:
+    def __init__(
+        self,
+        state: StateTable,
+        lists: TopLists,
+        mentions: MentionStore,
+        timezone: str,
+        retention: timedelta = timedelta(days=90),
+    ) -> None:
         self._state = state
         self._lists = lists
         self._mentions = mentions
         self._timezone = timezone
+        self._retention = retention
+
+    def on_alert_changed(self, event: AlertChanged) -> None:
+        self.sync(event.alert, event.mention)
 
     def sync(self, alert: Alert, mention: Mention | None = None) -> list[str]:
         """Count the events `alert` has gone through that were not counted yet.
 
-        One read of the alert item (which events are counted) and at most one
-        transaction; a concurrent `sync` of the same alert makes it count nothing.
+        Two reads (the alert, what was counted) and at most one transaction; a
+        concurrent `sync` of the same alert makes it count nothing.
         """
-        item = self._state.get(*_alert_key(alert.id))
-        if item is None:
-            return []
+        if self._state.get(keys.alert(alert.id)) is None:
+            return []  # erased, or never stored
+        counted = self._state.get(keys.alert_tally(alert.id)) or {}
         if mention is None and alert.mention_id:
             mention = self._mentions.get(alert.mention_id)
         day = aggregates.local_day(
@@ -60,16 +66,18 @@ class AlertTally:
             if stamp:
                 seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
                 events[event] = {f"alerts#{event}": 1, f"{prefix}#{aggregates.bucket(seconds)}": 1}
-        todo = [event for event in events if FLAG + event not in item]
+        todo = [event for event in events if FLAG + event not in counted]
         counts: dict[str, int] = {}
         for event in todo:
             for key, value in events[event].items():
                 counts[key] = counts.get(key, 0) + value
+        expires_at = int((parse_time(alert.created_at) + self._retention).timestamp())
         if not todo or not self._state.add_once(
-            _alert_key(alert.id),
+            keys.alert_tally(alert.id),
             [FLAG + event for event in todo],
-            (aggregates.day_pk(day), aggregates.STATS_SK),
+            keys.day_stats(day),
             counts,
+            extra={"expires_at": expires_at},
         ):
             return []
         closed = bool(alert.acknowledged_at or alert.resolved_at)
@@ -80,11 +88,3 @@ class AlertTally:
         if closed and "alerted" not in todo:
             self._lists.remove(day, OPEN, alert.id)
         return todo
-
-    def after_change(self, alert: Alert) -> None:
-        """`sync` for request handlers: a failure is logged, never shown to the manager
-        (the acknowledgement itself succeeded; the next sync of the alert catches up)."""
-        try:
-            self.sync(alert)
-        except Exception:
-            log.exception("digest tally not updated", extra={"fields": {"alert_id": alert.id}})

@@ -1,6 +1,6 @@
 """Bounded top-N lists kept at ingest, safe under parallel Lambdas and redelivery.
 
-A list is split into a few shards, items ``day#<day> / top#<list>#<shard>``; an entry
+A list is split into a few shards (`keys.day_list_shard(day, list, shard)`); an entry
 goes to the shard its key hashes to. Each shard keeps its best `cap` entries as
 attributes ``e#<key>`` (rank and a small payload) plus a version `v`:
 
@@ -23,31 +23,14 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import StoreError
-from .aggregates import day_pk
+from ..store import StateTable, keys
+from ..store.keys import Key
 
 Rank = tuple[float, ...]
 ENTRY = "e#"
-
-
-class ShardStore(Protocol):
-    """What a list needs of `store.StateStore`."""
-
-    def get(self, pk: str, sk: str) -> dict[str, Any] | None: ...
-
-    def put_new(self, pk: str, sk: str, data: Mapping[str, Any]) -> bool: ...
-
-    def update(
-        self,
-        pk: str,
-        sk: str,
-        changes: Mapping[str, Any],
-        *,
-        expect: Mapping[str, Any] | None = None,
-        remove: tuple[str, ...] = (),
-    ) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +59,7 @@ def _entry(key: str, data: Mapping[str, Any]) -> Entry:
 class TopLists:
     def __init__(
         self,
-        state: ShardStore,
+        state: StateTable,
         *,
         retries: int = 10,
         sleep: Callable[[float], None] = time.sleep,
@@ -84,27 +67,28 @@ class TopLists:
         self._state = state
         self._retries = retries
         self._sleep = sleep
-        self._floors: dict[tuple[str, str], tuple[Rank, str]] = {}
+        self._floors: dict[Key, tuple[Rank, str]] = {}
 
     @staticmethod
-    def shard_sk(spec: ListSpec, key: str) -> str:
-        return f"top#{spec.name}#{zlib.crc32(key.encode()) % spec.shards}"
+    def shard(spec: ListSpec, key: str) -> int:
+        """The shard an entry's key hashes to."""
+        return zlib.crc32(key.encode()) % spec.shards
 
     def offer(
         self, day: str, spec: ListSpec, key: str, rank: Rank, payload: Mapping[str, Any]
     ) -> bool:
         """Put `key` in the day's list if it ranks among its shard's best; True if written."""
-        pk, sk = day_pk(day), self.shard_sk(spec, key)
+        shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
         rank = tuple(float(x) for x in rank)
-        floor = self._floors.get((pk, sk))
+        floor = self._floors.get(shard)
         if floor is not None and (rank, key) <= floor:
             return False
         value = {"r": list(rank), **payload}
         attr = ENTRY + key
         for attempt in range(self._retries):
-            item = self._state.get(pk, sk)
+            item = self._state.get(shard)
             if item is None:
-                if self._state.put_new(pk, sk, {"v": 1, attr: value}):
+                if self._state.put_new(shard, {"v": 1, attr: value}):
                     return True
                 continue
             version = int(item.get("v", 0))
@@ -117,58 +101,57 @@ class TopLists:
             elif len(entries) >= spec.cap:
                 worst = min(entries, key=lambda e: e.order)
                 if (rank, key) <= worst.order:
-                    self._floors[(pk, sk)] = worst.order
+                    self._floors[shard] = worst.order
                     return False
                 remove = (ENTRY + worst.key,)
             if self._state.update(
-                pk, sk, {"v": version + 1, attr: value}, expect={"v": version}, remove=remove
+                shard, {"v": version + 1, attr: value}, expect={"v": version}, remove=remove
             ):
                 return True
             self._sleep(random.uniform(0, 0.01 * (attempt + 1)))
-        raise StoreError(f"top list {pk}/{sk}: still contended after {self._retries} tries")
+        raise StoreError(
+            f"top list {shard.pk}/{shard.sk}: still contended after {self._retries} tries"
+        )
 
     def read(self, day: str, spec: ListSpec, *, top: int | None = None) -> list[Entry]:
         """The day's best entries, best first (`spec.shards` reads)."""
-        pk = day_pk(day)
         entries: list[Entry] = []
         for shard in range(spec.shards):
-            item = self._state.get(pk, f"top#{spec.name}#{shard}") or {}
+            item = self._state.get(keys.day_list_shard(day, spec.name, shard)) or {}
             entries += [_entry(k[len(ENTRY) :], v) for k, v in item.items() if k.startswith(ENTRY)]
         entries.sort(key=lambda e: e.order, reverse=True)
         return entries[: top or spec.cap]
 
     def remove(self, day: str, spec: ListSpec, key: str) -> None:
         """Take `key` out of the day's list (idempotent)."""
-        pk, sk = day_pk(day), self.shard_sk(spec, key)
-        if self._state.get(pk, sk) is not None:
-            self._state.update(pk, sk, {}, remove=(ENTRY + key,))
+        shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
+        if self._state.get(shard) is not None:
+            self._state.update(shard, {}, remove=(ENTRY + key,))
 
     def offer_many(
         self, day: str, spec: ListSpec, offers: Iterable[tuple[str, Rank, Mapping[str, Any]]]
     ) -> int:
         """`offer` for a batch: per shard one read and at most one write; shards written."""
-        pk = day_pk(day)
-        best: dict[str, dict[str, tuple[Rank, Mapping[str, Any]]]] = {}
+        best: dict[Key, dict[str, tuple[Rank, Mapping[str, Any]]]] = {}
         for key, rank, payload in offers:
             rank = tuple(float(x) for x in rank)
-            sk = self.shard_sk(spec, key)
-            floor = self._floors.get((pk, sk))
+            shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
+            floor = self._floors.get(shard)
             if floor is not None and (rank, key) <= floor:
                 continue
-            shard = best.setdefault(sk, {})
-            if key not in shard or shard[key][0] < rank:
-                shard[key] = (rank, payload)
-        return sum(self._merge(pk, sk, spec, candidates) for sk, candidates in best.items())
+            candidates = best.setdefault(shard, {})
+            if key not in candidates or candidates[key][0] < rank:
+                candidates[key] = (rank, payload)
+        return sum(self._merge(shard, spec, candidates) for shard, candidates in best.items())
 
     def _merge(
         self,
-        pk: str,
-        sk: str,
+        shard: Key,
         spec: ListSpec,
         candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]],
     ) -> bool:
         for attempt in range(self._retries):
-            item = self._state.get(pk, sk)
+            item = self._state.get(shard)
             current = {
                 k[len(ENTRY) :]: _entry(k[len(ENTRY) :], v)
                 for k, v in (item or {}).items()
@@ -180,7 +163,7 @@ class TopLists:
                     merged[key] = Entry(key, rank, payload)
             kept = sorted(merged.values(), key=lambda e: e.order, reverse=True)[: spec.cap]
             if len(kept) >= spec.cap:
-                self._floors[(pk, sk)] = kept[-1].order
+                self._floors[shard] = kept[-1].order
             changed = {
                 ENTRY + e.key: {"r": list(e.rank), **e.payload}
                 for e in kept
@@ -191,13 +174,15 @@ class TopLists:
             kept_keys = {e.key for e in kept}
             remove = tuple(ENTRY + k for k in current if k not in kept_keys)
             if item is None:
-                if self._state.put_new(pk, sk, {"v": 1, **changed}):
+                if self._state.put_new(shard, {"v": 1, **changed}):
                     return True
                 continue
             version = int(item.get("v", 0))
             if self._state.update(
-                pk, sk, {"v": version + 1, **changed}, expect={"v": version}, remove=remove
+                shard, {"v": version + 1, **changed}, expect={"v": version}, remove=remove
             ):
                 return True
             self._sleep(random.uniform(0, 0.01 * (attempt + 1)))
-        raise StoreError(f"top list {pk}/{sk}: still contended after {self._retries} tries")
+        raise StoreError(
+            f"top list {shard.pk}/{shard.sk}: still contended after {self._retries} tries"
+        )

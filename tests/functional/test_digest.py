@@ -20,6 +20,7 @@ from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
 from chalicelib.digest.tally import OPEN
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
+from chalicelib.store import keys
 from devstack import moto_stack, sample, sample_days
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
@@ -58,7 +59,7 @@ def test_day_aggregates_equal_a_recount_of_the_stored_mentions(stack):
     assert first.stored == len(stored) == len({m.id for m in posts})
 
     # THEN the counters are a recount of the stored mentions
-    stats = wiring.state().get("day#2026-11-22", "stats")
+    stats = wiring.state().get(keys.day_stats("2026-11-22"))
     label = Counter(aggregates.label_of(m) for m in stored)
     assert stats["total"] == len(stored)
     for name, count in label.items():
@@ -80,7 +81,7 @@ def test_day_aggregates_equal_a_recount_of_the_stored_mentions(stack):
     # AND the theme counters count each negative post's themes once
     themes = Counter(t for m in negatives for t in dict.fromkeys(m.themes))
     for theme, count in themes.items():
-        assert wiring.state().get("day#2026-11-22", f"theme#{theme}") == {"n": count}
+        assert wiring.state().get(keys.day_theme("2026-11-22", theme)) == {"n": count}
 
     # AND the bounded lists hold exactly the best of the day
     lists = wiring.day_lists()
@@ -140,7 +141,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
         for i, moment in enumerate(edges)
     ]
     sample_days.ingest(posts)
-    assert wiring.state().get(f"day#{dst_day}", "stats")["total"] == 2
+    assert wiring.state().get(keys.day_stats(f"{dst_day}"))["total"] == 2
     report_hours = aggregates.day_hours(dst_day, "Europe/Amsterdam")
     assert len(report_hours) == hours
 
@@ -153,7 +154,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
 
     # THEN exactly one digest went out, at the first fire at or after 08:00 local
     (sent,) = sent_emails()
-    claim = wiring.state().get(f"digest#{dst_day}", "send")
+    claim = wiring.state().get(keys.digest_claim(f"{dst_day}"))
     assert claim["state"] == "sent" and claim["sent_at"] == send_at_utc
     text = parts(sent.raw_data)["plain"]
     assert "2 posts mentioned Voltera" in text
@@ -168,7 +169,7 @@ def test_a_failed_send_is_retried_at_the_next_fire_and_then_sent_once(stack, mon
     # 08:05: SES refuses (unverified sender): the claim is marked failed, the run raises
     with pytest.raises(DeliveryError):
         service.run(local_time(DAY + timedelta(days=1), 8))
-    claim = wiring.state().get("digest#2026-11-22", "send")
+    claim = wiring.state().get(keys.digest_claim("2026-11-22"))
     assert claim["state"] == "failed" and claim["attempts"] == 1
     assert sent_emails() == []
 
@@ -177,7 +178,7 @@ def test_a_failed_send_is_retried_at_the_next_fire_and_then_sent_once(stack, mon
     assert service.run(local_time(DAY + timedelta(days=1), 9)).sent
     assert not service.run(local_time(DAY + timedelta(days=1), 10)).sent
     assert len(sent_emails()) == 1
-    assert wiring.state().get("digest#2026-11-22", "send")["attempts"] == 2
+    assert wiring.state().get(keys.digest_claim("2026-11-22"))["attempts"] == 2
 
 
 def test_a_digest_that_failed_all_day_goes_out_the_next_morning_with_the_new_one(
@@ -188,7 +189,7 @@ def test_a_digest_that_failed_all_day_goes_out_the_next_morning_with_the_new_one
     for hour in range(8, 24):
         with pytest.raises(DeliveryError):
             wiring.digest().run(local_time(DAY + timedelta(days=1), hour))
-    assert wiring.state().get("digest#2026-11-22", "send")["attempts"] == 16
+    assert wiring.state().get(keys.digest_claim("2026-11-22"))["attempts"] == 16
 
     boto3.client("ses").verify_email_identity(EmailAddress="digest@not-verified.example")
     wiring.digest().run(local_time(DAY + timedelta(days=2), 8))
@@ -202,8 +203,7 @@ def test_a_digest_being_sent_is_not_sent_again_by_a_parallel_fire(stack):
     now = local_time(DAY + timedelta(days=1), 8)
     # GIVEN another invocation holds the claim (its lease still running)
     wiring.state().put(
-        "digest#2026-11-22",
-        "send",
+        keys.digest_claim("2026-11-22"),
         {"state": "sending", "attempts": 1, "lease_until": iso(now + timedelta(minutes=10))},
     )
     assert wiring.digest().run(now).reason == "already sent or sending"
@@ -237,7 +237,7 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     assert press(client, path).status_code == 200  # a second tap
 
     day = aggregates.local_day(created, "Europe/Amsterdam")
-    stats = wiring.state().get(f"day#{day}", "stats")
+    stats = wiring.state().get(keys.day_stats(f"{day}"))
     assert stats["alerts#alerted"] == 1 and stats["alerts#acknowledged"] == 1
     assert sum(v for k, v in stats.items() if k.startswith("tta#")) == 1
     assert wiring.day_lists().read(day, OPEN) == []  # no longer open

@@ -22,6 +22,7 @@ from chalicelib import aws, wiring
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Mention
 from chalicelib.sources import generic
+from chalicelib.store import keys
 from devstack.chaos import Faults
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.test_walking_skeleton import post, sent_emails
@@ -378,20 +379,20 @@ class CrashBeforeCursor:
         self.store = store
         self.crash = True
 
-    def get(self, pk, sk):
-        return self.store.get(pk, sk)
+    def get(self, key):
+        return self.store.get(key)
 
-    def put(self, pk, sk, data):
-        if self.crash and sk == "cursor":
+    def put(self, key, data):
+        if self.crash and key.sk == "cursor":
             raise TimeoutError("Task timed out after 60.00 seconds")
-        self.store.put(pk, sk, data)
+        self.store.put(key, data)
 
 
 def test_poller_faults_and_a_crash_before_the_cursor_never_skip_and_never_double_a_post(
     client, stack, team, faults
 ):
     from chalicelib.errors import RetriableSourceError
-    from chalicelib.polling import run_poller
+    from chalicelib.sources.polling import run_poller
 
     network = Network()
     store = CrashBeforeCursor(wiring.state())
@@ -416,7 +417,7 @@ def test_poller_faults_and_a_crash_before_the_cursor_never_skip_and_never_double
     faults.fail("sqs", "SendMessageBatch", code="ServiceUnavailable", status=503)
     with pytest.raises(DeliveryError):
         run()
-    assert wiring.state().get("source#x", "cursor").get("cursor") is None
+    assert wiring.state().get(keys.source_cursor("x")).get("cursor") is None
     assert run() == "ok"  # queues 1-5 again from the old cursor
     network.newest = 6
     network.errors = [RetriableSourceError("X 429", retry_at=now.timestamp() - 1)]
@@ -426,5 +427,5 @@ def test_poller_faults_and_a_crash_before_the_cursor_never_skip_and_never_double
     # THEN posts 1-6 are each stored and counted once, whatever was queued twice
     assert stored_ids(stack) == [f"x:n{n}" for n in range(1, 7)]
     assert counted(stack) == 6
-    assert wiring.state().get("source#x", "cursor")["cursor"] == "6"
+    assert wiring.state().get(keys.source_cursor("x"))["cursor"] == "6"
     assert all(n == 1 for n in pages_by_alert(team["ann"]).values())

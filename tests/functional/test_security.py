@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.intake.webhooks import MAX_BODY_BYTES
 from chalicelib.sources import signing
-from chalicelib.webhooks import MAX_BODY_BYTES
 from tests.functional.conftest import drain, post_webhook
 from tests.functional.test_faults import counted, pages_by_alert, stored_ids
 from tests.functional.test_walking_skeleton import post

@@ -61,7 +61,7 @@ def posts(client, stack, team, secret_values) -> None:
 
 
 def eraser(stack: dict[str, str]) -> erase.Eraser:
-    return erase.Eraser(boto3.client("dynamodb"), stack["MENTIONS_TABLE"], stack["STATE_TABLE"])
+    return erase.Eraser(wiring.mentions(), wiring.state())
 
 
 def test_erase_removes_the_authors_mentions_alerts_and_every_quote_of_them(posts, stack):

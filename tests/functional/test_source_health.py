@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib import polling, wiring
+from chalicelib import wiring
 from chalicelib.model import iso
+from chalicelib.sources import health as source_health
+from chalicelib.store import keys
 from tests.functional.conftest import scheduled
 
 
@@ -19,14 +21,14 @@ def test_a_failing_source_pages_the_on_duty_manager_once_and_again_after_recover
     now = datetime.now(UTC)
     state = wiring.state()
     # GIVEN X failed three runs in a row (as polling records it)
-    health = polling.Health(
+    health = source_health.Health(
         source="x",
         since=iso(now - timedelta(hours=2)),
         last_success=iso(now - timedelta(minutes=16)),
     )
     for i in range(3):
         health = health.failed(now - timedelta(minutes=10 - 5 * i), "HTTP 503 Service Unavailable")
-    state.put(polling.pk("x"), "health", health.to_dict())
+    state.put(keys.source_health("x"), health.to_dict())
 
     # WHEN the every-minute job runs twice THEN ann (on duty) gets one page, bob none
     minute(client, now)
@@ -38,12 +40,13 @@ def test_a_failing_source_pages_the_on_duty_manager_once_and_again_after_recover
     assert team["bob"].messages() == []
 
     # WHEN it recovers and later goes silent for longer than its interval: a new page
-    recovered = polling.load_health(state, "x", now).succeeded(now + timedelta(minutes=2))
-    state.put(polling.pk("x"), "health", recovered.to_dict())
+    recovered = source_health.load_health(state, "x", now).succeeded(now + timedelta(minutes=2))
+    state.put(keys.source_health("x"), recovered.to_dict())
     minute(client, now + timedelta(minutes=3))
     assert team["ann"].messages() == []
     minute(
-        client, now + timedelta(minutes=2) + polling.EXPECTED_INTERVALS["x"] + timedelta(minutes=1)
+        client,
+        now + timedelta(minutes=2) + source_health.EXPECTED_INTERVALS["x"] + timedelta(minutes=1),
     )
     assert [p["Subject"] for p in team["ann"].messages()] == ["[Source] x has been silent"]
 

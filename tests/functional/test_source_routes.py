@@ -13,6 +13,7 @@ from chalice.test import LambdaContext
 
 from chalicelib import wiring
 from chalicelib.sources import signing
+from chalicelib.store import keys
 from tests.functional.conftest import drain, scheduled
 from tests.replay_http import need, ruby_yaml
 
@@ -170,14 +171,14 @@ def test_the_same_post_from_the_x_webhook_and_the_x_poller_is_one_mention(
     stored = list(wiring.mentions().by_day(created.strftime("%Y-%m-%d")))
     assert [m.id for m in stored] == [f"x:{native_id}"]
     assert stored[0].matched_terms == ("Voltera",)
-    cursor = wiring.state().get("source#x", "cursor")
+    cursor = wiring.state().get(keys.source_cursor("x"))
     assert json.loads(cursor["cursor"]) == {"since_id": native_id}
     assert int(cursor["reads"]) == 1
 
 
 def test_a_poller_without_credentials_is_skipped_and_keeps_no_state(client, stack, watching):
     client.lambda_.invoke("poll_reddit", scheduled(client, datetime.now(UTC)))
-    assert wiring.state().get("source#reddit", "cursor") is None
+    assert wiring.state().get(keys.source_cursor("reddit")) is None
     assert queued(stack) == 0
 
 
@@ -185,4 +186,4 @@ def test_a_poller_without_a_watch_configuration_is_skipped(client, stack, monkey
     monkeypatch.delenv("WATCH_CONFIG", raising=False)
     wiring.settings.cache_clear()
     client.lambda_.invoke("poll_feeds", scheduled(client, datetime.now(UTC)))
-    assert wiring.state().get("source#feeds", "cursor") is None
+    assert wiring.state().get(keys.source_cursor("feeds")) is None

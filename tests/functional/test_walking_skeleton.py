@@ -11,6 +11,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib import wiring
 from chalicelib.model import iso
+from chalicelib.store import keys
 from devstack import moto_stack
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
@@ -85,7 +86,7 @@ def test_same_webhook_twice_and_same_queue_message_twice_give_one_mention_one_al
     client.lambda_.invoke("triage", event)
     client.lambda_.invoke("triage", event)
 
-    stats = wiring.state().get(f"day#{datetime.now(wiring.settings().tz).date()}", "stats")
+    stats = wiring.state().get(keys.day_stats(f"{datetime.now(wiring.settings().tz).date()}"))
     assert stats["total"] == 1
     assert len(team["ann"].messages()) == 1
     assert team["bob"].messages() == []
@@ -118,7 +119,7 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
     alert = wiring.alerts().get("alert:generic:3003")
     assert alert.state == "acknowledged" and alert.acknowledged_by == "ann"
     # the alert keeps the post's text, so it expires with the mention (RETENTION_DAYS)
-    item = wiring.state().get("alert#alert:generic:3003", "alert")
+    item = wiring.state().get(keys.alert("alert:generic:3003"))
     mention = wiring.mentions().get("generic:3003")
     assert abs(item["expires_at"] - mention.expires_at) < 60
     # a second tap is harmless

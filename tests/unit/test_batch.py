@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib import batch
-from chalicelib.batch import BatchFailed, QueueRecord
-from chalicelib.pipeline import BatchOutcome
+from chalicelib.consumer import batch
+from chalicelib.consumer.batch import QueueRecord
+from chalicelib.consumer.pipeline import BatchOutcome
+from chalicelib.errors import BatchFailed
 
 QUEUE = "https://sqs/q"
 DLQ = "https://sqs/dlq"

@@ -16,12 +16,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from chalicelib import polling
 from chalicelib.errors import ConfigError, DeliveryError, FatalSourceError, RetriableSourceError
 from chalicelib.model import Author, Mention
-from chalicelib.polling import Health, MemoryStore, needs_page, run_poller
-from chalicelib.sources import FetchResult, x
+from chalicelib.sources import FetchResult, polling, x
+from chalicelib.sources import health as source_health
+from chalicelib.sources.health import Health, needs_page
+from chalicelib.sources.polling import run_poller
 from chalicelib.sources.watch import Watch
+from chalicelib.store import MemoryTable, StateTable, Table, keys
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -64,8 +66,8 @@ class Queue:
 
 
 @pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
+def store() -> MemoryTable:
+    return MemoryTable()
 
 
 @pytest.fixture
@@ -74,11 +76,11 @@ def queue() -> Queue:
 
 
 def cursor_of(store, name: str = "test") -> dict:
-    return store.get("source#test" if name == "test" else f"source#{name}", "cursor") or {}
+    return store.get(keys.source_cursor(name)) or {}
 
 
 def health_of(store) -> Health:
-    return Health.from_dict(store.get("source#test", "health"))
+    return Health.from_dict(store.get(keys.source_health("test")))
 
 
 def test_a_run_queues_then_saves_the_cursor_and_the_next_run_starts_there(store, queue):
@@ -106,15 +108,15 @@ def test_when_queueing_fails_the_cursor_stays_and_the_posts_come_again(store, qu
     assert health_of(store).consecutive_failures == 0
 
 
-class CrashingStore(MemoryStore):
+class CrashingStore(MemoryTable):
     """The Lambda dies after the batch is queued, before the cursor is written."""
 
     crash = True
 
-    def put(self, pk, sk, data) -> None:
-        if self.crash and sk == "cursor":
+    def put(self, key, data) -> None:
+        if self.crash and key.sk == "cursor":
             raise RuntimeError("Lambda timed out")
-        super().put(pk, sk, data)
+        super().put(key, data)
 
 
 def test_a_crash_between_queueing_and_saving_repeats_posts_and_never_skips_one(queue):
@@ -223,21 +225,21 @@ def test_a_new_incident_after_recovery_pages_again():
     st.integers(min_value=0, max_value=300),
 )
 def test_after_a_page_no_second_page_until_a_success(failures, max_failures, minutes):
-    store = MemoryStore()
-    store.put("source#x", "health", health(consecutive_failures=failures).to_dict())
-    polling.mark_paged(store, "x", NOW)
-    marked = polling.load_health(store, "x", NOW)
+    store = MemoryTable()
+    store.put(keys.source_health("x"), health(consecutive_failures=failures).to_dict())
+    source_health.mark_paged(store, "x", NOW)
+    marked = source_health.load_health(store, "x", NOW)
     later = NOW + timedelta(minutes=minutes)
     assert not needs_page(marked, later, HOUR, max_failures)
 
 
 def test_sources_to_page_lists_each_broken_source_once_per_incident(store):
-    store.put("source#x", "health", health(last_success="2026-11-23T08:59:00Z").to_dict())
+    store.put(keys.source_health("x"), health(last_success="2026-11-23T08:59:00Z").to_dict())
     broken = health(last_success="2026-11-23T08:00:00Z", consecutive_failures=4)
-    store.put("source#reddit", "health", {**broken.to_dict(), "source": "reddit"})
-    assert [h.source for h in polling.sources_to_page(store, NOW)] == ["reddit"]
-    polling.mark_paged(store, "reddit", NOW)
-    assert polling.sources_to_page(store, NOW + timedelta(minutes=1)) == []
+    store.put(keys.source_health("reddit"), {**broken.to_dict(), "source": "reddit"})
+    assert [h.source for h in source_health.sources_to_page(store, NOW)] == ["reddit"]
+    source_health.mark_paged(store, "reddit", NOW)
+    assert source_health.sources_to_page(store, NOW + timedelta(minutes=1)) == []
 
 
 # ------------------------------------------------------------------ poll(): per-source wiring
@@ -271,7 +273,7 @@ def test_a_source_without_credentials_is_skipped_with_one_log_line(store, queue,
     assert outcome.status == "skipped" and "x_bearer_token" in outcome.notes[0]
     assert len(poll_log.records) == 1
     assert poll_log.records[0].fields["notes"] == outcome.notes
-    assert store.get("source#x", "cursor") is None
+    assert store.get(keys.source_cursor("x")) is None
 
 
 def test_feeds_without_feeds_to_watch_are_skipped(store, queue):
@@ -296,7 +298,7 @@ NEWER = str(int(OLDER) + 20)
 
 def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, queue):
     client = tweepy.Client(bearer_token="t")
-    store.put("source#x", "cursor", {"cursor": json.dumps({"since_id": OLDER})})
+    store.put(keys.source_cursor("x"), {"cursor": json.dumps({"since_id": OLDER})})
     reset = int(NOW.timestamp()) + 600
     with responses.RequestsMock() as mock:
         mock.get(SEARCH, status=429, json={}, headers={"x-rate-limit-reset": str(reset)})
@@ -304,7 +306,7 @@ def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, 
             "x", credentials={}, watch=WATCH, store=store, enqueue=queue, now=NOW, client=client
         )
     assert outcome.status == "rate_limited" and outcome.retry_at == reset
-    state = store.get("source#x", "cursor")
+    state = store.get(keys.source_cursor("x"))
     assert state["cursor"] == json.dumps({"since_id": OLDER}) and state["retry_at"] == reset
     with responses.RequestsMock() as mock:  # any request would fail: none is registered
         again = polling.poll(
@@ -328,15 +330,15 @@ def test_x_429_through_tweepy_keeps_the_cursor_and_skips_until_the_reset(store, 
         )
         done = run_poller("x", fetch, client, store, queue, now=NOW + timedelta(minutes=11))
     assert done.status == "ok" and queue.received == [NEWER]
-    assert store.get("source#x", "cursor")["cursor"] == json.dumps({"since_id": NEWER})
+    assert store.get(keys.source_cursor("x"))["cursor"] == json.dumps({"since_id": NEWER})
 
 
 # ------------------------------------------------------------------ the store contract
 
 
 @pytest.fixture
-def dynamo_state() -> Iterator[polling.CursorStore]:
-    from chalicelib.store import StateStore
+def dynamo_state() -> Iterator[Table]:
+    from chalicelib.store import Table
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
@@ -352,13 +354,13 @@ def dynamo_state() -> Iterator[polling.CursorStore]:
             ],
             BillingMode="PAY_PER_REQUEST",
         )
-        yield StateStore(client, "state")
+        yield Table(client, "state")
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
-def any_store(request, monkeypatch) -> polling.CursorStore:
+def any_store(request, monkeypatch) -> StateTable:
     if request.param == "memory":
-        return MemoryStore()
+        return MemoryTable()
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(key, "testing")
     return request.getfixturevalue("dynamo_state")
@@ -366,14 +368,14 @@ def any_store(request, monkeypatch) -> polling.CursorStore:
 
 class TestCursorStoreContract:
     def test_get_of_a_missing_item_is_none(self, any_store):
-        assert any_store.get("source#x", "cursor") is None
+        assert any_store.get(keys.source_cursor("x")) is None
 
     def test_a_poller_state_round_trips(self, any_store, queue):
         net = FakeNetwork(newest=3)
         run_poller("test", net.fetch, None, any_store, queue, now=NOW, read_budget=100)
-        state = any_store.get("source#test", "cursor")
+        state = any_store.get(keys.source_cursor("test"))
         assert state["cursor"] == "3" and int(state["reads"]) == 3
-        got = Health.from_dict(any_store.get("source#test", "health"))
+        got = Health.from_dict(any_store.get(keys.source_health("test")))
         assert got.last_success == "2026-11-23T09:00:00Z" and got.consecutive_failures == 0
         net.newest = 4
         run_poller("test", net.fetch, None, any_store, queue, now=NOW, read_budget=100)
@@ -386,4 +388,5 @@ class TestCursorStoreContract:
         run_poller("test", limited, None, any_store, queue, now=NOW)
         skipped = run_poller("test", limited, None, any_store, queue, now=NOW + HOUR / 6)
         assert skipped.status == "rate_limited"
-        assert float(any_store.get("source#test", "cursor")["retry_at"]) == NOW.timestamp() + 600.5
+        retry_at = any_store.get(keys.source_cursor("test"))["retry_at"]
+        assert float(retry_at) == NOW.timestamp() + 600.5

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.errors import DeliveryError
-from chalicelib.polling import MemoryStore, run_poller
 from chalicelib.sources import x
+from chalicelib.sources.polling import run_poller
 from chalicelib.sources.watch import Watch
+from chalicelib.store import MemoryTable
 
 WATCH = Watch.from_dict({"terms": ["Acme"]})
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -52,14 +53,14 @@ class FakeX:
         return SimpleNamespace(data=tweets, includes={}, meta=meta)
 
 
-class FlakyStore(MemoryStore):
+class FlakyStore(MemoryTable):
     crash_next_cursor_write = False
 
-    def put(self, pk, sk, data) -> None:
-        if sk == "cursor" and self.crash_next_cursor_write:
+    def put(self, key, data) -> None:
+        if key.sk == "cursor" and self.crash_next_cursor_write:
             self.crash_next_cursor_write = False
             raise TimeoutError("Lambda died before saving the cursor")
-        super().put(pk, sk, data)
+        super().put(key, data)
 
 
 class FlakyQueue:

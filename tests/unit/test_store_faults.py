@@ -9,7 +9,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.errors import StoreError
 from chalicelib.model import Author, Mention
-from chalicelib.store import DayCounts, MentionStore, mention_item
+from chalicelib.store import DayCounts, MentionStore
+from chalicelib.store.mentions import mention_item
 
 
 def mention(n: int, followers: int = 10) -> Mention:

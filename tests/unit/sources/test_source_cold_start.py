@@ -13,7 +13,7 @@ HEAVY = ("tweepy", "praw", "prawcore", "feedparser", "requests_oauthlib")
 
 def test_importing_the_app_and_every_source_module_loads_no_network_client():
     code = (
-        "import sys, app, chalicelib.polling\n"
+        "import sys, app, chalicelib.sources.polling\n"
         "from chalicelib.sources import x, x_webhook, reddit, feeds, meta, watch\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
     )

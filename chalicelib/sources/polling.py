@@ -1,87 +1,34 @@
 """Running a poller once: skip while rate limited, fetch, queue, then save the cursor.
 
-State lives in the state table (any `CursorStore`: the app's `StateStore`, or a dict
-in tests) under ``pk = "source#<name>"``:
-
-* ``sk = "cursor"``: ``{"cursor", "retry_at", "month", "reads", "updated_at"}``
-* ``sk = "health"``: a `Health` (last success, last error, consecutive failures, paged_at)
+State lives in the state table under `keys.source_cursor(name)` (``{"cursor",
+"retry_at", "month", "reads", "updated_at"}``) and `keys.source_health(name)` (a
+`health.Health`).
 
 The order is what keeps posts safe: the cursor moves only after the batch is queued, so
 a crash between the two repeats posts (dedup absorbs them) and never skips them.
-`needs_page` is the pure decision the alerting side uses to page once per incident.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
 
-from . import logs
-from .errors import ConfigError, FatalSourceError, RetriableSourceError
-from .model import Mention, iso, parse_time
-from .sources import FetchResult
-from .sources._common import Credentials
-from .sources.watch import Watch
+from .. import logs
+from ..errors import ConfigError, FatalSourceError, RetriableSourceError
+from ..model import Mention, iso
+from ..store import StateTable, keys
+from . import FetchResult
+from ._common import Credentials
+from .health import Health, load_health
+from .watch import Watch
 
 log = logs.get_logger("polling")
 
 Enqueue = Callable[[Sequence[Mention]], Any]
 FetchFn = Callable[..., FetchResult]
-
-
-class CursorStore(Protocol):
-    def get(self, pk: str, sk: str) -> dict[str, Any] | None: ...
-
-    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None: ...
-
-
-class MemoryStore:
-    """A `CursorStore` in a dict: tests and the local run."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item = self.items.get((pk, sk))
-        return json.loads(json.dumps(item)) if item is not None else None
-
-    def put(self, pk: str, sk: str, data: Mapping[str, Any]) -> None:
-        self.items[(pk, sk)] = json.loads(json.dumps(dict(data)))
-
-
-@dataclass(frozen=True)
-class Health:
-    source: str
-    since: str  # first time this source was recorded
-    last_success: str | None = None
-    last_error: str | None = None
-    last_error_at: str | None = None
-    consecutive_failures: int = 0
-    paged_at: str | None = None
-
-    def succeeded(self, now: datetime) -> Health:
-        return replace(self, last_success=iso(now), consecutive_failures=0)
-
-    def failed(self, now: datetime, error: str) -> Health:
-        return replace(
-            self,
-            last_error=error[:300],
-            last_error_at=iso(now),
-            consecutive_failures=self.consecutive_failures + 1,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Health:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        known["consecutive_failures"] = int(known.get("consecutive_failures") or 0)
-        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -98,73 +45,11 @@ class PollOutcome:
     read_budget: int | None = None
 
 
-def pk(source: str) -> str:
-    return f"source#{source}"
-
-
-def load_health(store: CursorStore, source: str, now: datetime) -> Health:
-    data = store.get(pk(source), "health")
-    return Health.from_dict(data) if data else Health(source=source, since=iso(now))
-
-
-def mark_paged(store: CursorStore, source: str, now: datetime) -> Health:
-    """Record that the on-duty manager was paged about this source (once per incident)."""
-    health = replace(load_health(store, source, now), paged_at=iso(now))
-    store.put(pk(source), "health", health.to_dict())
-    return health
-
-
-def needs_page(
-    health: Health, now: datetime, expected_interval: timedelta, max_failures: int
-) -> bool:
-    """True once per incident: failing `max_failures` runs in a row, or silent too long.
-
-    An incident ends with the next success; a page sent after that success is for a
-    new incident, so the following incident pages again.
-    """
-    failing = health.consecutive_failures >= max_failures
-    reference = health.last_success or health.since
-    silent = now - parse_time(reference) > expected_interval
-    if not (failing or silent):
-        return False
-    if health.paged_at is None:
-        return True
-    return health.last_success is not None and health.paged_at < health.last_success
-
-
-# how long each scheduled source may stay without a successful run before someone is paged
-EXPECTED_INTERVALS = {
-    "x": timedelta(minutes=30),
-    "reddit": timedelta(minutes=20),
-    "feeds": timedelta(hours=2),
-}
-
-
-def sources_to_page(
-    store: CursorStore,
-    now: datetime,
-    *,
-    intervals: Mapping[str, timedelta] = EXPECTED_INTERVALS,
-    max_failures: int = 3,
-) -> list[Health]:
-    """Sources to page about now (each once per incident; call `mark_paged` after paging).
-
-    Only sources that have run at least once count: a source without credentials is
-    skipped before it records anything, and so never pages.
-    """
-    out = []
-    for source, interval in intervals.items():
-        data = store.get(pk(source), "health")
-        if data and needs_page(Health.from_dict(data), now, interval, max_failures):
-            out.append(Health.from_dict(data))
-    return out
-
-
 def run_poller(
     name: str,
     fetch_fn: FetchFn,
     client: Any,
-    store: CursorStore,
+    store: StateTable,
     enqueue: Enqueue,
     *,
     now: datetime,
@@ -173,7 +58,7 @@ def run_poller(
 ) -> PollOutcome:
     """One run of one poller. Source errors are recorded and returned, not raised;
     anything else (a bug, the queue refusing) is recorded and raised."""
-    state = store.get(pk(name), "cursor") or {}
+    state = store.get(keys.source_cursor(name)) or {}
     retry_at = state.get("retry_at")
     if retry_at and now.timestamp() < float(retry_at):
         return _logged(PollOutcome(name, "rate_limited", retry_at=float(retry_at)))
@@ -226,8 +111,8 @@ def run_poller(
         raise
     finally:
         new_state = {k: v for k, v in new_state.items() if v is not None}
-        store.put(pk(name), "cursor", new_state)
-        store.put(pk(name), "health", health.to_dict())
+        store.put(keys.source_cursor(name), new_state)
+        store.put(keys.source_health(name), health.to_dict())
     return _logged(outcome, health)
 
 
@@ -242,7 +127,7 @@ class Poller:
 
 
 def _pollers() -> dict[str, Poller]:
-    from .sources import feeds, reddit, x
+    from . import feeds, reddit, x
 
     return {
         "x": Poller(x.make_client, x.fetch, lambda w: True),
@@ -259,7 +144,7 @@ def poll(
     *,
     credentials: Credentials,
     watch: Watch,
-    store: CursorStore,
+    store: StateTable,
     enqueue: Enqueue,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,
@@ -306,7 +191,7 @@ def scheduled(
     *,
     extra: Mapping[str, str],
     credentials: Credentials,
-    store: CursorStore,
+    store: StateTable,
     enqueue: Enqueue,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,

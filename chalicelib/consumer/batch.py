@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PipelineError
-from .logs import get_logger
+from ..errors import BatchFailed
+from ..logs import get_logger
 from .pipeline import BatchOutcome, Message
 
 log = get_logger("batch")
@@ -25,14 +25,6 @@ class QueueRecord:
     message_id: str
     body: str
     receipt_handle: str
-
-
-class BatchFailed(PipelineError):
-    """Some records of the batch failed; they will be redelivered."""
-
-    def __init__(self, failed: Sequence[str]) -> None:
-        super().__init__(f"{len(failed)} record(s) failed: {', '.join(sorted(failed)[:10])}")
-        self.failed = list(failed)
 
 
 def process(

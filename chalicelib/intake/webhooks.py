@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
-from .errors import InputError, MalformedPayload, PayloadTooLarge
-from .intake import Intake
-from .logs import get_logger
-from .model import Mention
+from ..errors import InputError, MalformedPayload, PayloadTooLarge
+from ..logs import get_logger
+from ..model import Mention
+from .queue import Intake
 
 log = get_logger("webhooks")
 

@@ -22,15 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from . import triage
-from .alerts.service import AlertService
-from .digest import ingest as digest_ingest
-from .digest.ingest import DayRecorder
-from .errors import InputError
-from .intake import decode
-from .logs import get_logger
-from .model import Mention
-from .store import MentionStore
+from .. import triage
+from ..alerts.service import AlertService
+from ..digest import ingest as digest_ingest
+from ..digest.ingest import DayRecorder
+from ..errors import InputError
+from ..intake.queue import decode
+from ..logs import get_logger
+from ..model import Mention
+from ..store import MentionStore
 
 log = get_logger("pipeline")
 
@@ -60,7 +60,6 @@ class Triage:
         retention: timedelta,
         timezone: str,
         clock: Callable[[], datetime],
-        watchlist: frozenset[str] = frozenset(),
         recorder: DayRecorder | None = None,
     ) -> None:
         self._recorder = recorder
@@ -69,7 +68,6 @@ class Triage:
         self._retention = retention
         self._timezone = timezone
         self._clock = clock
-        self._watchlist = watchlist
 
     def handle_batch(self, messages: Sequence[Message]) -> BatchOutcome:
         now = self._clock()
@@ -128,9 +126,7 @@ class Triage:
                 outcome.failed |= owners[mention.id]
                 continue
             if alert is not None:
-                outcome.alerts.append(alert.id)
-                if self._recorder is not None:
-                    self._recorder.alerted(alert, mention)
+                outcome.alerts.append(alert.id)  # the digest's tally hears of it (alerts.events)
         log.info(
             "batch triaged",
             extra={
@@ -164,5 +160,5 @@ class Triage:
                 outcome.failed |= owners.get(mention.id, set())
 
     def _judge(self, mention: Mention, now: datetime) -> Mention:
-        judged = triage.judge(mention, watchlist=self._watchlist, now=now)
+        judged = triage.judge(mention, now=now)
         return judged.with_(expires_at=int((now + self._retention).timestamp()))

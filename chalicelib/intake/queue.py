@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .errors import DeliveryError, MalformedPayload
-from .model import Mention
+from ..errors import DeliveryError, MalformedPayload
+from ..model import Mention
 
 MAX_PER_MESSAGE = 25
 MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB per message and per batch

@@ -1,0 +1,189 @@
+"""Storm control: hold alerts back, and send what was held as one grouped message.
+
+An alert is held (state "held", on `keys.HELD_INDEX`) when the on-duty manager already
+had `storm_max` pages in the storm window, or when it is low priority in quiet hours.
+Every minute, what is due is released: a single quiet-hours alert on its own, anything
+more as one grouped message — a "spike" when triage's spike rule says the negatives
+rose above their baseline — at most one per `group_every_minutes` while a storm lasts.
+
+Counters, per UTC 5-minute bucket: pages per manager (`keys.storm_counter`) and negative
+alerts (`keys.negatives_counter`, what the spike rule reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from ..model import Alert, iso, parse_time
+from ..store import StateTable, keys
+from ..triage.spikes import SpikePolicy, SpikeVerdict
+from . import message
+from .delivery import UNASSIGNED, Delivery
+from .policy import Policy, bucket_key, quiet_text, storm_buckets
+from .records import NO_INDEX, AlertRecords, due_at
+from .team import Team
+from .tick import Tick
+
+BUCKET_MINUTES = 5
+RESEND_AFTER = timedelta(seconds=30)
+
+
+class Storm:
+    def __init__(
+        self,
+        *,
+        state: StateTable,
+        records: AlertRecords,
+        team: Team,
+        delivery: Delivery,
+        timezone: str,
+        spike_policy: SpikePolicy | None = None,
+    ) -> None:
+        self._state = state
+        self._records = records
+        self._team = team
+        self._delivery = delivery
+        self._timezone = timezone
+        self._spikes = spike_policy or SpikePolicy()
+
+    # ------------------------------------------------------------ holding back
+
+    def hold(
+        self, priority: float, recipient: str, policy: Policy, now: datetime
+    ) -> tuple[str | None, datetime | None]:
+        """Why a new alert waits, and until when; (None, None) when it pages now."""
+        quiet_end = policy.holds_quietly(priority, now, self._timezone)
+        if quiet_end is not None:
+            return "quiet hours", quiet_end
+        if (
+            recipient != UNASSIGNED
+            and self._pages_in_window(recipient, policy, now) >= policy.storm_max
+        ):
+            return "storm", now
+        return None, None
+
+    def _pages_in_window(self, recipient: str, policy: Policy, now: datetime) -> int:
+        total = 0
+        for bucket in storm_buckets(now, policy.storm_window_minutes, BUCKET_MINUTES):
+            data = self._state.get(keys.storm_counter(recipient, bucket))
+            total += int((data or {}).get("count", 0))
+        return total
+
+    def count(self, alert: Alert, now: datetime) -> None:
+        """Window counters: pages per manager (storm control), negatives (spikes)."""
+        bucket = bucket_key(now, BUCKET_MINUTES)
+        if alert.state != "held" and alert.recipient != UNASSIGNED:
+            self._state.add(keys.storm_counter(alert.recipient, bucket), {"count": 1})
+        self._state.add(keys.negatives_counter(bucket), {"count": 1})
+
+    # ------------------------------------------------------------ sending what was held
+
+    def flush_held(self, now: datetime, tick: Tick) -> None:
+        members = self._records.held(now)
+        if not members:
+            return
+        chain = self._team.on_call(now).chain
+        if not chain:
+            return  # nobody on duty: they stay held and go out when someone is
+        policy = self._team.policy()
+        if len(members) == 1 and members[0].held_reason != "storm":
+            self._release_one(members[0], chain, now, tick)
+            return
+        last = self._state.get(keys.LAST_GROUP)
+        if last and now - parse_time(last["at"]) < timedelta(minutes=policy.group_every_minutes):
+            return  # one grouped message per interval while a storm lasts
+        verdict = self._spike_verdict(now)
+        kind = "spike" if verdict.is_spike else "group"
+        reason = verdict.reason if verdict.is_spike else _group_reason(members, policy, chain[0])
+        priority = max(m.priority for m in members)
+        rules = policy.rules(priority, chain)
+        card = message.group_card(kind, reason, [m.card for m in members], len(members))
+        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        group = Alert(
+            id=f"alert:{kind}:{iso(now)}",
+            kind=kind,
+            recipient=chain[0],
+            created_at=iso(now),
+            subject=stored.subject,
+            body=stored.email,
+            sms=stored.sms,
+            priority=priority,
+            card=card,
+            rules=rules.to_dict(),
+            pending_page=chain[0],
+            members=tuple(m.id for m in members),
+            count=len(members),
+        )
+        if not self._records.create(group, due_at(now + RESEND_AFTER), now):
+            return  # another run this minute made it
+        claimed = [m.id for m in members if self._claim(m, group.id, now)]
+        if len(claimed) != len(members):
+            group = group.with_(members=tuple(claimed), count=len(claimed))
+            self._records.change(group.id, {"members": list(claimed), "count": len(claimed)})
+        self._state.put(keys.LAST_GROUP, {"at": iso(now), "alert_id": group.id})
+        if kind == "spike":
+            self._state.put(keys.LAST_SPIKE, {"at": iso(now), "alert_id": group.id})
+        result = self._delivery.deliver(group, now)
+        tick.grouped.append(group.id)
+        if result.pending_page is not None:
+            tick.failed.append(group.id)
+
+    def _claim(self, member: Alert, group_id: str, now: datetime) -> bool:
+        changes = {"state": "sent", "group_id": group_id, "sent_at": iso(now), **NO_INDEX}
+        return self._records.change(member.id, changes, expect={"state": "held"})
+
+    def _release_one(self, alert: Alert, chain: tuple[str, ...], now: datetime, tick: Tick) -> None:
+        """One alert held in quiet hours goes out on its own when they end."""
+        rules = {**alert.rules, "chain": list(chain)}
+        changes = {
+            "state": "pending",
+            "recipient": chain[0],
+            "pending_page": chain[0],
+            "rules": rules,
+            **due_at(now + RESEND_AFTER),
+        }
+        if not self._records.change(alert.id, changes, expect={"state": "held"}):
+            return
+        released = alert.with_(
+            state="pending", recipient=chain[0], pending_page=chain[0], rules=rules
+        )
+        result = self._delivery.deliver(released, now)
+        (tick.resent if result.pending_page is None else tick.failed).append(alert.id)
+
+    def _spike_verdict(self, now: datetime) -> SpikeVerdict:
+        """Triage's spike rule over the negative counters kept per 5-minute bucket."""
+        window = self._spikes.window
+        per_window = max(1, int(window.total_seconds() // 60) // BUCKET_MINUTES)
+        windows = self._spikes.baseline_windows + 1
+        counts: dict[str, int] = {}
+        days = {bucket_key(now - window * windows)[:10], bucket_key(now)[:10]}
+        for day in days:
+            for item in self._state.query(keys.negatives_pk(day)):
+                counts[item["sk"]] = int(item.get("count", 0))
+        per_bucket = [
+            counts.get(bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i)), 0)
+            for i in reversed(range(per_window * windows))
+        ]
+        sums = [sum(per_bucket[i : i + per_window]) for i in range(0, len(per_bucket), per_window)]
+        last = self._state.get(keys.LAST_SPIKE)
+        return self._spikes.check(
+            sums[-1],
+            sums[:-1],
+            now=now,
+            last_spike_at=parse_time(last["at"]) if last else None,
+        )
+
+
+def _group_reason(members: Iterable[Alert], policy: Policy, recipient: str) -> str:
+    reasons = {m.held_reason for m in members}
+    parts = []
+    if "storm" in reasons:
+        parts.append(
+            f"more than {policy.storm_max} alerts for {recipient}"
+            f" in {policy.storm_window_minutes} min"
+        )
+    if "quiet hours" in reasons:
+        hours = quiet_text(policy.quiet_start, policy.quiet_end)
+        parts.append(f"low priority held in quiet hours ({hours})")
+    return "; ".join(parts)

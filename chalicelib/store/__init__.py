@@ -1,0 +1,29 @@
+"""DynamoDB: the only package that speaks to the tables, and the one that owns their keys.
+
+keys.py      every pk/sk format, with the tables' layout
+codec.py     plain dicts <-> attribute maps (boto3's serializers)
+table.py     the state table (`Table`, the `StateTable` protocol) and the shared
+             expression builders and paging
+memory.py    the state table in a dict (`MemoryTable`), held to the same contract
+mentions.py  the mentions table: each post once, with its day's counters
+"""
+
+from __future__ import annotations
+
+from .codec import from_item, to_item
+from .keys import Key
+from .memory import MemoryTable
+from .mentions import DayCounts, InsertResult, MentionStore
+from .table import StateTable, Table
+
+__all__ = [
+    "DayCounts",
+    "InsertResult",
+    "Key",
+    "MemoryTable",
+    "MentionStore",
+    "StateTable",
+    "Table",
+    "from_item",
+    "to_item",
+]

@@ -1,0 +1,153 @@
+"""Every key the app writes, in one place: the only module that spells a pk or sk.
+
+Mentions table (`MENTIONS_TABLE`), one item per post:
+
+    id = "<source>:<native id>"                     the Mention (model.mention_id)
+    GSI by_day: day (team-local YYYY-MM-DD), created_at
+
+State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk, gsi1sk):
+
+    pk                           sk                        what                      owner
+    source#<name>                cursor                    a poller's cursor         sources.polling
+    source#<name>                health                    last success, failures    sources.health
+    team                         manager#<id>              a Manager                 alerts.team
+    team                         rotation                  the Rotation              alerts.team
+    team                         override#<start>#<id>     an Override               alerts.team
+    team                         policy                    the Policy                alerts.team
+    alert#<alert id>             alert                     the Alert (outbox)        alerts.records
+    alert#<alert id>             tally                     events the digest counted digest.tally
+    alerts#storm#<manager>       <UTC 5-min bucket>        pages per manager         alerts.storm
+    alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
+    alerts#group                 last                      last grouped message      alerts.storm
+    alerts#spike                 last                      last spike message        alerts.storm
+    day#<local day>              stats                     the day's counters        digest.ingest
+    day#<local day>              theme#<theme>             one theme's counter       digest.ingest
+    day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
+    digest#<local day>           send                      the day's send claim      digest.service
+
+    gsi1pk          gsi1sk
+    alerts#due      next moment an alert needs the every-minute job (resend, escalate)
+    alerts#held     release time of an alert held back (storm, quiet hours)
+
+Items that carry a post's text (alerts, day lists) have `expires_at` (DynamoDB TTL).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Key(NamedTuple):
+    pk: str
+    sk: str
+
+
+# ------------------------------------------------------------------ sources
+
+CURSOR = "cursor"
+HEALTH = "health"
+
+
+def source_cursor(source: str) -> Key:
+    return Key(f"source#{source}", CURSOR)
+
+
+def source_health(source: str) -> Key:
+    return Key(f"source#{source}", HEALTH)
+
+
+# ------------------------------------------------------------------ the team
+
+TEAM = "team"
+MANAGER_PREFIX = "manager#"
+OVERRIDE_PREFIX = "override#"
+ROTATION = Key(TEAM, "rotation")
+POLICY = Key(TEAM, "policy")
+
+
+def manager(manager_id: str) -> Key:
+    return Key(TEAM, f"{MANAGER_PREFIX}{manager_id}")
+
+
+def override(start: str, manager_id: str) -> Key:
+    """An override's key; `start` is its UTC ISO start, so overrides sort by start."""
+    return Key(TEAM, f"{OVERRIDE_PREFIX}{start}#{manager_id}")
+
+
+def is_override(sk: str) -> bool:
+    return sk.startswith(OVERRIDE_PREFIX)
+
+
+# ------------------------------------------------------------------ alerts
+
+ALERT_PREFIX = "alert#"
+DUE_INDEX = "alerts#due"
+HELD_INDEX = "alerts#held"
+LAST_GROUP = Key("alerts#group", "last")
+LAST_SPIKE = Key("alerts#spike", "last")
+
+
+def alert(alert_id: str) -> Key:
+    return Key(f"{ALERT_PREFIX}{alert_id}", "alert")
+
+
+def alert_tally(alert_id: str) -> Key:
+    return Key(f"{ALERT_PREFIX}{alert_id}", "tally")
+
+
+def alert_pk(alert_id: str) -> str:
+    """Every item about one alert shares this pk (the alert, what the digest counted)."""
+    return f"{ALERT_PREFIX}{alert_id}"
+
+
+def is_alert(key: Key) -> bool:
+    return key.pk.startswith(ALERT_PREFIX) and key.sk == "alert"
+
+
+def storm_counter(recipient: str, bucket: str) -> Key:
+    return Key(f"alerts#storm#{recipient}", bucket)
+
+
+def negatives_pk(utc_day: str) -> str:
+    return f"alerts#negatives#{utc_day}"
+
+
+def negatives_counter(bucket: str) -> Key:
+    """Negative alerts in a 5-minute bucket (`YYYY-MM-DDTHH:MM`), one pk per UTC day."""
+    return Key(negatives_pk(bucket[:10]), bucket)
+
+
+# ------------------------------------------------------------------ the digest's days
+
+STATS = "stats"
+THEME_PREFIX = "theme#"
+THEME_CHARS = 200
+
+
+def day_pk(day: str) -> str:
+    return f"day#{day}"
+
+
+def day_stats(day: str) -> Key:
+    return Key(day_pk(day), STATS)
+
+
+def is_day_stats(key: Key) -> bool:
+    return key.pk.startswith("day#") and key.sk == STATS
+
+
+def day_theme(day: str, theme: str) -> Key:
+    return Key(day_pk(day), f"{THEME_PREFIX}{theme[:THEME_CHARS]}")
+
+
+def theme_of(sk: str) -> str | None:
+    """The theme a `day_theme` sort key counts, or None for any other sort key."""
+    return sk[len(THEME_PREFIX) :] if sk.startswith(THEME_PREFIX) else None
+
+
+def day_list_shard(day: str, list_name: str, shard: int) -> Key:
+    return Key(day_pk(day), f"top#{list_name}#{shard}")
+
+
+def digest_claim(day: str) -> Key:
+    return Key(f"digest#{day}", "send")

@@ -1,0 +1,367 @@
+"""The state table: small documents under (pk, sk), and every DynamoDB call made on it.
+
+`Table` is the DynamoDB implementation, `memory.MemoryTable` the in-memory one; both
+satisfy `StateTable` and pass the same contract tests (tests/unit/store). Keys come from
+`keys.py`. Every botocore failure leaves this package as a `StoreError`; a condition that
+does not hold is an answer (`False`), not an error.
+
+The expression builders and the paging loop here are shared with `mentions.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from ..errors import ConditionFailed, StoreError, TransactionCancelled
+from .codec import from_item, to_attr, to_item
+from .keys import Key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+BATCH_GET_LIMIT = 100
+BATCH_GET_ATTEMPTS = 5
+GSI = "gsi1"
+
+T = TypeVar("T")
+
+
+class StateTable(Protocol):
+    """What the services need of the state table."""
+
+    def get(self, key: Key) -> dict[str, Any] | None: ...
+
+    def get_many(self, keys: Iterable[Key]) -> dict[Key, dict[str, Any]]: ...
+
+    def put(self, key: Key, data: Mapping[str, Any]) -> None: ...
+
+    def put_new(self, key: Key, data: Mapping[str, Any]) -> bool: ...
+
+    def update(
+        self,
+        key: Key,
+        changes: Mapping[str, Any],
+        *,
+        expect: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+    ) -> bool: ...
+
+    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]: ...
+
+    def add_once(
+        self,
+        marker: Key,
+        flags: Sequence[str],
+        target: Key,
+        counts: Mapping[str, int],
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> bool: ...
+
+    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]: ...
+
+    def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]: ...
+
+    def delete(self, key: Key) -> None: ...
+
+    def scan(self) -> Iterator[dict[str, Any]]: ...
+
+
+# ------------------------------------------------------------------ shared helpers
+
+
+def call(operation: Callable[..., T], what: str, **kwargs: Any) -> T:
+    """Run one DynamoDB call; every botocore failure becomes a `StoreError`.
+
+    A failed condition is `ConditionFailed`; a cancelled transaction is
+    `TransactionCancelled` with DynamoDB's cancellation reason codes.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return operation(**kwargs)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Error")
+        if code == "ConditionalCheckFailedException":
+            raise ConditionFailed(f"{what}: condition not met") from error
+        if code == "TransactionCanceledException":
+            reasons = [
+                r.get("Code") or "None" for r in error.response.get("CancellationReasons") or []
+            ]
+            raise TransactionCancelled(f"{what}: {code}", reasons) from error
+        raise StoreError(f"{what}: {code}", code=code) from error
+    except BotoCoreError as error:
+        raise StoreError(f"{what}: {type(error).__name__}", code=type(error).__name__) from error
+
+
+def add_expression(
+    counts: Mapping[str, int], prefix: str = "c"
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`ADD #c0 :c0, …` with its names and values, for counters."""
+    names = {f"#{prefix}{i}": key for i, key in enumerate(counts)}
+    values = {f":{prefix}{i}": to_attr(int(n)) for i, n in enumerate(counts.values())}
+    expression = "ADD " + ", ".join(f"#{prefix}{i} :{prefix}{i}" for i in range(len(names)))
+    return expression, names, values
+
+
+def add_update(table: str, key: Key, counts: Mapping[str, int]) -> dict[str, Any]:
+    """A transaction's Update item that adds `counts` to the item at `key`."""
+    expression, names, values = add_expression(counts)
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item({"pk": key.pk, "sk": key.sk}),
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
+def pages(operation: Callable[..., Any], what: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a Query or Scan, across pages, as plain dicts."""
+    while True:
+        page = call(operation, what, **kwargs)
+        for item in page.get("Items", []):
+            yield from_item(item)
+        if "LastEvaluatedKey" not in page:
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def batch_get(
+    client: DynamoDBClient, table: str, keys: Sequence[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """BatchGetItem (consistent), 100 keys a request, unprocessed keys asked again."""
+    unique = list({repr(sorted(k.items())): k for k in keys}.values())
+    for start in range(0, len(unique), BATCH_GET_LIMIT):
+        pending: list[dict[str, Any]] = list(unique[start : start + BATCH_GET_LIMIT])
+        for _attempt in range(BATCH_GET_ATTEMPTS):
+            response = call(
+                client.batch_get_item,
+                f"batch get {table}",
+                RequestItems={table: {"Keys": pending, "ConsistentRead": True}},
+            )
+            for item in response.get("Responses", {}).get(table, []):
+                yield from_item(item)
+            pending = list(response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
+            if not pending:
+                break
+        else:
+            raise StoreError(f"{len(pending)} key(s) stayed unprocessed by BatchGetItem")
+
+
+def _key_item(key: Key) -> dict[str, Any]:
+    return to_item({"pk": key.pk, "sk": key.sk})
+
+
+def _strip(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("pk", None)
+    data.pop("sk", None)
+    return data
+
+
+# ------------------------------------------------------------------ DynamoDB
+
+
+class Table:
+    """The state table on DynamoDB (`StateTable`)."""
+
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
+        self._db = client
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def get(self, key: Key) -> dict[str, Any] | None:
+        response = call(
+            self._db.get_item,
+            f"get {key.pk}/{key.sk}",
+            TableName=self._name,
+            Key=_key_item(key),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return _strip(from_item(item)) if item else None
+
+    def get_many(self, keys: Iterable[Key]) -> dict[Key, dict[str, Any]]:
+        """The items among `keys` that exist (BatchGetItem, consistent)."""
+        found: dict[Key, dict[str, Any]] = {}
+        for data in batch_get(self._db, self._name, [_key_item(k) for k in keys]):
+            found[Key(data.pop("pk"), data.pop("sk"))] = data
+        return found
+
+    def put(self, key: Key, data: Mapping[str, Any]) -> None:
+        item = to_item({**data, "pk": key.pk, "sk": key.sk})
+        call(self._db.put_item, f"put {key.pk}/{key.sk}", TableName=self._name, Item=item)
+
+    def put_new(self, key: Key, data: Mapping[str, Any]) -> bool:
+        """Put only if `key` does not exist yet; False when it did."""
+        try:
+            call(
+                self._db.put_item,
+                f"put_new {key.pk}/{key.sk}",
+                TableName=self._name,
+                Item=to_item({**data, "pk": key.pk, "sk": key.sk}),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def update(
+        self,
+        key: Key,
+        changes: Mapping[str, Any],
+        *,
+        expect: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+    ) -> bool:
+        """Set `changes` (None removes) on an existing item, only when `expect` holds.
+
+        Returns False when the item is missing or the expectation did not hold.
+        """
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets, removes = [], []
+        removed = [*remove, *(k for k, v in changes.items() if v is None)]
+        for i, (name, value) in enumerate((k, v) for k, v in changes.items() if v is not None):
+            names[f"#s{i}"] = name
+            values[f":s{i}"] = to_attr(value)
+            sets.append(f"#s{i} = :s{i}")
+        for i, name in enumerate(removed):
+            names[f"#r{i}"] = name
+            removes.append(f"#r{i}")
+        conditions = ["attribute_exists(pk)"]
+        for i, (name, value) in enumerate((expect or {}).items()):
+            names[f"#e{i}"] = name
+            values[f":e{i}"] = to_attr(value)
+            conditions.append(f"#e{i} = :e{i}")
+        expression = " ".join(
+            part
+            for part in (
+                "SET " + ", ".join(sets) if sets else "",
+                "REMOVE " + ", ".join(removes) if removes else "",
+            )
+            if part
+        )
+        if not expression:
+            raise ValueError("update: nothing to set or remove")
+        kwargs: dict[str, Any] = {
+            "TableName": self._name,
+            "Key": _key_item(key),
+            "UpdateExpression": expression,
+            "ConditionExpression": " AND ".join(conditions),
+        }
+        if names:
+            kwargs["ExpressionAttributeNames"] = names
+        if values:
+            kwargs["ExpressionAttributeValues"] = values
+        try:
+            call(self._db.update_item, f"update {key.pk}/{key.sk}", **kwargs)
+        except ConditionFailed:
+            return False
+        return True
+
+    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]:
+        """Atomically add to counters (creating the item); returns the new values."""
+        expression, names, values = add_expression(counts)
+        response = call(
+            self._db.update_item,
+            f"add {key.pk}/{key.sk}",
+            TableName=self._name,
+            Key=_key_item(key),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_NEW",
+        )
+        # moto answers UPDATED_NEW with the whole item when the update creates it
+        new = from_item(response.get("Attributes", {}))
+        return {k: int(new[k]) for k in counts if k in new}
+
+    def add_once(
+        self,
+        marker: Key,
+        flags: Sequence[str],
+        target: Key,
+        counts: Mapping[str, int],
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Add `counts` to `target` unless `marker` already carries one of `flags`.
+
+        The flags (and `extra` attributes) are set on `marker`, created if absent, in the
+        same transaction: a second call changes nothing and returns False.
+        """
+        flag_names = {f"#f{i}": flag for i, flag in enumerate(flags)}
+        extra_names = {f"#x{i}": name for i, name in enumerate(extra or {})}
+        values: dict[str, Any] = {":t": to_attr(True)}
+        values.update({f":x{i}": to_attr(v) for i, v in enumerate((extra or {}).values())})
+        sets = [f"{n} = :t" for n in flag_names] + [
+            f"{n} = :x{i}" for i, n in enumerate(extra_names)
+        ]
+        mark = {
+            "Update": {
+                "TableName": self._name,
+                "Key": _key_item(marker),
+                "UpdateExpression": "SET " + ", ".join(sets),
+                "ConditionExpression": " AND ".join(
+                    f"attribute_not_exists({n})" for n in flag_names
+                ),
+                "ExpressionAttributeNames": {**flag_names, **extra_names},
+                "ExpressionAttributeValues": values,
+            }
+        }
+        try:
+            call(
+                self._db.transact_write_items,
+                f"add_once {target.pk}/{target.sk}",
+                TransactItems=[mark, add_update(self._name, target, counts)],
+            )
+        except TransactionCancelled as error:
+            if error.reasons and error.reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
+        """Items under `pk` (with `pk` and `sk`), by sort key; consistent."""
+        condition = "pk = :pk" + (" AND begins_with(sk, :sk)" if sk_prefix else "")
+        values = {":pk": pk, **({":sk": sk_prefix} if sk_prefix else {})}
+        yield from pages(
+            self._db.query,
+            f"query {pk}",
+            TableName=self._name,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=to_item(values),
+            ConsistentRead=True,
+        )
+
+    def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]:
+        """Items on the `gsi1` index under `index_pk`, optionally with gsi1sk <= `until`."""
+        condition = "gsi1pk = :p" + (" AND gsi1sk <= :u" if until is not None else "")
+        values = {":p": index_pk, **({":u": until} if until is not None else {})}
+        yield from pages(
+            self._db.query,
+            f"query {GSI} {index_pk}",
+            TableName=self._name,
+            IndexName=GSI,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=to_item(values),
+        )
+
+    def delete(self, key: Key) -> None:
+        call(
+            self._db.delete_item,
+            f"delete {key.pk}/{key.sk}",
+            TableName=self._name,
+            Key=_key_item(key),
+        )
+
+    def scan(self) -> Iterator[dict[str, Any]]:
+        """Every item (with `pk` and `sk`): for rare whole-table work such as erasure."""
+        yield from pages(self._db.scan, f"scan {self._name}", TableName=self._name)
