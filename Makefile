@@ -20,9 +20,11 @@ install: $(STAMP)
 demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 	$(BIN)/python -m demo
 
-test: install ## lint + every test (unit, functional on moto, conformance on ../shared/realdata)
+test: install ## lint, types, layers + every test (unit, functional on moto, conformance on ../shared/realdata)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
@@ -36,9 +38,11 @@ check: install ## deployability (also part of `make test`): chalice package offl
 bench: install ## the five cost figures (README "Performance and cost"); BENCH_ARGS=--json for one JSON line
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-lint: install
+lint: install ## ruff, mypy (strict) and the import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

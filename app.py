@@ -7,12 +7,14 @@ a daily digest (SES). Every handler here is wiring: the work is in `chalicelib/`
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
+from types import ModuleType
 from urllib.parse import parse_qs, unquote
 
-from chalice import Chalice, Cron, Rate, Response
+from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import logs, wiring
+from chalicelib import aws, logs, wiring
 from chalicelib.alerts import pages, source_health
 from chalicelib.consumer import batch
 from chalicelib.errors import ConfigError, DeliveryError, InputError, NotFound, TokenError
@@ -39,7 +41,7 @@ def generic_webhook() -> Response:
 
 @app.route("/webhooks/meta", methods=["GET"])
 def meta_subscription() -> Response:
-    params = app.current_request.query_params or {}
+    params: dict[str, str] = dict(_request().query_params or {})
     return _challenge(lambda: meta.answer_subscription(params, _secret("meta_verify_token")))
 
 
@@ -50,7 +52,7 @@ def meta_webhook() -> Response:
 
 @app.route("/webhooks/x", methods=["GET"])
 def x_crc() -> Response:
-    token = (app.current_request.query_params or {}).get("crc_token", "")
+    token = _query("crc_token")
     return _challenge(lambda: x_webhook.crc_response(token, _secret("x_consumer_secret")))
 
 
@@ -63,17 +65,17 @@ def x_activity() -> Response:
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="poll_x")
-def poll_x(event) -> None:
+def poll_x(event: CloudWatchEvent) -> None:
     _poll("x", event)
 
 
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="poll_reddit")
-def poll_reddit(event) -> None:
+def poll_reddit(event: CloudWatchEvent) -> None:
     _poll("reddit", event)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="poll_feeds")
-def poll_feeds(event) -> None:
+def poll_feeds(event: CloudWatchEvent) -> None:
     _poll("feeds", event)
 
 
@@ -81,13 +83,13 @@ def poll_feeds(event) -> None:
 
 
 @app.on_sqs_message(queue=MENTIONS_QUEUE, batch_size=10, name="triage")
-def triage_mentions(event) -> None:
+def triage_mentions(event: SQSEvent) -> None:
     records = [batch.QueueRecord(r.to_dict()["messageId"], r.body, r.receipt_handle) for r in event]
     settings = wiring.settings()
     batch.process(
         records,
         wiring.triage().handle_batch,
-        sqs=wiring.aws.client("sqs"),
+        sqs=aws.sqs(),
         queue_url=settings.queue_url,
         dead_letter_queue_url=settings.dead_letter_queue_url,
     )
@@ -97,7 +99,7 @@ def triage_mentions(event) -> None:
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_every_minute")
-def alerts_every_minute(event) -> None:
+def alerts_every_minute(event: CloudWatchEvent) -> None:
     now = _event_time(event)
     wiring.alerts().every_minute(now)
     source_health.page_unhealthy_sources(
@@ -144,7 +146,7 @@ def resolve(alert_id: str) -> Response:
 
 
 @app.schedule(Cron(5, "*", "*", "*", "?", "*"), name="daily_digest")
-def daily_digest(event) -> None:
+def daily_digest(event: CloudWatchEvent) -> None:
     result = wiring.digest().run(_event_time(event))
     log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
 
@@ -153,13 +155,13 @@ def daily_digest(event) -> None:
 
 
 def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> Response:
-    request = app.current_request
+    request = _request()
     try:
         secret = wiring.secrets().require(secret_name)
         mentions = accept(
             webhook,
             headers=dict(request.headers),
-            raw_body=request.raw_body,
+            raw_body=_raw_body(),
             secret=secret,
             intake=wiring.intake(),
             now=utc_now(),
@@ -178,7 +180,7 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
     )
 
 
-def _watched(webhook) -> Watched:
+def _watched(webhook: ModuleType) -> Watched:
     return Watched(webhook, watch_or_none(wiring.settings().extra))
 
 
@@ -186,7 +188,7 @@ def _secret(name: str) -> str:
     return wiring.secrets().require(name)
 
 
-def _challenge(answer) -> Response:
+def _challenge(answer: Callable[[], str | dict[str, str]]) -> Response:
     """A webhook's GET handshake (Meta hub.challenge, X CRC): 403 unless it checks out."""
     try:
         body = answer()
@@ -198,7 +200,7 @@ def _challenge(answer) -> Response:
     return Response(body, status_code=200)
 
 
-def _poll(name: str, event) -> None:
+def _poll(name: str, event: CloudWatchEvent) -> None:
     context = getattr(event, "context", None)
     polling.scheduled(
         name,
@@ -211,7 +213,7 @@ def _poll(name: str, event) -> None:
     )
 
 
-def _event_time(event) -> datetime:
+def _event_time(event: CloudWatchEvent) -> datetime:
     """A scheduled event's own time: retries and late starts keep their slot."""
     stamp = getattr(event, "time", None)
     try:
@@ -229,12 +231,24 @@ def _confirm(alert_id: str, action: str) -> Response:
     return _page(200, pages.confirm(action, alert))
 
 
+def _request() -> Request:
+    request = app.current_request
+    assert request is not None, "only inside a route"
+    return request
+
+
 def _query(name: str) -> str:
-    return (app.current_request.query_params or {}).get(name, "")
+    params: dict[str, str] = dict(_request().query_params or {})
+    return params.get(name, "")
+
+
+def _raw_body() -> bytes:
+    body = _request().raw_body or b""
+    return body.encode() if isinstance(body, str) else bytes(body)
 
 
 def _form() -> dict[str, str]:
-    body = (app.current_request.raw_body or b"").decode("utf-8", errors="replace")
+    body = _raw_body().decode("utf-8", errors="replace")
     return {key: values[0] for key, values in parse_qs(body).items()}
 
 

@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         build_seconds = time.time() - started
 
-        db = aws.client("dynamodb")
+        db = aws.dynamodb()
         state_items = [
             to_item({**data, "pk": key.pk, "sk": key.sk}) for key, data in state.items.items()
         ]

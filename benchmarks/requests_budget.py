@@ -214,10 +214,10 @@ def _drive(
         intake.enqueue(batch[start : start + poll_size])
     with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
         drained = moto_stack.drain_queue(
-            client.lambda_.invoke, wiring.aws.client("sqs"), env["MENTIONS_QUEUE_URL"]
+            client.lambda_.invoke, wiring.aws.sqs(), env["MENTIONS_QUEUE_URL"]
         )
         counter.paused = True  # what follows is the benchmark checking, not the pipeline
-        stored = _count_stored(wiring.aws.client("dynamodb"), env["MENTIONS_TABLE"])
+        stored = _count_stored(wiring.aws.dynamodb(), env["MENTIONS_TABLE"])
         webhook = _webhook_intake(client, texts, env, counter, posts=mentions)
     return {
         "stored": stored,

@@ -7,15 +7,25 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager.client import SecretsManagerClient
 
 CACHE_SECONDS = 300
 
 
 class Secrets:
-    def __init__(self, client: Any, secret_id: str, *, clock=time.monotonic) -> None:
+    def __init__(
+        self,
+        client: SecretsManagerClient,
+        secret_id: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._secret_id = secret_id
         self._clock = clock

@@ -29,40 +29,40 @@ from .store import MentionStore, Table
 def settings() -> Settings:
     """Settings from the environment, with queue URLs and topic ARN resolved by name."""
     s = Settings.from_env()
-    changes = {}
     if not s.queue_url:
-        changes["queue_url"] = aws.client("sqs").get_queue_url(QueueName=s.queue_name)["QueueUrl"]
+        s = replace(s, queue_url=_queue_url(s.queue_name))
     if not s.dead_letter_queue_url:
-        changes["dead_letter_queue_url"] = aws.client("sqs").get_queue_url(
-            QueueName=s.dead_letter_queue
-        )["QueueUrl"]
+        s = replace(s, dead_letter_queue_url=_queue_url(s.dead_letter_queue))
     if not s.alerts_topic_arn:
         partition = "aws-cn" if aws.region().startswith("cn-") else "aws"
-        changes["alerts_topic_arn"] = (
-            f"arn:{partition}:sns:{aws.region()}:{aws.account_id()}:{s.alerts_topic}"
-        )
-    return replace(s, **changes) if changes else s
+        arn = f"arn:{partition}:sns:{aws.region()}:{aws.account_id()}:{s.alerts_topic}"
+        s = replace(s, alerts_topic_arn=arn)
+    return s
+
+
+def _queue_url(name: str) -> str:
+    return aws.sqs().get_queue_url(QueueName=name)["QueueUrl"]
 
 
 @cache
 def secrets() -> Secrets:
-    return Secrets(aws.client("secretsmanager"), settings().secrets_id)
+    return Secrets(aws.secretsmanager(), settings().secrets_id)
 
 
 @cache
 def state() -> Table:
-    return Table(aws.client("dynamodb"), settings().state_table)
+    return Table(aws.dynamodb(), settings().state_table)
 
 
 @cache
 def mentions() -> MentionStore:
     s = settings()
-    return MentionStore(aws.client("dynamodb"), s.mentions_table, s.state_table)
+    return MentionStore(aws.dynamodb(), s.mentions_table, s.state_table)
 
 
 @cache
 def intake() -> Intake:
-    return Intake(aws.client("sqs"), settings().queue_url)
+    return Intake(aws.sqs(), settings().queue_url)
 
 
 @cache
@@ -72,7 +72,7 @@ def team() -> Team:
 
 @cache
 def notifier() -> Notifier:
-    return Notifier(aws.client("sns"), settings().alerts_topic_arn)
+    return Notifier(aws.sns(), settings().alerts_topic_arn)
 
 
 @cache
@@ -125,7 +125,7 @@ def recorder() -> DayRecorder:
 
 @cache
 def digest() -> DigestService:
-    return DigestService(settings=settings(), state=state(), ses=aws.client("ses"))
+    return DigestService(settings=settings(), state=state(), ses=aws.ses())
 
 
 def reset() -> None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import ClientError
 
 # service -> operation -> (error code, HTTP status) injected by `chaos`
@@ -71,7 +71,8 @@ def client_error(
         error_class = client.exceptions.from_code(code)
     except AttributeError:
         error_class = ClientError
-    return error_class(response, operation)
+    error: Exception = error_class(response, operation)
+    return error
 
 
 def cancelled_transaction(
@@ -175,7 +176,7 @@ class Faults:
         def before_call(model: Any, params: Any, context: Any = None, **_: Any) -> Any:
             answer = (context or {}).pop("chaos_answer", None)
             if answer is not None:
-                return AWSResponse("https://injected", 200, {}, None), answer
+                return AWSResponse("https://injected", 200, HTTPHeaders(), None), answer
             if not self.enabled:
                 return None
             operation = model.name
@@ -240,7 +241,7 @@ class Faults:
 
 
 def _event_name(client: Any) -> str:
-    return client.meta.service_model.service_id.hyphenize()
+    return str(client.meta.service_model.service_id.hyphenize())
 
 
 def _api_params(params: Any) -> dict[str, Any]:
@@ -357,7 +358,7 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
 
     faults = Faults().chaos(options.fault_rate, random.Random(options.seed + 1))
     for service in ("dynamodb", "sns", "sqs"):
-        faults.attach(aws.client(service))
+        faults.attach(getattr(aws, service)())
 
     now = datetime.now(UTC)
     deliveries = build_posts(options, now, rng)
@@ -486,7 +487,7 @@ def _subscribe_manager(
         "QueueArn"
     ]
     wiring.notifier().subscribe("ann", "sqs", arn)
-    return url
+    return str(url)
 
 
 def _poison(rng: random.Random) -> str:

@@ -10,11 +10,12 @@ Never imported by Lambda.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.model import Mention, parse_time
@@ -66,7 +67,7 @@ def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded
             alerts=wiring.alerts(),
             retention=timedelta(days=s.retention_days),
             timezone=s.timezone,
-            clock=lambda at=at: at,
+            clock=functools.partial(_fixed, at),
             recorder=wiring.recorder(),
         )
         messages = [
@@ -78,6 +79,10 @@ def ingest(mentions: Iterable[Mention], *, triage_factory: Any = None) -> Seeded
         seeded.stored += outcome.stored
         seeded.alerts += outcome.alerts
     return seeded
+
+
+def _fixed(moment: datetime) -> datetime:
+    return moment
 
 
 def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) -> int:
@@ -192,8 +197,8 @@ def lean_moto_transactions() -> Iterator[None]:
                     expression_attribute_values=values,
                 )
 
-    DynamoDBBackend.transact_write_items = transact_write_items
+    setattr(DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
     try:
         yield
     finally:
-        DynamoDBBackend.transact_write_items = original
+        setattr(DynamoDBBackend, "transact_write_items", original)  # noqa: B010

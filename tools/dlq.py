@@ -23,7 +23,7 @@ from . import stage
 
 def dead_letter_queue() -> DeadLetterQueue:
     settings = wiring.settings()
-    return DeadLetterQueue(aws.client("sqs"), settings.dead_letter_queue_url, settings.queue_url)
+    return DeadLetterQueue(aws.sqs(), settings.dead_letter_queue_url, settings.queue_url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ deliver the same step twice. One alert's trouble with DynamoDB never stops the o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 
@@ -34,7 +35,7 @@ class Escalation:
     def resend(self, now: datetime, tick: Tick) -> None:
         for alert in self._records.due(now):
             if alert.pending_page:
-                _isolated(alert, tick, lambda a=alert: self._resend_one(a, now, tick))
+                _isolated(alert, tick, functools.partial(self._resend_one, alert, now, tick))
 
     def _resend_one(self, alert: Alert, now: datetime, tick: Tick) -> None:
         if alert.pending_page == UNASSIGNED:
@@ -62,7 +63,7 @@ class Escalation:
                 continue
             if alert.next_escalation_at and parse_time(alert.next_escalation_at) > now:
                 continue
-            _isolated(alert, tick, lambda a=alert: self._escalate_one(a, now, tick))
+            _isolated(alert, tick, functools.partial(self._escalate_one, alert, now, tick))
 
     def _escalate_one(self, alert: Alert, now: datetime, tick: Tick) -> None:
         rules = Rules.from_dict(alert.rules)

@@ -7,15 +7,19 @@ so SNS delivers an alert only to the manager it names.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import DeliveryError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns.client import SNSClient
+    from mypy_boto3_sns.type_defs import MessageAttributeValueTypeDef
 
 PROTOCOLS = ("email", "sms", "sqs", "https", "lambda", "email-json")
 
 
 class Notifier:
-    def __init__(self, sns: Any, topic_arn: str) -> None:
+    def __init__(self, sns: SNSClient, topic_arn: str) -> None:
         self._sns = sns
         self._topic_arn = topic_arn
 
@@ -28,7 +32,7 @@ class Notifier:
         SMS the short one; queues and HTTPS endpoints get the e-mail text (`default`).
         """
         message = {"default": email, "email": email, "sms": sms}
-        attributes = {
+        attributes: dict[str, MessageAttributeValueTypeDef] = {
             "recipient": {"DataType": "String", "StringValue": recipient},
             "kind": {"DataType": "String", "StringValue": kind},
         }
@@ -44,7 +48,7 @@ class Notifier:
             )
         except Exception as exc:  # any botocore failure: the alert stays pending
             raise DeliveryError(f"SNS publish failed: {type(exc).__name__}") from exc
-        return response["MessageId"]
+        return str(response["MessageId"])
 
     def subscribe(self, manager_id: str, protocol: str, endpoint: str) -> str:
         """Subscribe a manager's endpoint, filtered to the alerts addressed to them."""
@@ -57,7 +61,7 @@ class Notifier:
             Attributes={"FilterPolicy": json.dumps({"recipient": [manager_id]})},
             ReturnSubscriptionArn=True,
         )
-        return response["SubscriptionArn"]
+        return str(response["SubscriptionArn"])
 
     def unsubscribe(self, subscription_arn: str) -> None:
         """Remove one subscription; one already gone is not an error."""

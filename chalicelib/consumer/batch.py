@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import BatchFailed
 from ..logs import get_logger
 from .pipeline import BatchOutcome, Message
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.client import SQSClient
 
 log = get_logger("batch")
 
@@ -31,7 +34,7 @@ def process(
     records: Sequence[QueueRecord],
     handle: Callable[[Sequence[Message]], BatchOutcome],
     *,
-    sqs: Any,
+    sqs: SQSClient,
     queue_url: str,
     dead_letter_queue_url: str,
 ) -> BatchOutcome:
@@ -52,7 +55,7 @@ def process(
     return outcome
 
 
-def _dead_letter(sqs: Any, url: str, record: QueueRecord, reason: str) -> None:
+def _dead_letter(sqs: SQSClient, url: str, record: QueueRecord, reason: str) -> None:
     log.error(
         "poison message moved to the dead-letter queue",
         extra={"fields": {"message_id": record.message_id, "reason": reason[:200]}},
@@ -67,7 +70,7 @@ def _dead_letter(sqs: Any, url: str, record: QueueRecord, reason: str) -> None:
     )
 
 
-def _delete(sqs: Any, url: str, records: Sequence[QueueRecord]) -> None:
+def _delete(sqs: SQSClient, url: str, records: Sequence[QueueRecord]) -> None:
     for start in range(0, len(records), 10):
         chunk = records[start : start + 10]
         response = sqs.delete_message_batch(

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..intake.queue import decode
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.client import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 PEEK_SECONDS = 30  # messages being read stay hidden this long, then are made visible again
 
@@ -55,12 +59,12 @@ def describe(message: Mapping[str, Any]) -> DeadLetter:
 
 
 class DeadLetterQueue:
-    def __init__(self, sqs: Any, dead_letter_queue_url: str, queue_url: str) -> None:
+    def __init__(self, sqs: SQSClient, dead_letter_queue_url: str, queue_url: str) -> None:
         self._sqs = sqs
         self._dlq = dead_letter_queue_url
         self._queue = queue_url
 
-    def _receive(self, limit: int | None) -> Iterator[dict[str, Any]]:
+    def _receive(self, limit: int | None) -> Iterator[MessageTypeDef]:
         seen: set[str] = set()
         while limit is None or len(seen) < limit:
             want = 10 if limit is None else min(10, limit - len(seen))

@@ -133,6 +133,18 @@ def theme_counts(mention: Mention, day: str) -> dict[Key, dict[str, int]]:
     return {keys.day_theme(day, theme): {"n": 1} for theme in counted_themes(mention)}
 
 
+def alert_counts(event: str, seconds: float | None = None) -> dict[str, int]:
+    """Counters one alert event adds to its day: `alerted`, or `acknowledged` / `resolved`
+    with the time it took (seconds since the alert) in its histogram."""
+    counts = {f"alerts#{event}": 1}
+    if seconds is not None:
+        counts[f"{DURATION_PREFIX[event]}#{bucket(seconds)}"] = 1
+    return counts
+
+
+DURATION_PREFIX = {"acknowledged": "tta", "resolved": "ttr"}
+
+
 # ------------------------------------------------------------------ durations
 
 
@@ -147,7 +159,7 @@ def bucket_value(index: int) -> float:
     """A representative duration of a bucket: the geometric middle of its bounds."""
     if index <= 0:
         return 1.0
-    return BUCKET_GROWTH ** (index - 0.5)
+    return float(BUCKET_GROWTH ** (index - 0.5))
 
 
 def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import DeliveryError
 from .render import RenderedDigest
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses.client import SESClient
 
 
 def compose(
@@ -26,7 +29,7 @@ def compose(
     return message
 
 
-def send(ses: Any, message: EmailMessage, *, sender: str, recipients: Sequence[str]) -> str:
+def send(ses: SESClient, message: EmailMessage, *, sender: str, recipients: Sequence[str]) -> str:
     if not recipients:
         raise DeliveryError("no digest recipients configured (DIGEST_RECIPIENTS)")
     try:
@@ -37,4 +40,4 @@ def send(ses: Any, message: EmailMessage, *, sender: str, recipients: Sequence[s
         )
     except Exception as exc:  # botocore errors of every kind
         raise DeliveryError(f"SES refused the digest: {type(exc).__name__}: {exc}") from exc
-    return response["MessageId"]
+    return str(response["MessageId"])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..config import Settings
@@ -33,6 +33,9 @@ from . import aggregates, mailer, render, report
 from .ingest import AMBASSADORS, NEGATIVES, THEMES
 from .tally import OPEN
 from .toplists import TopLists
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses.client import SESClient
 
 log = get_logger("digest")
 
@@ -63,7 +66,7 @@ class DigestService:
         *,
         settings: Settings,
         state: StateTable,
-        ses: Any,
+        ses: SESClient,
         lists: TopLists | None = None,
     ) -> None:
         self._settings = settings

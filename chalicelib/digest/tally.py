@@ -58,14 +58,14 @@ class AlertTally:
         day = aggregates.local_day(
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
-        events: dict[str, dict[str, int]] = {"alerted": {"alerts#alerted": 1}}
-        for event, stamp, prefix in (
-            ("acknowledged", alert.acknowledged_at, "tta"),
-            ("resolved", alert.resolved_at, "ttr"),
+        events = {"alerted": aggregates.alert_counts("alerted")}
+        for event, stamp in (
+            ("acknowledged", alert.acknowledged_at),
+            ("resolved", alert.resolved_at),
         ):
             if stamp:
                 seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
-                events[event] = {f"alerts#{event}": 1, f"{prefix}#{aggregates.bucket(seconds)}": 1}
+                events[event] = aggregates.alert_counts(event, seconds)
         todo = [event for event in events if FLAG + event not in counted]
         counts: dict[str, int] = {}
         for event in todo:

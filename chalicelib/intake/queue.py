@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import DeliveryError, MalformedPayload
 from ..model import Mention
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.client import SQSClient
 
 MAX_PER_MESSAGE = 25
 MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB per message and per batch
@@ -60,7 +63,7 @@ def messages(mentions: Iterable[Mention]) -> Iterator[str]:
 
 
 class Intake:
-    def __init__(self, sqs: Any, queue_url: str) -> None:
+    def __init__(self, sqs: SQSClient, queue_url: str) -> None:
         self._sqs = sqs
         self._queue_url = queue_url
 

@@ -11,7 +11,6 @@ Signed with ``X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -20,6 +19,7 @@ from typing import Any
 from ..errors import MalformedPayload
 from ..model import Author, Mention, iso, parse_time
 from . import signing
+from ._common import header, load_json
 
 SOURCE = "generic"
 SIGNATURE_HEADER = "x-signature-256"
@@ -30,15 +30,12 @@ _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
 def verify(headers: Mapping[str, str], raw_body: bytes, secret: str) -> None:
-    given = _header(headers, SIGNATURE_HEADER)
+    given = header(headers, SIGNATURE_HEADER)
     signing.verify(signing.hex_signature(secret, raw_body), given, header="X-Signature-256")
 
 
 def parse(raw_body: bytes, received_at: datetime) -> list[Mention]:
-    try:
-        data = json.loads(raw_body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedPayload(f"body is not JSON: {exc}") from exc
+    data = load_json(raw_body, "generic webhook")
     posts = data if isinstance(data, list) else [data]
     if not posts:
         raise MalformedPayload("no posts in the body")
@@ -111,10 +108,3 @@ def _count(value: Any) -> int:
     if not 0 <= number <= MAX_FOLLOWERS:
         raise MalformedPayload(f"followers must be between 0 and {MAX_FOLLOWERS}")
     return number
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None

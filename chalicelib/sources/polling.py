@@ -68,10 +68,9 @@ def run_poller(
     max_reads = None if read_budget is None else read_budget - reads
     if max_reads is not None and max_reads <= 0:
         note = f"monthly read budget of {read_budget} used up"
-        outcome = PollOutcome(
-            name, "skipped", notes=[note], month_reads=reads, read_budget=read_budget
+        return _logged(
+            PollOutcome(name, "skipped", notes=[note], month_reads=reads, read_budget=read_budget)
         )
-        return _logged(outcome)
 
     new_state = {**state, "month": month, "reads": reads, "updated_at": iso(now)}
     health = load_health(store, name, now)

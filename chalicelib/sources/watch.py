@@ -34,6 +34,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import ConfigError
+from ..model import Mention
 
 X_QUERY_LIMIT = 512
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -212,8 +213,9 @@ class Watched:
     def verify(self, headers: Mapping[str, str], raw_body: bytes, secret: str) -> None:
         self.webhook.verify(headers, raw_body, secret)
 
-    def parse(self, raw_body: bytes, received_at: datetime) -> list[Any]:
-        return self.webhook.parse(raw_body, received_at, self.watch)
+    def parse(self, raw_body: bytes, received_at: datetime) -> list[Mention]:
+        mentions: list[Mention] = self.webhook.parse(raw_body, received_at, self.watch)
+        return mentions
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..errors import FatalSourceError, RetriableSourceError
 from ..model import Author, Engagement, Mention, iso, parse_time
@@ -59,33 +59,26 @@ def make_client(credentials: Credentials) -> Any:
     return client
 
 
+class Paging(TypedDict, total=False):
+    """How far one run reads (defaults in `_fetch`)."""
+
+    max_pages: int
+    page_size: int
+    remaining_ms: Callable[[], int] | None
+    min_remaining_ms: int  # more than one request's timeout
+    max_reads: int | None
+    initial_lookback: timedelta
+
+
 def fetch(
-    client: Any,
-    cursor: str | None,
-    *,
-    watch: Watch,
-    now: datetime,
-    max_pages: int = 5,
-    page_size: int = 100,
-    remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 12_000,  # more than one request's timeout
-    max_reads: int | None = None,
-    initial_lookback: timedelta = timedelta(hours=1),
+    client: Any, cursor: str | None, *, watch: Watch, now: datetime, **paging: Unpack[Paging]
 ) -> FetchResult:
     """Recent search (`search_recent_tweets`) for `watch.x_query()`."""
-    return _fetch(
-        lambda **kw: client.search_recent_tweets(watch.x_query(), **kw),
-        "next_token",
-        cursor,
-        watch=watch,
-        now=now,
-        max_pages=max_pages,
-        page_size=page_size,
-        remaining_ms=remaining_ms,
-        min_remaining_ms=min_remaining_ms,
-        max_reads=max_reads,
-        initial_lookback=initial_lookback,
-    )
+
+    def call(**params: Any) -> Any:
+        return client.search_recent_tweets(watch.x_query(), **params)
+
+    return _fetch(call, "next_token", cursor, watch=watch, now=now, **paging)
 
 
 def fetch_mentions(
@@ -95,30 +88,17 @@ def fetch_mentions(
     watch: Watch,
     now: datetime,
     user_id: str | None = None,
-    max_pages: int = 5,
-    page_size: int = 100,
-    remaining_ms: Callable[[], int] | None = None,
-    min_remaining_ms: int = 12_000,  # more than one request's timeout
-    max_reads: int | None = None,
-    initial_lookback: timedelta = timedelta(hours=1),
+    **paging: Unpack[Paging],
 ) -> FetchResult:
     """Posts mentioning our account (`get_users_mentions`): the same cursor rules."""
     account = user_id or watch.x_mentions_user_id
     if not account:
         raise FatalSourceError("X mentions: no x_mentions_user_id in the watch configuration")
-    return _fetch(
-        lambda **kw: client.get_users_mentions(account, **kw),
-        "pagination_token",
-        cursor,
-        watch=watch,
-        now=now,
-        max_pages=max_pages,
-        page_size=page_size,
-        remaining_ms=remaining_ms,
-        min_remaining_ms=min_remaining_ms,
-        max_reads=max_reads,
-        initial_lookback=initial_lookback,
-    )
+
+    def call(**params: Any) -> Any:
+        return client.get_users_mentions(account, **params)
+
+    return _fetch(call, "pagination_token", cursor, watch=watch, now=now, **paging)
 
 
 def _fetch(
@@ -128,12 +108,12 @@ def _fetch(
     *,
     watch: Watch,
     now: datetime,
-    max_pages: int,
-    page_size: int,
-    remaining_ms: Callable[[], int] | None,
-    min_remaining_ms: int,
-    max_reads: int | None,
-    initial_lookback: timedelta,
+    max_pages: int = 5,
+    page_size: int = 100,
+    remaining_ms: Callable[[], int] | None = None,
+    min_remaining_ms: int = 12_000,
+    max_reads: int | None = None,
+    initial_lookback: timedelta = timedelta(hours=1),
 ) -> FetchResult:
     import requests
     import tweepy

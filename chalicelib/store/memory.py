@@ -4,8 +4,9 @@ For tests and benchmarks that want the services' logic without moto, and for any
 that runs with no table at all. `tests/unit/store/test_contract.py` runs the same
 contract against this and against `Table` on moto, so the two cannot drift apart.
 
-Values go through the codec's normalisation (None dropped, tuples as lists, numbers as
-DynamoDB would give them back), and every read returns a copy. `writes` counts the
+Values make the same round trip through the codec as they do to DynamoDB and back
+(None dropped, tuples as lists, a number past 38 digits refused), and every read
+returns a copy. `writes` counts the
 writes; `before_write(operation, key)`, when set, runs before each one (a test lets a
 "parallel Lambda" write first, or makes the table fail).
 """
@@ -16,12 +17,16 @@ import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .codec import native, plain
+from .codec import from_item, to_attr, to_item
 from .keys import Key
 
 
 def _normal(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: native(plain(v)) for k, v in data.items() if v is not None}
+    return from_item(to_item(data))
+
+
+def _value(value: Any) -> Any:
+    return from_item({"v": to_attr(value)})["v"]
 
 
 class MemoryTable:
@@ -64,13 +69,13 @@ class MemoryTable:
             raise ValueError("update: nothing to set or remove")
         self._write("update", key)
         item = self.items.get(Key(*key))
-        if item is None or any(item.get(k) != native(plain(v)) for k, v in (expect or {}).items()):
+        if item is None or any(item.get(k) != _value(v) for k, v in (expect or {}).items()):
             return False
         for name, value in changes.items():
             if value is None:
                 item.pop(name, None)
             else:
-                item[name] = native(plain(value))
+                item[name] = _value(value)
         for name in remove:
             item.pop(name, None)
         return True

@@ -17,8 +17,8 @@ from ..errors import ConditionFailed, StoreError, TransactionCancelled
 from ..model import Mention
 from . import keys
 from .codec import from_item, to_attr, to_item
+from .dynamo import add_update, batch_get, call, pages
 from .keys import Key
-from .table import add_update, batch_get, call, pages
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

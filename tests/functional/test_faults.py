@@ -34,7 +34,7 @@ DYNAMODB_MAX_DIGITS = 38  # DynamoDB refuses numbers with more significant digit
 def faults(stack: dict[str, str]) -> Iterator[Faults]:
     injected = Faults()
     for service in ("dynamodb", "sns", "sqs", "ses"):
-        injected.attach(aws.client(service))
+        injected.attach(getattr(aws, service)())
     yield injected
     injected.detach()
 

@@ -81,7 +81,7 @@ def test_secrets_repr_names_keys_never_values(stack, secret_values):
 
 
 def test_secrets_are_read_once_per_container(stack, monkeypatch):
-    client = wiring.aws.client("secretsmanager")
+    client = wiring.aws.secretsmanager()
     calls = []
     original = client.get_secret_value
 

@@ -1,0 +1,104 @@
+"""DynamoDB calls as the store makes them: errors translated, pages followed.
+
+Shared by `table.py` (the state table) and `mentions.py` (the mentions table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import ConditionFailed, StoreError, TransactionCancelled
+from .codec import from_item, to_attr, to_item
+from .keys import Key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+BATCH_GET_LIMIT = 100
+BATCH_GET_ATTEMPTS = 5
+GSI = "gsi1"
+
+T = TypeVar("T")
+
+
+def call(operation: Callable[..., T], what: str, **kwargs: Any) -> T:
+    """Run one DynamoDB call; every botocore failure becomes a `StoreError`.
+
+    A failed condition is `ConditionFailed`; a cancelled transaction is
+    `TransactionCancelled` with DynamoDB's cancellation reason codes.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return operation(**kwargs)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Error")
+        if code == "ConditionalCheckFailedException":
+            raise ConditionFailed(f"{what}: condition not met") from error
+        if code == "TransactionCanceledException":
+            reasons = [
+                r.get("Code") or "None" for r in error.response.get("CancellationReasons") or []
+            ]
+            raise TransactionCancelled(f"{what}: {code}", reasons) from error
+        raise StoreError(f"{what}: {code}", code=code) from error
+    except BotoCoreError as error:
+        raise StoreError(f"{what}: {type(error).__name__}", code=type(error).__name__) from error
+
+
+def add_expression(
+    counts: Mapping[str, int], prefix: str = "c"
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`ADD #c0 :c0, …` with its names and values, for counters."""
+    names = {f"#{prefix}{i}": key for i, key in enumerate(counts)}
+    values = {f":{prefix}{i}": to_attr(int(n)) for i, n in enumerate(counts.values())}
+    expression = "ADD " + ", ".join(f"#{prefix}{i} :{prefix}{i}" for i in range(len(names)))
+    return expression, names, values
+
+
+def add_update(table: str, key: Key, counts: Mapping[str, int]) -> dict[str, Any]:
+    """A transaction's Update item that adds `counts` to the item at `key`."""
+    expression, names, values = add_expression(counts)
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item({"pk": key.pk, "sk": key.sk}),
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
+def pages(operation: Callable[..., Any], what: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a Query or Scan, across pages, as plain dicts."""
+    while True:
+        page = call(operation, what, **kwargs)
+        for item in page.get("Items", []):
+            yield from_item(item)
+        if "LastEvaluatedKey" not in page:
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def batch_get(
+    client: DynamoDBClient, table: str, keys: Sequence[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """BatchGetItem (consistent), 100 keys a request, unprocessed keys asked again."""
+    unique = list({repr(sorted(k.items())): k for k in keys}.values())
+    for start in range(0, len(unique), BATCH_GET_LIMIT):
+        pending: list[dict[str, Any]] = list(unique[start : start + BATCH_GET_LIMIT])
+        for _attempt in range(BATCH_GET_ATTEMPTS):
+            response = call(
+                client.batch_get_item,
+                f"batch get {table}",
+                RequestItems={table: {"Keys": pending, "ConsistentRead": True}},
+            )
+            for item in response.get("Responses", {}).get(table, []):
+                yield from_item(item)
+            unprocessed = response.get("UnprocessedKeys", {}).get(table)
+            pending = list(unprocessed["Keys"]) if unprocessed else []
+            if not pending:
+                break
+        else:
+            raise StoreError(f"{len(pending)} key(s) stayed unprocessed by BatchGetItem")
