@@ -13,7 +13,7 @@ import sys
 # subcommand -> (module with main(argv) -> int, one-line help)
 COMMANDS = {
     "classify": ("chalicelib.triage.cli", "judge JSON lines from stdin (triage)"),
-    "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
+    "evaluate": ("tools.evaluate", "production-path P/R/F1 and page share on labelled data"),
     "oncall": ("chalicelib.alerts.cli", "managers, rotation, overrides; who is on duty"),
     "digest": ("chalicelib.digest.cli", "preview (or send) the daily digest of a day"),
     "replay": ("chalicelib.chaos", "chaos replay: the local pipeline on moto with AWS faults"),

@@ -62,7 +62,7 @@ ENGLISH = _rules(
         ),
         (
             "no response",
-            r"\bno ?(one|body) (has )?(replied|answered|responded|got back|called)|\bno (reply|response|answer|word|update) (yet|from|since|after)\b|\bnever (got|received) (a|any) (reply|response|answer)",
+            r"\bno ?(one|body) (has )?(ever )?(replied|answered|responded|got back|called|answers|replies|responds|gets back|picks up|calls back)|\bno (reply|response|answer|word|update) (yet|from|since|after|whatsoever|at all)\b|\bnever (got|received) (a|any) (reply|response|answer)|\b(no|zero) (reply|replies|response|answer|callback)(?= *([.!?…]|$))|\b(haven'?t|never|didn'?t) heard (anything |a thing )?back\b|\bnot (a|one) (single )?(reply|response|answer|word)\b",
             True,
         ),
         (
@@ -71,6 +71,18 @@ ENGLISH = _rules(
             True,
         ),
         ("where is my", r"\bwhere('?s| is| are) my\b", True),
+        (
+            "where is it",
+            r"\bwhere (the hell |on earth )?(is|'s) (it|this|that|the (order|package|parcel|delivery|refund|engineer|technician|driver|money))\b(?! (located|held|hosted|situated|based))|\bwhere'?s it\b",
+            True,
+        ),
+        ("waiting since", r"\b(wait|waiting|waited)( \w+){0,3} since\b", True),
+        (
+            "logged out",
+            r"\b(keeps?|kept) (\w+ )?(logging|signing|kicking|throwing) (me|us) out\b|\b(logs|signs|kicks) (me|us) out (all the time|constantly|every)|\b(keep|kept) (getting|being) (logged|signed|kicked) out\b|\b(logged|signed) out (again|constantly|all the time|every)",
+            True,
+        ),
+        ("talking to a wall", r"\b(talking|speaking|talk|writing) to a (brick )?wall\b", True),
         (
             "charged twice",
             r"\b(charged|billed) (me )?(twice|double|two times)|\bdouble[- ](charged|billed)\b",
@@ -146,7 +158,7 @@ DUTCH = _rules(
         ),
         (
             "geen reactie",
-            r"\bgeen (reactie|antwoord|reply|bericht|terugkoppeling)\b|\bniemand (reageert|belt terug|neemt op)\b",
+            r"\bgeen (reactie|antwoord|reply|bericht|terugkoppeling)\b|\bniemand (reageert|belt terug|neemt op)\b|\b(niks|niets) (meer )?(van jullie )?gehoord\b|\b(hoor|hoorde|horen) (\w+ ){0,2}(niks|niets) (meer )?(terug|van)\b",
             True,
         ),
         (
@@ -184,7 +196,26 @@ DUTCH = _rules(
             r"\b(wil|willen|eis|eisen|nog steeds geen|geen) (mijn |ons )?geld terug\b|\bgeld (is )?weg\b",
             True,
         ),
-        ("waar blijft", r"\bwaar (blijft|blijven|is) (mijn|m'n|ons|onze)\b", True),
+        (
+            "waar blijft",
+            r"\bwaar (blijft|blijven) (het|hij|ze|die|dat|de|mijn|m'n|mn|ons|onze|jullie)\b|\bwaar is (mijn|m'n|ons|onze)\b",
+            True,
+        ),
+        (
+            "wachten sinds",
+            r"\b(wacht|wachten|gewacht|wachtend)( \w+){0,3} sinds\b|\bsinds (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|gisteren|eergisteren|vorige week|vanochtend|vanmorgen) (\w+ ){0,3}(aan het wachten|wachten|wacht|niets|niks|geen)\b",
+            True,
+        ),
+        (
+            "uitgelogd",
+            r"\b(steeds|telkens|constant|continu|weer|alweer|elke keer|de hele tijd|om de haverklap) (\w+ ){0,2}uitgelogd\b|\buitgelogd (\w+ ){0,2}(steeds|telkens|constant|continu|weer|alweer|elke keer|de hele tijd)\b|\b(logt|gooit) (me|mij|ons|je) (\w+ ){0,3}(uit|eruit)\b|\bblijft (me|mij|ons) (\w+ )?uitloggen\b",
+            True,
+        ),
+        (
+            "tegen een muur",
+            r"\btegen een (blinde )?muur (aan )?(te )?(praten|praat|gepraat|lullen)\b|\b(praten|praat|praatte) (\w+ ){0,2}tegen een (blinde )?muur\b",
+            True,
+        ),
         ("weer", r"\b(voor )?de (tweede|derde|vierde|vijfde|\d+e) keer\b|\b(alweer|wéér)\b", True),
         (
             "slechte service",
@@ -222,9 +253,13 @@ NEEDS = {
     "waiting for days": "waiting",
     "on hold": "hold",
     "still not fixed": "still",
-    "no response": "no never nobody noone",
+    "no response": "no never nobody noone zero haven't havent didn't didnt not",
     "never arrived": "never hasn't hasnt haven't havent didn't didnt still",
     "where is my": "where where's wheres",
+    "where is it": "where where's wheres",
+    "waiting since": "wait waiting waited",
+    "logged out": "keep keeps kept logs signs kicks logged signed",
+    "talking to a wall": "wall",
     "charged twice": "charged billed double double-charged double-billed",
     "refund demand": "refund money",
     "not working": "doesn't doesnt does don't dont won't wont can't cant cannot isn't isnt "
@@ -241,7 +276,7 @@ NEEDS = {
     "in de wacht": "wacht wachtrij",
     "al dagen": "al sinds inmiddels",
     "storing": "-storing -storingen plat lucht uit eruit",
-    "geen reactie": "geen niemand",
+    "geen reactie": "geen niemand niks niets",
     "geen verbinding": "geen",
     "opzeggen": "zeg zeggen zegt opzeggen opgezegd opzegging",
     "niet ontvangen": "niet nooit",
@@ -250,6 +285,9 @@ NEEDS = {
     "dubbel betaald": "dubbel keer",
     "geld terug": "geld",
     "waar blijft": "waar",
+    "wachten sinds": "wacht wachten gewacht wachtend sinds",
+    "uitgelogd": "uitgelogd logt gooit blijft",
+    "tegen een muur": "muur",
     "weer": "keer alweer wéér",
     "slechte service": "service klantenservice bereikbaarheid",
     "klacht": "klacht klachten",
@@ -320,6 +358,61 @@ def _candidates(tokens: frozenset[str]) -> set[str]:
     if affixed:
         names.update(name for name in _AFFIXED if _NEEDS[name].met_by(frozenset(affixed)))
     return names
+
+
+# Stock praise that, after a complaint in the same post, is sarcasm ("still no refund. Top.")
+_PRAISE = {
+    "en": """top|great|great job|good job|nice job|nice one|well done|good work|great work|
+        great service|excellent service|brilliant|perfect|lovely|fantastic|awesome|amazing|
+        wonderful|nice|superb|thanks a lot|thanks a bunch|thanks a million|thank you so much|
+        way to go|bravo|love it|just great|just perfect|top service""",
+    "nl": """top|toppie|super|prima|geweldig|fantastisch|fijn|heel fijn|lekker|lekker bezig|
+        goed bezig|goed geregeld|top geregeld|netjes|knap|mooi|mooi zo|mooi werk|chapeau|
+        bravo|klasse|proficiat|bedankt|dank je wel|dank u wel|dankjewel|echt top|top service|
+        topservice|heerlijk|perfect|geweldige service|super service""",
+}
+# words around stock praise that leave it stock ("Top hoor.", "Great job again guys")
+_FILLER = frozenset(
+    [
+        "again",
+        "guys",
+        "folks",
+        "as",
+        "always",
+        "usual",
+        "there",
+        "team",
+        "hoor",
+        "weer",
+        "jongens",
+        "jullie",
+        "zoals",
+        "altijd",
+        "gewoon",
+        "echt",
+        "hè",
+        "he",
+    ]
+)
+_PRAISE_PHRASES = {
+    lang: frozenset(tuple(phrase.split()) for phrase in " ".join(text.split()).split("|"))
+    for lang, text in _PRAISE.items()
+}
+
+
+def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
+    """A sentence after the first that is only stock praise ("Top.", "Great job…"): when
+    the post also complains, the praise is sarcasm and must not overrule the complaint."""
+    phrases = _PRAISE_PHRASES.get(lang)
+    if not phrases or len(sentences) < 2:
+        return False
+    for sentence in sentences[1:]:
+        found = words(sentence)
+        if 0 < len(found) <= 6:
+            trimmed = tuple(token for token in found if token not in _FILLER)
+            if trimmed in phrases:
+                return True
+    return False
 
 
 def may_complain(tokens: Sequence[str]) -> bool:
