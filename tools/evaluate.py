@@ -214,9 +214,11 @@ def evaluate(
         elif data.path in training:
             method = "shipped model, trained on it: not a fair figure"
         true_lang = data.lang if with_lang else None
-        scores, errors = score_negative(
-            examples, production_judge(models_for, lambda _text, lang=true_lang: lang)
-        )
+
+        def tag(_text: str, lang: str | None = true_lang) -> str | None:
+            return lang
+
+        scores, errors = score_negative(examples, production_judge(models_for, tag))
         results[data.name] = Result(scores, errors, method)
     return results
 

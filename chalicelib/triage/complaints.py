@@ -12,7 +12,7 @@ refund?").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -415,14 +415,14 @@ def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
     return False
 
 
-def may_complain(tokens: Sequence[str]) -> bool:
+def may_complain(tokens: Iterable[str]) -> bool:
     """False when no complaint rule of any language can match these words (most posts)."""
     present = frozenset(tokens)
     return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
 def complaint_signals(
-    sentences: Sequence[str], lang: str, tokens: Sequence[str] | None = None
+    sentences: Sequence[str], lang: str, tokens: Iterable[str] | None = None
 ) -> tuple[str, ...]:
     """Names of the complaint rules the sentences match (each at most once).
 
