@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/triage_bench.py [--repeat 3]
 
 Texts: the labelled English tweets and Dutch reviews under REALDATA (default
-../shared/realdata) when present (`--all-sets` adds the movie and NYT snippets), a built-in handful of short posts otherwise (half of
-them complaints, so triage does more work per text there than on the labelled sets).
-"Triage" is the whole `judge()`: language detection (no platform tag), sentiment
-(lexicon + the learned layer's sparse dot product), complaints, priority, themes. Also prints the import time of `chalicelib.triage` and
-the one-off lexicon load.
+../shared/realdata) when present (`--all-sets` adds the movie and NYT snippets), a
+built-in handful of short posts otherwise (half of them complaints, so triage does more
+work per text there than on the labelled sets). "Triage" is the whole `judge()`:
+language detection (no platform tag), sentiment (lexicon + the learned layer's sparse
+dot product), complaints, priority, themes. Also prints the import time of
+`chalicelib.triage` and the one-off lexicon and model loads.
 Not a test: numbers depend on the machine; the goal is triage >= 0.5 x VADER's rate.
 """
 

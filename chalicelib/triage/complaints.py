@@ -253,7 +253,7 @@ NEEDS = {
     "waiting for days": "waiting",
     "on hold": "hold",
     "still not fixed": "still",
-    "no response": "no never nobody noone zero haven't havent didn't didnt not",
+    "no response": "no never nobody noone zero heard reply replies response answer word",
     "never arrived": "never hasn't hasnt haven't havent didn't didnt still",
     "where is my": "where where's wheres",
     "where is it": "where where's wheres",
