@@ -233,7 +233,7 @@ DUTCH = _rules(
 RULES = {"en": ENGLISH, "nl": DUTCH}
 
 _QUESTION_START = re.compile(
-    r"^\s*(how|can|could|may|is|are|does|do|what|when|which|should|will|would|"
+    r"^\s*(how|can|could|may|is|are|does|do|what|when|where|who|which|should|will|would|"
     r"hoe|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
     re.IGNORECASE,
 )

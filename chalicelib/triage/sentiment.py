@@ -45,6 +45,9 @@ COMPLAINT_OVERRULED_ABOVE = 0.5
 NEGATION_LEAN = -0.1
 QUESTION_NEGATIVE_BELOW = -0.5  # a question this negative is a complaint all the same
 NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
+# Where the lexicon found next to nothing, the learned layer alone may label a post but not
+# page for it: 45 x 0.5 = 22.5 negativity points, under the default threshold of 25.
+MODEL_ALONE_AT_MOST = 0.5
 _NEGATION_WORDS = {
     "en": frozenset(
         ["not", "no", "never", "nothing", "nobody", "none", "nope", "cannot", "without"]
@@ -103,12 +106,15 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     else:
         result = dutch.score(text)
         score, evidence = result.score, result.hits > 0
+    lexicon = score
     learned = models(lang)
     negative_probability = None
     analyzer = ANALYZERS[lang]
     if learned is not None:
         negative_probability = learned.negative_probability(text)
         score = learned.blend.combine(score, negative_probability)
+        if abs(lexicon) < learned.blend.weak_below:
+            score = max(-MODEL_ALONE_AT_MOST, min(MODEL_ALONE_AT_MOST, score))
         evidence = True
         analyzer += "+model"
     if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
@@ -131,12 +137,15 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         evidence = True
     if (
         not complaints
-        and QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative
+        and score < THRESHOLDS[lang].negative
         and "?" in cleaned
         and all(is_question(part) for part in parts)
     ):
-        # "How do I cancel my subscription?" asks; it does not complain
-        score = max(score, THRESHOLDS[lang].negative)
+        # "How do I cancel my subscription?" asks; it does not complain: a plain question
+        # is judged by its words alone (the model reads "where is…" as a complaint)
+        score = max(score, lexicon)
+        if QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative:
+            score = THRESHOLDS[lang].negative
     label = label_for(score, lang) if evidence else "neutral"
     return Assessment(Sentiment(round(score, 4), label, analyzer), complaints, negative_probability)
 
