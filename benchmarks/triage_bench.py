@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/triage_bench.py [--repeat 3]
 
 Texts: the labelled English tweets and Dutch reviews under REALDATA (default
-../shared/realdata) when present, a built-in handful of short posts otherwise (half of
-them complaints, so triage does more work per text there than on the labelled sets).
-"Triage" is the whole `judge()`: language detection (no platform tag), sentiment,
-complaints, priority, themes. Also prints the import time of `chalicelib.triage` and
-the one-off lexicon load.
+../shared/realdata) when present (`--all-sets` adds the movie and NYT snippets), a
+built-in handful of short posts otherwise (half of them complaints, so triage does more
+work per text there than on the labelled sets). "Triage" is the whole `judge()`:
+language detection (no platform tag), sentiment (lexicon + the learned layer's sparse
+dot product), complaints, priority, themes. Also prints the import time of
+`chalicelib.triage` and the one-off lexicon and model loads.
 Not a test: numbers depend on the machine; the goal is triage >= 0.5 x VADER's rate.
 """
 
@@ -39,10 +40,12 @@ FALLBACK = [
 ]
 
 
-def texts() -> list[str]:
-    from chalicelib.triage.evaluate import (
+def texts(all_sets: bool = False) -> list[str]:
+    from tools.evaluate import (
         DUTCH_REVIEWS,
         ENGLISH_TWEETS,
+        MOVIE_SNIPPETS,
+        NYT_SNIPPETS,
         read_reviews,
         read_tweets,
         realdata_dir,
@@ -50,8 +53,10 @@ def texts() -> list[str]:
 
     root = realdata_dir()
     found: list[str] = []
-    if (root / ENGLISH_TWEETS).is_file():
-        found += [e.text for e in read_tweets(root / ENGLISH_TWEETS)]
+    english = (ENGLISH_TWEETS, MOVIE_SNIPPETS, NYT_SNIPPETS) if all_sets else (ENGLISH_TWEETS,)
+    for relative in english:
+        if (root / relative).is_file():
+            found += [e.text for e in read_tweets(root / relative)]
     if (root / DUTCH_REVIEWS).is_file():
         found += [e.text for e in read_reviews(root / DUTCH_REVIEWS)]
     return found or FALLBACK * 200
@@ -74,6 +79,7 @@ def report(label: str, best: float, count: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--all-sets", action="store_true", help="add movie and NYT snippets")
     args = parser.parse_args(argv)
 
     started = time.process_time()
@@ -88,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"then chalicelib.triage (own)       {(time.process_time() - started) * 1000:>8.1f} ms CPU"
     )
-    from chalicelib.triage import dutch, english
+    from chalicelib.triage import dutch, english, model
 
     started = time.process_time()
     vader = english.analyzer()
@@ -96,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"first use: load VADER + nl lexicon {(time.process_time() - started) * 1000:>8.1f} ms CPU"
     )
+    started = time.process_time()
+    model.shipped("en")
+    print(
+        f"first use: load the en model       {(time.process_time() - started) * 1000:>8.1f} ms CPU"
+    )
 
-    sample = texts()
+    sample = texts(args.all_sets)
     mentions = [
         Mention(
             source="bench",

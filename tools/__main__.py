@@ -13,7 +13,8 @@ import sys
 # subcommand -> (module with main(argv) -> int, one-line help)
 COMMANDS = {
     "classify": ("tools.classify", "judge JSON lines from stdin (triage)"),
-    "evaluate": ("chalicelib.triage.evaluate", "precision/recall/F1 on labelled real data"),
+    "evaluate": ("tools.evaluate", "production-path P/R/F1 and page share on labelled data"),
+    "train": ("tools.train_triage", "train the learned triage layer offline (reproducible)"),
     "oncall": ("tools.oncall", "managers, rotation, overrides; who is on duty"),
     "digest": ("tools.digest", "preview (or send) the daily digest of a day"),
     "replay": ("devstack.chaos", "chaos replay: the local pipeline on moto with AWS faults"),

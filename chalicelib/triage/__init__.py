@@ -5,9 +5,12 @@
     classify(text, lang)   -> the same judgement for a bare text (the CLI)
 
 Modules: `language` (platform tag, else a small detector), `sentiment` (per language:
-`english` = VADER, `dutch` = lexicon + rules; `complaints` = complaint phrasing),
-`priority`, `themes`, `spikes`, `evaluate` and `cli`. Importing this package loads
-no lexicon: VADER and the Dutch lexicon load on first use and stay for the process.
+`english` = VADER, `dutch` = lexicon + rules, blended with the learned layer `model`
+on `features`; `complaints` = complaint phrasing), `priority`, `themes`, `spikes` and
+`cli`. Importing this package loads no lexicon and no weights: VADER, the Dutch lexicon
+and the model files load on first use and stay for the process. A text the detector
+cannot place is judged all the same (as English or Dutch, whichever it leans to),
+unless it is clearly another language.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..model import Author, Mention, iso
-from .language import UNDETERMINED, resolve_language
+from .language import SUPPORTED, leaning, normalise_tag, resolve_language
+from .model import ModelSource, shipped
 from .priority import prioritise
-from .sentiment import assess
+from .sentiment import Assessment, assess, assess_unplaced
 from .spikes import SpikePolicy, SpikeVerdict, check_mentions
 from .themes import Theme, extract_themes, rank_themes
 
@@ -36,31 +40,55 @@ __all__ = [
 ]
 
 
+def _assess(mention: Mention, lang: str, models: ModelSource) -> tuple[str, Assessment]:
+    """(the language it was judged as, the assessment) for the mention's resolved `lang`."""
+    if lang in SUPPORTED or normalise_tag(mention.lang):
+        return lang, assess(mention.text, lang, models=models)  # the platform's tag is trusted
+    lean = leaning(mention.text)
+    if lean is None:  # clearly another language: no English or Dutch guess
+        return lang, assess(mention.text, lang, models=models)
+    if lean:
+        return lean, assess(mention.text, lean, models=models)
+    return assess_unplaced(mention.text, models=models)
+
+
 def judge(
-    mention: Mention, *, watchlist: frozenset[str] = frozenset(), now: datetime | None = None
+    mention: Mention,
+    *,
+    watchlist: frozenset[str] = frozenset(),
+    now: datetime | None = None,
+    models: ModelSource = shipped,
 ) -> Mention:
     """Return the mention with lang, sentiment, priority, reasons and themes filled in.
 
     Themes are extracted for negative mentions only: they feed "what customers raise".
 
     `watchlist` holds author handles (without "@") or ids whose posts weigh more;
-    `now` lets priority discount posts that were already old when they reached us.
+    `now` lets priority discount posts that were already old when they reached us;
+    `models` gives the learned layer per language (evaluation passes fold models).
     """
     lang = resolve_language(mention.text, mention.lang)
-    assessment = assess(mention.text, lang)
+    judged_as, assessment = _assess(mention, lang, models)
     priority = prioritise(
-        mention, assessment.sentiment, assessment.complaints, watchlist=watchlist, now=now
+        mention,
+        assessment.sentiment,
+        assessment.complaints,
+        watchlist=watchlist,
+        now=now,
+        model_negative=assessment.model_negative,
     )
     reasons = priority.reasons
-    if lang == UNDETERMINED or assessment.sentiment.label == "unknown":
+    if assessment.sentiment.label == "unknown":
         reasons = (f"language {lang}: sentiment not judged", *reasons)
+    elif judged_as != lang:
+        reasons = (f"language {lang}: judged as {judged_as}", *reasons)
     return mention.with_(
         lang=lang,
         sentiment=assessment.sentiment,
         priority=priority.score,
         reasons=reasons,
         # themes are what *negative* posts share (the digest's "what customers raise")
-        themes=extract_themes(mention.text, lang, exclude=mention.matched_terms)
+        themes=extract_themes(mention.text, judged_as, exclude=mention.matched_terms)
         if assessment.sentiment.label == "negative"
         else (),
     )
@@ -78,6 +106,7 @@ def classify(
     followers: int = 0,
     author: str = "cli",
     watchlist: frozenset[str] = frozenset(),
+    models: ModelSource = shipped,
 ) -> Mention:
     """Judge a bare text, as if it were a post by `author` (the CLI and experiments)."""
     now = iso(datetime.now(UTC))
@@ -91,4 +120,4 @@ def classify(
         received_at=now,
         lang=lang,
     )
-    return judge(mention, watchlist=watchlist)
+    return judge(mention, watchlist=watchlist, models=models)

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from .emoji import emoji_polarities
 from .text import WORD_RE, clean
@@ -196,6 +197,7 @@ _TOKEN_OR_END_RE = re.compile(WORD_RE.pattern + r"|[.!?…]+|\n")
 _END_MARKS = frozenset(".!?…\n")
 _PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in PHRASES)
 _MISSING = object()
+Found = tuple[float, float] | None
 _SPECIAL = frozenset(INTENSIFIERS) | CONTRAST | EXCESS_WORDS
 _found_cache: dict[str, tuple[float, float] | None] = {}
 _FOUND_LIMIT = 100_000
@@ -265,9 +267,8 @@ def score(text: str) -> DutchScore:
         after_contrast = False
         contrast_seen = not CONTRAST.isdisjoint(present)
         for i, token in enumerate(tokens):
-            found = found_of(token, _MISSING)
-            if found is _MISSING:
-                found = _remember(token)
+            cached = found_of(token, _MISSING)
+            found = _remember(token) if cached is _MISSING else cast(Found, cached)
             if found is None and token not in _SPECIAL:
                 continue  # most words: no sentiment, no role
             if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):

@@ -24,6 +24,7 @@ def analyzer() -> Any:
     return vader
 
 
+@lru_cache(maxsize=256)  # a text placed in no language may be asked twice
 def score(text: str) -> float:
     """VADER's compound score in [-1, 1]."""
     return float(analyzer().polarity_scores(text)["compound"])

@@ -131,8 +131,8 @@ def _vector(token: str) -> tuple[float, ...]:
     return found
 
 
-def detect(text: str) -> Detection:
-    """Guess the language of a (short) post; long texts are judged on their first words."""
+def _totals(text: str) -> list[float] | None:
+    """The evidence per language (in LANGUAGES order); None when no word gave any."""
     known = _VECTORS.get
     vectors = [
         vector
@@ -140,13 +140,41 @@ def detect(text: str) -> Detection:
         if vector is not _NO_EVIDENCE
     ]
     if not vectors:
+        return None
+    return list(map(sum, zip(*vectors, strict=True)))
+
+
+def detect(text: str) -> Detection:
+    """Guess the language of a (short) post; long texts are judged on their first words."""
+    totals = _totals(text)
+    if totals is None:
         return Detection(UNDETERMINED, 0.0)
-    totals = list(map(sum, zip(*vectors, strict=True)))
     top = max(totals)
     confidence = round(top / sum(totals), 2)
     if top < _MIN_EVIDENCE or totals.count(top) > 1:
         return Detection(UNDETERMINED, confidence)
     return Detection(LANGUAGES[totals.index(top)], confidence)
+
+
+CLEARLY_OTHER = 0.5  # share of the evidence that makes a text "clearly" another language
+
+
+def leaning(text: str) -> str | None:
+    """For a text `detect` could not place: the likelier of English and Dutch, "" when
+    neither is likelier (no evidence, or a tie), None when it is clearly another language
+    (most of what evidence there is points to one of the neighbours)."""
+    totals = _totals(text)
+    if totals is None:
+        return ""
+    total = sum(totals)
+    top = max(totals)
+    best = LANGUAGES[totals.index(top)]
+    if best not in SUPPORTED and totals.count(top) == 1 and top / total >= CLEARLY_OTHER:
+        return None
+    en, nl = totals[LANGUAGES.index("en")], totals[LANGUAGES.index("nl")]
+    if en == nl:
+        return ""
+    return "en" if en > nl else "nl"
 
 
 def normalise_tag(tag: str | None) -> str | None:

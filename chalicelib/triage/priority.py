@@ -1,6 +1,7 @@
 """Priority 0..100 that explains itself: every point comes with a reason.
 
-    negativity  up to 45   45 × |score| of a negative post
+    negativity  up to 45   45 × |score| of a negative post (the lexicon's score blended
+                           with the learned layer's, whose p(negative) is its own reason)
     complaint   up to 10   a complaint rule matched ("still waiting", "storing")
     urgency     up to 25   12 per kind of urgent word (cancel, legal, fraud, outage, refund, safety)
     reach       up to 20   followers on a log scale (100 -> 0, 1M -> 20)
@@ -81,13 +82,19 @@ def prioritise(
     *,
     watchlist: frozenset[str] = frozenset(),
     now: datetime | None = None,
+    model_negative: float | None = None,
 ) -> Priority:
-    """How urgently a conversation manager should look at this mention, and why."""
+    """How urgently a conversation manager should look at this mention, and why.
+
+    `model_negative` is the learned layer's p(negative), part of the sentiment score.
+    """
     points = 0.0
     reasons: list[str] = []
     if sentiment.label == "negative":
         points += NEGATIVITY_POINTS * min(1.0, abs(sentiment.score))
         reasons.append(f"negative sentiment {sentiment.score:+.2f}")
+        if model_negative is not None:
+            reasons.append(f"model: {model_negative:.2f} negative")
     if complaints and sentiment.label == "negative":
         points += COMPLAINT_POINTS
         reasons.append("complaint: " + ", ".join(complaints))

@@ -80,7 +80,8 @@ def extract_themes(
 def _sentiment_test(lang: str | None) -> Callable[[str], bool]:
     """Whether a word carries sentiment in `lang`'s lexicon (never, for other languages)."""
     if lang == "en":
-        return english.analyzer().lexicon.__contains__
+        words: dict[str, float] = english.analyzer().lexicon
+        return words.__contains__
     if lang == "nl":
 
         def dutch_sentiment(word: str) -> bool:

@@ -102,6 +102,10 @@ EXAMPLE_PER_RULE = {
         "bad service": "Terrible customer service",
         "cannot reach you": "I have been trying to reach you for days",
         "thanks for nothing": "Thanks for nothing",
+        "where is it": "Paid on Monday, where is it",
+        "waiting since": "Waiting since Friday for a callback",
+        "logged out": "It keeps logging me out",
+        "talking to a wall": "Like talking to a brick wall",
     },
     "nl": {
         "nog steeds": "nog steeds niks gehoord",
@@ -121,6 +125,9 @@ EXAMPLE_PER_RULE = {
         "weer": "voor de derde keer kapot",
         "slechte service": "belabberde klantenservice",
         "klacht": "ik wil een klacht indienen",
+        "wachten sinds": "ik wacht sinds dinsdag op een monteur",
+        "uitgelogd": "ik word steeds uitgelogd",
+        "tegen een muur": "tegen een muur praten is dit",
     },
 }
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.triage.language import UNDETERMINED, detect, normalise_tag, resolve_language
+from chalicelib.triage import classify
+from chalicelib.triage.language import (
+    UNDETERMINED,
+    detect,
+    leaning,
+    normalise_tag,
+    resolve_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,34 @@ def test_platform_tags_are_normalised_and_unusable_ones_dropped(
 def test_the_platform_tag_wins_over_detection() -> None:
     assert resolve_language("nog steeds geen reactie", "en") == "en"
     assert resolve_language("nog steeds geen reactie", "und") == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "lean"),
+    [
+        ("Awful.", ""),  # no evidence either way: both lexicons are tried
+        ("Waardeloos.", "nl"),  # spelling says Dutch, too little to be sure
+        ("Ich warte immer noch auf mein Geld", None),  # clearly German: not guessed
+    ],
+)
+def test_a_text_the_detector_cannot_place_leans_to_english_or_dutch(
+    text: str, lean: str | None
+) -> None:
+    assert leaning(text) == lean
+
+
+@pytest.mark.parametrize(
+    ("text", "analyzer"), [("Awful.", "vader-en"), ("Waardeloos!!", "lexicon-nl")]
+)
+def test_an_undetermined_post_is_judged_rather_than_skipped(text: str, analyzer: str) -> None:
+    judged = classify(text)
+    assert judged.lang == UNDETERMINED
+    assert judged.sentiment is not None and judged.sentiment.analyzer.startswith(analyzer)
+    assert judged.is_negative
+    assert judged.reasons[0] == f"language und: judged as {analyzer[-2:]}"
+
+
+def test_an_untagged_post_clearly_in_another_language_is_still_not_judged() -> None:
+    judged = classify("Ich warte immer noch auf mein Geld")
+    assert judged.lang == "de"
+    assert judged.sentiment is not None and judged.sentiment.label == "unknown"

@@ -102,7 +102,7 @@ def test_judge_fills_in_everything_the_pipeline_stores() -> None:
 
 
 def test_a_mild_negative_from_a_nobody_does_not_page() -> None:
-    judged = judge(mention("the new update is a bit meh", lang="en"), now=NOW)
+    judged = judge(mention("the new app is a bit disappointing", lang="en"), now=NOW)
     assert judged.is_negative
     assert not should_alert(judged)
 

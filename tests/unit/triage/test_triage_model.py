@@ -1,0 +1,99 @@
+"""The learned layer: a sparse dot product in pure Python, read lazily, reproducible."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import subprocess
+import sys
+
+import pytest
+
+from chalicelib.triage import model as model_module
+from chalicelib.triage.features import featurise, token_features
+from chalicelib.triage.model import Blend, LinearModel, dumps, loads, path_for, shipped
+from tests.conftest import ROOT, realdata_dir
+
+TOY = LinearModel(
+    "en",
+    {"w:slow": 1.5, "c:<sl": 0.25, "b:so slow": 0.75, "w:great": -2.0},
+    bias=-0.5,
+    blend=Blend(0.1, 1.0, 0.05, 0.4),
+    params={"c": "4"},
+)
+
+
+def test_the_scorer_equals_the_dot_product_with_the_training_features() -> None:
+    for text in ("so slow today", "great, just great", "", "SLOW slow slow!!", "héél traag 😡"):
+        features = featurise(text)
+        expected = TOY.bias + sum(TOY.weights.get(name, 0.0) * v for name, v in features.items())
+        assert math.isclose(TOY.logit(text), expected, abs_tol=1e-12), text
+
+
+def test_a_word_emits_itself_and_its_boundary_marked_character_grams() -> None:
+    assert token_features("top") == ("w:top", "c:<to", "c:top", "c:op>", "c:<top", "c:top>",
+                                     "c:<top>")  # fmt: skip
+
+
+def test_a_sure_model_moves_a_neutral_text_and_an_unsure_one_does_not() -> None:
+    blend = Blend(share=0.0, weak_share=1.0, weak_below=0.05, margin=0.4)
+    assert blend.combine(0.0, 0.95) < -0.5  # the lexicon found nothing, the model is sure
+    assert blend.combine(0.0, 0.6) == 0.0  # |1 - 2p| = 0.2 is inside the margin
+    assert blend.combine(0.7, 0.95) == 0.7  # a confident lexicon keeps its say
+
+
+def test_the_file_format_round_trips_and_is_deterministic() -> None:
+    text = dumps(TOY, ["a comment"])
+    again = loads(text)
+    assert dumps(again, ["a comment"]) == text
+    assert again.blend == TOY.blend and again.params == {"c": "4"}
+    assert math.isclose(again.logit("so slow"), TOY.logit("so slow"), abs_tol=1e-3)
+
+
+def test_the_shipped_model_is_small_and_read_only_on_first_use() -> None:
+    assert path_for("en").stat().st_size <= 1_000_000
+    assert shipped("nl") is None  # no Dutch layer: see docs/triage.md
+    code = (
+        "import sys, chalicelib.triage as t; from chalicelib.triage import model; "
+        "print(model.shipped.cache_info().currsize, 'vaderSentiment' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "False"]
+
+
+def test_the_runtime_needs_neither_numpy_nor_scikit_learn() -> None:
+    code = (
+        "import sys; from chalicelib.triage import classify; classify('so slow', 'en'); "
+        "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert "numpy" not in (ROOT / "requirements.txt").read_text()
+
+
+needs_training = pytest.mark.skipif(
+    importlib.util.find_spec("sklearn") is None
+    or not (realdata_dir() / "sentiment" / "tweets_GroundTruth.txt").is_file(),
+    reason="re-training needs scikit-learn (requirements-dev.txt) and ../shared/realdata",
+)
+
+
+@needs_training
+def test_the_training_script_reproduces_the_shipped_weights_byte_for_byte() -> None:
+    # one fit with the settings in the shipped file's header (the search that chose them
+    # is `python -m tools.train_triage --check`, minutes rather than seconds)
+    from tools import train_triage
+
+    shipped_model = shipped("en")
+    assert shipped_model is not None
+    corpus = train_triage.load(realdata_dir())
+    refit = train_triage.fit(corpus, train_triage.Settings.of(shipped_model))
+    assert dumps(refit, train_triage.COMMENTS) == path_for("en").read_text(encoding="utf-8")
+
+
+def test_the_model_module_reads_no_file_at_import() -> None:
+    assert model_module.shipped.__wrapped__ is not None  # lru_cache: a function, not data
