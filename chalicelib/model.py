@@ -163,6 +163,9 @@ def _ints(data: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 ALERT_STATES = ("pending", "held", "sent", "acknowledged", "resolved", "failed")
+# How a case ended (chosen when resolving it); the digest counts and tells them.
+OUTCOMES = ("answered", "solved", "turned_positive", "handed_over", "no_action")
+LESSON_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,7 @@ class Alert:
     resolved_at: str | None = None
     attempts: int = 0
     escalation_level: int = 0
-    # On-call detail (README.md, "On-call alerting", documents each field):
+    # On-call detail (docs/oncall.md documents each field):
     card: dict[str, Any] = field(default_factory=dict)  # what the message renders from
     rules: dict[str, Any] = field(default_factory=dict)  # escalation rules at creation
     paged: tuple[str, ...] = ()  # everyone sent a link for this alert, in order
@@ -201,6 +204,9 @@ class Alert:
     exhausted_at: str | None = None  # every escalation step used, still unacknowledged
     resolved_by: str | None = None
     resolution_note: str | None = None
+    outcome: str | None = None  # one of OUTCOMES, given when it was resolved
+    lesson: str | None = None  # what the organisation should learn from the case
+    lesson_theme: str | None = None  # the theme the lesson concerns (routes it to an owner)
     held_reason: str | None = None  # "storm" | "quiet hours": waits for a grouped message
     release_at: str | None = None
     group_id: str | None = None  # the grouped alert that carried this one

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import NotFound, TokenError
+from ..errors import MalformedPayload, NotFound, TokenError
 from ..logs import get_logger
-from ..model import Alert, iso, parse_time
+from ..model import LESSON_LIMIT, OUTCOMES, Alert, iso, parse_time
 from ..store import MentionStore
 from . import links
 from .events import Events
@@ -24,6 +24,7 @@ from .records import NO_INDEX, AlertRecords
 log = get_logger("alerts")
 
 NOTE_LIMIT = 500
+THEME_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,31 @@ class Acknowledgements:
         self._events.emit(acknowledged)
         return AckResult(acknowledged, True)
 
-    def resolve(self, alert_id: str, token: str, now: datetime, *, note: str = "") -> AckResult:
-        """Resolve with a signed link (acknowledging too, if nobody had)."""
+    def resolve(
+        self,
+        alert_id: str,
+        token: str,
+        now: datetime,
+        *,
+        note: str = "",
+        outcome: str | None = None,
+        lesson: str = "",
+        lesson_theme: str = "",
+    ) -> AckResult:
+        """Resolve with a signed link (acknowledging too, if nobody had), with how it
+        ended (`model.OUTCOMES`) and, optionally, a lesson for the organisation."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise MalformedPayload(f"outcome must be one of {', '.join(OUTCOMES)}")
         alert, who = self._authorise(alert_id, token, now, "resolve")
         if alert.state == "resolved":
             return AckResult(alert, changed=False)
         stamps = {
             "resolved_at": iso(now),
             "resolved_by": who,
-            "resolution_note": " ".join(note.split())[:NOTE_LIMIT] or None,
+            "resolution_note": _text(note, NOTE_LIMIT),
+            "outcome": outcome,
+            "lesson": _text(lesson, LESSON_LIMIT),
+            "lesson_theme": _text(lesson_theme, THEME_LIMIT),
             "acknowledged_at": alert.acknowledged_at or iso(now),
             "acknowledged_by": alert.acknowledged_by or who,
         }
@@ -134,6 +151,11 @@ class Acknowledgements:
             if member.mention_id:
                 self._mentions.set_status(member.mention_id, state)
             self._events.emit(member.with_(**{**changes, "state": state}))
+
+
+def _text(value: str, limit: int) -> str | None:
+    """Typed text as stored: whitespace folded, capped; None when nothing is left."""
+    return " ".join(value.split())[:limit] or None
 
 
 def _seconds(start: str, end: datetime) -> int:

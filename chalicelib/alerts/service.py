@@ -110,8 +110,26 @@ class AlertService:
     def acknowledge(self, alert_id: str, token: str, now: datetime) -> AckResult:
         return self._acks.acknowledge(alert_id, token, now)
 
-    def resolve(self, alert_id: str, token: str, now: datetime, *, note: str = "") -> AckResult:
-        return self._acks.resolve(alert_id, token, now, note=note)
+    def resolve(
+        self,
+        alert_id: str,
+        token: str,
+        now: datetime,
+        *,
+        note: str = "",
+        outcome: str | None = None,
+        lesson: str = "",
+        lesson_theme: str = "",
+    ) -> AckResult:
+        return self._acks.resolve(
+            alert_id,
+            token,
+            now,
+            note=note,
+            outcome=outcome,
+            lesson=lesson,
+            lesson_theme=lesson_theme,
+        )
 
     def authorise(self, alert_id: str, token: str, now: datetime, action: str) -> Alert:
         return self._acks.authorise(alert_id, token, now, action)

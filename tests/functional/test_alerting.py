@@ -22,6 +22,7 @@ from chalicelib.alerts.policy import Policy
 from chalicelib.alerts.rotation import Override, Rotation
 from chalicelib.alerts.service import RECORD_ATTEMPTS
 from chalicelib.alerts.team import Manager
+from chalicelib.errors import MalformedPayload
 from chalicelib.model import Author, Mention, Sentiment, iso
 from tests.functional.conftest import Inbox, press
 
@@ -359,6 +360,36 @@ def test_resolve_link_closes_the_alert_with_a_note_and_both_timestamps(client, o
     # a resolved alert never escalates
     service.every_minute(at("2026-11-23T11:00"))
     assert oncall["bob"].messages() == []
+
+
+def test_resolving_keeps_the_outcome_and_the_lesson_and_tells_the_listeners(oncall):
+    service = wiring.alerts()
+    seen = []
+    service.events.subscribe(lambda event: seen.append(event.alert))
+    service.alert_for(negative("1"), at("2026-11-23T10:00"))
+    token = links.make_token(
+        wiring.secrets().require("ack_signing_key"),
+        "alert:x:1",
+        "ann",
+        at("2026-11-23T10:00").timestamp(),
+        action="resolve",
+    )
+    # an outcome we do not know is refused, and nothing changes
+    with pytest.raises(MalformedPayload):
+        service.resolve("alert:x:1", token, at("2026-11-23T10:05"), outcome="happy")
+    assert service.get("alert:x:1").state == "sent"
+    done = service.resolve(
+        "alert:x:1",
+        token,
+        at("2026-11-23T10:20"),
+        outcome="turned_positive",
+        lesson="  The  outage page was\nout of date ",
+        lesson_theme="network",
+    )
+    stored = service.get("alert:x:1")
+    assert done.changed and stored.outcome == "turned_positive"
+    assert (stored.lesson, stored.lesson_theme) == ("The outage page was out of date", "network")
+    assert seen[-1].outcome == "turned_positive" and seen[-1].lesson_theme == "network"
 
 
 # ---------------------------------------------------------------- storms
