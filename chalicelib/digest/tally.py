@@ -47,12 +47,13 @@ class AlertTally:
     def sync(self, alert: Alert, mention: Mention | None = None) -> list[str]:
         """Count the events `alert` has gone through that were not counted yet.
 
-        Two reads (the alert, what was counted) and at most one transaction; a
+        One read (the alert and what was counted of it) and at most one transaction; a
         concurrent `sync` of the same alert makes it count nothing.
         """
-        if self._state.get(keys.alert(alert.id)) is None:
+        found = self._state.get_many([keys.alert(alert.id), keys.alert_tally(alert.id)])
+        if keys.alert(alert.id) not in found:
             return []  # erased, or never stored
-        counted = self._state.get(keys.alert_tally(alert.id)) or {}
+        counted = found.get(keys.alert_tally(alert.id), {})
         if mention is None and alert.mention_id:
             mention = self._mentions.get(alert.mention_id)
         day = aggregates.local_day(
