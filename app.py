@@ -7,21 +7,23 @@ a daily digest (SES). Every handler here is wiring: the work is in `chalicelib/`
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from types import ModuleType
 from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import aws, logs, wiring
+from chalicelib import aws, logs, metrics, wiring
 from chalicelib.alerts import pages, source_health
 from chalicelib.consumer import batch
+from chalicelib.consumer.pipeline import BatchOutcome, Message
 from chalicelib.errors import ConfigError, DeliveryError, InputError, NotFound, TokenError
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, polling, x_webhook
 from chalicelib.sources.watch import Watched, watch_or_none
+from chalicelib.store import keys
 
 app = Chalice(app_name="social-listening")
 logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
@@ -29,6 +31,10 @@ log = logs.get_logger("app")
 
 # Read at import time by Chalice to wire the event source (set the environment first).
 MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions")
+# SQS is polled no faster than this many triage Lambdas run at once: without it, the
+# poller's receives that Lambda throttles count towards maxReceiveCount (and dead-letter
+# unprocessed batches). The function's reserved concurrency is set above it (config.json).
+TRIAGE_MAX_CONCURRENCY = int(os.environ.get("TRIAGE_MAX_CONCURRENCY", "2"))
 
 
 # ---------------------------------------------------------------- intake: webhooks
@@ -82,17 +88,38 @@ def poll_feeds(event: CloudWatchEvent) -> None:
 # ---------------------------------------------------------------- triage
 
 
-@app.on_sqs_message(queue=MENTIONS_QUEUE, batch_size=10, name="triage")
+@app.on_sqs_message(
+    queue=MENTIONS_QUEUE,
+    batch_size=10,
+    name="triage",
+    maximum_concurrency=TRIAGE_MAX_CONCURRENCY,
+)
 def triage_mentions(event: SQSEvent) -> None:
     records = [batch.QueueRecord(r.to_dict()["messageId"], r.body, r.receipt_handle) for r in event]
     settings = wiring.settings()
-    batch.process(
-        records,
-        wiring.triage().handle_batch,
-        sqs=aws.sqs(),
-        queue_url=settings.queue_url,
-        dead_letter_queue_url=settings.dead_letter_queue_url,
-    )
+    outcomes: list[BatchOutcome] = []
+
+    def handle(messages: Sequence[Message]) -> BatchOutcome:
+        outcomes.append(wiring.triage().handle_batch(messages))
+        return outcomes[-1]
+
+    try:
+        batch.process(records, handle, sqs=aws.sqs(), queue_url=settings.queue_url)
+    finally:
+        if outcomes:
+            metrics.emit("triage", settings.stage, *outcomes[-1].metrics())
+
+
+# ---------------------------------------------------------------- dead letters
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="redrive_dead_letters")
+def redrive_dead_letters(event: CloudWatchEvent) -> None:
+    """Transient failures back to the queue, with back-off; spent ones quarantined."""
+    done = wiring.dead_letters().auto_redrive(_event_time(event))
+    counts = {"DeadLetterArrivals": done["arrived"], "Redriven": done["redriven"]}
+    counts["Quarantined"] = done["quarantined"]
+    metrics.emit("redrive_dead_letters", wiring.settings().stage, counts)
 
 
 # ---------------------------------------------------------------- alerts
@@ -147,8 +174,22 @@ def resolve(alert_id: str) -> Response:
 
 @app.schedule(Cron(5, "*", "*", "*", "?", "*"), name="daily_digest")
 def daily_digest(event: CloudWatchEvent) -> None:
-    result = wiring.digest().run(_event_time(event))
-    log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
+    now = _event_time(event)
+    try:
+        result = wiring.digest().run(now)
+        log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
+    finally:  # the "digest not sent by its hour + 1" alarm reads this, sent or failed
+        metrics.emit("daily_digest", wiring.settings().stage, {"DigestOverdue": _overdue(now)})
+
+
+def _overdue(now: datetime) -> int:
+    """1 from an hour after the digest hour until yesterday's digest is sent."""
+    settings = wiring.settings()
+    local = now.astimezone(settings.tz)
+    if local.hour < settings.digest_local_hour + 1:
+        return 0
+    claim = wiring.state().get(keys.digest_claim(f"{local.date() - timedelta(days=1)}")) or {}
+    return int(claim.get("state") != "sent")
 
 
 # ---------------------------------------------------------------- helpers

@@ -30,10 +30,16 @@ def iso(moment: datetime) -> str:
 
 
 def parse_time(value: str | int | float) -> datetime:
-    """Parse ISO 8601 (with `Z` or an offset) or epoch seconds/milliseconds into UTC."""
+    """Parse ISO 8601 (with `Z` or an offset) or epoch seconds/milliseconds into UTC.
+
+    Anything that is not such a time, or is past what a datetime holds, is a ValueError.
+    """
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError) as exc:  # 1e20: past what a datetime can hold
+            raise ValueError(f"timestamp out of range: {value!r}") from exc
     text = value.strip()
     if text.isdigit():
         return parse_time(int(text))

@@ -14,7 +14,9 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService
 from .alerts.team import Team
 from .config import Settings
+from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
+from .consumer.quarantine import Quarantine
 from .digest.ingest import DayRecorder
 from .digest.service import DigestService
 from .digest.tally import AlertTally
@@ -101,7 +103,19 @@ def triage() -> Triage:
         timezone=s.timezone,
         clock=utc_now,
         recorder=recorder(),
+        quarantine=quarantine(),
     )
+
+
+@cache
+def quarantine() -> Quarantine:
+    return Quarantine(state(), timedelta(days=settings().retention_days))
+
+
+@cache
+def dead_letters() -> DeadLetterQueue:
+    s = settings()
+    return DeadLetterQueue(aws.sqs(), s.dead_letter_queue_url, s.queue_url, quarantine=quarantine())
 
 
 @cache
@@ -144,6 +158,8 @@ def reset() -> None:
         day_lists,
         tally,
         recorder,
+        quarantine,
+        dead_letters,
     ):
         factory.cache_clear()
     aws.reset()

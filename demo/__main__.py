@@ -78,7 +78,7 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
     from chalicelib.sources.signing import hex_signature
-    from chalicelib.store import keys
+    from chalicelib.store import day_counters
     from devstack import moto_stack
 
     wiring.reset()
@@ -226,7 +226,7 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
         say(f"\n✉️  digest to {', '.join(settings.digest_recipients)}: {subject}")
         say(f"   written to {html_path} and {text_path}")
 
-    stats = wiring.state().get(keys.day_stats(local_now.date().isoformat())) or {}
+    stats = day_counters(wiring.state(), local_now.date().isoformat())
     stored = int(stats.get("total", 0))
     summary = {
         "mentions": stored,

@@ -406,7 +406,7 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
         from chalicelib.consumer.dead_letters import DeadLetterQueue
 
         moved = DeadLetterQueue(infra_sqs, settings.dead_letter_queue_url, settings.queue_url)
-        redriven = moved.redrive()
+        redriven = moved.redrive(datetime.now(UTC))
         drain()
         minute_jobs(client, figures)
         after = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))

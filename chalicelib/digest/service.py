@@ -26,7 +26,7 @@ from ..config import Settings
 from ..errors import DeliveryError
 from ..logs import get_logger
 from ..model import alert_id_for, iso, parse_time
-from ..store import StateTable, keys
+from ..store import StateTable, day_counters, keys
 from ..store.keys import Key
 from ..triage import DEFAULT_MIN_PRIORITY
 from . import aggregates, mailer, render, report
@@ -119,8 +119,8 @@ class DigestService:
         )
 
     def _stats(self, day: date) -> dict[str, int]:
-        item = self._state.get(keys.day_stats(day.isoformat())) or {}
-        return {k: int(v) for k, v in item.items() if isinstance(v, int | float)}
+        """The day's counters: one Query over its stats shards (store/counters.py)."""
+        return day_counters(self._state, day.isoformat())
 
     def preview(self, day: date) -> render.RenderedDigest:
         return render.render(

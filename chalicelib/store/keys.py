@@ -20,14 +20,21 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
-    day#<local day>              stats                     the day's counters        digest.ingest
+    day#<local day>              stats                     the day's alert counters  digest.tally
+    day#<local day>              stats#<shard>             a share of its counters   digest.ingest
     day#<local day>              theme#<theme>             one theme's counter       digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
     digest#<local day>           send                      the day's send claim      digest.service
+    quarantine#<ref>             quarantine                a poison message/mention  consumer
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
     alerts#held     release time of an alert held back (storm, quiet hours)
+    quarantine      when it was quarantined (`tools dlq list` reads them in order)
+
+An erased mention leaves a tombstone under its id in the mentions table
+(``{"id", "erased": true, "expires_at"}``): a replayed request or a redriven message of
+it is a duplicate, never the post again.
 
 Items that carry a post's text (alerts, day lists) have `expires_at` (DynamoDB TTL).
 """
@@ -128,12 +135,27 @@ def day_pk(day: str) -> str:
     return f"day#{day}"
 
 
+STATS_SHARDS = 10  # a day's mention counters, spread so that no one item is hot
+
+
 def day_stats(day: str) -> Key:
+    """The day's first counter item (the alert tally adds here); see `day_stats_shard`."""
     return Key(day_pk(day), STATS)
 
 
+def day_stats_shard(day: str, shard: int) -> Key:
+    """One of `STATS_SHARDS` items the day's mention counters are spread over; a day's
+    counters are the sum of every item whose sort key starts with `STATS`."""
+    return Key(day_pk(day), f"{STATS}#{shard}")
+
+
+def day_of(key: Key) -> str:
+    """The day a `day_pk` key belongs to."""
+    return key.pk[len(day_pk("")) :]
+
+
 def is_day_stats(key: Key) -> bool:
-    return key.pk.startswith("day#") and key.sk == STATS
+    return key.pk.startswith("day#") and (key.sk == STATS or key.sk.startswith(f"{STATS}#"))
 
 
 def day_theme(day: str, theme: str) -> Key:
@@ -151,3 +173,17 @@ def day_list_shard(day: str, list_name: str, shard: int) -> Key:
 
 def digest_claim(day: str) -> Key:
     return Key(f"digest#{day}", "send")
+
+
+# ------------------------------------------------------------------ quarantine
+
+QUARANTINE_INDEX = "quarantine"
+
+
+def quarantined(ref: str) -> Key:
+    """A quarantined message (`ref` = its message id) or mention (`ref` = its id)."""
+    return Key(f"quarantine#{ref}", "quarantine")
+
+
+def is_quarantined(key: Key) -> bool:
+    return key.pk.startswith("quarantine#") and key.sk == "quarantine"

@@ -20,7 +20,7 @@ from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
 from chalicelib.digest.tally import OPEN
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
-from chalicelib.store import keys
+from chalicelib.store import day_counters, keys
 from devstack import moto_stack, sample, sample_days
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
@@ -59,7 +59,7 @@ def test_day_aggregates_equal_a_recount_of_the_stored_mentions(stack):
     assert first.stored == len(stored) == len({m.id for m in posts})
 
     # THEN the counters are a recount of the stored mentions
-    stats = wiring.state().get(keys.day_stats("2026-11-22"))
+    stats = day_counters(wiring.state(), "2026-11-22")
     label = Counter(aggregates.label_of(m) for m in stored)
     assert stats["total"] == len(stored)
     for name, count in label.items():
@@ -141,7 +141,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
         for i, moment in enumerate(edges)
     ]
     sample_days.ingest(posts)
-    assert wiring.state().get(keys.day_stats(f"{dst_day}"))["total"] == 2
+    assert day_counters(wiring.state(), f"{dst_day}")["total"] == 2
     report_hours = aggregates.day_hours(dst_day, "Europe/Amsterdam")
     assert len(report_hours) == hours
 

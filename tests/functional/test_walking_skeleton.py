@@ -11,7 +11,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib import wiring
 from chalicelib.model import iso
-from chalicelib.store import keys
+from chalicelib.store import day_counters, keys
 from devstack import moto_stack
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
@@ -86,7 +86,7 @@ def test_same_webhook_twice_and_same_queue_message_twice_give_one_mention_one_al
     client.lambda_.invoke("triage", event)
     client.lambda_.invoke("triage", event)
 
-    stats = wiring.state().get(keys.day_stats(f"{datetime.now(wiring.settings().tz).date()}"))
+    stats = day_counters(wiring.state(), f"{datetime.now(wiring.settings().tz).date()}")
     assert stats["total"] == 1
     assert len(team["ann"].messages()) == 1
     assert team["bob"].messages() == []
