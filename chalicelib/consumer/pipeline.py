@@ -287,8 +287,9 @@ class Triage:
 
 def is_edit(stored: Mention, incoming: Mention) -> bool:
     """A later version of a stored post with another text (Meta's "edited", a re-sent
-    generic post). An older copy arriving late (a retry, a redrive) is a duplicate."""
-    return incoming.text != stored.text and incoming.received_at > stored.received_at
+    generic post). An older copy arriving late (a retry, a redrive) keeps the time it was
+    first received, so it is a duplicate; within one second, the later one wins."""
+    return incoming.text != stored.text and incoming.received_at >= stored.received_at
 
 
 def _log(messages: Sequence[Message], batch: _Batch, outcome: BatchOutcome) -> None:
