@@ -109,7 +109,8 @@ class DeadLetterQueue:
         expected = self._depth()
         seen: set[str] = set()
         quiet = 0
-        while (limit is None or len(seen) < limit) and quiet < QUIET_RECEIVES:
+        patience = QUIET_RECEIVES if expected else 1  # an empty queue: one look is enough
+        while (limit is None or len(seen) < limit) and quiet < patience:
             if limit is None and expected and len(seen) >= expected:
                 return
             want = 10 if limit is None else min(10, limit - len(seen))

@@ -3,7 +3,7 @@
 Mentions table (`MENTIONS_TABLE`), one item per post:
 
     id = "<source>:<native id>"                     the Mention (model.mention_id)
-    GSI by_day: day (team-local YYYY-MM-DD), created_at
+    (no index: `day`, the team-local YYYY-MM-DD, is an attribute for tools and tests)
 
 State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk, gsi1sk):
 
