@@ -44,7 +44,13 @@ _MODULES = {
     "chalicelib.wiring": "setup",
     "chalicelib.secrets": "setup",
 }
-_STORE_FUNCTIONS = {"existing": "dedup", "insert_many": "store", "_insert_chunk": "store"}
+_STORE_FUNCTIONS = {
+    "existing": "dedup",
+    "lookup": "dedup",
+    "insert_many": "store",
+    "_insert_chunk": "store",
+    "edit": "store",
+}
 EXCLUDED = ("alerts", "event_source")
 # In the stage config only names; the app looks these up once per container (`setup`).
 RESOLVED_AT_START = ("MENTIONS_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALERTS_TOPIC_ARN")

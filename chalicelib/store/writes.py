@@ -185,7 +185,7 @@ class Writer:
                     self._sleep(backoff(attempt, self._rng))
                     attempt += 1
                     continue
-                if len(chunk) > 1:  # one item's trouble must not fail the rest: each alone
+                if len(chunk) > 1 and not retryable(error):  # one item's trouble: each alone
                     for entry in chunk:
                         self._insert_chunk([entry], encoded, result)
                     return
