@@ -637,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     os.environ.setdefault("LOG_LEVEL", "CRITICAL")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # stdout: the result only
     from devstack import moto_stack
 
     with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
