@@ -18,6 +18,7 @@ the first emit (about 60 ms), never at cold start.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 NAMESPACE = "SocialListening"
@@ -31,15 +32,19 @@ def emit(
     samples: Mapping[str, Sequence[float]] | None = None,
 ) -> None:
     """One EMF line: each count (zeros too: an alarm needs its data points) and every
-    sample of each timing."""
-    from aws_lambda_powertools.metrics import Metrics, MetricUnit
+    sample of each timing. Never raises: a metric must not fail the work it counts."""
+    try:
+        from aws_lambda_powertools.metrics import Metrics, MetricUnit
 
-    metrics = Metrics(namespace=NAMESPACE, service=service)
-    metrics.add_dimension(name="stage", value=stage)
-    for name, value in counts.items():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=float(value))
-    for name, values in (samples or {}).items():
-        unit = MetricUnit.Seconds if name in SECONDS else MetricUnit.Count
-        for value in values:
-            metrics.add_metric(name=name, unit=unit, value=float(value))
-    metrics.flush_metrics()
+        metrics = Metrics(namespace=NAMESPACE, service=service)
+        metrics.add_dimension(name="stage", value=stage)
+        for name, value in counts.items():
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=float(value))
+        for name, values in (samples or {}).items():
+            unit = MetricUnit.Seconds if name in SECONDS else MetricUnit.Count
+            for value in values:
+                metrics.add_metric(name=name, unit=unit, value=float(value))
+        metrics.flush_metrics()
+    except Exception:  # Powertools refusing a value, stdout closed…
+        # (logs.py is this module's sibling layer: the app's logger by its name)
+        logging.getLogger("social-listening.metrics").warning("not written", exc_info=True)
