@@ -34,9 +34,11 @@ def emit(
     """One EMF line: each count (zeros too: an alarm needs its data points) and every
     sample of each timing. Never raises: a metric must not fail the work it counts."""
     try:
-        from aws_lambda_powertools.metrics import Metrics, MetricUnit
+        from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
-        metrics = Metrics(namespace=NAMESPACE, service=service)
+        # Ephemeral: no state shared between instances (Metrics keeps its values in
+        # class attributes; across a long-lived process they outlived their flush)
+        metrics = EphemeralMetrics(namespace=NAMESPACE, service=service)
         metrics.add_dimension(name="stage", value=stage)
         for name, value in counts.items():
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=float(value))
