@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install demo test test-clock lint format package check bench deploy-infra deploy clean
+.PHONY: install demo serve test test-browser browser test-clock lint format package check bench deploy-infra deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ install: $(STAMP)
 
 demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 	$(BIN)/python -m demo
+
+serve: install ## the API on a moto stack seeded with the demo's morning: open the printed board link
+	$(BIN)/python -m devstack.serve $(SERVE_ARGS)
 
 test: install ## lint, types, layers + every test (unit, functional on moto, conformance on ../shared/realdata)
 	$(BIN)/ruff check .

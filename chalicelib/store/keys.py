@@ -20,6 +20,14 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
+    alerts#sms#<manager>         <UTC hour>                SMS sent (phone budget)   alerts.budget
+    alerts#sms#<manager>         missed                    pages the budget kept off alerts.budget
+    alerts#shift                 current                   primary on duty now       alerts.handover
+    code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
+    csrf#<nonce>                 used                      a form already submitted  alerts.web
+    cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
+    cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
+    author#<source>:<author id>  history                   earlier alerted posts     alerts.history
     day#<local day>              stats                     the day's counters        digest.ingest
     day#<local day>              theme#<theme>             one theme's counter       digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
@@ -29,7 +37,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
     alerts#held     release time of an alert held back (storm, quiet hours)
 
-Items that carry a post's text (alerts, day lists) have `expires_at` (DynamoDB TTL).
+Items that carry a post's text (alerts, day lists, open cases, author history) and codes
+have `expires_at` (DynamoDB TTL).
 """
 
 from __future__ import annotations
@@ -151,3 +160,41 @@ def day_list_shard(day: str, list_name: str, shard: int) -> Key:
 
 def digest_claim(day: str) -> Key:
     return Key(f"digest#{day}", "send")
+
+
+# ------------------------------------------------------------------ the case desk
+
+CASE_QUEUE = "cases#queue"
+SHIFT = Key("alerts#shift", "current")
+MISSED = "missed"
+
+
+def case_code(digest: str) -> Key:
+    """A case code's grant, stored under the code's SHA-256 (never the code itself)."""
+    return Key(f"code#{digest}", "code")
+
+
+def csrf_used(nonce: str) -> Key:
+    return Key(f"csrf#{nonce}", "used")
+
+
+def cases_held_pk(manager: str) -> str:
+    return f"cases#held#{manager}"
+
+
+def open_case(pk: str, created_at: str, alert_id: str) -> Key:
+    """An open case on the board: in the queue (`CASE_QUEUE`) or held (`cases_held_pk`)."""
+    return Key(pk, f"{created_at}#{alert_id}")
+
+
+def author_history(source: str, author_id: str) -> Key:
+    return Key(f"author#{source}:{author_id}", "history")
+
+
+def sms_counter(manager: str, utc_hour: str) -> Key:
+    """SMS sent to a manager in one UTC hour (`YYYY-MM-DDTHH`)."""
+    return Key(f"alerts#sms#{manager}", utc_hour)
+
+
+def sms_missed(manager: str) -> Key:
+    return Key(f"alerts#sms#{manager}", MISSED)
