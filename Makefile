@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install demo serve test test-browser browser test-clock lint format package check bench deploy-infra deploy clean
+.PHONY: install demo serve test screenshots test-clock lint format package check bench deploy-infra deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: install ## lint, types, layers + every test (unit, functional on moto, con
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
+
+screenshots: install ## the browser tests, writing their 390 px screenshots into docs/
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }

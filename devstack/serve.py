@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class Served:
     _server: Any
     _moto: Any
     _thread: threading.Thread
+    _app_class: type
 
     def board_url(self, manager: str | None = None) -> str:
         from chalicelib import wiring
@@ -57,9 +59,13 @@ class Served:
         return wiring.alerts().links.board(who, now)
 
     def stop(self) -> None:
+        import app
+
         self._server.shutdown()
+        self._server.server.server_close()
         self._thread.join(timeout=10)
         self._moto.stop()
+        app.app.__class__ = self._app_class  # chalice.local swapped it to serve in threads
 
 
 def _local_server(port: int) -> Any:
@@ -93,6 +99,8 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     moto_url = f"http://127.0.0.1:{moto_port}"
+    # moto's backends live in this process: start from an empty AWS every time
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
     base_url = f"http://localhost:{port}"
     os.environ.update(moto_stack.FAKE_CREDENTIALS)
     os.environ.update(AWS_ENDPOINT_URL=moto_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
@@ -107,10 +115,13 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
         folder = out or ROOT / "out"
         folder.mkdir(parents=True, exist_ok=True)
         summary = run(folder, quiet=True, recorded={}, print_summary=False)
+    import app
+
+    app_class = type(app.app)
     server = _local_server(port)
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
-    return Served(base_url, moto_url, env, summary, server, moto, thread)
+    return Served(base_url, moto_url, env, summary, server, moto, thread, app_class)
 
 
 @contextmanager
