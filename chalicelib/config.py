@@ -93,7 +93,7 @@ class Settings:
     response_targets: Mapping[str, int] = field(
         default_factory=lambda: parse_targets(DEFAULT_TARGETS)
     )
-    sms_per_hour: int = 6  # a manager's phone budget; beyond it, e-mail and one catch-up SMS
+    sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
     board_grace_minutes: int = 60  # a board link outlives its shift by this much
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -140,7 +140,7 @@ class Settings:
             brand=env.get("BRAND", "our brand"),
             routing=parse_routing(env.get("ALERT_ROUTING", "") or DEFAULT_ROUTING),
             response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
-            sms_per_hour=number("SMS_PER_HOUR", 6),
+            sms_per_hour=number("SMS_PER_HOUR", 8),
             board_grace_minutes=number("BOARD_GRACE_MINUTES", 60),
             extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
         )

@@ -1,11 +1,12 @@
-"""A manager's phone budget: at most `per_hour` SMS in a UTC hour, whatever the volume.
+"""The team's SMS budget: at most `per_hour` SMS in a UTC hour, whatever the volume.
 
-A page routed to SMS takes one from the budget (one atomic counter per manager and hour,
+A page routed to SMS takes one from the budget (one atomic counter per hour,
 `keys.sms_counter`: no read before, no race). Over the budget the page still goes at
-once by its other channels (e-mail) and lands on the board; the phone is owed it
-(`keys.sms_missed`), and the every-minute job sends one catch-up SMS — "4 more cases by
-e-mail since 10:12 … board link" — as soon as the next hour's budget allows. So the SMS
-bill has a ceiling: `per_hour` × 24 a day for a manager paged around the clock.
+once by its other channels (e-mail) and lands on the board; the manager's phone is owed
+it (`keys.sms_missed`), and the every-minute job sends them one catch-up SMS — "4 more
+cases by e-mail since 10:12 … board link" — as soon as the budget allows again. So the
+SMS bill has a ceiling that no storm, volume or team size can lift: `per_hour` × 24 a
+day (8 an hour: 5,760 a month, $403 at $0.07), and no phone buzzes more than that.
 
 A third of the budget is kept for the most urgent posts (priority `URGENT_FROM` and up),
 so the one that matters most in a storm is not the one left without an SMS.
@@ -35,13 +36,13 @@ class PhoneBudget:
         self._state = state
         self.per_hour = per_hour  # 0: no limit
 
-    def take(self, manager: str, now: datetime, priority: float = URGENT_FROM) -> bool:
-        """Count one SMS for `manager` this hour; False (and not counted) when it is over
-        the budget — for a post below `URGENT_FROM`, over the part not kept in reserve."""
+    def take(self, now: datetime, priority: float = URGENT_FROM) -> bool:
+        """Count one SMS this hour; False (and not counted) when it is over the budget —
+        for a post below `URGENT_FROM`, over the part not kept in reserve."""
         if self.per_hour == 0:
             return True
         limit = self.per_hour - (0 if priority >= URGENT_FROM else self.per_hour // 3)
-        key = keys.sms_counter(manager, now.astimezone(UTC).strftime(HOUR))
+        key = keys.sms_counter(now.astimezone(UTC).strftime(HOUR))
         count = self._state.add(key, {"count": 1}).get("count", 1)
         if count == 1:
             expires = int(now.timestamp()) + KEEP_SECONDS

@@ -7,7 +7,7 @@ accepted is retried in place, because failing there would make the job send it a
 
 Each page carries a case code of its own recipient's, stored before the publish, and goes
 to the channels its band is routed to (`alert.channels`), SMS only while the recipient's
-phone budget lasts. A page SNS refuses for good (`PageRefused`), or after
+team's SMS budget lasts. A page SNS refuses for good (`PageRefused`), or after
 `MAX_PAGE_ATTEMPTS`, is sent in its plain form (a fixed subject, no network text, the case
 link); refused again, the next person in the chain is paged at once, and when there is
 nobody left the alert is "failed" — logged as an error, still open on the board.
@@ -148,9 +148,9 @@ class Delivery:
         )
 
     def channels_for(self, alert: Alert, recipient: str, now: datetime) -> tuple[str, ...]:
-        """The alert's channels for `recipient` now: SMS only within the phone budget."""
+        """The alert's channels for `recipient` now: SMS only within the SMS budget."""
         channels = alert.channels or ("email",)  # a page always reaches somebody
-        if "sms" in channels and not self.budget.take(recipient, now, alert.priority):
+        if "sms" in channels and not self.budget.take(now, alert.priority):
             self.budget.miss(recipient, now)
             channels = tuple(c for c in channels if c != "sms") or ("email",)
         return channels

@@ -220,6 +220,7 @@ class Desk:
         return self._case(grant, alert_id, now, notice=DONE[action])
 
     def _guard(self, show: Any) -> web.Page:
+        self.team.forget()  # the rotation and policy as they are now, read once per request
         try:
             page: web.Page = show()
         except InputError as error:

@@ -6,8 +6,10 @@ target later, it goes to the backup (the next in the on-call chain after the hol
 who gets a case code of their own. `reminders` (0, 1, 2) guards each step, so two
 overlapping runs never send one twice.
 
-Catch-up: a manager whose phone budget kept pages off SMS (`budget.py`) gets one SMS as
-soon as the budget allows again: how many, since when, and the board link.
+Catch-up: a manager whose pages the SMS budget kept off their phone (`budget.py`) gets one
+SMS as soon as the budget allows again (from its part not kept for urgent posts): how
+many, since when, and the board link — unless nothing of theirs is still waiting (they
+took the e-mailed cases already).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..model import Alert, iso
 from . import message, sms
-from .cases import age_minutes
+from .cases import OpenCases, age_minutes
 from .delivery import Delivery
 from .escalation import isolated
 from .policy import Rules
@@ -35,9 +37,11 @@ class Followups:
         records: AlertRecords,
         team: Team,
         delivery: Delivery,
+        cases: OpenCases,
         targets: Mapping[str, int],
         timezone: str,
     ) -> None:
+        self._cases = cases
         self._records = records
         self._team = team
         self._delivery = delivery
@@ -88,14 +92,22 @@ class Followups:
     def catch_up(self, now: datetime, tick: Tick) -> None:
         """One SMS for each on-call manager whose phone missed pages, budget allowing."""
         budget = self._delivery.budget
-        for manager in self._team.on_call(now).chain:
-            missed = budget.missed(manager)
-            if missed is None or not budget.take(manager, now):
+        owed = [(m, budget.missed(m)) for m in self._team.on_call(now).chain]
+        if not any(missed for _, missed in owed):
+            return
+        waiting = self._cases.waiting()
+        for manager, missed in owed:
+            if missed is None:
+                continue
+            if not any(manager in a.paged or a.pending_page == manager for a in waiting):
+                budget.settle(manager)  # they took the e-mailed cases already
+                continue
+            if not budget.take(now, priority=0):
                 continue
             since = missed.since.astimezone(ZoneInfo(self._timezone)).strftime("%H:%M")
             pages = f"{missed.count} more case" + ("" if missed.count == 1 else "s")
             board = self._delivery.links.board(manager, now)
-            text = f"{pages} by e-mail since {since} (phone limit {budget.per_hour}/h). Board:"
+            text = f"{pages} by e-mail since {since} (SMS limit {budget.per_hour}/h). Board:"
             rendered = message.Rendered(
                 message.subject_line(f"[Phone] {pages} sent by e-mail only since {since}"),
                 f"{text} {board}",

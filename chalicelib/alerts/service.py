@@ -5,7 +5,7 @@ delivery.py     render per recipient (a case code each), publish to SNS, record 
 storm.py        hold in storms and quiet hours (never the high band); grouped messages
 escalation.py   resend pending pages; escalate what nobody acknowledged
 acks.py         acknowledge and resolve; handover.py: to a colleague, at shift change
-followups.py    reminders on cases left open; the phone budget's catch-up SMS
+followups.py    reminders on cases left open; the SMS budget's catch-up SMS
 desk.py         the case page and the shift board (codes.py, web.py, views.py, board.py)
 records.py      the alert items and their index entries; cases.py the board's entries
 events.py       "alert changed", told to the digest's tally (wired in wiring.py)
@@ -55,7 +55,7 @@ class DeskSettings:
         default_factory=lambda: parse_routing("high=sms+email,medium=email,low=board")
     )
     targets: Mapping[str, int] = field(default_factory=lambda: parse_targets("high=15,medium=60"))
-    sms_per_hour: int = 6
+    sms_per_hour: int = 8
     board_grace: timedelta = timedelta(minutes=60)
 
 
@@ -77,6 +77,7 @@ class AlertService:
     ) -> None:
         setup = desk or DeskSettings()
         self.events = Events(listeners)
+        self._team = team
         self._records = AlertRecords(state, retention)
         self.cases = OpenCases(state, retention)
         self.codes = CaseCodes(state)
@@ -140,6 +141,7 @@ class AlertService:
             records=self._records,
             team=team,
             delivery=delivery,
+            cases=self.cases,
             targets=setup.targets,
             timezone=timezone,
         )
@@ -171,12 +173,14 @@ class AlertService:
 
     # a new negative post
     def alert_for(self, mention: Mention, now: datetime) -> Alert | None:
+        self._team.forget()  # the rotation and policy as they are now, read once for it
         return self._outbox.alert_for(mention, now)
 
     # the every-minute job
     def every_minute(self, now: datetime) -> Tick:
         """Resend failed pages, escalate, send held alerts grouped, remind, hand over."""
         tick = Tick()
+        self._team.forget()
         self._escalation.resend(now, tick)
         self._escalation.escalate(now, tick)
         self._storm.flush_held(now, tick)

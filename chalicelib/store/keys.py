@@ -20,7 +20,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
-    alerts#sms#<manager>         <UTC hour>                SMS sent (phone budget)   alerts.budget
+    alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
     alerts#sms#<manager>         missed                    pages the budget kept off alerts.budget
     alerts#shift                 current                   primary on duty now       alerts.handover
     code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
@@ -191,9 +191,9 @@ def author_history(source: str, author_id: str) -> Key:
     return Key(f"author#{source}:{author_id}", "history")
 
 
-def sms_counter(manager: str, utc_hour: str) -> Key:
-    """SMS sent to a manager in one UTC hour (`YYYY-MM-DDTHH`)."""
-    return Key(f"alerts#sms#{manager}", utc_hour)
+def sms_counter(utc_hour: str) -> Key:
+    """SMS the team was sent in one UTC hour (`YYYY-MM-DDTHH`)."""
+    return Key("alerts#sms", utc_hour)
 
 
 def sms_missed(manager: str) -> Key:

@@ -1,5 +1,5 @@
 """The case desk on moto, through the Chalice routes: case codes, the case page, the board,
-handover, the phone budget, pages SNS refuses for good, and the security of it all.
+handover, the SMS budget, pages SNS refuses for good, and the security of it all.
 """
 
 # ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
@@ -16,8 +16,10 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from chalicelib import wiring
-from chalicelib.alerts import codes
+from chalicelib.alerts import codes, links
+from chalicelib.alerts.budget import PhoneBudget
 from chalicelib.alerts.notify import filter_policy
+from chalicelib.alerts.policy import Policy
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
 from tests.functional.desk import BASE, act, board_link, case_link, csrf_of, post, tap
@@ -315,25 +317,39 @@ def test_sms_subscriptions_get_only_the_pages_routed_to_sms(oncall, stack):
     assert not any("#low" in m for m in texted + mailed)  # the board only
 
 
-def test_beyond_the_phone_budget_pages_go_by_email_and_the_phone_gets_one_catch_up(
-    oncall,
-    monkeypatch,
+def test_beyond_the_sms_budget_pages_go_by_email_and_the_phone_gets_one_catch_up(
+    oncall, monkeypatch
 ):
     monkeypatch.setenv("SMS_PER_HOUR", "2")
     wiring.reset()
+    wiring.team().set_policy(Policy(escalate_after={"high": 90, "normal": 90, "low": 90}))
     service = wiring.alerts()
     for n in range(4):
         service.alert_for(negative(str(n), priority=85), NOW + timedelta(seconds=n))
     channels = [m["MessageAttributes"]["channels"]["Value"] for m in oncall["ann"].messages()]
     assert channels == ['["sms", "email"]'] * 2 + ['["email"]'] * 2
     assert service.every_minute(NOW + timedelta(minutes=1)).caught_up == []  # this hour: spent
-    tick = service.every_minute(at("2026-11-23T11:00"))
+    tick = service.every_minute(at("2026-11-23T11:00"))  # a new hour
     assert tick.caught_up == ["ann"]
-    (catch_up,) = [m for m in oncall["ann"].messages()
-                   if m["MessageAttributes"]["kind"]["Value"] == "catch-up"]  # fmt: skip
+    (catch_up,) = oncall["ann"].messages()
+    assert catch_up["MessageAttributes"]["kind"]["Value"] == "catch-up"
     assert catch_up["MessageAttributes"]["channels"]["Value"] == '["sms"]'
-    assert catch_up["Message"].startswith("2 more cases by e-mail since 10:00 (phone limit 2/h)")
+    assert catch_up["Message"].startswith("2 more cases by e-mail since 10:00 (SMS limit 2/h)")
     assert service.every_minute(at("2026-11-23T11:01")).caught_up == []  # once
+
+
+def test_no_catch_up_is_sent_for_cases_already_taken_from_the_email(oncall, monkeypatch):
+    monkeypatch.setenv("SMS_PER_HOUR", "1")
+    wiring.reset()
+    service = wiring.alerts()
+    first = service.alert_for(negative("1", priority=85), NOW)
+    second = service.alert_for(negative("2", priority=85), NOW)  # e-mail only
+    key = wiring.secrets().require("ack_signing_key")
+    for alert in (first, second):
+        token = links.make_token(key, alert.id, "ann", NOW.timestamp())
+        service.acknowledge(alert.id, token, NOW + timedelta(minutes=1))
+    assert service.every_minute(at("2026-11-23T11:00")).caught_up == []
+    assert PhoneBudget(wiring.state(), 1).missed("ann") is None  # settled, owed nothing
 
 
 # ---------------------------------------------------------------- pages SNS refuses for good
@@ -418,7 +434,7 @@ def test_a_person_sns_refuses_for_good_is_skipped_for_the_next_and_then_the_case
     assert "gsi1pk" not in wiring.state().get(keys.alert(doomed.id))  # the job is done with it
 
 
-def test_a_third_of_the_phone_budget_is_kept_for_the_most_urgent_posts(oncall, monkeypatch):
+def test_a_third_of_the_sms_budget_is_kept_for_the_most_urgent_posts(oncall, monkeypatch):
     monkeypatch.setenv("SMS_PER_HOUR", "3")
     wiring.reset()
     service = wiring.alerts()
