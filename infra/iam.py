@@ -51,13 +51,22 @@ def _statement(sid: str, actions: list[str], resources: list[str]) -> dict[str, 
 
 # What each function does, as (sid, actions, resource keys).
 FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
-    # API routes: webhooks queue posts; ack/resolve links update alerts and mentions.
+    # API routes: webhooks queue posts; the case desk (case pages, the board) reads and
+    # changes cases and their board entries (BatchGetItem, DeleteItem) and tells the
+    # colleague a case is handed to (sns:Publish).
     "api_handler": [
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
         ("QueueMentions", ["sqs:SendMessage", "sqs:GetQueueUrl"], ["queue"]),
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("MentionStatus", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
@@ -104,11 +113,19 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("PageManagers", ["sns:Publish"], ["topic"]),
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
     ],
-    # Every minute: resend, escalate, spikes.
+    # Every minute: resend, escalate, spikes, reminders, shift handover (the board's
+    # entries: BatchGetItem, DeleteItem), the SMS budget's catch-up.
     "alerts_every_minute": [
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("Mentions", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),

@@ -25,6 +25,9 @@ from tests.functional.conftest import Inbox
 from tests.functional.desk import BASE, act, board_link, case_link, csrf_of, post, tap
 from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
 
+TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+            "ConditionCheck": "ConditionCheckItem"}  # fmt: skip
+
 NOW = at("2026-11-23T10:00")
 LONG = "Three days without internet and nobody helps. " * 12 + "Cancelling!"
 
@@ -445,3 +448,60 @@ def test_a_third_of_the_sms_budget_is_kept_for_the_most_urgent_posts(oncall, mon
     service.alert_for(negative("urgent", priority=83), NOW + timedelta(seconds=9))
     channels = [m["MessageAttributes"]["channels"]["Value"] for m in oncall["ann"].messages()]
     assert channels == ['["sms", "email"]'] * 2 + ['["email"]', '["sms", "email"]']
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+def _recording() -> list[str]:
+    """Every AWS operation the app's clients make from now on, as IAM names them."""
+    calls: list[str] = []
+
+    def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        _, service, operation = event_name.split(".", 2)
+        if operation == "TransactWriteItems":  # authorised item by item, by what each does
+            kinds = {kind for item in params["TransactItems"] for kind in item}
+            calls.extend(f"dynamodb:{TRANSACT[kind]}" for kind in kinds)
+            return
+        calls.append(f"{service.replace('-', '')}:{operation}")
+
+    for client in (wiring.aws.dynamodb(), wiring.aws.sns(), wiring.aws.secretsmanager()):
+        client.meta.events.register("before-parameter-build.*.*", record)
+    return calls
+
+
+def _allowed(function: str) -> set[str]:
+    from infra import iam
+
+    statements = iam.policy(function, "prod")["Statement"]
+    return {action for statement in statements for action in statement["Action"]}
+
+
+def test_the_case_desk_and_the_job_call_only_what_their_iam_policies_allow(client, oncall):
+    service = wiring.alerts()
+    calls = _recording()
+    # triage: a post pages (code, board entry, history, the SMS budget)
+    service.alert_for(negative("1", priority=85), NOW)
+    service.alert_for(negative("2", priority=85), NOW)
+    assert set(calls) <= _allowed("triage"), sorted(set(calls) - _allowed("triage"))
+    one, two = (case_link(e) for e in oncall["ann"].messages())
+    # the API: case pages, acknowledge, the board, hand over, resolve
+    calls.clear()
+    board = tap(client, one, NOW + timedelta(minutes=1))
+    assert board.status_code == 200
+    tap(client, two, NOW + timedelta(minutes=1), do="handover", to="bob")
+    with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
+        client.http.get(board_link(oncall["bob"].messages()[0]))
+    tap(client, one, NOW + timedelta(minutes=3), do="resolve", outcome="solved")
+    assert set(calls) <= _allowed("api_handler"), sorted(set(calls) - _allowed("api_handler"))
+    # the job: reminders, escalation, the shift change and its handover, the catch-up
+    third = service.alert_for(negative("3", priority=85), NOW)
+    key = wiring.secrets().require("ack_signing_key")
+    token = links.make_token(key, third.id, "ann", NOW.timestamp())
+    service.acknowledge(third.id, token, NOW)  # ann holds it when her shift ends
+    calls.clear()
+    for moment in ("2026-11-23T10:20", "2026-11-23T10:40", "2026-11-30T09:00"):
+        service.every_minute(at(moment))
+    assert "dynamodb:BatchGetItem" in calls and "dynamodb:DeleteItem" in calls
+    allowed = _allowed("alerts_every_minute")
+    assert set(calls) <= allowed, sorted(set(calls) - allowed)
