@@ -15,10 +15,18 @@ from urllib.parse import parse_qs, unquote
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
 from chalicelib import aws, logs, metrics, wiring
-from chalicelib.alerts import pages, source_health
+from chalicelib.alerts import desk as case_desk
+from chalicelib.alerts import source_health, web
 from chalicelib.consumer import batch
 from chalicelib.consumer.pipeline import BatchOutcome, Message
-from chalicelib.errors import ConfigError, DeliveryError, InputError, NotFound, TokenError
+from chalicelib.errors import (
+    ConfigError,
+    DeliveryError,
+    InputError,
+    NotFound,
+    StoreError,
+    TokenError,
+)
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, polling, x_webhook
@@ -138,35 +146,46 @@ def alerts_every_minute(event: CloudWatchEvent) -> None:
     )
 
 
-# Opening a link only shows one button; pressing it POSTs to the same URL. Mail scanners
-# that fetch every link in an e-mail can then never acknowledge a page by themselves.
+# The case desk (chalicelib/alerts/desk.py). Opening a page changes nothing; its forms
+# POST to the same URL with a CSRF token, so mail scanners and link previews that fetch
+# every link can never acknowledge a page by themselves.
 FORM = ["application/x-www-form-urlencoded"]
 
 
-@app.route("/alerts/{alert_id}/ack", methods=["GET"])
-def acknowledge_page(alert_id: str) -> Response:
-    return _confirm(alert_id, "ack")
+@app.route("/c/{code}", methods=["GET"])
+def case_page(code: str) -> Response:
+    return _desk(lambda d: d.open_code(code, utc_now()))
 
 
-@app.route("/alerts/{alert_id}/ack", methods=["POST"], content_types=FORM)
-def acknowledge(alert_id: str) -> Response:
-    token = _query("token")
-    done = pages.after_ack(lambda: wiring.alerts().acknowledge(unquote(alert_id), token, utc_now()))
-    return _html(done.status, done.title, done.body)
+@app.route("/c/{code}", methods=["POST"], content_types=FORM)
+def case_action(code: str) -> Response:
+    return _desk(lambda d: d.act_code(code, _form(), utc_now()))
 
 
-@app.route("/alerts/{alert_id}/resolve", methods=["GET"])
-def resolve_page(alert_id: str) -> Response:
-    return _confirm(alert_id, "resolve")
+@app.route("/board/{board_pass}", methods=["GET"])
+def shift_board(board_pass: str) -> Response:
+    return _desk(lambda d: d.open_board(board_pass, utc_now()))
 
 
-@app.route("/alerts/{alert_id}/resolve", methods=["POST"], content_types=FORM)
-def resolve(alert_id: str) -> Response:
-    token, note = _query("token"), _form().get("note", "")
-    done = pages.after_resolve(
-        lambda: wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note)
-    )
-    return _html(done.status, done.title, done.body)
+@app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
+def board_case(board_pass: str, alert_id: str) -> Response:
+    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now()))
+
+
+@app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)
+def board_case_action(board_pass: str, alert_id: str) -> Response:
+    form = _form()
+    return _desk(lambda d: d.act_board_case(board_pass, unquote(alert_id), form, utc_now()))
+
+
+@app.route("/alerts/{alert_id}/{action}", methods=["GET"])
+def signed_link(alert_id: str, action: str) -> Response:
+    """A signed link sent before the case desk: on to a case link for the same person."""
+    try:
+        url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
+    except (TokenError, NotFound) as error:
+        return _web(case_desk.refused(error))
+    return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
 # ---------------------------------------------------------------- digest
@@ -263,13 +282,17 @@ def _event_time(event: CloudWatchEvent) -> datetime:
         return utc_now()
 
 
-def _confirm(alert_id: str, action: str) -> Response:
+def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
     try:
-        alert = wiring.alerts().authorise(unquote(alert_id), _query("token"), utc_now(), action)
-    except (TokenError, NotFound) as error:
-        done = pages.refused(error)
-        return _html(done.status, done.title, done.body)
-    return _page(200, pages.confirm(action, alert))
+        return _web(show(wiring.alerts().desk))
+    except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
+        log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
+        return _web(case_desk.unavailable())
+
+
+def _web(page: web.Page, **more: str) -> Response:
+    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **more}
+    return Response(page.body, status_code=page.status, headers=headers)
 
 
 def _request() -> Request:
@@ -291,15 +314,3 @@ def _raw_body() -> bytes:
 def _form() -> dict[str, str]:
     body = _raw_body().decode("utf-8", errors="replace")
     return {key: values[0] for key, values in parse_qs(body).items()}
-
-
-def _html(status: int, title: str, body: str) -> Response:
-    return _page(status, pages.page(title, body))
-
-
-def _page(status: int, html: str) -> Response:
-    return Response(
-        html,
-        status_code=status,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
-    )

@@ -7,6 +7,7 @@ Nothing below `app.py` reads `os.environ`; the names here are the contract with
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,45 @@ STACK_OUTPUTS = {
     "ALERTS_TOPIC_ARN": "AlertsTopicArn",
     "SECRETS_ID": "SecretsName",
 }
+
+# The case desk's defaults (docs/oncall.md): which priority band is paged how, and how
+# soon a case of each band should be answered. "medium" is the policy's "normal" band.
+BANDS = ("high", "normal", "low")
+CHANNELS = ("sms", "email")
+DEFAULT_ROUTING = "high=sms+email,medium=email,low=board"
+DEFAULT_TARGETS = "high=15,medium=60"
+BASE_URL = re.compile(r"^https?://[A-Za-z0-9.:_/-]+$")
+BASE_URL_LIMIT = 100  # the case link must leave room in a one-segment SMS
+
+
+def _band(name: str) -> str:
+    band = {"medium": "normal"}.get(name.strip().lower(), name.strip().lower())
+    if band not in BANDS:
+        raise ConfigError(f"unknown band {name!r}: high, medium or low")
+    return band
+
+
+def parse_routing(text: str) -> dict[str, tuple[str, ...]]:
+    """ "high=sms+email,medium=email,low=board" -> {"high": ("sms", "email"), ...}."""
+    routing: dict[str, tuple[str, ...]] = dict.fromkeys(BANDS, ())
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        band, _, channels = part.partition("=")
+        picked = tuple(c.strip() for c in channels.split("+") if c.strip() not in ("", "board"))
+        if any(c not in CHANNELS for c in picked):
+            raise ConfigError(f"ALERT_ROUTING: {part!r}: channels are sms, email or board")
+        routing[_band(band)] = picked
+    return routing
+
+
+def parse_targets(text: str) -> dict[str, int]:
+    """ "high=15,medium=60" -> {"high": 15, "normal": 60} (minutes; a band left out: none)."""
+    targets: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        band, _, minutes = part.partition("=")
+        if not minutes.strip().isdigit() or int(minutes) < 1:
+            raise ConfigError(f"RESPONSE_TARGETS: {part!r}: minutes must be a whole number >= 1")
+        targets[_band(band)] = int(minutes)
+    return targets
 
 
 @dataclass(frozen=True)
@@ -47,6 +87,14 @@ class Settings:
     retention_days: int = 90
     public_base_url: str = "http://localhost:8000"
     brand: str = "our brand"
+    routing: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: parse_routing(DEFAULT_ROUTING)
+    )
+    response_targets: Mapping[str, int] = field(
+        default_factory=lambda: parse_targets(DEFAULT_TARGETS)
+    )
+    sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
+    board_grace_minutes: int = 60  # a board link outlives its shift by this much
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -90,6 +138,10 @@ class Settings:
             retention_days=number("RETENTION_DAYS", 90),
             public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
             brand=env.get("BRAND", "our brand"),
+            routing=parse_routing(env.get("ALERT_ROUTING", "") or DEFAULT_ROUTING),
+            response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
+            sms_per_hour=number("SMS_PER_HOUR", 8),
+            board_grace_minutes=number("BOARD_GRACE_MINUTES", 60),
             extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
         )
         try:
@@ -98,6 +150,14 @@ class Settings:
             raise ConfigError(f"unknown TEAM_TIMEZONE {settings.timezone!r}") from exc
         if not 0 <= settings.digest_local_hour <= 23:
             raise ConfigError("DIGEST_LOCAL_HOUR must be 0..23")
+        base = settings.public_base_url
+        if base and (not BASE_URL.match(base) or len(base) > BASE_URL_LIMIT):
+            raise ConfigError(
+                f"PUBLIC_BASE_URL must be an http(s) URL of letters, digits and . : _ / -,"
+                f" at most {BASE_URL_LIMIT} characters (it goes into every SMS)"
+            )
+        if settings.sms_per_hour < 0 or settings.board_grace_minutes < 0:
+            raise ConfigError("SMS_PER_HOUR and BOARD_GRACE_MINUTES must be 0 or more")
         return settings
 
 

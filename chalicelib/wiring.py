@@ -10,8 +10,9 @@ from datetime import timedelta
 from functools import cache
 
 from . import aws
+from .alerts.codes import CaseCodes
 from .alerts.notify import Notifier
-from .alerts.service import AlertService
+from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
 from .consumer.dead_letters import DeadLetterQueue
@@ -90,7 +91,18 @@ def alerts() -> AlertService:
         timezone=s.timezone,
         listeners=[lambda event: tally().on_alert_changed(event)],  # the digest's counts
         retention=timedelta(days=s.retention_days),
+        desk=DeskSettings(
+            routing=s.routing,
+            targets=s.response_targets,
+            sms_per_hour=s.sms_per_hour,
+            board_grace=timedelta(minutes=s.board_grace_minutes),
+        ),
     )
+
+
+def case_codes() -> CaseCodes:
+    """Case codes, e.g. view-only links for the digest (`alerts/codes.py`)."""
+    return alerts().codes
 
 
 @cache

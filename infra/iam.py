@@ -72,18 +72,28 @@ ALERTS_KEY = ("AlertsTopicKey", ["kms:Decrypt", "kms:GenerateDataKey"], ["alerts
 
 # What each function calls, as (sid, actions, resource keys): nothing more.
 FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
-    # API routes: webhooks queue posts (secrets: their keys); ack/resolve links update
-    # alerts and mentions and tell the digest's tally (a transaction on the state table).
+    # API routes: webhooks queue posts; the case desk (case pages, the board) reads and
+    # changes cases and their board entries (BatchGetItem, DeleteItem) and tells the
+    # colleague a case is handed to (sns:Publish).
     "api_handler": [
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
         ("QueueMentions", ["sqs:SendMessage"], ["queue"]),
         QUEUE_URLS,
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("MentionStatus", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
+        ("PageManagers", ["sns:Publish"], ["topic"]),
+        ALERTS_KEY,
     ],
     # The queue consumer: judge, store exactly once, count, alert, quarantine poison.
     "triage": [
@@ -141,11 +151,19 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         QUEUE_URLS,
         ("Quarantine", ["dynamodb:PutItem"], ["state"]),
     ],
-    # Every minute: resend, escalate, spikes, source health.
+    # Every minute: resend, escalate, spikes, reminders, shift handover (the board's
+    # entries: BatchGetItem, DeleteItem), the SMS budget's catch-up.
     "alerts_every_minute": [
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("Mentions", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),

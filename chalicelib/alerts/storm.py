@@ -12,7 +12,7 @@ alerts (`keys.negatives_counter`, what the spike rule reads).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from ..model import Alert, iso, parse_time
@@ -38,8 +38,10 @@ class Storm:
         team: Team,
         delivery: Delivery,
         timezone: str,
+        routing: Mapping[str, tuple[str, ...]],
         spike_policy: SpikePolicy | None = None,
     ) -> None:
+        self._routing = routing
         self._state = state
         self._records = records
         self._team = team
@@ -52,7 +54,12 @@ class Storm:
     def hold(
         self, priority: float, recipient: str, policy: Policy, now: datetime
     ) -> tuple[str | None, datetime | None]:
-        """Why a new alert waits, and until when; (None, None) when it pages now."""
+        """Why a new alert waits, and until when; (None, None) when it pages now.
+
+        The high band never waits: in a storm it pages at once, only the rest is grouped.
+        """
+        if policy.band(priority) == "high":
+            return None, None
         quiet_end = policy.holds_quietly(priority, now, self._timezone)
         if quiet_end is not None:
             return "quiet hours", quiet_end
@@ -73,7 +80,7 @@ class Storm:
     def count(self, alert: Alert, now: datetime) -> None:
         """Window counters: pages per manager (storm control), negatives (spikes)."""
         bucket = bucket_key(now, BUCKET_MINUTES)
-        if alert.state != "held" and alert.recipient != UNASSIGNED:
+        if alert.state == "pending" and alert.recipient != UNASSIGNED:
             self._state.add(keys.storm_counter(alert.recipient, bucket), {"count": 1})
         self._state.add(keys.negatives_counter(bucket), {"count": 1})
 
@@ -87,7 +94,7 @@ class Storm:
         if not chain:
             return  # nobody on duty: they stay held and go out when someone is
         policy = self._team.policy()
-        if len(members) == 1 and members[0].held_reason != "storm":
+        if len(members) == 1:  # a group of one is a page
             self._release_one(members[0], chain, now, tick)
             return
         last = self._state.get(keys.LAST_GROUP)
@@ -114,6 +121,7 @@ class Storm:
             pending_page=chain[0],
             members=tuple(m.id for m in members),
             count=len(members),
+            channels=tuple(self._routing.get(rules.band, ())) or ("email",),
         )
         if not self._records.create(group, due_at(now + RESEND_AFTER), now):
             return  # another run this minute made it
@@ -134,7 +142,7 @@ class Storm:
         return self._records.change(member.id, changes, expect={"state": "held"})
 
     def _release_one(self, alert: Alert, chain: tuple[str, ...], now: datetime, tick: Tick) -> None:
-        """One alert held in quiet hours goes out on its own when they end."""
+        """One alert held alone goes out on its own (quiet hours over, or the storm's only one)."""
         rules = {**alert.rules, "chain": list(chain)}
         changes = {
             "state": "pending",

@@ -20,6 +20,14 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
+    alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
+    alerts#sms#<manager>         missed                    pages the budget kept off alerts.budget
+    alerts#shift                 current                   primary on duty now       alerts.handover
+    code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
+    csrf#<nonce>                 used                      a form already submitted  alerts.web
+    cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
+    cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
+    author#<source>:<author id>  history                   earlier alerted posts     alerts.history
     day#<local day>              stats                     the day's alert counters  digest.tally
     day#<local day>              stats#<shard>             a share of its counters   digest.ingest
     day#<local day>              theme#<theme>             one theme's counter       digest.ingest
@@ -36,7 +44,8 @@ An erased mention leaves a tombstone under its id in the mentions table
 (``{"id", "erased": true, "expires_at"}``): a replayed request or a redriven message of
 it is a duplicate, never the post again.
 
-Items that carry a post's text (alerts, day lists) have `expires_at` (DynamoDB TTL).
+Items that carry a post's text (alerts, day lists, open cases, author history) and codes
+have `expires_at` (DynamoDB TTL).
 """
 
 from __future__ import annotations
@@ -187,3 +196,41 @@ def quarantined(ref: str) -> Key:
 
 def is_quarantined(key: Key) -> bool:
     return key.pk.startswith("quarantine#") and key.sk == "quarantine"
+
+
+# ------------------------------------------------------------------ the case desk
+
+CASE_QUEUE = "cases#queue"
+SHIFT = Key("alerts#shift", "current")
+MISSED = "missed"
+
+
+def case_code(digest: str) -> Key:
+    """A case code's grant, stored under the code's SHA-256 (never the code itself)."""
+    return Key(f"code#{digest}", "code")
+
+
+def csrf_used(nonce: str) -> Key:
+    return Key(f"csrf#{nonce}", "used")
+
+
+def cases_held_pk(manager: str) -> str:
+    return f"cases#held#{manager}"
+
+
+def open_case(pk: str, created_at: str, alert_id: str) -> Key:
+    """An open case on the board: in the queue (`CASE_QUEUE`) or held (`cases_held_pk`)."""
+    return Key(pk, f"{created_at}#{alert_id}")
+
+
+def author_history(source: str, author_id: str) -> Key:
+    return Key(f"author#{source}:{author_id}", "history")
+
+
+def sms_counter(utc_hour: str) -> Key:
+    """SMS the team was sent in one UTC hour (`YYYY-MM-DDTHH`)."""
+    return Key("alerts#sms", utc_hour)
+
+
+def sms_missed(manager: str) -> Key:
+    return Key(f"alerts#sms#{manager}", MISSED)

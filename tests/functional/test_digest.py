@@ -231,7 +231,7 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     post_webhook(client, body, secret_values["generic_webhook_secret"])
     drain(client, stack)
     text = team["ann"].messages()[0]["Message"]
-    link = next(line.split(": ", 1)[1] for line in text.splitlines() if "/ack?token=" in line)
+    link = next(line.split(": ", 1)[1] for line in text.splitlines() if "/c/" in line)
     path = link.removeprefix("http://localhost:8000")
     assert press(client, path).status_code == 200
     assert press(client, path).status_code == 200  # a second tap

@@ -32,6 +32,10 @@ CALLS = {
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
         "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",  # the shift board (test_alerting_desk records the calls)
+        "dynamodb:DeleteItem",
+        "sns:Publish",  # a case handed over tells the colleague
     },
     "redrive_dead_letters": {
         "sqs:ReceiveMessage",
@@ -42,7 +46,13 @@ CALLS = {
         "dynamodb:PutItem",
     },
     "daily_digest": {"ses:SendRawEmail", "dynamodb:Query", "dynamodb:GetItem"},
-    "alerts_every_minute": {"sns:Publish", "dynamodb:Query", "dynamodb:UpdateItem"},
+    "alerts_every_minute": {
+        "sns:Publish",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:DeleteItem",
+    },
     "poll_x": {"sqs:SendMessageBatch", "dynamodb:PutItem", "secretsmanager:GetSecretValue"},
     "poll_feeds": {"sqs:SendMessageBatch", "dynamodb:PutItem", "dynamodb:GetItem"},
 }
@@ -51,7 +61,6 @@ NEVER = {
     "poll_feeds": {"secretsmanager:GetSecretValue", "sns:Publish"},
     "poll_x": {"sns:Publish"},
     "poll_reddit": {"sns:Publish"},
-    "api_handler": {"sns:Publish"},
     "daily_digest": {"sns:Publish", "dynamodb:DeleteItem", "ses:SendEmail"},
     "redrive_dead_letters": {"sns:Publish", "secretsmanager:GetSecretValue"},
     "triage": {"sqs:SendMessage"},  # poison goes to the quarantine table, not the DLQ
