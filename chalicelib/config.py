@@ -6,6 +6,7 @@ Nothing below `app.py` reads `os.environ`; the names here are the contract with
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ STACK_OUTPUTS = {
     "ALERTS_TOPIC_ARN": "AlertsTopicArn",
     "SECRETS_ID": "SecretsName",
 }
+
+
+# minutes from the page to the acknowledgement, per alert band (alerts/policy.py)
+RESPONSE_TARGETS = {"high": 15, "normal": 60, "low": 240}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,12 @@ class Settings:
     retention_days: int = 90
     public_base_url: str = "http://localhost:8000"
     brand: str = "our brand"
+    # Closing the loop (docs/digest.md): the minus->plus window, response targets per
+    # alert band (minutes), who owns which lesson theme, when the weekly lessons go out.
+    turnaround_days: int = 14
+    response_targets: Mapping[str, int] = field(default_factory=lambda: dict(RESPONSE_TARGETS))
+    lesson_owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lessons_local_hour: int = 9
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -90,6 +101,10 @@ class Settings:
             retention_days=number("RETENTION_DAYS", 90),
             public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
             brand=env.get("BRAND", "our brand"),
+            turnaround_days=number("TURNAROUND_WINDOW_DAYS", 14),
+            response_targets=_targets(env.get("RESPONSE_TARGETS", "")),
+            lesson_owners=parse_lesson_owners(env.get("LESSON_OWNERS", "")),
+            lessons_local_hour=number("LESSONS_LOCAL_HOUR", 9),
             extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
         )
         try:
@@ -98,7 +113,49 @@ class Settings:
             raise ConfigError(f"unknown TEAM_TIMEZONE {settings.timezone!r}") from exc
         if not 0 <= settings.digest_local_hour <= 23:
             raise ConfigError("DIGEST_LOCAL_HOUR must be 0..23")
+        if not 0 <= settings.lessons_local_hour <= 23:
+            raise ConfigError("LESSONS_LOCAL_HOUR must be 0..23")
+        if not 1 <= settings.turnaround_days <= 60:
+            raise ConfigError("TURNAROUND_WINDOW_DAYS must be 1..60")
         return settings
+
+
+def _targets(raw: str) -> dict[str, int]:
+    """ "high=15,normal=60" -> minutes per band, over the defaults."""
+    targets = dict(RESPONSE_TARGETS)
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        band, _, minutes = part.partition("=")
+        if band.strip() not in RESPONSE_TARGETS or not minutes.strip().isdigit():
+            raise ConfigError(f"RESPONSE_TARGETS looks like high=15,normal=60,low=240, not {raw!r}")
+        targets[band.strip()] = int(minutes)
+    return targets
+
+
+def parse_lesson_owners(raw: str) -> dict[str, tuple[str, ...]]:
+    """LESSON_OWNERS: a JSON object, theme -> an address or a list of them; "*" takes
+    the themes nobody owns. Themes are matched case-insensitively, without a leading #."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"LESSON_OWNERS is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError("LESSON_OWNERS must be a JSON object: theme -> e-mail address(es)")
+    owners: dict[str, tuple[str, ...]] = {}
+    for theme, who in data.items():
+        addresses = [who] if isinstance(who, str) else who
+        if not isinstance(addresses, list) or not all(
+            isinstance(a, str) and "@" in a for a in addresses
+        ):
+            raise ConfigError(f"LESSON_OWNERS[{theme!r}] must be an e-mail address or a list")
+        owners[theme_name(str(theme))] = tuple(a.strip() for a in addresses)
+    return owners
+
+
+def theme_name(theme: str) -> str:
+    """How a lesson's theme is compared and stored: folded, trimmed, no leading '#'."""
+    return " ".join(theme.split()).lstrip("#").casefold()
 
 
 def env_from_outputs(outputs: Mapping[str, str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ KEYS = CHALICELIB / "store" / "keys.py"
 KEY_PREFIXES = (
     "alert#", "alerts#due", "alerts#held", "alerts#storm", "alerts#negatives", "alerts#group",
     "alerts#spike", "day#", "digest#", "manager#", "override#", "top#", "theme#",
+    "trail#", "week#", "list#", "lessons#",
 )  # fmt: skip
 # digest/aggregates.py names the day's counters ("source#x": posts from x), which are
 # attributes of one item, not keys.
