@@ -1,7 +1,8 @@
 """Social listening for webcare teams — the table of contents.
 
 Intake (webhooks, pollers) -> SQS -> triage -> DynamoDB -> on-call alerts (SNS);
-a daily digest (SES). Every handler here is wiring: the work is in `chalicelib/`.
+a daily digest and weekly lessons per theme owner (SES). Every handler here is
+wiring: the work is in `chalicelib/`.
 """
 
 from __future__ import annotations
@@ -149,6 +150,14 @@ def resolve(alert_id: str) -> Response:
 def daily_digest(event: CloudWatchEvent) -> None:
     result = wiring.digest().run(_event_time(event))
     log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
+
+
+# Hourly on Mondays and Tuesdays (UTC): each theme owner's lessons of the past week go out
+# from the team's local LESSONS_LOCAL_HOUR on Monday, once; later fires retry failures.
+@app.schedule(Cron(35, "*", "?", "*", "MON,TUE", "*"), name="weekly_lessons")
+def weekly_lessons(event: CloudWatchEvent) -> None:
+    sent = wiring.lessons().run(_event_time(event))
+    log.info("lessons run", extra={"fields": {"sent": sum(r.sent for r in sent.values())}})
 
 
 # ---------------------------------------------------------------- helpers

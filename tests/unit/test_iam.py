@@ -36,6 +36,14 @@ CALLS = {
     "daily_digest": {"ses:SendRawEmail", "dynamodb:Query", "dynamodb:DeleteItem"},
     "alerts_every_minute": {"sns:Publish", "dynamodb:Query", "dynamodb:UpdateItem"},
     "poll_x": {"sqs:SendMessageBatch", "dynamodb:PutItem", "secretsmanager:GetSecretValue"},
+    "weekly_lessons": {
+        "ses:SendRawEmail",
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    },
 }
 # IAM authorises some API operations under other action names
 IAM_ACTIONS = {
