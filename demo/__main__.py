@@ -5,8 +5,10 @@ replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complai
 praise, questions, duplicates) stands in for the networks. Every post goes through the
 same handlers Lambda runs: signed webhook -> SQS -> triage -> DynamoDB -> SNS -> SES.
 
-Prints each alert as the on-duty manager receives it, writes the digest e-mail to
-out/, and ends with one JSON line of figures.
+Four weeks of synthetic history come first (devstack.sample_history), so the digest's
+comparisons and trends have data. Prints each alert as the on-duty manager receives it,
+writes the digest e-mail and each theme owner's weekly lessons mail to out/, and ends
+with one JSON line of figures.
 """
 
 from __future__ import annotations
@@ -49,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from devstack import moto_stack
+    from devstack.sample_days import lean_moto_transactions
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself
-    with moto_stack.local_stack("dev") as env:
+    # moto copies every table for each item of a transaction; with four weeks of history
+    # that is minutes: the same all-or-nothing semantics without the copies
+    with moto_stack.local_stack("dev") as env, lean_moto_transactions():
         os.environ.update(env)
         return run(out, quiet=args.quiet, recorded=recorded)
 
@@ -114,6 +119,14 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
             lead="femke",
         )
     )
+
+    # Four weeks of history, answered by the team; its pages are not this morning's.
+    from devstack import sample_history
+
+    sample_history.seed_history(local_now.date(), now=now, brand=settings.brand)
+    for url in inboxes.values():
+        _receive_all(sqs, url)
+    history_alerts = count_mention_alerts(settings.state_table)
 
     secret = json.loads(
         boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
@@ -198,10 +211,15 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
             local_now.date() + timedelta(days=1), time(settings.digest_local_hour, 5), tzinfo=tz
         )
         client.lambda_.invoke("daily_digest", scheduled(client, digest_at))
+        # This Monday's weekly lessons mail to each theme owner (last week's lessons).
+        monday = local_now.date() - timedelta(days=local_now.weekday())
+        lessons_at = datetime.combine(monday, time(settings.lessons_local_hour, 35), tzinfo=tz)
+        client.lambda_.invoke("weekly_lessons", scheduled(client, lessons_at))
 
         # Finally the real recorded traffic, parsed by each source's own code, queued as
         # a poller or webhook would, and triaged like the rest.
-        alerts = count_mention_alerts(settings.state_table)  # for our posts, before these
+        # for our posts, before these
+        alerts = count_mention_alerts(settings.state_table) - history_alerts
         recorded_ids = {m.id for mentions in recorded.values() for m in mentions}
         if recorded:
             wiring.intake().enqueue([m for ms in recorded.values() for m in ms])
@@ -212,7 +230,11 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
                 stored_here = sum(m.id in kept for m in mentions)
                 say(f"   {name}: {len(mentions)} parsed, {stored_here} stored")
 
-    sent = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    mails = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    sent = [m for m in mails if "social digest" in email.message_from_string(m.raw_data)["Subject"]]
+    for mail in mails:
+        if mail not in sent:  # a weekly lessons mail: out/weekly-<owner>.html
+            write_parts(mail.raw_data, out, f"weekly-{mail.destinations[0].split('@')[0]}")
     html_path = out / "digest.html"
     text_path = out / "digest.txt"
     if sent:
@@ -239,6 +261,13 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
     }
     print(json.dumps(summary))
     return 0 if sent else 1
+
+
+def write_parts(raw: str, out: Path, name: str) -> None:
+    for part in email.message_from_string(raw).walk():
+        kind = {"text/html": "html", "text/plain": "txt"}.get(part.get_content_type())
+        if kind:
+            (out / f"{name}.{kind}").write_bytes(part.get_payload(decode=True))
 
 
 def show_pages(say: Any, sqs: Any, inboxes: dict[str, str], when: str) -> list[dict[str, Any]]:
