@@ -1,7 +1,8 @@
 """Social listening for webcare teams — the table of contents.
 
 Intake (webhooks, pollers) -> SQS -> triage -> DynamoDB -> on-call alerts (SNS);
-a daily digest (SES). Every handler here is wiring: the work is in `chalicelib/`.
+a daily digest and weekly lessons per theme owner (SES). Every handler here is
+wiring: the work is in `chalicelib/`.
 """
 
 from __future__ import annotations
@@ -209,6 +210,14 @@ def _overdue(now: datetime) -> int:
         return 0
     claim = wiring.state().get(keys.digest_claim(f"{local.date() - timedelta(days=1)}")) or {}
     return int(claim.get("state") != "sent")
+
+
+# Hourly on Mondays and Tuesdays (UTC): each theme owner's lessons of the past week go out
+# from the team's local LESSONS_LOCAL_HOUR on Monday, once; later fires retry failures.
+@app.schedule(Cron(35, "*", "?", "*", "MON,TUE", "*"), name="weekly_lessons")
+def weekly_lessons(event: CloudWatchEvent) -> None:
+    sent = wiring.lessons().run(_event_time(event))
+    log.info("lessons run", extra={"fields": {"sent": sum(r.sent for r in sent.values())}})
 
 
 # ---------------------------------------------------------------- helpers

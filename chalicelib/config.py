@@ -6,10 +6,12 @@ Nothing below `app.py` reads `os.environ`; the names here are the contract with
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
@@ -67,6 +69,10 @@ def parse_targets(text: str) -> dict[str, int]:
     return targets
 
 
+# minutes from the page to the acknowledgement, per alert band (alerts/policy.py)
+RESPONSE_TARGETS: Mapping[str, int] = MappingProxyType(parse_targets(DEFAULT_TARGETS))
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -90,11 +96,15 @@ class Settings:
     routing: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: parse_routing(DEFAULT_ROUTING)
     )
-    response_targets: Mapping[str, int] = field(
-        default_factory=lambda: parse_targets(DEFAULT_TARGETS)
-    )
+    # minutes to acknowledge per band: the case desk's reminders, the board, the digest
+    response_targets: Mapping[str, int] = field(default_factory=lambda: dict(RESPONSE_TARGETS))
     sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
     board_grace_minutes: int = 60  # a board link outlives its shift by this much
+    # Closing the loop (docs/digest.md): the minus->plus window, who owns which lesson
+    # theme, when the weekly lessons go out.
+    turnaround_days: int = 14
+    lesson_owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lessons_local_hour: int = 9
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -142,6 +152,9 @@ class Settings:
             response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
             sms_per_hour=number("SMS_PER_HOUR", 8),
             board_grace_minutes=number("BOARD_GRACE_MINUTES", 60),
+            turnaround_days=number("TURNAROUND_WINDOW_DAYS", 14),
+            lesson_owners=parse_lesson_owners(env.get("LESSON_OWNERS", "")),
+            lessons_local_hour=number("LESSONS_LOCAL_HOUR", 9),
             extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
         )
         try:
@@ -158,7 +171,38 @@ class Settings:
             )
         if settings.sms_per_hour < 0 or settings.board_grace_minutes < 0:
             raise ConfigError("SMS_PER_HOUR and BOARD_GRACE_MINUTES must be 0 or more")
+        if not 0 <= settings.lessons_local_hour <= 23:
+            raise ConfigError("LESSONS_LOCAL_HOUR must be 0..23")
+        if not 1 <= settings.turnaround_days <= 60:
+            raise ConfigError("TURNAROUND_WINDOW_DAYS must be 1..60")
         return settings
+
+
+def parse_lesson_owners(raw: str) -> dict[str, tuple[str, ...]]:
+    """LESSON_OWNERS: a JSON object, theme -> an address or a list of them; "*" takes
+    the themes nobody owns. Themes are matched case-insensitively, without a leading #."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"LESSON_OWNERS is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError("LESSON_OWNERS must be a JSON object: theme -> e-mail address(es)")
+    owners: dict[str, tuple[str, ...]] = {}
+    for theme, who in data.items():
+        addresses = [who] if isinstance(who, str) else who
+        if not isinstance(addresses, list) or not all(
+            isinstance(a, str) and "@" in a for a in addresses
+        ):
+            raise ConfigError(f"LESSON_OWNERS[{theme!r}] must be an e-mail address or a list")
+        owners[theme_name(str(theme))] = tuple(a.strip() for a in addresses)
+    return owners
+
+
+def theme_name(theme: str) -> str:
+    """How a lesson's theme is compared and stored: folded, trimmed, no leading '#'."""
+    return " ".join(theme.split()).lstrip("#").casefold()
 
 
 def env_from_outputs(outputs: Mapping[str, str]) -> dict[str, str]:

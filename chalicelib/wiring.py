@@ -19,13 +19,19 @@ from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
 from .digest.ingest import DayRecorder
+from .digest.lessons import LessonsService
+from .digest.outcomes import CaseLog
 from .digest.service import DigestService
 from .digest.tally import AlertTally
 from .digest.toplists import TopLists
+from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .triage.rising import excluded_terms
+from .triage.spikes import SpikePolicy
 
 
 @cache
@@ -89,6 +95,7 @@ def alerts() -> AlertService:
         signing_key=lambda: secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
+        spike_policy=SpikePolicy(ignore_themes=own_terms()),
         listeners=[lambda event: tally().on_alert_changed(event)],  # the digest's counts
         retention=timedelta(days=s.retention_days),
         desk=DeskSettings(
@@ -103,6 +110,15 @@ def alerts() -> AlertService:
 def case_codes() -> CaseCodes:
     """Case codes, e.g. view-only links for the digest (`alerts/codes.py`)."""
     return alerts().codes
+
+
+@cache
+def own_terms() -> frozenset[str]:
+    """The watch configuration's terms, handles and hashtags and the brand: never a theme."""
+    s = settings()
+    watch = watch_or_none(s.extra)
+    terms = [s.brand, *(watch.terms + watch.handles + watch.hashtags if watch else ())]
+    return excluded_terms(terms)
 
 
 @cache
@@ -132,7 +148,25 @@ def dead_letters() -> DeadLetterQueue:
 
 @cache
 def day_lists() -> TopLists:
-    return TopLists(state())
+    return TopLists(state(), retention=timedelta(days=settings().retention_days))
+
+
+@cache
+def turnarounds() -> Turnarounds:
+    s = settings()
+    return Turnarounds(
+        state(),
+        day_lists(),
+        timezone=s.timezone,
+        window_days=s.turnaround_days,
+        retention=timedelta(days=s.retention_days),
+    )
+
+
+@cache
+def cases() -> CaseLog:
+    """What the team did with each case (outcomes, stories, lessons), for the digest."""
+    return CaseLog(state(), day_lists(), timezone=settings().timezone, turnarounds=turnarounds())
 
 
 @cache
@@ -140,18 +174,41 @@ def tally() -> AlertTally:
     """Counts alert outcomes for the digest; told of every change by the alert service."""
     s = settings()
     return AlertTally(
-        state(), day_lists(), mentions(), s.timezone, retention=timedelta(days=s.retention_days)
+        state(),
+        day_lists(),
+        mentions(),
+        s.timezone,
+        retention=timedelta(days=s.retention_days),
+        targets=s.response_targets,
+        cases=cases(),
     )
 
 
 @cache
 def recorder() -> DayRecorder:
-    return DayRecorder(state(), day_lists(), settings().timezone)
+    return DayRecorder(
+        state(),
+        day_lists(),
+        settings().timezone,
+        excluded=own_terms(),
+        turnarounds=turnarounds(),
+    )
 
 
 @cache
 def digest() -> DigestService:
-    return DigestService(settings=settings(), state=state(), ses=aws.ses())
+    # case_link: the case desk's short view-only links, wired when it lands (no link now)
+    return DigestService(
+        settings=settings(), state=state(), ses=aws.ses(), lists=day_lists(), excluded=own_terms()
+    )
+
+
+@cache
+def lessons() -> LessonsService:
+    """The weekly "what customers taught us" mail to each theme's owner."""
+    return LessonsService(
+        settings=settings(), state=state(), ses=aws.ses(), lists=day_lists(), excluded=own_terms()
+    )
 
 
 def reset() -> None:
@@ -172,6 +229,10 @@ def reset() -> None:
         recorder,
         quarantine,
         dead_letters,
+        own_terms,
+        turnarounds,
+        cases,
+        lessons,
     ):
         factory.cache_clear()
     aws.reset()

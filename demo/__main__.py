@@ -5,11 +5,14 @@ replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complai
 praise, questions, duplicates) stands in for the networks. Every post goes through the
 same handlers Lambda runs: signed webhook -> SQS -> triage -> DynamoDB -> SNS -> SES.
 
-Prints each page as the on-duty manager's phone and mailbox receive it, acts on the case
-pages as a manager would (acknowledge, resolve with an outcome and a lesson), writes the
-digest e-mail and every delivered message (out/pages.jsonl: channel, recipient, subject,
-body, GSM-7 or UCS-2, segments) to out/, and ends with one JSON line of figures. The
-links in it open under `make serve`, which runs this same morning and keeps serving.
+Four weeks of synthetic history come first (devstack.sample_history), so the digest's
+comparisons and trends have data. Then this morning: prints each page as the on-duty
+manager's phone and mailbox receive it, acts on the case pages as a manager would
+(acknowledge, resolve with an outcome and a lesson), writes the digest e-mail, each theme
+owner's weekly lessons mail and every delivered message (out/pages.jsonl: channel,
+recipient, subject, body, GSM-7 or UCS-2, segments) to out/, and ends with one JSON line
+of figures. The links in it open under `make serve`, which runs this same morning and
+keeps serving.
 """
 
 from __future__ import annotations
@@ -53,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from devstack import moto_stack
+    from devstack.sample_days import lean_moto_transactions
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself
-    with moto_stack.local_stack("dev") as env:
+    # moto copies every table for each item of a transaction; with four weeks of history
+    # that is minutes: the same all-or-nothing semantics without the copies
+    with moto_stack.local_stack("dev") as env, lean_moto_transactions():
         os.environ.update(env)
         summary = run(out, quiet=args.quiet, recorded=recorded)
         return 0 if summary["digest_html"] else 1
@@ -121,6 +127,13 @@ def run(
         )
     )
 
+    # Four weeks of history, answered by the team; its pages are not this morning's.
+    from devstack import sample_history
+
+    sample_history.seed_history(local_now.date(), now=now, brand=settings.brand)
+    history_pages = phones.published(topic)
+    history_alerts = count_mention_alerts(settings.state_table)
+
     secret = json.loads(
         boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
     )["generic_webhook_secret"]
@@ -148,7 +161,7 @@ def run(
             accepted += 1
         say(f"{accepted} posts arrived through the signed webhook; triage consumes the queue.")
         moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
-        pages = show_pages(say, phones.delivered(topic), "the first minute")
+        pages = show_pages(say, phones.delivered(topic, since=history_pages), "the first minute")
         links = phones.case_links(pages)
 
         # Sanne opens the case link of her first SMS three minutes later, acknowledges.
@@ -186,10 +199,15 @@ def run(
             local_now.date() + timedelta(days=1), time(settings.digest_local_hour, 5), tzinfo=tz
         )
         client.lambda_.invoke("daily_digest", scheduled(client, digest_at))
+        # This Monday's weekly lessons mail to each theme owner (last week's lessons).
+        monday = local_now.date() - timedelta(days=local_now.weekday())
+        lessons_at = datetime.combine(monday, time(settings.lessons_local_hour, 35), tzinfo=tz)
+        client.lambda_.invoke("weekly_lessons", scheduled(client, lessons_at))
 
         # Finally the real recorded traffic, parsed by each source's own code, queued as
         # a poller or webhook would, and triaged like the rest.
-        alerts = count_mention_alerts(settings.state_table)  # for our posts, before these
+        # for our posts, before these
+        alerts = count_mention_alerts(settings.state_table) - history_alerts
         recorded_ids = {m.id for mentions in recorded.values() for m in mentions}
         if recorded:
             wiring.intake().enqueue([m for ms in recorded.values() for m in ms])
@@ -200,19 +218,16 @@ def run(
                 stored_here = sum(m.id in kept for m in mentions)
                 say(f"   {name}: {len(mentions)} parsed, {stored_here} stored")
 
-    sent = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    mails = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    sent = [m for m in mails if "social digest" in email.message_from_string(m.raw_data)["Subject"]]
+    for mail in mails:
+        if mail not in sent:  # a weekly lessons mail: out/weekly-<owner>.html
+            write_parts(mail.raw_data, out, f"weekly-{mail.destinations[0].split('@')[0]}")
     html_path = out / "digest.html"
     text_path = out / "digest.txt"
     if sent:
+        write_parts(sent[-1].raw_data, out, "digest")
         parsed = email.message_from_string(sent[-1].raw_data)
-        for part in parsed.walk():
-            payload = part.get_payload(decode=True)
-            if not isinstance(payload, bytes):
-                continue
-            if part.get_content_type() == "text/html":
-                html_path.write_bytes(payload)
-            elif part.get_content_type() == "text/plain":
-                text_path.write_bytes(payload)
         subject = " ".join(str(parsed["Subject"]).split())
         say(f"\n✉️  digest to {', '.join(settings.digest_recipients)}: {subject}")
         say(f"   written to {html_path} and {text_path}")
@@ -243,6 +258,15 @@ def run(
     if print_summary:
         print(json.dumps(summary))
     return summary
+
+
+def write_parts(raw: str, out: Path, name: str) -> None:
+    """An e-mail's HTML and text parts as out/<name>.html and out/<name>.txt."""
+    for part in email.message_from_string(raw).walk():
+        kind = {"text/html": "html", "text/plain": "txt"}.get(part.get_content_type())
+        payload = part.get_payload(decode=True)
+        if kind and isinstance(payload, bytes):
+            (out / f"{name}.{kind}").write_bytes(payload)
 
 
 def show_pages(say: Any, delivered: list[Any], when: str) -> list[Any]:

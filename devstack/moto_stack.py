@@ -35,6 +35,14 @@ FAKE_CREDENTIALS = {
 }
 DIGEST_SENDER = "webcare-digest@example.com"
 DIGEST_RECIPIENTS = "marketing@example.com"
+LESSON_OWNERS = json.dumps(
+    {
+        "billing": "finance-team@example.com",
+        "network": "network-operations@example.com",
+        "app": "app-team@example.com",
+        "*": "webcare-lead@example.com",
+    }
+)
 
 
 def deploy_stack(cloudformation: Any, stage: str = "dev") -> dict[str, str]:
@@ -97,6 +105,7 @@ def provision(
         DIGEST_RECIPIENTS=DIGEST_RECIPIENTS,
         PUBLIC_BASE_URL="http://localhost:8000",
         BRAND="Voltera",
+        LESSON_OWNERS=LESSON_OWNERS,
     )
     return env
 
@@ -130,7 +139,11 @@ def local_stack(stage: str = "dev") -> Iterator[dict[str, str]]:
     from moto import mock_aws
 
     with environment(FAKE_CREDENTIALS), mock_aws():
-        yield provision(stage)
+        env = provision(stage)
+        # what the stages listen for (.chalice/config.json): the demo's and the CLIs' themes
+        # leave out our own terms as in the stages (tests set it where they need it)
+        env["WATCH_CONFIG_FILE"] = str(ROOT / "chalicelib" / "watch.json")
+        yield env
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:

@@ -188,6 +188,22 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("SendDigest", ["ses:SendRawEmail"], ["ses", "ses_domain"]),
         QUEUE_URLS,
     ],
+    # Weekly lessons: read the week's lessons and theme counters, claim each owner's mail,
+    # send it with SES; delete the minus->plus trail of weeks past the window.
+    "weekly_lessons": [
+        (
+            "LessonsState",
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchGetItem",
+            ],
+            ["state"],
+        ),
+        ("SendLessons", ["ses:SendRawEmail"], ["ses", "ses_domain"]),
+    ],
 }
 
 # Pollers: their cursor and health, the queue; credentials only where the network has any.

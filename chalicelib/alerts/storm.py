@@ -13,10 +13,13 @@ alerts (`keys.negatives_counter`, what the spike rule reads).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..model import Alert, iso, parse_time
 from ..store import StateTable, keys
+from ..triage import rising
 from ..triage.spikes import SpikePolicy, SpikeVerdict
 from . import message
 from .delivery import UNASSIGNED, Delivery
@@ -82,7 +85,9 @@ class Storm:
         bucket = bucket_key(now, BUCKET_MINUTES)
         if alert.state == "pending" and alert.recipient != UNASSIGNED:
             self._state.add(keys.storm_counter(alert.recipient, bucket), {"count": 1})
-        self._state.add(keys.negatives_counter(bucket), {"count": 1})
+        card, ignore = alert.card, self._spikes.ignore_themes  # themes: "why the spike"
+        themes = rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore)
+        self._state.add(keys.negatives_counter(bucket), {"count": 1, **themes})
 
     # ------------------------------------------------------------ sending what was held
 
@@ -165,21 +170,30 @@ class Storm:
         per_window = max(1, int(window.total_seconds() // 60) // BUCKET_MINUTES)
         windows = self._spikes.baseline_windows + 1
         counts: dict[str, int] = {}
+        items: dict[str, dict[str, Any]] = {}
         days = {bucket_key(now - window * windows)[:10], bucket_key(now)[:10]}
         for day in days:
             for item in self._state.query(keys.negatives_pk(day)):
                 counts[item["sk"]] = int(item.get("count", 0))
-        per_bucket = [
-            counts.get(bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i)), 0)
+                items[item["sk"]] = item
+        buckets = [
+            bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i))
             for i in reversed(range(per_window * windows))
         ]
+        per_bucket = [counts.get(b, 0) for b in buckets]
         sums = [sum(per_bucket[i : i + per_window]) for i in range(0, len(per_bucket), per_window)]
         last = self._state.get(keys.LAST_SPIKE)
-        return self._spikes.check(
+        verdict = self._spikes.check(
             sums[-1],
             sums[:-1],
             now=now,
             last_spike_at=parse_time(last["at"]) if last else None,
+        )
+        themes = rising.window_themes([items.get(b, {}) for b in buckets], per_window)
+        return (
+            replace(verdict, reason=verdict.reason + rising.why(themes))
+            if verdict.is_spike
+            else verdict
         )
 
 

@@ -17,7 +17,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alert#<alert id>             alert                     the Alert (outbox)        alerts.records
     alert#<alert id>             tally                     events the digest counted digest.tally
     alerts#storm#<manager>       <UTC 5-min bucket>        pages per manager         alerts.storm
-    alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
+    alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
+                                                           t#<theme> their themes
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
     alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
@@ -32,7 +33,18 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     day#<local day>              stats#<shard>             a share of its counters   digest.ingest
     day#<local day>              theme#<theme>             one theme's counter       digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
+    day#<local day>              turned                    who turned, as flags      (turnaround)
     digest#<local day>           send                      the day's send claim      digest.service
+    digest#trend                 days                      28 days' figures, themes  digest.trends
+    trail#<ISO week>#<bucket>    authors                   negatives per author (and digest.trail
+                                                           their cases) that week
+    trail#<ISO week>             swept                     old weeks cleared         digest.lessons
+    week#<ISO week>              top#<list>#<shard>        a shard of a week's list  digest.toplists
+    week#<ISO week>              lessons                   lessons counted per theme digest.outcomes
+    lessons#<ISO week>           send#<owner e-mail>       a weekly mail's claim     digest.lessons
+    list#<list>                  top#<shard>               a standing list (open     digest.toplists
+                                                           cases)
+    list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
 
     gsi1pk          gsi1sk
@@ -44,12 +56,16 @@ An erased mention leaves a tombstone under its id in the mentions table
 (``{"id", "erased": true, "expires_at"}``): a replayed request or a redriven message of
 it is a duplicate, never the post again.
 
-Items that carry a post's text (alerts, day lists, open cases, author history) and codes
-have `expires_at` (DynamoDB TTL).
+(turnaround): digest.turnaround. Items that carry a post's text (alerts, day lists, open
+cases, author history) and codes have `expires_at` (DynamoDB TTL).
+Week trail items are deleted by the weekly job once they are older than the minus→plus
+window (`digest.trail.sweep`). Entries that name an author or a post are attributes
+``e#<source>:<author id>`` / ``e#<mention id>``, which erasure removes by name.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import NamedTuple
 
 
@@ -182,6 +198,65 @@ def day_list_shard(day: str, list_name: str, shard: int) -> Key:
 
 def digest_claim(day: str) -> Key:
     return Key(f"digest#{day}", "send")
+
+
+def day_turned(day: str) -> Key:
+    """Authors counted as turned from minus to plus on a day (flags ``e#<author>``)."""
+    return Key(day_pk(day), "turned")
+
+
+def trend() -> Key:
+    return Key("digest#trend", "days")
+
+
+# ------------------------------------------------------------------ minus -> plus trail
+
+TRAIL_BUCKETS = 1024  # at 50k complaining authors a week: ~50 per item, ~2 KB
+
+
+def trail_bucket(author: str) -> int:
+    return zlib.crc32(author.encode()) % TRAIL_BUCKETS
+
+
+def trail(week: str, author: str) -> Key:
+    """The week's trail item that holds `author` ("<source>:<author id>")."""
+    return trail_bucket_key(week, trail_bucket(author))
+
+
+def trail_bucket_key(week: str, bucket: int) -> Key:
+    return Key(f"trail#{week}#{bucket}", "authors")
+
+
+def trail_sweep(week: str) -> Key:
+    """The weekly job cleared old trail weeks during `week`."""
+    return Key(f"trail#{week}", "swept")
+
+
+# ------------------------------------------------------------------ weeks and standing lists
+
+
+def week_pk(week: str) -> str:
+    return f"week#{week}"
+
+
+def week_list_shard(week: str, list_name: str, shard: int) -> Key:
+    return Key(week_pk(week), f"top#{list_name}#{shard}")
+
+
+def week_lessons(week: str) -> Key:
+    return Key(week_pk(week), "lessons")
+
+
+def lessons_claim(week: str, owner: str) -> Key:
+    return Key(f"lessons#{week}", f"send#{owner}")
+
+
+def standing_list_shard(list_name: str, shard: int) -> Key:
+    return Key(f"list#{list_name}", f"top#{shard}")
+
+
+def standing_counts(list_name: str) -> Key:
+    return Key(f"list#{list_name}", "counts")
 
 
 # ------------------------------------------------------------------ quarantine

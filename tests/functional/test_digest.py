@@ -17,7 +17,7 @@ from moto.ses.models import ses_backends
 from chalicelib import triage, wiring
 from chalicelib.digest import aggregates
 from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
-from chalicelib.digest.tally import OPEN
+from chalicelib.digest.outcomes import OPEN_CASES
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
 from chalicelib.store import day_counters, keys
@@ -198,16 +198,16 @@ def test_a_digest_that_failed_all_day_goes_out_the_next_morning_with_the_new_one
     assert "Sun 22 Nov" in subjects[0] + subjects[1] and "Mon 23 Nov" in subjects[0] + subjects[1]
 
 
-def test_a_digest_being_sent_is_not_sent_again_by_a_parallel_fire(stack):
+def test_a_digest_being_prepared_is_not_sent_again_by_a_parallel_fire(stack):
     sample_days.ingest(sample.day_of_posts(DAY, 10, seed=4))
     now = local_time(DAY + timedelta(days=1), 8)
-    # GIVEN another invocation holds the claim (its lease still running)
+    # GIVEN another invocation holds the claim, still reading and rendering (lease running)
     wiring.state().put(
         keys.digest_claim("2026-11-22"),
-        {"state": "sending", "attempts": 1, "lease_until": iso(now + timedelta(minutes=10))},
+        {"state": "rendering", "attempts": 1, "lease_until": iso(now + timedelta(minutes=10))},
     )
-    assert wiring.digest().run(now).reason == "already sent or sending"
-    # AND when that invocation died, the next fire after the lease takes over
+    assert wiring.digest().run(now).reason == "being prepared"
+    # AND when that invocation died before calling SES, the next fire after the lease sends
     assert wiring.digest().run(now + timedelta(hours=1)).sent
     assert len(sent_emails()) == 1
 
@@ -240,7 +240,13 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     stats = wiring.state().get(keys.day_stats(f"{day}"))
     assert stats["alerts#alerted"] == 1 and stats["alerts#acknowledged"] == 1
     assert sum(v for k, v in stats.items() if k.startswith("tta#")) == 1
-    assert wiring.day_lists().read(day, OPEN) == []  # no longer open
+    # AND per alert band, within its target (acknowledged 5 minutes after the post)
+    band = wiring.alerts().get("alert:generic:501").rules["band"]
+    assert sum(v for k, v in stats.items() if k.startswith(f"tta.{band}#")) == 1
+    assert stats[f"met.{band}"] == 1
+    # AND acknowledged is not done: the case stays open until it is resolved
+    (case,) = wiring.day_lists().read("", OPEN_CASES)
+    assert case.key == "generic:501"
 
 
 def test_a_post_with_a_script_tag_reaches_the_digest_escaped(client, stack, secret_values):

@@ -55,6 +55,14 @@ CALLS = {
     },
     "poll_x": {"sqs:SendMessageBatch", "dynamodb:PutItem", "secretsmanager:GetSecretValue"},
     "poll_feeds": {"sqs:SendMessageBatch", "dynamodb:PutItem", "dynamodb:GetItem"},
+    "weekly_lessons": {
+        "ses:SendRawEmail",
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    },
 }
 # ... and what it must not be able to do (finding 13: granted, never called)
 NEVER = {
