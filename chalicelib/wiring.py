@@ -5,12 +5,13 @@ per Lambda container. `app.py` asks for what it needs; tests swap pieces by call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
 from . import aws
-from .alerts.codes import CaseCodes
+from .alerts.codes import CaseCodes, case_url
 from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
@@ -32,6 +33,11 @@ from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
+
+# how long the mails' view-only case links work: a digest is read that week, the
+# weekly lessons mail until the next one and a little longer
+DIGEST_LINK_DAYS = 7
+LESSONS_LINK_DAYS = 14
 
 
 @cache
@@ -195,11 +201,29 @@ def recorder() -> DayRecorder:
     )
 
 
+def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
+    """Case links for people who read, not act (marketing, theme owners): a view-only
+    code per case, issued when the mail is written (`alerts/codes.py`). Without a
+    PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
+    base, codes_ = settings().public_base_url, CaseCodes(state())
+
+    def link(alert_id: str) -> str | None:
+        if not base:
+            return None
+        return case_url(base, codes_.issue(alert_id, reader, utc_now(), scope="view", ttl=valid))
+
+    return link
+
+
 @cache
 def digest() -> DigestService:
-    # case_link: the case desk's short view-only links, wired when it lands (no link now)
     return DigestService(
-        settings=settings(), state=state(), ses=aws.ses(), lists=day_lists(), excluded=own_terms()
+        settings=settings(),
+        state=state(),
+        ses=aws.ses(),
+        lists=day_lists(),
+        case_link=view_links("digest", timedelta(days=DIGEST_LINK_DAYS)),
+        excluded=own_terms(),
     )
 
 
@@ -207,7 +231,12 @@ def digest() -> DigestService:
 def lessons() -> LessonsService:
     """The weekly "what customers taught us" mail to each theme's owner."""
     return LessonsService(
-        settings=settings(), state=state(), ses=aws.ses(), lists=day_lists(), excluded=own_terms()
+        settings=settings(),
+        state=state(),
+        ses=aws.ses(),
+        lists=day_lists(),
+        case_link=view_links("lessons", timedelta(days=LESSONS_LINK_DAYS)),
+        excluded=own_terms(),
     )
 
 

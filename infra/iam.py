@@ -203,6 +203,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
             ["state"],
         ),
         ("SendLessons", ["ses:SendRawEmail"], ["ses", "ses_domain"]),
+        QUEUE_URLS,
     ],
 }
 
