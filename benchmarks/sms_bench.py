@@ -133,7 +133,6 @@ def on_moto(posts: int, *, seed: int = 11) -> dict[str, Any]:
     from chalicelib.consumer.pipeline import Message, Triage
     from chalicelib.model import parse_time
     from devstack import moto_stack, phones, sample
-    from devstack.sample_days import lean_moto_transactions
 
     rng = random.Random(seed)
     with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
@@ -150,7 +149,7 @@ def on_moto(posts: int, *, seed: int = 11) -> dict[str, Any]:
         acts: dict[int, list[tuple[str, str, str]]] = {}
         seen: set[str] = set()
         counts: Counter[str] = Counter()
-        with lean_moto_transactions():
+        with moto_stack.at_scale():
             for minute in range(0, 24 * 60 + 60):
                 now = start + timedelta(minutes=minute)
                 with time_machine.travel(now, tick=False):

@@ -56,12 +56,11 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from devstack import moto_stack
-    from devstack.sample_days import lean_moto_transactions
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself
     # moto copies every table for each item of a transaction; with four weeks of history
-    # that is minutes: the same all-or-nothing semantics without the copies
-    with moto_stack.local_stack("dev") as env, lean_moto_transactions():
+    # that is minutes: at_scale keeps moto's semantics without the copies
+    with moto_stack.local_stack("dev") as env, moto_stack.at_scale():
         os.environ.update(env)
         summary = run(out, quiet=args.quiet, recorded=recorded)
         return 0 if summary["digest_html"] else 1

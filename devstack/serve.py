@@ -24,7 +24,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ class Served:
     _moto: Any
     _thread: threading.Thread
     _app_class: type
+    ready_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the morning played
 
     def board_url(self, manager: str | None = None) -> str:
         from chalicelib import wiring
@@ -117,7 +118,8 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
 
         folder = out or ROOT / "out"
         folder.mkdir(parents=True, exist_ok=True)
-        summary = run(folder, quiet=True, recorded={}, print_summary=False)
+        with moto_stack.at_scale():  # the history's transactions, without moto's copies
+            summary = run(folder, quiet=True, recorded={}, print_summary=False)
     import app
 
     app_class = type(app.app)

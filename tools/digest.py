@@ -80,10 +80,10 @@ def _run(args: argparse.Namespace, *, seed: bool) -> int:
     if seed:
         from datetime import datetime, time
 
-        from devstack import sample_days, sample_history
+        from devstack import moto_stack, sample_days, sample_history
 
         morning = datetime.combine(day + timedelta(days=1), time(7), tzinfo=settings.tz)
-        with sample_days.lean_moto_transactions():
+        with moto_stack.at_scale():  # four weeks of transactions, without moto's copies
             sample_days.set_up_team(day)
             seeded = sample_history.seed_history(
                 day + timedelta(days=1), now=morning, brand=settings.brand, per_day=args.posts

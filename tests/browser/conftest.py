@@ -2,8 +2,8 @@
 
 Never `playwright install`: the browser is the system's (`apt-get install -y chromium`,
 which `.ci/run` does). Without it the browser tests skip, saying so. The app runs on a
-moto server seeded with the demo's morning (`devstack/serve.py`), inside the test so it
-runs on the suite's clock. Screenshots go to out/screenshots/, or to docs/ with
+moto server seeded with the demo's morning (`devstack/serve.py`), once per module, on the
+suite's clock. Screenshots go to out/screenshots/, or to docs/ with
 `DOCS_SCREENSHOTS=1` (`make screenshots`).
 """
 
@@ -49,14 +49,20 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def served(clock: Any, tmp_path: Path) -> Iterator[Any]:
-    """The API on a moto server, the demo's morning played; the environment put back after."""
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The API on a moto server, the demo's morning played (with its four weeks of
+    history: over a minute, so once per module) on the suite's clock; the environment put
+    back after. Each test then runs on its own `clock`, from the same moment."""
+    import time_machine
+
     from chalicelib import wiring
     from devstack import serve
+    from tests.conftest import SUITE_NOW
 
     saved = dict(os.environ)
-    handle = serve.start(out=tmp_path)
+    with time_machine.travel(SUITE_NOW, tick=True):
+        handle = serve.start(out=tmp_path_factory.mktemp("served"))
     try:
         yield handle
     finally:

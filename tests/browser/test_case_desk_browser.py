@@ -9,6 +9,8 @@ THEN every step shows what happened, the board changes, nothing breaks the page'
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,8 @@ def _fits(page: Any) -> None:
 def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     browser, served, screenshots: Path, clock
 ):
-    clock.shift(17 * 60)  # she opens it 17 minutes later: past the high band's 15-minute target
+    # she opens it 17 minutes after the morning's pages: past the high band's 15-minute target
+    clock.move_to(served.ready_at + timedelta(minutes=17))
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
     texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
     assert texts and all(r["segments"] == 1 and r["encoding"] == "GSM-7" for r in texts)
@@ -112,3 +115,33 @@ def test_the_case_page_keeps_its_style_under_the_strict_policy(browser, served):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert [m for m in blocked if "Content Security Policy" in m or "Refused" in m] == []
     context.close()
+
+
+def test_marketing_reads_the_demo_digest_and_opens_a_case_from_it_on_a_phone(
+    browser, served, screenshots: Path
+):
+    """The morning's digest (after four weeks of history) as webmail shows it, at a mail
+    pane's 800 px and a phone's 390 px; its case links are view-only case pages."""
+    from tests.browser.test_digest_browser import as_webmail, show
+
+    html = Path(served.summary["digest_html"]).read_text()
+    for width, name in ((800, "digest-loop.png"), (390, "digest-phone.png")):
+        seen = show(browser, as_webmail(html), width, screenshots / name)
+        assert seen["scroll"] <= width and seen["requests"] == []
+        for heading in ("What the team did", "Minus → plus", "Cases worth telling", "Four weeks"):
+            assert heading in seen["text"], heading
+    case_links = [u for u in re.findall(r'href="([^"]+)"', html) if "/c/" in u]
+    assert case_links and all(u.startswith(served.base_url + "/c/") for u in case_links)
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    page = context.new_page()
+    assert page.goto(case_links[0]).status == 200
+    assert page.get_by_role("heading", name="Negative post on").is_visible()
+    assert page.get_by_role("button").count() == 0  # marketing reads; only managers act
+    _fits(page)
+    context.close()
+
+    weekly = sorted(Path(served.summary["digest_html"]).parent.glob("weekly-*.html"))
+    assert weekly, "the demo's Monday sends each theme owner last week's lessons"
+    seen = show(browser, as_webmail(weekly[0].read_text()), 800, screenshots / "weekly-lessons.png")
+    assert seen["scroll"] <= 800 and "what customers taught us" in seen["text"].lower()

@@ -1,12 +1,11 @@
 """The digest and the weekly lessons mail in headless Chromium, at a desktop mail pane's
 800 px and a phone's 390 px, the way webmail shows them: no script, no <head> styles,
-no request for anything outside the message (Playwright drives Debian's chromium)."""
+no request for anything outside the message (Playwright drives Debian's chromium, as
+the other browser tests: tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +14,7 @@ import pytest
 from chalicelib.digest import lessons, render
 from tests.unit.digest.test_digest_render import rendered_loop
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WIDTHS = (800, 390)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def as_webmail(html: str) -> str:
