@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines on screen
     from devstack import moto_stack
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself

@@ -105,6 +105,7 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
     base_url = f"http://localhost:{port}"
     os.environ.update(moto_stack.FAKE_CREDENTIALS)
     os.environ.update(AWS_ENDPOINT_URL=moto_url, LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"))
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines on screen
     import boto3
 
     boto3.DEFAULT_SESSION = None  # a session made before would not see this environment

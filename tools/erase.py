@@ -9,6 +9,8 @@ Removes everything that holds an author's posts:
    any nested record that names an erased mention or alert (a grouped alert's cards)
    or quotes an erased text; those are replaced by ``{"erased": true}``.
 
+   The case desk's items of those cases go too: the author's history of earlier cases
+   (``author#<source>:<author id>``), board entries and case codes.
 4. the day's theme counters its negative posts added to: decremented, and a theme that
    only they gave (its key spells their words: a surname, a street) is deleted, with its
    entry in the day's themes list;
@@ -82,8 +84,12 @@ class Target:
         return f"{self.source}:{self.author_id}"
 
     @property
+    def alert_ids(self) -> frozenset[str]:
+        return frozenset(alert_id_for(i) for i in self.mention_ids)
+
+    @property
     def names(self) -> frozenset[str]:
-        return self.mention_ids | {alert_id_for(i) for i in self.mention_ids}
+        return self.mention_ids | self.alert_ids
 
 
 class Eraser:
@@ -140,6 +146,11 @@ class Eraser:
                 continue
             if key.pk in erased_alerts:
                 continue
+            if key == keys.author_history(source, author_id) or _names_a_case(key, item, target):
+                report.scrubbed.append(f"{key.pk}/{key.sk}")  # the case desk's record of them
+                if not dry_run:
+                    self._state.delete(key)
+                continue
             if keys.is_quarantined(key) and target.mention_ids & set(item.get("mention_ids", [])):
                 report.quarantined.append(key.pk)
                 if not dry_run:
@@ -169,6 +180,13 @@ class Eraser:
             expect = {"v": old["v"]}
         if not self._state.update(key, changes, expect=expect, remove=removed):
             raise CommandError(f"{key.pk}/{key.sk} changed while erasing; run the erase again")
+
+
+def _names_a_case(key: Key, item: dict[str, Any], target: Target) -> bool:
+    """A case desk item of an erased case: its board entry (the alert id is in the sort
+    key) or a case code (which names the alert it opens)."""
+    alert_ids = target.alert_ids
+    return item.get("alert_id") in alert_ids or any(key.sk.endswith(f"#{a}") for a in alert_ids)
 
 
 def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:

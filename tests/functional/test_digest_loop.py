@@ -186,10 +186,11 @@ def test_a_complaint_before_midnight_and_praise_after_it_turn_the_customer_aroun
 
 
 def test_the_spike_alert_says_which_themes_rose_and_never_names_the_brand(stack, team):
-    # GIVEN 30 complaints about an outage in Utrecht within minutes, triaged and alerted
+    # GIVEN 30 complaints about waiting in Utrecht within minutes, triaged and alerted in
+    # the medium band (the high band is never held back: it pages at once)
     for n in range(30):
-        text = f"Storing in Utrecht bij Voltera, #{n} geen stroom!"
-        sample_days.ingest([post("2026-11-23T09:58", text, author=str(n))])
+        text = f"Slechte service van Voltera in Utrecht, wachttijd te lang #{n}"
+        sample_days.ingest([post("2026-11-23T09:58", text, author=str(n), followers=12)])
     # WHEN the every-minute job sends what the storm held back as one spike message
     service = wiring.alerts()
     service.every_minute(local("2026-11-23T10:01"))
@@ -197,6 +198,6 @@ def test_the_spike_alert_says_which_themes_rose_and_never_names_the_brand(stack,
     # THEN its reason names the themes that rose, with counts, and never our own name
     assert spike is not None and spike.kind == "spike"
     reason = spike.card["reason"]
-    assert "; rising: outage 30 (usually 0.0), utrecht 30 (usually 0.0)" in reason
+    assert "; rising: service 30 (usually 0.0), wachttijd 30 (usually 0.0)" in reason
     assert "voltera" not in reason.casefold()
-    assert "rising: outage 30" in spike.body
+    assert "rising: service 30" in spike.body
