@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install demo test test-clock lint format package check bench deploy-infra deploy clean
+.PHONY: install demo serve test screenshots test-clock lint format package check bench deploy-infra deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,18 @@ install: $(STAMP)
 demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 	$(BIN)/python -m demo
 
+serve: install ## the API on a moto stack seeded with the demo's morning: open the printed board link
+	$(BIN)/python -m devstack.serve $(SERVE_ARGS)
+
 test: install ## lint, types, layers + every test (unit, functional on moto, conformance on ../shared/realdata)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
+
+screenshots: install ## the browser tests, writing their 390 px screenshots into docs/
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }

@@ -1,27 +1,38 @@
 """Social listening for webcare teams — the table of contents.
 
 Intake (webhooks, pollers) -> SQS -> triage -> DynamoDB -> on-call alerts (SNS);
-a daily digest (SES). Every handler here is wiring: the work is in `chalicelib/`.
+a daily digest and weekly lessons per theme owner (SES). Every handler here is
+wiring: the work is in `chalicelib/`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from types import ModuleType
 from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import aws, logs, wiring
-from chalicelib.alerts import pages, source_health
+from chalicelib import aws, logs, metrics, wiring
+from chalicelib.alerts import desk as case_desk
+from chalicelib.alerts import source_health, web
 from chalicelib.consumer import batch
-from chalicelib.errors import ConfigError, DeliveryError, InputError, NotFound, TokenError
+from chalicelib.consumer.pipeline import BatchOutcome, Message
+from chalicelib.errors import (
+    ConfigError,
+    DeliveryError,
+    InputError,
+    NotFound,
+    StoreError,
+    TokenError,
+)
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, polling, x_webhook
 from chalicelib.sources.watch import Watched, watch_or_none
+from chalicelib.store import keys
 
 app = Chalice(app_name="social-listening")
 logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
@@ -29,6 +40,10 @@ log = logs.get_logger("app")
 
 # Read at import time by Chalice to wire the event source (set the environment first).
 MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions")
+# SQS is polled no faster than this many triage Lambdas run at once: without it, the
+# poller's receives that Lambda throttles count towards maxReceiveCount (and dead-letter
+# unprocessed batches). The function's reserved concurrency is set above it (config.json).
+TRIAGE_MAX_CONCURRENCY = int(os.environ.get("TRIAGE_MAX_CONCURRENCY", "2"))
 
 
 # ---------------------------------------------------------------- intake: webhooks
@@ -82,17 +97,38 @@ def poll_feeds(event: CloudWatchEvent) -> None:
 # ---------------------------------------------------------------- triage
 
 
-@app.on_sqs_message(queue=MENTIONS_QUEUE, batch_size=10, name="triage")
+@app.on_sqs_message(
+    queue=MENTIONS_QUEUE,
+    batch_size=10,
+    name="triage",
+    maximum_concurrency=TRIAGE_MAX_CONCURRENCY,
+)
 def triage_mentions(event: SQSEvent) -> None:
     records = [batch.QueueRecord(r.to_dict()["messageId"], r.body, r.receipt_handle) for r in event]
     settings = wiring.settings()
-    batch.process(
-        records,
-        wiring.triage().handle_batch,
-        sqs=aws.sqs(),
-        queue_url=settings.queue_url,
-        dead_letter_queue_url=settings.dead_letter_queue_url,
-    )
+    outcomes: list[BatchOutcome] = []
+
+    def handle(messages: Sequence[Message]) -> BatchOutcome:
+        outcomes.append(wiring.triage().handle_batch(messages))
+        return outcomes[-1]
+
+    try:
+        batch.process(records, handle, sqs=aws.sqs(), queue_url=settings.queue_url)
+    finally:
+        if outcomes:
+            metrics.emit("triage", settings.stage, *outcomes[-1].metrics())
+
+
+# ---------------------------------------------------------------- dead letters
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="redrive_dead_letters")
+def redrive_dead_letters(event: CloudWatchEvent) -> None:
+    """Transient failures back to the queue, with back-off; spent ones quarantined."""
+    done = wiring.dead_letters().auto_redrive(_event_time(event))
+    counts = {"DeadLetterArrivals": done["arrived"], "Redriven": done["redriven"]}
+    counts["Quarantined"] = done["quarantined"]
+    metrics.emit("redrive_dead_letters", wiring.settings().stage, counts)
 
 
 # ---------------------------------------------------------------- alerts
@@ -111,35 +147,46 @@ def alerts_every_minute(event: CloudWatchEvent) -> None:
     )
 
 
-# Opening a link only shows one button; pressing it POSTs to the same URL. Mail scanners
-# that fetch every link in an e-mail can then never acknowledge a page by themselves.
+# The case desk (chalicelib/alerts/desk.py). Opening a page changes nothing; its forms
+# POST to the same URL with a CSRF token, so mail scanners and link previews that fetch
+# every link can never acknowledge a page by themselves.
 FORM = ["application/x-www-form-urlencoded"]
 
 
-@app.route("/alerts/{alert_id}/ack", methods=["GET"])
-def acknowledge_page(alert_id: str) -> Response:
-    return _confirm(alert_id, "ack")
+@app.route("/c/{code}", methods=["GET"])
+def case_page(code: str) -> Response:
+    return _desk(lambda d: d.open_code(code, utc_now()))
 
 
-@app.route("/alerts/{alert_id}/ack", methods=["POST"], content_types=FORM)
-def acknowledge(alert_id: str) -> Response:
-    token = _query("token")
-    done = pages.after_ack(lambda: wiring.alerts().acknowledge(unquote(alert_id), token, utc_now()))
-    return _html(done.status, done.title, done.body)
+@app.route("/c/{code}", methods=["POST"], content_types=FORM)
+def case_action(code: str) -> Response:
+    return _desk(lambda d: d.act_code(code, _form(), utc_now()))
 
 
-@app.route("/alerts/{alert_id}/resolve", methods=["GET"])
-def resolve_page(alert_id: str) -> Response:
-    return _confirm(alert_id, "resolve")
+@app.route("/board/{board_pass}", methods=["GET"])
+def shift_board(board_pass: str) -> Response:
+    return _desk(lambda d: d.open_board(board_pass, utc_now()))
 
 
-@app.route("/alerts/{alert_id}/resolve", methods=["POST"], content_types=FORM)
-def resolve(alert_id: str) -> Response:
-    token, note = _query("token"), _form().get("note", "")
-    done = pages.after_resolve(
-        lambda: wiring.alerts().resolve(unquote(alert_id), token, utc_now(), note=note)
-    )
-    return _html(done.status, done.title, done.body)
+@app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
+def board_case(board_pass: str, alert_id: str) -> Response:
+    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now()))
+
+
+@app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)
+def board_case_action(board_pass: str, alert_id: str) -> Response:
+    form = _form()
+    return _desk(lambda d: d.act_board_case(board_pass, unquote(alert_id), form, utc_now()))
+
+
+@app.route("/alerts/{alert_id}/{action}", methods=["GET"])
+def signed_link(alert_id: str, action: str) -> Response:
+    """A signed link sent before the case desk: on to a case link for the same person."""
+    try:
+        url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
+    except (TokenError, NotFound) as error:
+        return _web(case_desk.refused(error))
+    return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
 # ---------------------------------------------------------------- digest
@@ -147,8 +194,30 @@ def resolve(alert_id: str) -> Response:
 
 @app.schedule(Cron(5, "*", "*", "*", "?", "*"), name="daily_digest")
 def daily_digest(event: CloudWatchEvent) -> None:
-    result = wiring.digest().run(_event_time(event))
-    log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
+    now = _event_time(event)
+    try:
+        result = wiring.digest().run(now)
+        log.info("digest run", extra={"fields": {"day": result.day, "reason": result.reason}})
+    finally:  # the "digest not sent by its hour + 1" alarm reads this, sent or failed
+        metrics.emit("daily_digest", wiring.settings().stage, {"DigestOverdue": _overdue(now)})
+
+
+def _overdue(now: datetime) -> int:
+    """1 from an hour after the digest hour until yesterday's digest is sent."""
+    settings = wiring.settings()
+    local = now.astimezone(settings.tz)
+    if local.hour < settings.digest_local_hour + 1:
+        return 0
+    claim = wiring.state().get(keys.digest_claim(f"{local.date() - timedelta(days=1)}")) or {}
+    return int(claim.get("state") != "sent")
+
+
+# Hourly on Mondays and Tuesdays (UTC): each theme owner's lessons of the past week go out
+# from the team's local LESSONS_LOCAL_HOUR on Monday, once; later fires retry failures.
+@app.schedule(Cron(35, "*", "?", "*", "MON,TUE", "*"), name="weekly_lessons")
+def weekly_lessons(event: CloudWatchEvent) -> None:
+    sent = wiring.lessons().run(_event_time(event))
+    log.info("lessons run", extra={"fields": {"sent": sum(r.sent for r in sent.values())}})
 
 
 # ---------------------------------------------------------------- helpers
@@ -222,13 +291,17 @@ def _event_time(event: CloudWatchEvent) -> datetime:
         return utc_now()
 
 
-def _confirm(alert_id: str, action: str) -> Response:
+def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
     try:
-        alert = wiring.alerts().authorise(unquote(alert_id), _query("token"), utc_now(), action)
-    except (TokenError, NotFound) as error:
-        done = pages.refused(error)
-        return _html(done.status, done.title, done.body)
-    return _page(200, pages.confirm(action, alert))
+        return _web(show(wiring.alerts().desk))
+    except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
+        log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
+        return _web(case_desk.unavailable())
+
+
+def _web(page: web.Page, **more: str) -> Response:
+    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **more}
+    return Response(page.body, status_code=page.status, headers=headers)
 
 
 def _request() -> Request:
@@ -250,15 +323,3 @@ def _raw_body() -> bytes:
 def _form() -> dict[str, str]:
     body = _raw_body().decode("utf-8", errors="replace")
     return {key: values[0] for key, values in parse_qs(body).items()}
-
-
-def _html(status: int, title: str, body: str) -> Response:
-    return _page(status, pages.page(title, body))
-
-
-def _page(status: int, html: str) -> Response:
-    return Response(
-        html,
-        status_code=status,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
-    )

@@ -11,7 +11,8 @@ through moto (its transactions copy every table, so that would take hours):
 * the bounded lists get what `DayRecorder` would leave: per shard, the best `cap`
   candidates are offered through the real `TopLists.offer` (the rest would lose anyway);
   the ten best negatives get real alerts (`AlertService.alert_for` + the tally), and the
-  open-alerts list is filled as the tally fills it on a busy day.
+  open cases, the day's turnarounds, stories and lessons are filled to their caps, and the
+  trend item to its 28 days, as a busy day that follows four weeks of others leaves them.
 
 Then the digest fires once, through the app's `daily_digest` handler (claim, read,
 render, SES), and every DynamoDB read is charged as DynamoDB charges it, from the items
@@ -196,7 +197,7 @@ def _best_per_shard(
 def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) -> dict[str, int]:
     """Leave the state table as triage would after storing `mentions` on `day`."""
     from chalicelib import wiring
-    from chalicelib.digest import aggregates, ingest, tally
+    from chalicelib.digest import aggregates, ingest, outcomes, trends
     from chalicelib.store import keys
 
     state = wiring.state()
@@ -251,9 +252,15 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
         wiring.mentions().insert(mention)  # an alert marks its stored mention
         if wiring.alerts().alert_for(mention, now) is not None:  # tallied (alerts.events)
             alerted += 1
-    for rank, mention in by_rank[10 : 10 + tally.OPEN.cap * tally.OPEN.shards]:
+    spec = outcomes.OPEN_CASES
+    for rank, mention in by_rank[10 : 10 + spec.cap * spec.shards]:
         summary = {**ingest.post_summary(mention), "alert_id": f"alert:{mention.id}"}
-        lists.offer(day, tally.OPEN, f"alert:{mention.id}", rank, summary)
+        lists.offer("", spec, mention.id, rank, {**summary, "text": summary["text"][:100]})
+    _fill_loop_lists(day, [m for _rank, m in by_rank], lists)
+    date_ = datetime.fromisoformat(day).date()
+    trends.TrendStore(state).days(
+        date_, {}, lambda d: trends.figures(d, stats, {t: 50 for t in list(themes)[:12]})
+    )
     return {
         "mentions": count,
         "counter_items": len(items),
@@ -262,6 +269,35 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
         "themes": len(themes),
         "real_alerts": alerted,
     }
+
+
+def _fill_loop_lists(day: str, negatives: list[Any], lists: Any) -> None:
+    """A busy day's turnarounds, stories and lessons: every list at its cap."""
+    from chalicelib.digest import ingest, outcomes, trail, turnaround
+
+    for i, mention in enumerate(negatives[: turnaround.TURNED.cap]):
+        before = {**ingest.post_summary(mention), "author": trail.author_key(mention)}
+        payload = {"before": before, "after": ingest.post_summary(mention), "via": "post"}
+        lists.offer(day, turnaround.TURNED, trail.author_key(mention), (float(i), 1.0), payload)
+    for i, mention in enumerate(negatives[: outcomes.STORIES.cap]):
+        story = {
+            "post": ingest.post_summary(mention),
+            "outcome": "solved",
+            "note": "Called back, technician booked for Friday morning" * 2,
+            "lesson": "Post outage updates on the status page every 30 minutes" * 3,
+            "alert_id": f"alert:{mention.id}",
+            "by": "sanne",
+            "ack_seconds": 240.0,
+            "took_seconds": 5400.0,
+        }
+        lists.offer(day, outcomes.STORIES, mention.id, (2.0, float(i)), story)
+    for i, mention in enumerate(negatives[: outcomes.LESSONS.cap]):
+        lesson = {
+            "lesson": f"Lesson {i}: " + "tell planning when arrival windows are missed " * 6,
+            "theme": "network",
+            "post": {**ingest.post_summary(mention), "alert_id": f"alert:{mention.id}"},
+        }
+        lists.offer(day, outcomes.LESSONS, f"network|{i}", (float(i),), lesson)
 
 
 # ------------------------------------------------------------------ measurement

@@ -44,7 +44,13 @@ _MODULES = {
     "chalicelib.wiring": "setup",
     "chalicelib.secrets": "setup",
 }
-_STORE_FUNCTIONS = {"existing": "dedup", "insert_many": "store", "_insert_chunk": "store"}
+_STORE_FUNCTIONS = {
+    "existing": "dedup",
+    "lookup": "dedup",
+    "insert_many": "store",
+    "_insert_chunk": "store",
+    "edit": "store",
+}
 EXCLUDED = ("alerts", "event_source")
 # In the stage config only names; the app looks these up once per container (`setup`).
 RESOLVED_AT_START = ("MENTIONS_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALERTS_TOPIC_ARN")
@@ -155,14 +161,16 @@ def measure(
     With `real_alerts=False` the alert service is a stand-in: alerting is not part of
     intake-to-stored, and on moto it is slow.
     """
+    from benchmarks.write_units import WriteMeter
     from devstack import moto_stack
 
     counter = RequestCounter()
+    meter = WriteMeter(_bucket)
     with moto_stack.local_stack("dev") as env:
         # as deployed: the stage config names queues and topic; URLs are looked up
         app_env = {k: v for k, v in env.items() if k not in RESOLVED_AT_START}
         with moto_stack.environment(app_env), _alerting(real_alerts) as held:
-            result = _run(texts, env, counter, mentions=mentions, poll_size=poll_size)
+            result = _run(texts, env, counter, meter, mentions=mentions, poll_size=poll_size)
     alerts = counter.bucket_total("alerts")
     return {
         "requests": counter.total(),
@@ -178,11 +186,20 @@ def measure(
         "alerts_held": len(held.mentions) if held is not None else None,
         "event_source_requests": counter.bucket_total("event_source"),
         "breakdown": counter.breakdown(),
+        # DynamoDB write units, billed as on-demand (transactions twice, the index's copy)
+        "write_units_per_1000": round(meter.total(exclude=EXCLUDED) * 1000 / mentions, 1),
+        "write_units_breakdown": meter.breakdown(),
     }
 
 
 def _run(
-    texts: list[str], env: dict[str, str], counter: RequestCounter, *, mentions: int, poll_size: int
+    texts: list[str],
+    env: dict[str, str],
+    counter: RequestCounter,
+    meter: Any,
+    *,
+    mentions: int,
+    poll_size: int,
 ) -> dict[str, int]:
     import boto3
 
@@ -191,15 +208,25 @@ def _run(
     wiring.reset()
     events = boto3.DEFAULT_SESSION.events  # the clients the app builds from now on copy it
     events.register("before-call.*.*", counter)
+    events.register("before-call.dynamodb.*", meter.before)
+    events.register("after-call.dynamodb.*", meter.after)
     try:
-        return _drive(texts, env, counter, mentions=mentions, poll_size=poll_size)
+        return _drive(texts, env, counter, meter, mentions=mentions, poll_size=poll_size)
     finally:
         events.unregister("before-call.*.*", counter)
+        events.unregister("before-call.dynamodb.*", meter.before)
+        events.unregister("after-call.dynamodb.*", meter.after)
         wiring.reset()
 
 
 def _drive(
-    texts: list[str], env: dict[str, str], counter: RequestCounter, *, mentions: int, poll_size: int
+    texts: list[str],
+    env: dict[str, str],
+    counter: RequestCounter,
+    meter: Any,
+    *,
+    mentions: int,
+    poll_size: int,
 ) -> dict[str, int]:
     from chalice.test import Client
 
@@ -216,7 +243,7 @@ def _drive(
         drained = moto_stack.drain_queue(
             client.lambda_.invoke, wiring.aws.sqs(), env["MENTIONS_QUEUE_URL"]
         )
-        counter.paused = True  # what follows is the benchmark checking, not the pipeline
+        counter.paused = meter.paused = True  # what follows is the benchmark checking
         stored = _count_stored(wiring.aws.dynamodb(), env["MENTIONS_TABLE"])
         webhook = _webhook_intake(client, texts, env, counter, posts=mentions)
     return {

@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .errors import ConfigError
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
@@ -24,11 +26,17 @@ if TYPE_CHECKING:
 def _client(service: str) -> Any:
     import boto3
     from botocore.config import Config
+    from botocore.exceptions import NoRegionError
 
     config = Config(
         retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10
     )
-    return boto3.client(service, config=config)  # type: ignore[call-overload]
+    try:
+        return boto3.client(service, config=config)  # type: ignore[call-overload]
+    except NoRegionError as exc:  # `chalice local` without a region: a clear 503, not a 500
+        raise ConfigError(
+            "no AWS region: set AWS_DEFAULT_REGION (`make serve` runs the API on moto)"
+        ) from exc
 
 
 def dynamodb() -> DynamoDBClient:

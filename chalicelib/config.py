@@ -6,9 +6,12 @@ Nothing below `app.py` reads `os.environ`; the names here are the contract with
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
@@ -25,6 +28,49 @@ STACK_OUTPUTS = {
     "ALERTS_TOPIC_ARN": "AlertsTopicArn",
     "SECRETS_ID": "SecretsName",
 }
+
+# The case desk's defaults (docs/oncall.md): which priority band is paged how, and how
+# soon a case of each band should be answered. "medium" is the policy's "normal" band.
+BANDS = ("high", "normal", "low")
+CHANNELS = ("sms", "email")
+DEFAULT_ROUTING = "high=sms+email,medium=email,low=board"
+DEFAULT_TARGETS = "high=15,medium=60"
+BASE_URL = re.compile(r"^https?://[A-Za-z0-9.:_/-]+$")
+BASE_URL_LIMIT = 100  # the case link must leave room in a one-segment SMS
+
+
+def _band(name: str) -> str:
+    band = {"medium": "normal"}.get(name.strip().lower(), name.strip().lower())
+    if band not in BANDS:
+        raise ConfigError(f"unknown band {name!r}: high, medium or low")
+    return band
+
+
+def parse_routing(text: str) -> dict[str, tuple[str, ...]]:
+    """ "high=sms+email,medium=email,low=board" -> {"high": ("sms", "email"), ...}."""
+    routing: dict[str, tuple[str, ...]] = dict.fromkeys(BANDS, ())
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        band, _, channels = part.partition("=")
+        picked = tuple(c.strip() for c in channels.split("+") if c.strip() not in ("", "board"))
+        if any(c not in CHANNELS for c in picked):
+            raise ConfigError(f"ALERT_ROUTING: {part!r}: channels are sms, email or board")
+        routing[_band(band)] = picked
+    return routing
+
+
+def parse_targets(text: str) -> dict[str, int]:
+    """ "high=15,medium=60" -> {"high": 15, "normal": 60} (minutes; a band left out: none)."""
+    targets: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        band, _, minutes = part.partition("=")
+        if not minutes.strip().isdigit() or int(minutes) < 1:
+            raise ConfigError(f"RESPONSE_TARGETS: {part!r}: minutes must be a whole number >= 1")
+        targets[_band(band)] = int(minutes)
+    return targets
+
+
+# minutes from the page to the acknowledgement, per alert band (alerts/policy.py)
+RESPONSE_TARGETS: Mapping[str, int] = MappingProxyType(parse_targets(DEFAULT_TARGETS))
 
 
 @dataclass(frozen=True)
@@ -47,6 +93,18 @@ class Settings:
     retention_days: int = 90
     public_base_url: str = "http://localhost:8000"
     brand: str = "our brand"
+    routing: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: parse_routing(DEFAULT_ROUTING)
+    )
+    # minutes to acknowledge per band: the case desk's reminders, the board, the digest
+    response_targets: Mapping[str, int] = field(default_factory=lambda: dict(RESPONSE_TARGETS))
+    sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
+    board_grace_minutes: int = 60  # a board link outlives its shift by this much
+    # Closing the loop (docs/digest.md): the minus->plus window, who owns which lesson
+    # theme, when the weekly lessons go out.
+    turnaround_days: int = 14
+    lesson_owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lessons_local_hour: int = 9
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -90,6 +148,13 @@ class Settings:
             retention_days=number("RETENTION_DAYS", 90),
             public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
             brand=env.get("BRAND", "our brand"),
+            routing=parse_routing(env.get("ALERT_ROUTING", "") or DEFAULT_ROUTING),
+            response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
+            sms_per_hour=number("SMS_PER_HOUR", 8),
+            board_grace_minutes=number("BOARD_GRACE_MINUTES", 60),
+            turnaround_days=number("TURNAROUND_WINDOW_DAYS", 14),
+            lesson_owners=parse_lesson_owners(env.get("LESSON_OWNERS", "")),
+            lessons_local_hour=number("LESSONS_LOCAL_HOUR", 9),
             extra={k: v for k, v in env.items() if k.startswith("WATCH_")},
         )
         try:
@@ -98,7 +163,46 @@ class Settings:
             raise ConfigError(f"unknown TEAM_TIMEZONE {settings.timezone!r}") from exc
         if not 0 <= settings.digest_local_hour <= 23:
             raise ConfigError("DIGEST_LOCAL_HOUR must be 0..23")
+        base = settings.public_base_url
+        if base and (not BASE_URL.match(base) or len(base) > BASE_URL_LIMIT):
+            raise ConfigError(
+                f"PUBLIC_BASE_URL must be an http(s) URL of letters, digits and . : _ / -,"
+                f" at most {BASE_URL_LIMIT} characters (it goes into every SMS)"
+            )
+        if settings.sms_per_hour < 0 or settings.board_grace_minutes < 0:
+            raise ConfigError("SMS_PER_HOUR and BOARD_GRACE_MINUTES must be 0 or more")
+        if not 0 <= settings.lessons_local_hour <= 23:
+            raise ConfigError("LESSONS_LOCAL_HOUR must be 0..23")
+        if not 1 <= settings.turnaround_days <= 60:
+            raise ConfigError("TURNAROUND_WINDOW_DAYS must be 1..60")
         return settings
+
+
+def parse_lesson_owners(raw: str) -> dict[str, tuple[str, ...]]:
+    """LESSON_OWNERS: a JSON object, theme -> an address or a list of them; "*" takes
+    the themes nobody owns. Themes are matched case-insensitively, without a leading #."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"LESSON_OWNERS is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError("LESSON_OWNERS must be a JSON object: theme -> e-mail address(es)")
+    owners: dict[str, tuple[str, ...]] = {}
+    for theme, who in data.items():
+        addresses = [who] if isinstance(who, str) else who
+        if not isinstance(addresses, list) or not all(
+            isinstance(a, str) and "@" in a for a in addresses
+        ):
+            raise ConfigError(f"LESSON_OWNERS[{theme!r}] must be an e-mail address or a list")
+        owners[theme_name(str(theme))] = tuple(a.strip() for a in addresses)
+    return owners
+
+
+def theme_name(theme: str) -> str:
+    """How a lesson's theme is compared and stored: folded, trimmed, no leading '#'."""
+    return " ".join(theme.split()).lstrip("#").casefold()
 
 
 def env_from_outputs(outputs: Mapping[str, str]) -> dict[str, str]:

@@ -17,6 +17,7 @@
     │   ├── ConditionFailed      a conditional write's condition did not hold
     │   └── TransactionCancelled a transaction was cancelled (`reasons`, per item)
     ├── DeliveryError            SQS / SNS / SES refused a message
+    │   └── PageRefused          SNS refused a page for good (InvalidParameter…)
     └── BatchFailed              some records of a queue batch failed: redeliver them
 
 Handlers in `app.py` catch these; library code lets them travel. The store turns every
@@ -117,6 +118,10 @@ class TransactionCancelled(StoreError):
 
 class DeliveryError(PipelineError):
     """A message could not be handed to SQS, SNS or SES."""
+
+
+class PageRefused(DeliveryError):
+    """SNS refused this page for good (e.g. InvalidParameter): the same message never goes."""
 
 
 class BatchFailed(PipelineError):

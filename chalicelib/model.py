@@ -30,10 +30,16 @@ def iso(moment: datetime) -> str:
 
 
 def parse_time(value: str | int | float) -> datetime:
-    """Parse ISO 8601 (with `Z` or an offset) or epoch seconds/milliseconds into UTC."""
+    """Parse ISO 8601 (with `Z` or an offset) or epoch seconds/milliseconds into UTC.
+
+    Anything that is not such a time, or is past what a datetime holds, is a ValueError.
+    """
     if isinstance(value, int | float):
         seconds = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError) as exc:  # 1e20: past what a datetime can hold
+            raise ValueError(f"timestamp out of range: {value!r}") from exc
     text = value.strip()
     if text.isdigit():
         return parse_time(int(text))
@@ -162,7 +168,8 @@ def _ints(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     return out
 
 
-ALERT_STATES = ("pending", "held", "sent", "acknowledged", "resolved", "failed")
+# "board": routed to the shift board only, no page; "failed": no one could be paged
+ALERT_STATES = ("pending", "held", "sent", "board", "acknowledged", "resolved", "failed")
 # How a case ended (chosen when resolving it); the digest counts and tells them.
 OUTCOMES = ("answered", "solved", "turned_positive", "handed_over", "no_action")
 LESSON_LIMIT = 1000
@@ -212,6 +219,16 @@ class Alert:
     group_id: str | None = None  # the grouped alert that carried this one
     members: tuple[str, ...] = ()  # a grouped alert's member alert ids
     count: int = 1  # posts this alert stands for (a group or a spike: more than one)
+    # The case desk (docs/oncall.md):
+    channels: tuple[str, ...] = ()  # how its band is paged ("sms", "email"); () board only
+    holder: str | None = None  # who has the case now (acknowledged it, or was handed it)
+    handovers: tuple[dict[str, Any], ...] = ()  # {from, to, at, note, reason} per handover
+    reminders: int = 0  # 1: the holder was reminded, 2: and the backup told
+    reminded_at: str | None = None  # acknowledged, unresolved past target: holder reminded
+    reminder_escalated_at: str | None = None  # ... and then the backup told
+    page_attempts: int = 0  # publish attempts of the page now pending
+    plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
+    failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)
@@ -223,12 +240,12 @@ class Alert:
     def from_dict(cls, data: dict[str, Any]) -> Alert:
         known = {name for name in cls.__dataclass_fields__}
         values = {k: v for k, v in data.items() if k in known}
-        for key in ("attempts", "escalation_level", "count"):
+        for key in ("attempts", "escalation_level", "count", "page_attempts", "reminders"):
             if key in values:
                 values[key] = int(values[key])
         if "priority" in values:
             values["priority"] = float(values["priority"])
-        for key in ("paged", "pages", "members"):
+        for key in ("paged", "pages", "members", "channels", "handovers", "failed_pages"):
             if key in values:
                 values[key] = tuple(values[key] or ())
         return cls(**values)

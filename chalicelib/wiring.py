@@ -5,24 +5,39 @@ per Lambda container. `app.py` asks for what it needs; tests swap pieces by call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
 from . import aws
+from .alerts.codes import CaseCodes, case_url
 from .alerts.notify import Notifier
-from .alerts.service import AlertService
+from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
+from .consumer.quarantine import Quarantine
 from .digest.ingest import DayRecorder
+from .digest.lessons import LessonsService
+from .digest.outcomes import CaseLog
 from .digest.service import DigestService
 from .digest.tally import AlertTally
 from .digest.toplists import TopLists
+from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .triage.rising import excluded_terms
+from .triage.spikes import SpikePolicy
+
+# how long the mails' view-only case links work: a digest is read that week, the
+# weekly lessons mail until the next one and a little longer
+DIGEST_LINK_DAYS = 7
+LESSONS_LINK_DAYS = 14
 
 
 @cache
@@ -86,9 +101,30 @@ def alerts() -> AlertService:
         signing_key=lambda: secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
+        spike_policy=SpikePolicy(ignore_themes=own_terms()),
         listeners=[lambda event: tally().on_alert_changed(event)],  # the digest's counts
         retention=timedelta(days=s.retention_days),
+        desk=DeskSettings(
+            routing=s.routing,
+            targets=s.response_targets,
+            sms_per_hour=s.sms_per_hour,
+            board_grace=timedelta(minutes=s.board_grace_minutes),
+        ),
     )
+
+
+def case_codes() -> CaseCodes:
+    """Case codes, e.g. view-only links for the digest (`alerts/codes.py`)."""
+    return alerts().codes
+
+
+@cache
+def own_terms() -> frozenset[str]:
+    """The watch configuration's terms, handles and hashtags and the brand: never a theme."""
+    s = settings()
+    watch = watch_or_none(s.extra)
+    terms = [s.brand, *(watch.terms + watch.handles + watch.hashtags if watch else ())]
+    return excluded_terms(terms)
 
 
 @cache
@@ -101,12 +137,42 @@ def triage() -> Triage:
         timezone=s.timezone,
         clock=utc_now,
         recorder=recorder(),
+        quarantine=quarantine(),
     )
 
 
 @cache
+def quarantine() -> Quarantine:
+    return Quarantine(state(), timedelta(days=settings().retention_days))
+
+
+@cache
+def dead_letters() -> DeadLetterQueue:
+    s = settings()
+    return DeadLetterQueue(aws.sqs(), s.dead_letter_queue_url, s.queue_url, quarantine=quarantine())
+
+
+@cache
 def day_lists() -> TopLists:
-    return TopLists(state())
+    return TopLists(state(), retention=timedelta(days=settings().retention_days))
+
+
+@cache
+def turnarounds() -> Turnarounds:
+    s = settings()
+    return Turnarounds(
+        state(),
+        day_lists(),
+        timezone=s.timezone,
+        window_days=s.turnaround_days,
+        retention=timedelta(days=s.retention_days),
+    )
+
+
+@cache
+def cases() -> CaseLog:
+    """What the team did with each case (outcomes, stories, lessons), for the digest."""
+    return CaseLog(state(), day_lists(), timezone=settings().timezone, turnarounds=turnarounds())
 
 
 @cache
@@ -114,18 +180,64 @@ def tally() -> AlertTally:
     """Counts alert outcomes for the digest; told of every change by the alert service."""
     s = settings()
     return AlertTally(
-        state(), day_lists(), mentions(), s.timezone, retention=timedelta(days=s.retention_days)
+        state(),
+        day_lists(),
+        mentions(),
+        s.timezone,
+        retention=timedelta(days=s.retention_days),
+        targets=s.response_targets,
+        cases=cases(),
     )
 
 
 @cache
 def recorder() -> DayRecorder:
-    return DayRecorder(state(), day_lists(), settings().timezone)
+    return DayRecorder(
+        state(),
+        day_lists(),
+        settings().timezone,
+        excluded=own_terms(),
+        turnarounds=turnarounds(),
+    )
+
+
+def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
+    """Case links for people who read, not act (marketing, theme owners): a view-only
+    code per case, issued when the mail is written (`alerts/codes.py`). Without a
+    PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
+    base, codes_ = settings().public_base_url, CaseCodes(state())
+
+    def link(alert_id: str) -> str | None:
+        if not base:
+            return None
+        return case_url(base, codes_.issue(alert_id, reader, utc_now(), scope="view", ttl=valid))
+
+    return link
 
 
 @cache
 def digest() -> DigestService:
-    return DigestService(settings=settings(), state=state(), ses=aws.ses())
+    return DigestService(
+        settings=settings(),
+        state=state(),
+        ses=aws.ses(),
+        lists=day_lists(),
+        case_link=view_links("digest", timedelta(days=DIGEST_LINK_DAYS)),
+        excluded=own_terms(),
+    )
+
+
+@cache
+def lessons() -> LessonsService:
+    """The weekly "what customers taught us" mail to each theme's owner."""
+    return LessonsService(
+        settings=settings(),
+        state=state(),
+        ses=aws.ses(),
+        lists=day_lists(),
+        case_link=view_links("lessons", timedelta(days=LESSONS_LINK_DAYS)),
+        excluded=own_terms(),
+    )
 
 
 def reset() -> None:
@@ -144,6 +256,12 @@ def reset() -> None:
         day_lists,
         tally,
         recorder,
+        quarantine,
+        dead_letters,
+        own_terms,
+        turnarounds,
+        cases,
+        lessons,
     ):
         factory.cache_clear()
     aws.reset()

@@ -5,8 +5,14 @@ replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complai
 praise, questions, duplicates) stands in for the networks. Every post goes through the
 same handlers Lambda runs: signed webhook -> SQS -> triage -> DynamoDB -> SNS -> SES.
 
-Prints each alert as the on-duty manager receives it, writes the digest e-mail to
-out/, and ends with one JSON line of figures.
+Four weeks of synthetic history come first (devstack.sample_history), so the digest's
+comparisons and trends have data. Then this morning: prints each page as the on-duty
+manager's phone and mailbox receive it, acts on the case pages as a manager would
+(acknowledge, resolve with an outcome and a lesson), writes the digest e-mail, each theme
+owner's weekly lessons mail and every delivered message (out/pages.jsonl: channel,
+recipient, subject, body, GSM-7 or UCS-2, segments) to out/, and ends with one JSON line
+of figures. The links in it open under `make serve`, which runs this same morning and
+keeps serving.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import email
 import json
 import os
+import re
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -48,12 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines on screen
     from devstack import moto_stack
 
     recorded = load_recorded()  # before moto starts: the replay serves HTTP itself
-    with moto_stack.local_stack("dev") as env:
+    # moto copies every table for each item of a transaction; with four weeks of history
+    # that is minutes: at_scale keeps moto's semantics without the copies
+    with moto_stack.local_stack("dev") as env, moto_stack.at_scale():
         os.environ.update(env)
-        return run(out, quiet=args.quiet, recorded=recorded)
+        summary = run(out, quiet=args.quiet, recorded=recorded)
+        return 0 if summary["digest_html"] else 1
 
 
 def load_recorded() -> dict[str, list[Any]]:
@@ -67,19 +78,23 @@ def load_recorded() -> dict[str, list[Any]]:
     return replay_all(realdata) if realdata.is_dir() else {}
 
 
-def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
+def run(
+    out: Path, *, quiet: bool, recorded: dict[str, list[Any]], print_summary: bool = True
+) -> dict[str, Any]:
+    """The morning, against whatever AWS the environment names (moto in-process or a moto
+    server); returns the summary figures (printed as one JSON line unless told not to)."""
     import boto3
     import time_machine
     from chalice.test import Client
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core import DEFAULT_ACCOUNT_ID  # type: ignore[attr-defined]
     from moto.ses.models import ses_backends
 
     from chalicelib import wiring
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
     from chalicelib.sources.signing import hex_signature
-    from chalicelib.store import keys
-    from devstack import moto_stack
+    from chalicelib.store import day_counters
+    from devstack import moto_stack, phones
 
     wiring.reset()
     import app
@@ -93,18 +108,15 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
     midnight = datetime.combine(local_now.date(), time(0, 1), tzinfo=tz).astimezone(UTC)
 
     # The team: Sanne on duty this week, Joris next (and her backup), Femke the team lead;
-    # each phone is an SQS queue here, subscribed with the manager's filter policy.
+    # each with a phone (SMS) and a mailbox subscribed with their filter policies.
     sqs = boto3.client("sqs")
-    inboxes = {}
     team = (("sanne", "Sanne Jansen"), ("joris", "Joris Peeters"), ("femke", "Femke Bakker"))
-    for manager_id, name in team:
-        wiring.team().add_manager(Manager(manager_id, name, email=f"{manager_id}@example.com"))
-        url = sqs.create_queue(QueueName=f"phone-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        wiring.notifier().subscribe(manager_id, "sqs", arn)
-        inboxes[manager_id] = url
+    for number, (manager_id, name) in enumerate(team, start=1):
+        phone, mail = f"+316123400{number:02d}", f"{manager_id}@example.com"
+        wiring.team().add_manager(Manager(manager_id, name, email=mail, phone=phone))
+        wiring.notifier().subscribe(manager_id, "sms", phone)
+        wiring.notifier().subscribe(manager_id, "email", mail)
+    topic = settings.alerts_topic_arn
     wiring.team().set_rotation(
         Rotation(
             managers=("sanne", "joris"),
@@ -114,6 +126,13 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
             lead="femke",
         )
     )
+
+    # Four weeks of history, answered by the team; its pages are not this morning's.
+    from devstack import sample_history
+
+    sample_history.seed_history(local_now.date(), now=now, brand=settings.brand)
+    history_pages = phones.published(topic)
+    history_alerts = count_mention_alerts(settings.state_table)
 
     secret = json.loads(
         boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
@@ -136,72 +155,59 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
                 },
             )
             if response.status_code != 202:
-                print(
-                    f"webhook refused {post['id']}: {response.status_code} {response.body!r}",
-                    file=sys.stderr,
+                raise SystemExit(
+                    f"webhook refused {post['id']}: {response.status_code} {response.body!r}"
                 )
-                return 1
             accepted += 1
         say(f"{accepted} posts arrived through the signed webhook; triage consumes the queue.")
         moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
-        pages = show_pages(say, sqs, inboxes, "the first minute")
+        pages = show_pages(say, phones.delivered(topic, since=history_pages), "the first minute")
+        links = phones.case_links(pages)
 
-        # Sanne taps "Acknowledge" on the first page three minutes later.
-        first_ack = (
-            next(
-                (
-                    line.split(": ", 1)[1]
-                    for line in pages[0]["Message"].splitlines()
-                    if line.startswith("Acknowledge: ")
-                ),
-                None,
-            )
-            if pages
-            else None
-        )
-        if first_ack:
+        # Sanne opens the case link of her first SMS three minutes later, acknowledges.
+        if links:
             with time_machine.travel(now + timedelta(minutes=3), tick=False):
-                answer = press(client, first_ack.removeprefix(settings.public_base_url))
-            say(f"\n👆 sanne opens a page's link, presses Acknowledge: {answer.status_code}")
+                answer = press(client, path_of(links[0], settings.public_base_url), "ack")
+            say(f"\n👆 sanne opens her first SMS's case link, presses Acknowledge: {answer}")
 
         # Six minutes in, the every-minute job groups what the storm held back and
         # escalates high-priority pages nobody acknowledged to the backup.
+        seen = phones.published(topic)
         with time_machine.travel(now + timedelta(minutes=6), tick=False):
             client.lambda_.invoke(
                 "alerts_every_minute", scheduled(client, now + timedelta(minutes=6))
             )
-        pages += show_pages(say, sqs, inboxes, "minute six: storm grouped, escalations")
-
-        # Sanne resolves the acknowledged one with a note after 25 minutes.
-        first_resolve = (
-            next(
-                (
-                    line.split(": ", 1)[1]
-                    for line in pages[0]["Message"].splitlines()
-                    if line.startswith("Resolve: ")
-                ),
-                None,
-            )
-            if pages
-            else None
+        pages += show_pages(
+            say, phones.delivered(topic, since=seen), "minute six: storm grouped, escalations"
         )
-        if first_resolve:
+
+        # Sanne resolves it after 25 minutes: an outcome, a note, a lesson for the company.
+        if links:
             with time_machine.travel(now + timedelta(minutes=25), tick=False):
                 answer = press(
                     client,
-                    first_resolve.removeprefix(settings.public_base_url),
+                    path_of(links[0], settings.public_base_url),
+                    "resolve",
+                    outcome="solved",
                     note="Called back, technician booked",
+                    lesson="The outage page did not mention Amersfoort",
+                    theme="storing",
                 )
-            say(f"👆 sanne resolves it with a note: {answer.status_code}")
+            say(f"👆 sanne resolves it with an outcome and a lesson: {answer}")
 
         digest_at = datetime.combine(
             local_now.date() + timedelta(days=1), time(settings.digest_local_hour, 5), tzinfo=tz
         )
         client.lambda_.invoke("daily_digest", scheduled(client, digest_at))
+        # This Monday's weekly lessons mail to each theme owner (last week's lessons).
+        monday = local_now.date() - timedelta(days=local_now.weekday())
+        lessons_at = datetime.combine(monday, time(settings.lessons_local_hour, 35), tzinfo=tz)
+        client.lambda_.invoke("weekly_lessons", scheduled(client, lessons_at))
 
         # Finally the real recorded traffic, parsed by each source's own code, queued as
         # a poller or webhook would, and triaged like the rest.
-        alerts = count_mention_alerts(settings.state_table)  # for our posts, before these
+        # for our posts, before these
+        alerts = count_mention_alerts(settings.state_table) - history_alerts
         recorded_ids = {m.id for mentions in recorded.values() for m in mentions}
         if recorded:
             wiring.intake().enqueue([m for ms in recorded.values() for m in ms])
@@ -212,60 +218,92 @@ def run(out: Path, *, quiet: bool, recorded: dict[str, list[Any]]) -> int:
                 stored_here = sum(m.id in kept for m in mentions)
                 say(f"   {name}: {len(mentions)} parsed, {stored_here} stored")
 
-    sent = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    mails = ses_backends[DEFAULT_ACCOUNT_ID][moto_stack.REGION].sent_messages
+    sent = [m for m in mails if "social digest" in email.message_from_string(m.raw_data)["Subject"]]
+    for mail in mails:
+        if mail not in sent:  # a weekly lessons mail: out/weekly-<owner>.html
+            write_parts(mail.raw_data, out, f"weekly-{mail.destinations[0].split('@')[0]}")
     html_path = out / "digest.html"
     text_path = out / "digest.txt"
     if sent:
+        write_parts(sent[-1].raw_data, out, "digest")
         parsed = email.message_from_string(sent[-1].raw_data)
-        for part in parsed.walk():
-            if part.get_content_type() == "text/html":
-                html_path.write_bytes(part.get_payload(decode=True))
-            elif part.get_content_type() == "text/plain":
-                text_path.write_bytes(part.get_payload(decode=True))
         subject = " ".join(str(parsed["Subject"]).split())
         say(f"\n✉️  digest to {', '.join(settings.digest_recipients)}: {subject}")
         say(f"   written to {html_path} and {text_path}")
 
-    stats = wiring.state().get(keys.day_stats(local_now.date().isoformat())) or {}
+    pages_path = phones.write_jsonl(pages, out / "pages.jsonl")
+    texts = [p for p in pages if p.channel == "sms"]
+    on_duty = wiring.team().on_duty(datetime.now(UTC)) or "sanne"
+    board = wiring.alerts().links.board(on_duty, datetime.now(UTC))
+    say(f"\n📄 every message as delivered: {pages_path} ({len(texts)} SMS, {len(pages)} in all)")
+    say(f"🗂  {on_duty}'s shift board: {board}")
+    say("   (the links open while `make serve` runs: it plays this morning and keeps serving)")
+
+    stats = day_counters(wiring.state(), local_now.date().isoformat())
     stored = int(stats.get("total", 0))
     summary = {
         "mentions": stored,
         "negative": int(stats.get("sentiment#negative", 0)),
         "alerts": alerts,
-        "pages": len(pages),
+        "pages": len({p.index for p in pages}),
+        "sms": len(texts),
+        "sms_max_segments": max((p.segments for p in texts), default=0),
+        "sms_mean_segments": round(sum(p.segments for p in texts) / len(texts), 2) if texts else 0,
+        "pages_jsonl": str(pages_path),
         "duplicates_dropped": accepted - stored,
         "recorded_mentions": len(recorded_ids),
         "digest_html": str(html_path) if sent else None,
     }
-    print(json.dumps(summary))
-    return 0 if sent else 1
+    if print_summary:
+        print(json.dumps(summary))
+    return summary
 
 
-def show_pages(say: Any, sqs: Any, inboxes: dict[str, str], when: str) -> list[dict[str, Any]]:
-    """Print every page the managers' phones received, as they read it."""
-    pages = []
-    for manager_id, url in inboxes.items():
-        for message in _receive_all(sqs, url):
-            pages.append(message)
-            say(f"\n📱 {when} — to {manager_id}: {message['Subject']}")
-            say("   " + message["Message"].replace("\n", "\n   "))
-    return pages
+def write_parts(raw: str, out: Path, name: str) -> None:
+    """An e-mail's HTML and text parts as out/<name>.html and out/<name>.txt."""
+    for part in email.message_from_string(raw).walk():
+        kind = {"text/html": "html", "text/plain": "txt"}.get(part.get_content_type())
+        payload = part.get_payload(decode=True)
+        if kind and isinstance(payload, bytes):
+            (out / f"{name}.{kind}").write_bytes(payload)
 
 
-def press(client: Any, path: str, note: str = "") -> Any:
-    """Open an alert's link (a page with one button) and press the button (a POST)."""
+def show_pages(say: Any, delivered: list[Any], when: str) -> list[Any]:
+    """Print every message the managers' phones and mailboxes received, as they read it."""
+    for record in delivered:
+        if record.channel == "sms":
+            size = f"{record.segments} segment{'s' if record.segments != 1 else ''}"
+            say(f"\n📱 {when} — SMS to {record.recipient} ({size}, {record.encoding}):")
+            say("   " + record.body)
+        else:
+            say(f"✉️  e-mail to {record.recipient}: {record.subject}")
+    return delivered
+
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def press(client: Any, path: str, do: str, **fields: str) -> int:
+    """Open a case page (changes nothing) and press one of its buttons, as a browser does."""
     opened = client.http.get(path)
-    if opened.status_code != 200:
-        return opened
-    return client.http.post(
+    token = CSRF.search(opened.body.decode())
+    if opened.status_code != 200 or token is None:
+        return int(opened.status_code)
+    answer = client.http.post(
         path,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode({"note": note}).encode() if note else b"",
+        body=urlencode({"csrf": token.group(1), "do": do, **fields}).encode(),
     )
+    return int(answer.status_code)
+
+
+def path_of(link: str, base: str) -> str:
+    return link.removeprefix(base)
 
 
 def scheduled(client: Any, at: datetime) -> dict[str, Any]:
-    event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+    event: dict[str, Any] = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
     event["time"] = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return event
 
@@ -286,17 +324,6 @@ def count_mention_alerts(table: str) -> int:
 
 def env_secret() -> str:
     return os.environ["SECRETS_ID"]
-
-
-def _receive_all(sqs: Any, url: str) -> list[dict[str, Any]]:
-    messages = []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not got:
-            return messages
-        for message in got:
-            messages.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 if __name__ == "__main__":

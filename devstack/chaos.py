@@ -336,6 +336,13 @@ def build_posts(options: ReplayOptions, now: datetime, rng: random.Random) -> li
 
 def replay(options: ReplayOptions) -> dict[str, Any]:
     """Run the replay on moto (the caller has entered `moto_stack.local_stack`)."""
+    from devstack import moto_stack
+
+    with moto_stack.at_scale():
+        return _replay(options)
+
+
+def _replay(options: ReplayOptions) -> dict[str, Any]:
     import boto3
     from chalice.test import Client
 
@@ -363,6 +370,7 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
     now = datetime.now(UTC)
     deliveries = build_posts(options, now, rng)
     accepted: set[str] = set()
+    rejected: Counter[str] = Counter()
     refused = 0
     poison_sent = 0
     figures: Counter[str] = Counter()
@@ -385,11 +393,17 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
                 if response.status_code == 202:
                     accepted.add(f"generic:{post['id']}")
                     break
+                if 400 <= response.status_code < 500:  # refused with a reason: not retried
+                    reason = json.loads(response.body).get("error", "")
+                    rejected[reason.split(":")[-1].split(" is ")[0].strip()[:40]] += 1
+                    break
                 figures[f"webhook_{response.status_code}"] += 1
             else:
                 refused += 1
             if rng.random() < options.poison_rate:
-                infra_sqs.send_message(QueueUrl=settings.queue_url, MessageBody=_poison(rng))
+                infra_sqs.send_message(
+                    QueueUrl=settings.queue_url, MessageBody=_poison(rng, now, poison_sent)
+                )
                 poison_sent += 1
             if n % options.drain_every == 0:
                 drain()
@@ -401,17 +415,25 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
         pages: Counter[str] = Counter()
         result = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))
 
-        # the outage is over: redrive the dead-letter queue (as an operator would)
-        faults.enabled = False
-        from chalicelib.consumer.dead_letters import DeadLetterQueue
+        # recovery without a person: the redrive schedule runs (the faults go on), its
+        # back-off waits pass, triage drains what it sent back, the minute job pages
+        from chalicelib.consumer import dead_letters
 
-        moved = DeadLetterQueue(infra_sqs, settings.dead_letter_queue_url, settings.queue_url)
-        redriven = moved.redrive()
-        drain()
+        at = datetime.now(UTC)
+        for wait in (*dead_letters.BACKOFF, 3600):
+            at += timedelta(seconds=wait + 60)
+            event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+            event["time"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                client.lambda_.invoke("redrive_dead_letters", event)
+            except Exception:  # a faulted run: the next one picks it up
+                figures["redrive_job_failed"] += 1
+            drain()
+            minute_jobs(client, figures)
+        faults.enabled = False  # (only so that the last pages are read back)
         minute_jobs(client, figures)
         after = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))
     faults.detach()
-
     result.update(
         events=options.events,
         refused_by_webhook=refused,
@@ -421,7 +443,8 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
         triage_batches=figures["batches"],
         failed_batches=figures["failed_batches"],
         webhook_503=figures["webhook_503"],
-        after_redrive={"redriven": redriven["moved"], **_headline(after)},
+        rejected_with_reason=dict(sorted(rejected.items())),
+        after_recovery=_headline(after),
         seed=options.seed,
         seconds=round(time.monotonic() - started, 1),
     )
@@ -431,11 +454,14 @@ def replay(options: ReplayOptions) -> dict[str, Any]:
 HEADLINE = (
     "stored",
     "in_dlq",
+    "quarantined",
     "duplicate_mentions",
     "duplicate_alerts",
     "lost",
     "alerts_missing",
     "alerts_unpaged",
+    "poison_quarantined",
+    "quarantined_other",
 )
 
 
@@ -490,12 +516,27 @@ def _subscribe_manager(
     return str(url)
 
 
-def _poison(rng: random.Random) -> str:
+def _poison(rng: random.Random, now: datetime, n: int) -> str:
+    """A message no retry can help: not JSON, an unknown version, a mention without its
+    fields, or (as a version without input limits would have queued) a post of 9999."""
+    from chalicelib.intake import encode
+    from chalicelib.model import Author, Mention
+
+    dated_9999 = Mention(
+        source="generic",
+        native_id=f"poison-{n}",
+        url="https://forum.example.com/poison",
+        author=Author("p", "p"),
+        text="Worst service ever, nobody helps!",
+        created_at="9999-12-31T23:30:00Z",
+        received_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     return rng.choice(
         (
             "not json at all",
             json.dumps({"v": 99, "mentions": []}),
             json.dumps({"v": 1, "mentions": [{"source": "x"}]}),
+            encode([dated_9999]),
         )
     )
 
@@ -521,18 +562,30 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
         elif keys.is_alert(key) and item.get("mention_id"):
             alert_items[item["id"]] = item
 
-    letters = DeadLetterQueue(sqs, settings.dead_letter_queue_url, settings.queue_url).inspect()
+    letters = DeadLetterQueue(
+        sqs, settings.dead_letter_queue_url, settings.queue_url, wait_seconds=0
+    ).inspect()
     in_dlq = {i for letter in letters for i in letter.mention_ids}
     poison_in_dlq = sum(1 for letter in letters if letter.poison)
+    from chalicelib.consumer.quarantine import Quarantine
+
+    kept = list(Quarantine(Table(db, settings.state_table), timedelta(days=1)).items())
+    quarantined = {i for item in kept for i in item.mention_ids}
+    poison_quarantined = sum(
+        1 for item in kept if not item.mention_ids[:1] or "poison-" in item.ref
+    )
 
     stored = set(mentions)
     should_alert = {i for i, m in mentions.items() if triage.should_alert(m)}
     unpaged = sorted(i for i, a in alert_items.items() if i not in pages and not a.get("group_id"))
-    lost = accepted - stored - in_dlq
+    lost = accepted - stored - in_dlq - quarantined
     return {
         "accepted": len(accepted),
         "stored": len(stored & accepted),
         "in_dlq": len((accepted & in_dlq) - stored),
+        "quarantined": len((accepted & quarantined) - stored),
+        "poison_quarantined": poison_quarantined,
+        "quarantined_other": len(kept) - poison_quarantined,
         "duplicate_mentions": max(0, counted - len(stored)),
         "duplicate_alerts": sum(n - 1 for n in pages.values() if n > 1),
         "lost": len(lost),
@@ -584,12 +637,14 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     os.environ.setdefault("LOG_LEVEL", "CRITICAL")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # stdout: the result only
     from devstack import moto_stack
 
     with moto_stack.local_stack("dev") as env, moto_stack.environment(env):
         result = replay(options)
     print(json.dumps(result, separators=(", ", ": ")))
-    return 0 if result["lost"] == 0 and result["duplicate_mentions"] == 0 else 1
+    after = result["after_recovery"]
+    return 0 if after["lost"] == 0 and after["duplicate_mentions"] == 0 else 1
 
 
 if __name__ == "__main__":

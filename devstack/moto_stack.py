@@ -35,6 +35,14 @@ FAKE_CREDENTIALS = {
 }
 DIGEST_SENDER = "webcare-digest@example.com"
 DIGEST_RECIPIENTS = "marketing@example.com"
+LESSON_OWNERS = json.dumps(
+    {
+        "billing": "finance-team@example.com",
+        "network": "network-operations@example.com",
+        "app": "app-team@example.com",
+        "*": "webcare-lead@example.com",
+    }
+)
 
 
 def deploy_stack(cloudformation: Any, stage: str = "dev") -> dict[str, str]:
@@ -97,6 +105,7 @@ def provision(
         DIGEST_RECIPIENTS=DIGEST_RECIPIENTS,
         PUBLIC_BASE_URL="http://localhost:8000",
         BRAND="Voltera",
+        LESSON_OWNERS=LESSON_OWNERS,
     )
     return env
 
@@ -130,7 +139,11 @@ def local_stack(stage: str = "dev") -> Iterator[dict[str, str]]:
     from moto import mock_aws
 
     with environment(FAKE_CREDENTIALS), mock_aws():
-        yield provision(stage)
+        env = provision(stage)
+        # what the stages listen for (.chalice/config.json): the demo's and the CLIs' themes
+        # leave out our own terms as in the stages (tests set it where they need it)
+        env["WATCH_CONFIG_FILE"] = str(ROOT / "chalicelib" / "watch.json")
+        yield env
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
@@ -198,3 +211,159 @@ def drain_queue(
             ],
         )
     return counts
+
+
+# ---------------------------------------------------------------- scale (local runs only)
+
+
+@contextmanager
+def at_scale() -> Iterator[None]:
+    """moto, made fit for 10,000 events; the semantics the app sees are moto's own.
+
+    Profiled on the chaos replay (200 events: 206 s, of which 57 s were TransactWriteItems
+    and 56 s serialising DynamoDB answers):
+
+    * `TransactWriteItems` deep-copied every table it touches, once per item, to roll back
+      on failure: quadratic in the table's size. Here moto's own loop runs with a journal
+      of the items it touched, put back on failure (the same all-or-nothing, the same
+      cancellation reasons, `tests/functional/test_faults_replay.py` holds it to moto's).
+    * DynamoDB answers went through moto's model-driven serialiser (a Python walk of every
+      attribute of every item); they are JSON already, so they are dumped as JSON.
+    * Every index query and scan sorted the whole table by its keys through moto's
+      `DynamoType` comparisons (27 s of casts in 600 events); our tables' keys are strings,
+      so the same order comes from sorting the plain strings.
+    """
+    import base64
+    from datetime import datetime
+
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoResult
+
+    original_transact = DynamoDBBackend.transact_write_items
+    original_result = DynamoResult.execute_result
+    original_all_items = Table.all_items
+
+    def all_items(self: Any) -> list[Any]:
+        if any(
+            a["AttributeType"] != "S"
+            for a in self.attr
+            if a["AttributeName"] in (self.hash_key_attr, self.range_key_attr)
+        ):
+            return list(original_all_items(self))
+        items = [
+            item
+            for hash_set in self.items.values()
+            for item in (hash_set.values() if self.range_key_attr else [hash_set])
+        ]
+        return sorted(
+            items,
+            key=lambda x: (x.hash_key.value, x.range_key.value if x.range_key else ""),
+        )
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        # moto's own loop (models/__init__.py), with a journal of the items it touches
+        # instead of a deep copy of every table
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        journal: list[tuple[Any, dict[str, Any], Any]] = []
+        targets: set[tuple[str, str]] = set()
+        errors: list[tuple[Any, Any, Any]] = []
+
+        def roll_back() -> None:
+            for table, key, previous in reversed(journal):
+                if previous is None:
+                    table.delete_item(*_key_values(table, key))
+                else:
+                    table.put_item(previous)
+
+        for item in transact_items:
+            if len(item) > 1:
+                raise TransactWriteSingleOpException
+            op_type, op = next(iter(item.items()))
+            name = op["TableName"]
+            table = self.get_table(name)
+            if op_type == "Put":
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            unique = (name, str(dict(sorted(key.items()))))
+            if unique in targets:
+                roll_back()
+                raise MultipleTransactionsException()
+            targets.add(unique)
+            current = self.get_item(name, key)
+            journal.append((table, key, current.to_json()["Attributes"] if current else None))
+            condition = op.get("ConditionExpression")
+            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            original: Any = None
+            try:
+                if condition is not None and not get_filter_expression(
+                    condition, names, values
+                ).expr(current):
+                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                        original = current.to_json()["Attributes"]
+                    raise ConditionalCheckFailed(item=original)
+                if op_type == "Put":
+                    self.put_item(name, op["Item"])
+                elif op_type == "Delete":
+                    self.delete_item(name, key)
+                elif op_type == "Update":
+                    self.update_item(
+                        name,
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                roll_back()
+                raise
+            except ConditionalCheckFailed as error:
+                errors.append(("ConditionalCheckFailed", str(error.message), original))
+            except Exception as error:  # as moto: the item's reason, the transaction cancelled
+                errors.append((type(error).__name__, str(error), original))
+        if any(code is not None for code, _, _ in errors):
+            roll_back()
+            raise TransactionCanceledException(errors)
+
+    def execute_result(self: Any, context: Any) -> Any:
+        def plain(value: Any) -> Any:
+            if isinstance(value, bytes):
+                return base64.b64encode(value).decode()
+            if isinstance(value, datetime):
+                return value.timestamp()
+            raise TypeError(type(value).__name__)
+
+        body = json.dumps(self.result, default=plain)
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Table.all_items = original_all_items  # type: ignore[method-assign]
+        DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
+        DynamoResult.execute_result = original_result  # type: ignore[method-assign]
+
+
+def _key_values(table: Any, key: dict[str, Any]) -> tuple[Any, Any]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_key = DynamoType(key[table.hash_key_attr])
+    range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+    return hash_key, range_key

@@ -79,6 +79,7 @@ def day_of_posts(
     outage_hour: int | None = 19,
     duplicates: float = 0.02,
     authors: int = 5000,
+    sources: tuple[tuple[str, float], ...] = SOURCES,
 ) -> Iterator[Mention]:
     """`count` posts created during the local `day` (plus ~`duplicates` re-deliveries)."""
     rng = random.Random(f"{seed}-{day.isoformat()}")
@@ -104,7 +105,7 @@ def day_of_posts(
             lang, template = rng.choice(NEUTRAL)
         author = rng.randrange(authors)
         handle = f"{FIRST[author % len(FIRST)]}_{LAST[author % len(LAST)]}{author}"
-        source = _pick(rng, SOURCES)
+        source = _pick(rng, sources)
         created = start + timedelta(hours=hour, seconds=rng.randrange(3600))
         mention = Mention(
             source=source,

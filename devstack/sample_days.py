@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -131,74 +130,3 @@ def seed_week(day: date, count: int, *, brand: str, respond_share: float = 0.9) 
         total.stored += seeded.stored
         total.alerts += seeded.alerts
     return total
-
-
-@contextmanager
-def lean_moto_transactions() -> Iterator[None]:
-    """moto's TransactWriteItems deep-copies a whole table for every item of every
-    transaction (to roll back), which makes a day of 100k posts quadratic. This checks
-    every condition against the state before the transaction, then applies all or
-    nothing — DynamoDB's semantics — without the copies. Local runs only."""
-    from moto.dynamodb.comparisons import get_filter_expression
-    from moto.dynamodb.exceptions import (
-        ConditionalCheckFailed,
-        MultipleTransactionsException,
-        TooManyTransactionsException,
-        TransactionCanceledException,
-    )
-    from moto.dynamodb.models import DynamoDBBackend
-
-    original = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        if len(transact_items) > 100:
-            raise TooManyTransactionsException()
-        seen: set[tuple[str, str]] = set()
-        errors: list[Any] = []
-        plan = []
-        for item in transact_items:
-            op_type, op = next(iter(item.items()))
-            table = self.get_table(op["TableName"])
-            if op_type == "Put":
-                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
-                if table.range_key_attr is not None:
-                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
-            else:
-                key = op["Key"]
-            unique = (op["TableName"], str(dict(sorted(key.items()))))
-            if unique in seen:
-                raise MultipleTransactionsException()
-            seen.add(unique)
-            condition = op.get("ConditionExpression")
-            current = self.get_item(op["TableName"], key)
-            if condition is not None and not get_filter_expression(
-                condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
-            ).expr(current):
-                errors.append(
-                    ("ConditionalCheckFailed", str(ConditionalCheckFailed().message), None)
-                )
-            else:
-                errors.append((None, None, None))
-            plan.append((op_type, op, key))
-        if any(code is not None for code, _, _ in errors):
-            raise TransactionCanceledException(errors)
-        for op_type, op, key in plan:
-            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
-            if op_type == "Put":
-                self.put_item(op["TableName"], op["Item"])
-            elif op_type == "Delete":
-                self.delete_item(op["TableName"], key)
-            elif op_type == "Update":
-                self.update_item(
-                    op["TableName"],
-                    key,
-                    update_expression=op["UpdateExpression"],
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
-
-    setattr(DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(DynamoDBBackend, "transact_write_items", original)  # noqa: B010

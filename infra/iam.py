@@ -1,8 +1,9 @@
 """Least-privilege IAM policies, one per Lambda function and stage.
 
-Chalice runs with `autogen_policy: false`; each function's role gets only the actions it
-calls, on the resources of its own stage (named: no `*` action, no `*` resource except
-where AWS allows nothing narrower). Run `python -m infra.iam` after changing this file;
+Chalice runs with `autogen_policy: false`; each function's role gets only the actions its
+code calls, on the resources of its own stage, in its own region and account (named: no
+`*` action, no `*` region or account, no `*` resource except X-Ray's, for which AWS has
+nothing narrower). Run `python -m infra.iam` after changing this file;
 `tests/unit/test_iam.py` fails when the files in `.chalice/` are stale.
 """
 
@@ -18,21 +19,36 @@ APP = "social-listening"
 STAGES = ("dev", "prod")
 
 
-def _arns(stage: str) -> dict[str, str]:
+# Where each stage runs: every ARN names its region and account (no `*` in either).
+# Put your accounts here before the first deploy, then `python -m infra.iam`.
+STAGE_ACCOUNTS = {
+    "dev": ("eu-west-1", "111111111111"),
+    "prod": ("eu-west-1", "222222222222"),
+}
+
+
+def function_name(function: str, stage: str) -> str:
+    """The Lambda function Chalice deploys: `{app}-{stage}-{function}`, the API's without."""
+    return f"{APP}-{stage}" if function == "api_handler" else f"{APP}-{stage}-{function}"
+
+
+def _arns(stage: str, function: str = "") -> dict[str, str]:
     prefix = f"{APP}-{stage}"
+    region, account = STAGE_ACCOUNTS[stage]
+    where = f"{region}:{account}"
     sender = _digest_sender(stage)
     return {
-        "mentions": f"arn:aws:dynamodb:*:*:table/{prefix}-mentions",
-        "mentions_index": f"arn:aws:dynamodb:*:*:table/{prefix}-mentions/index/*",
-        "state": f"arn:aws:dynamodb:*:*:table/{prefix}-state",
-        "state_index": f"arn:aws:dynamodb:*:*:table/{prefix}-state/index/*",
-        "queue": f"arn:aws:sqs:*:*:{prefix}-mentions",
-        "dlq": f"arn:aws:sqs:*:*:{prefix}-mentions-dlq",
-        "topic": f"arn:aws:sns:*:*:{prefix}-alerts",
-        "secret": f"arn:aws:secretsmanager:*:*:secret:{APP}/{stage}-*",
-        "logs": f"arn:aws:logs:*:*:log-group:/aws/lambda/{prefix}-*",
-        "ses": f"arn:aws:ses:*:*:identity/{sender}",
-        "ses_domain": f"arn:aws:ses:*:*:identity/{sender.rsplit('@', 1)[-1]}",
+        "mentions": f"arn:aws:dynamodb:{where}:table/{prefix}-mentions",
+        "state": f"arn:aws:dynamodb:{where}:table/{prefix}-state",
+        "state_index": f"arn:aws:dynamodb:{where}:table/{prefix}-state/index/gsi1",
+        "queue": f"arn:aws:sqs:{where}:{prefix}-mentions",
+        "dlq": f"arn:aws:sqs:{where}:{prefix}-mentions-dlq",
+        "topic": f"arn:aws:sns:{where}:{prefix}-alerts",
+        "secret": f"arn:aws:secretsmanager:{where}:secret:{APP}/{stage}-*",
+        "logs": f"arn:aws:logs:{where}:log-group:/aws/lambda/{function_name(function, stage)}:*",
+        "ses": f"arn:aws:ses:{where}:identity/{sender}",
+        "ses_domain": f"arn:aws:ses:{where}:identity/{sender.rsplit('@', 1)[-1]}",
+        "alerts_key": f"arn:aws:kms:{where}:alias/{prefix}-alerts",
     }
 
 
@@ -49,35 +65,49 @@ def _statement(sid: str, actions: list[str], resources: list[str]) -> dict[str, 
     return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
 
 
-# What each function does, as (sid, actions, resource keys).
+# Every function resolves the queue URLs by name once per container (wiring.settings).
+QUEUE_URLS = ("QueueUrls", ["sqs:GetQueueUrl"], ["queue", "dlq"])
+# Publishing to the KMS-encrypted alerts topic needs the key (SNS asks KMS for a data key).
+ALERTS_KEY = ("AlertsTopicKey", ["kms:Decrypt", "kms:GenerateDataKey"], ["alerts_key"])
+
+# What each function calls, as (sid, actions, resource keys): nothing more.
 FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
-    # API routes: webhooks queue posts; ack/resolve links update alerts and mentions.
+    # API routes: webhooks queue posts; the case desk (case pages, the board) reads and
+    # changes cases and their board entries (BatchGetItem, DeleteItem) and tells the
+    # colleague a case is handed to (sns:Publish).
     "api_handler": [
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
-        ("QueueMentions", ["sqs:SendMessage", "sqs:GetQueueUrl"], ["queue"]),
+        ("QueueMentions", ["sqs:SendMessage"], ["queue"]),
+        QUEUE_URLS,
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("MentionStatus", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
         ("PageManagers", ["sns:Publish"], ["topic"]),
+        ALERTS_KEY,
     ],
-    # The queue consumer: judge, store exactly once, count, alert.
+    # The queue consumer: judge, store exactly once, count, alert, quarantine poison.
     "triage": [
         (
             "ConsumeQueue",
             [
                 "sqs:ReceiveMessage",
                 "sqs:DeleteMessage",
-                "sqs:DeleteMessageBatch",
                 "sqs:GetQueueAttributes",
                 "sqs:ChangeMessageVisibility",
-                "sqs:GetQueueUrl",
             ],
             ["queue"],
         ),
-        ("DeadLetter", ["sqs:SendMessage", "sqs:GetQueueUrl"], ["dlq"]),
+        QUEUE_URLS,
         (
             "StoreMentions",
             [
@@ -102,18 +132,45 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
             ["state", "state_index"],
         ),
         ("PageManagers", ["sns:Publish"], ["topic"]),
+        ALERTS_KEY,
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
     ],
-    # Every minute: resend, escalate, spikes.
+    # Every 5 minutes: dead letters back to the queue (with back-off), spent ones quarantined.
+    "redrive_dead_letters": [
+        (
+            "ReadDeadLetters",
+            [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+            ],
+            ["dlq"],
+        ),
+        ("Requeue", ["sqs:SendMessage"], ["queue"]),
+        QUEUE_URLS,
+        ("Quarantine", ["dynamodb:PutItem"], ["state"]),
+    ],
+    # Every minute: resend, escalate, spikes, reminders, shift handover (the board's
+    # entries: BatchGetItem, DeleteItem), the SMS budget's catch-up.
     "alerts_every_minute": [
         (
             "AlertState",
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DeleteItem",
+            ],
             ["state", "state_index"],
         ),
         ("Mentions", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
         ("PageManagers", ["sns:Publish"], ["topic"]),
+        ALERTS_KEY,
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        QUEUE_URLS,
     ],
     # Daily digest: read the day's aggregates, claim the day, send with SES.
     "daily_digest": [
@@ -123,37 +180,50 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
                 "dynamodb:GetItem",
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
                 "dynamodb:Query",
                 "dynamodb:BatchGetItem",
             ],
-            ["state", "state_index"],
+            ["state"],
         ),
-        ("DayMentions", ["dynamodb:Query", "dynamodb:GetItem"], ["mentions", "mentions_index"]),
-        ("SendDigest", ["ses:SendRawEmail", "ses:SendEmail"], ["ses", "ses_domain"]),
-        ("PageManagers", ["sns:Publish"], ["topic"]),
+        ("SendDigest", ["ses:SendRawEmail"], ["ses", "ses_domain"]),
+        QUEUE_URLS,
+    ],
+    # Weekly lessons: read the week's lessons and theme counters, claim each owner's mail,
+    # send it with SES; delete the minus->plus trail of weeks past the window.
+    "weekly_lessons": [
+        (
+            "LessonsState",
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchGetItem",
+            ],
+            ["state"],
+        ),
+        ("SendLessons", ["ses:SendRawEmail"], ["ses", "ses_domain"]),
+        QUEUE_URLS,
     ],
 }
 
-# Pollers share one shape: credentials, cursor/health state, the queue, a page on failure.
-POLLER = [
-    ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
-    ("CursorState", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], ["state"]),
-    ("QueueMentions", ["sqs:SendMessage", "sqs:GetQueueUrl"], ["queue"]),
-    ("PageManagers", ["sns:Publish"], ["topic"]),
-]
-for _poller in ("poll_x", "poll_reddit", "poll_feeds"):
-    FUNCTIONS[_poller] = POLLER
+# Pollers: their cursor and health, the queue; credentials only where the network has any.
+CURSORS = ("CursorState", ["dynamodb:GetItem", "dynamodb:PutItem"], ["state"])
+QUEUE = ("QueueMentions", ["sqs:SendMessage"], ["queue"])
+SECRETS = ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"])
+FUNCTIONS["poll_x"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
+FUNCTIONS["poll_reddit"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
+FUNCTIONS["poll_feeds"] = [CURSORS, QUEUE, QUEUE_URLS]  # feeds need no credentials
+# X-Ray (tracing is on per stage): AWS offers no narrower resource for these two.
+XRAY = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 
 
 def policy(function: str, stage: str) -> dict[str, Any]:
-    arns = _arns(stage)
+    arns = _arns(stage, function)
     statements = [
-        _statement(
-            "Logs",
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            [arns["logs"]],
-        ),
+        # the log group is the template's (with its retention): write to it, never create
+        _statement("Logs", ["logs:CreateLogStream", "logs:PutLogEvents"], [arns["logs"]]),
+        _statement("Tracing", XRAY, ["*"]),
     ]
     for sid, actions, keys in FUNCTIONS[function]:
         statements.append(_statement(sid, actions, [arns[k] for k in keys]))

@@ -9,7 +9,18 @@ Removes everything that holds an author's posts:
    any nested record that names an erased mention or alert (a grouped alert's cards)
    or quotes an erased text; those are replaced by ``{"erased": true}``.
 
-What stays, and why: day counters (numbers per day, source, sentiment, theme: no
+   The case desk's items of those cases go too: the author's history of earlier cases
+   (``author#<source>:<author id>``), board entries and case codes.
+4. the day's theme counters its negative posts added to: decremented, and a theme that
+   only they gave (its key spells their words: a surname, a street) is deleted, with its
+   entry in the day's themes list;
+5. anything quarantined that names one of the posts.
+
+Each erased mention leaves a tombstone (its id, nothing of the post; `TOMBSTONE_DAYS`):
+a captured signed request replayed, or a redriven dead letter, is then a duplicate
+(was: it stored the post again).
+
+What stays, and why: day counters (numbers per day, source, sentiment: no
 person in them); log lines (mention and alert ids only, never text or handles); pages
 and digests already delivered by SNS / SES (outside our systems); the dead-letter
 queue may hold a failed message with the post for up to 14 days (`dlq list` shows it).
@@ -25,11 +36,14 @@ import argparse
 import json
 import sys
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from chalicelib import wiring
+from chalicelib.digest import aggregates
+from chalicelib.digest.ingest import THEMES
 from chalicelib.errors import CommandError
-from chalicelib.model import alert_id_for
+from chalicelib.model import Mention, alert_id_for, utc_now
 from chalicelib.store import MentionStore, StateTable, keys
 from chalicelib.store.keys import Key
 
@@ -38,6 +52,7 @@ from . import stage
 ERASED = {"erased": True}
 QUOTE_CHARS = 40  # an erased text is recognised by its first characters (whitespace folded)
 MIN_QUOTE = 12  # shorter texts ("ok!") would match other people's posts: ids and URLs do it
+TOMBSTONE_DAYS = 30  # longer than the DLQ (14 d) + the queue (4 d) + X's search window (7 d)
 
 
 @dataclass
@@ -47,6 +62,8 @@ class ErasureReport:
     mentions: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     scrubbed: list[str] = field(default_factory=list)  # "pk/sk" of state items rewritten
+    themes: list[str] = field(default_factory=list)  # "day/theme" counters deleted
+    quarantined: list[str] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -60,20 +77,50 @@ class Target:
     texts: tuple[str, ...]
     handles: frozenset[str] = frozenset()  # "@handle", as pages quote them
     urls: frozenset[str] = frozenset()  # each post's link: names it in cards and pages
+    themes: frozenset[str] = frozenset()  # themes only the author's posts gave
 
     @property
     def author_key(self) -> str:
         return f"{self.source}:{self.author_id}"
 
     @property
+    def alert_ids(self) -> frozenset[str]:
+        return frozenset(alert_id_for(i) for i in self.mention_ids)
+
+    @property
     def names(self) -> frozenset[str]:
-        return self.mention_ids | {alert_id_for(i) for i in self.mention_ids}
+        return self.mention_ids | self.alert_ids
 
 
 class Eraser:
-    def __init__(self, mentions: MentionStore, state: StateTable) -> None:
+    def __init__(
+        self, mentions: MentionStore, state: StateTable, timezone: str = "Europe/Amsterdam"
+    ) -> None:
         self._mentions = mentions
         self._state = state
+        self._timezone = timezone
+
+    def _themes(self, found: list[dict[str, Any]], *, dry_run: bool) -> dict[str, str]:
+        """Take the author's posts out of the day's theme counters; the themes left at
+        zero (only the author gave them) -> their day."""
+        counts: dict[tuple[str, str], int] = {}
+        for item in found:
+            mention = Mention.from_dict(item)
+            day = aggregates.local_day(mention.created_at, self._timezone)
+            for theme in aggregates.counted_themes(mention):
+                counts[(day, theme)] = counts.get((day, theme), 0) + 1
+        gone: dict[str, str] = {}
+        for (day, theme), n in sorted(counts.items()):
+            key = keys.day_theme(day, theme)
+            if dry_run:
+                left = int((self._state.get(key) or {}).get("n", 0)) - n
+            else:
+                left = self._state.add(key, {"n": -n}).get("n", 0)
+            if left <= 0:
+                gone[theme] = day
+                if not dry_run:
+                    self._state.delete(key)
+        return gone
 
     def erase(self, source: str, author_id: str, *, dry_run: bool = False) -> ErasureReport:
         report = ErasureReport(source, author_id, dry_run=dry_run)
@@ -86,6 +133,9 @@ class Eraser:
             frozenset(f"@{h}" for h in (item["author"].get("handle") for item in found) if h),
             frozenset(str(item["url"]) for item in found if item.get("url")),
         )
+        gone = self._themes(found, dry_run=dry_run)
+        target = Target(**{**target.__dict__, "themes": frozenset(gone)})
+        report.themes = sorted(f"{day}/{theme}" for theme, day in gone.items())
         report.mentions = sorted(target.mention_ids)
         erased_alerts: set[str] = set()
         for item in self._state.scan():
@@ -96,6 +146,16 @@ class Eraser:
                 continue
             if key.pk in erased_alerts:
                 continue
+            if key == keys.author_history(source, author_id) or _names_a_case(key, item, target):
+                report.scrubbed.append(f"{key.pk}/{key.sk}")  # the case desk's record of them
+                if not dry_run:
+                    self._state.delete(key)
+                continue
+            if keys.is_quarantined(key) and target.mention_ids & set(item.get("mention_ids", [])):
+                report.quarantined.append(key.pk)
+                if not dry_run:
+                    self._state.delete(key)
+                continue
             cleaned = scrub(item, target)
             if cleaned != item:
                 report.scrubbed.append(f"{key.pk}/{key.sk}")
@@ -105,8 +165,9 @@ class Eraser:
             for alert_pk in erased_alerts:  # the alert and whatever sits beside it
                 for item in list(self._state.query(alert_pk)):
                     self._state.delete(Key(item["pk"], item["sk"]))
+            until = int((utc_now() + timedelta(days=TOMBSTONE_DAYS)).timestamp())
             for mention_id in report.mentions:
-                self._mentions.delete(mention_id)
+                self._mentions.erase(mention_id, until=until)  # a tombstone, not a gap
         return report
 
     def _replace(self, key: Key, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -121,14 +182,28 @@ class Eraser:
             raise CommandError(f"{key.pk}/{key.sk} changed while erasing; run the erase again")
 
 
+def _names_a_case(key: Key, item: dict[str, Any], target: Target) -> bool:
+    """A case desk item of an erased case: its board entry (the alert id is in the sort
+    key) or a case code (which names the alert it opens)."""
+    alert_ids = target.alert_ids
+    return item.get("alert_id") in alert_ids or any(key.sk.endswith(f"#{a}") for a in alert_ids)
+
+
 def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
     """A copy of a state item without the target's entries, records and quoted text."""
     out: dict[str, Any] = {}
     for key, value in item.items():
         if key.startswith("e#") and key[2:] in target.mention_ids | {target.author_key}:
             continue
+        if key.startswith("e#") and key[2:] in target.themes and _is_themes_list(item):
+            continue
         out[key] = _scrub_value(value, target) if key not in ("pk", "sk") else value
     return out
+
+
+def _is_themes_list(item: dict[str, Any]) -> bool:
+    prefix = keys.day_list_shard("", THEMES.name, 0).sk[:-1]
+    return str(item.get("sk", "")).startswith(prefix)
 
 
 def quote(text: str) -> str:
@@ -165,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def work() -> int:
         with stage.opened(args.stage, local=args.local):
-            eraser = Eraser(wiring.mentions(), wiring.state())
+            eraser = Eraser(wiring.mentions(), wiring.state(), wiring.settings().timezone)
             report = eraser.erase(args.source, args.author_id, dry_run=args.dry_run)
         print(json.dumps(asdict(report), ensure_ascii=False))
         return 0

@@ -338,7 +338,8 @@ def _test_page(args: argparse.Namespace, team: Team, now: datetime, out: TextIO)
 def _open_alerts(now: datetime, out: TextIO) -> None:
     service = wiring.alerts()
     far = now + timedelta(days=365)
-    found = sorted(service.due(far) + service.held(), key=lambda a: a.created_at)
+    unacknowledged = [a for a in service.due(far) if a.state != "acknowledged"]  # no reminders
+    found = sorted(unacknowledged + service.held(), key=lambda a: a.created_at)
     if not found:
         print("no open alerts", file=out)
     for alert in found:

@@ -1,16 +1,21 @@
-"""Acknowledge and resolve, from a signed link; a grouped alert closes its members too.
+"""Acknowledge and resolve a case; a grouped alert closes its members too.
 
-A link's token is bound to one alert, one action and one recipient (`links.py`); the
-recipient must be someone the alert was sent to. The state change is conditional on the
-state read, so two taps (or a tap and an escalation) cannot both win; it reaches the
-alert's mention, or every member of a grouped alert, and is told to the listeners.
+Who may do it is decided before (`desk.py` for case codes and board passes; the signed
+links of `links.py` for links sent before the case desk, and for the local tools). The
+state change is conditional on the state read, so two taps (or a tap and an
+escalation) cannot both win; it reaches the alert's mention, or every member of a
+grouped alert, moves the case on the board (`cases.py`), and is told to the listeners.
+
+Acknowledging makes the manager the case's `holder`. A case of a band with a response
+target (`Settings.response_targets`) is then due again at its target: still unresolved,
+its holder is reminded, then the backup (`followups.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import MalformedPayload, NotFound, TokenError
@@ -18,8 +23,10 @@ from ..logs import get_logger
 from ..model import LESSON_LIMIT, OUTCOMES, Alert, iso, parse_time
 from ..store import MentionStore
 from . import links
+from .cases import OpenCases
 from .events import Events
-from .records import NO_INDEX, AlertRecords
+from .policy import Rules
+from .records import NO_INDEX, AlertRecords, due_at
 
 log = get_logger("alerts")
 
@@ -41,28 +48,39 @@ class Acknowledgements:
         mentions: MentionStore,
         signing_key: Callable[[], str],
         events: Events,
+        cases: OpenCases,
+        targets: Mapping[str, int],
     ) -> None:
         self._records = records
         self._mentions = mentions
         self._signing_key = signing_key
         self._events = events
+        self._cases = cases
+        self._targets = targets
 
-    def acknowledge(self, alert_id: str, token: str, now: datetime) -> AckResult:
-        """Acknowledge with a signed link. Raises `TokenError` or `NotFound`."""
-        alert, who = self._authorise(alert_id, token, now, "ack")
+    # ------------------------------------------------------------ as a manager
+
+    def acknowledge_as(self, alert: Alert, who: str, now: datetime) -> AckResult:
         if alert.state in ("acknowledged", "resolved"):
             return AckResult(alert, changed=False)
         stamps = {"acknowledged_at": iso(now), "acknowledged_by": who}
-        changes = {"state": "acknowledged", **stamps, "pending_page": None, **NO_INDEX}
-        if not self._records.change(alert_id, changes, expect={"state": alert.state}):
-            return AckResult(self._records.get(alert_id) or alert, changed=False)
-        acknowledged = alert.with_(state="acknowledged", **stamps)
-        self._close_members(alert, "acknowledged", stamps)
+        changes = {
+            "state": "acknowledged",
+            **stamps,
+            "holder": who,
+            "pending_page": None,
+            **self.reminder_index(alert, now),
+        }
+        if not self._records.change(alert.id, changes, expect={"state": alert.state}):
+            return AckResult(self._records.get(alert.id) or alert, changed=False)
+        acknowledged = alert.with_(state="acknowledged", holder=who, **stamps)
+        self._cases.take(acknowledged, who)
+        self._close_members(alert, "acknowledged", {**stamps, "holder": who})
         log.info(
             "alert acknowledged",
             extra={
                 "fields": {
-                    "alert_id": alert_id,
+                    "alert_id": alert.id,
                     "by": who,
                     "seconds_to_ack": _seconds(alert.created_at, now),
                 }
@@ -71,10 +89,10 @@ class Acknowledgements:
         self._events.emit(acknowledged)
         return AckResult(acknowledged, True)
 
-    def resolve(
+    def resolve_as(
         self,
-        alert_id: str,
-        token: str,
+        alert: Alert,
+        who: str,
         now: datetime,
         *,
         note: str = "",
@@ -82,11 +100,10 @@ class Acknowledgements:
         lesson: str = "",
         lesson_theme: str = "",
     ) -> AckResult:
-        """Resolve with a signed link (acknowledging too, if nobody had), with how it
-        ended (`model.OUTCOMES`) and, optionally, a lesson for the organisation."""
+        """Resolve (acknowledging too, if nobody had), with how it ended
+        (`model.OUTCOMES`) and, optionally, a lesson for the organisation."""
         if outcome is not None and outcome not in OUTCOMES:
             raise MalformedPayload(f"outcome must be one of {', '.join(OUTCOMES)}")
-        alert, who = self._authorise(alert_id, token, now, "resolve")
         if alert.state == "resolved":
             return AckResult(alert, changed=False)
         stamps = {
@@ -100,26 +117,52 @@ class Acknowledgements:
             "acknowledged_by": alert.acknowledged_by or who,
         }
         changes = {"state": "resolved", **stamps, "pending_page": None, **NO_INDEX}
-        if not self._records.change(alert_id, changes, expect={"state": alert.state}):
-            return AckResult(self._records.get(alert_id) or alert, changed=False)
+        if not self._records.change(alert.id, changes, expect={"state": alert.state}):
+            return AckResult(self._records.get(alert.id) or alert, changed=False)
+        self._cases.close(alert)
         self._close_members(alert, "resolved", stamps)
         log.info(
             "alert resolved",
             extra={
                 "fields": {
-                    "alert_id": alert_id,
+                    "alert_id": alert.id,
                     "by": who,
+                    "outcome": outcome,
                     "seconds_to_resolve": _seconds(alert.created_at, now),
                 }
             },
         )
-        resolved = self._records.get(alert_id) or alert
+        resolved = self._records.get(alert.id) or alert
         self._events.emit(resolved)
         return AckResult(resolved, changed=True)
+
+    def reminder_index(self, alert: Alert, now: datetime) -> dict[str, Any]:
+        """When an acknowledged case is due again: at its band's response target."""
+        minutes = self._targets.get(Rules.from_dict(alert.rules).band)
+        if not minutes or alert.kind != "mention":
+            return NO_INDEX
+        due = parse_time(alert.created_at) + timedelta(minutes=minutes)
+        return due_at(max(due, now))
+
+    # ------------------------------------------------------------ with a signed link
+
+    def acknowledge(self, alert_id: str, token: str, now: datetime) -> AckResult:
+        """Acknowledge with a signed link. Raises `TokenError` or `NotFound`."""
+        alert, who = self._authorise(alert_id, token, now, "ack")
+        return self.acknowledge_as(alert, who, now)
+
+    def resolve(self, alert_id: str, token: str, now: datetime, **given: Any) -> AckResult:
+        alert, who = self._authorise(alert_id, token, now, "resolve")
+        return self.resolve_as(alert, who, now, **given)
 
     def authorise(self, alert_id: str, token: str, now: datetime, action: str) -> Alert:
         """The alert a link is for; raises `TokenError` or `NotFound` (changes nothing)."""
         return self._authorise(alert_id, token, now, action)[0]
+
+    def authorise_with_recipient(
+        self, alert_id: str, token: str, now: datetime, action: str
+    ) -> tuple[Alert, str]:
+        return self._authorise(alert_id, token, now, action)
 
     def _authorise(
         self, alert_id: str, token: str, now: datetime, action: str
@@ -145,12 +188,19 @@ class Acknowledgements:
             changes = {
                 k: v
                 for k, v in stamps.items()
-                if k not in ("acknowledged_at", "acknowledged_by") or not member.acknowledged_at
+                if k not in ("acknowledged_at", "acknowledged_by", "holder")
+                or not member.acknowledged_at
             }
-            self._records.change(member_id, {**changes, "state": state})
+            changes = {**changes, "state": state, "pending_page": None}
+            self._records.change(member_id, {**changes, **NO_INDEX})
+            changed = member.with_(**{k: v for k, v in changes.items() if k != "pending_page"})
+            if state == "resolved":
+                self._cases.close(changed)
+            elif changed.holder:
+                self._cases.take(changed, changed.holder)
             if member.mention_id:
                 self._mentions.set_status(member.mention_id, state)
-            self._events.emit(member.with_(**{**changes, "state": state}))
+            self._events.emit(changed)
 
 
 def _text(value: str, limit: int) -> str | None:

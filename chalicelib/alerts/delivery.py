@@ -4,22 +4,30 @@ A page is recorded on the alert as `pending_page` before it is published and cle
 after (conditional on it still being pending), so the every-minute job resends what SNS
 refused or what a crash left in between; at least once, never lost. Recording a page SNS
 accepted is retried in place, because failing there would make the job send it again.
+
+Each page carries a case code of its own recipient's, stored before the publish, and goes
+to the channels its band is routed to (`alert.channels`), SMS only while the recipient's
+team's SMS budget lasts. A page SNS refuses for good (`PageRefused`), or after
+`MAX_PAGE_ATTEMPTS`, is sent in its plain form (a fixed subject, no network text, the case
+link); refused again, the next person in the chain is paged at once, and when there is
+nobody left the alert is "failed" — logged as an error, still open on the board.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..errors import DeliveryError, StoreError
+from ..errors import DeliveryError, PageRefused, StoreError
 from ..logs import get_logger
 from ..model import Alert, iso
-from . import links, message
+from . import message, sms
+from .budget import PhoneBudget
+from .linking import CaseLinks
 from .notify import Notifier
-from .policy import Policy, Rules
-from .records import AlertRecords, due_at
+from .policy import RESOLVE_TTL_FACTOR, Rules
+from .records import NO_INDEX, AlertRecords, due_at
 from .team import Team
 
 log = get_logger("alerts")
@@ -27,7 +35,7 @@ log = get_logger("alerts")
 UNASSIGNED = "unassigned"
 RECORD_ATTEMPTS = 3
 RECORD_BACKOFF_SECONDS = 0.05
-RESOLVE_TTL_FACTOR = 3  # resolve links live three times as long as acknowledge links
+MAX_PAGE_ATTEMPTS = 5
 
 
 class Delivery:
@@ -37,15 +45,15 @@ class Delivery:
         records: AlertRecords,
         notifier: Notifier,
         team: Team,
-        signing_key: Callable[[], str],
-        base_url: str,
+        links: CaseLinks,
+        budget: PhoneBudget,
         timezone: str,
     ) -> None:
         self._records = records
         self._notifier = notifier
         self._team = team
-        self._signing_key = signing_key
-        self._base_url = base_url
+        self.links = links
+        self.budget = budget
         self._timezone = timezone
 
     def deliver(self, alert: Alert, now: datetime) -> Alert:
@@ -54,40 +62,39 @@ class Delivery:
         if not recipient or recipient == UNASSIGNED:
             return alert
         rules = Rules.from_dict(alert.rules)
-        rendered = message.render(
-            alert.card,
-            self._links(alert.id, recipient, now, self._team.policy()),
-            timezone=self._timezone,
-            band=rules.band,
-            note=escalation_note(alert, rules),
-        )
+        channels = self.channels_for(alert, recipient, now)
         try:
+            rendered = self.render(alert, recipient, now, note=escalation_note(alert, rules))
             self._notifier.publish(
-                recipient, rendered.subject, rendered.email, rendered.sms, alert.kind, alert.id
+                recipient,
+                rendered.subject,
+                rendered.email,
+                rendered.sms,
+                alert.kind,
+                alert.id,
+                channels=channels,
             )
-        except DeliveryError:
-            log.warning(
-                "page not sent; will retry",
-                exc_info=True,
-                extra={"fields": {"alert_id": alert.id, "attempts": alert.attempts + 1}},
-            )
-            self._records.change(alert.id, {"attempts": alert.attempts + 1})
-            return alert.with_(attempts=alert.attempts + 1)
+        except DeliveryError as error:
+            return self._failed(alert, recipient, now, error, rules)
         at = iso(now)
         next_at = now + timedelta(minutes=rules.escalate_after_minutes)
         paged = alert.paged if recipient in alert.paged else (*alert.paged, recipient)
-        pages = (
-            *alert.pages,
-            {"escalation_level": alert.escalation_level, "recipient": recipient, "at": at},
-        )
+        page = {
+            "escalation_level": alert.escalation_level,
+            "recipient": recipient,
+            "at": at,
+            "channels": list(channels),
+        }
         changes: dict[str, Any] = {
             "state": "sent",
             "sent_at": alert.sent_at or at,
             "last_sent_at": at,
             "attempts": alert.attempts + 1,
+            "page_attempts": 0,
+            "plain": False,
             "pending_page": None,
             "paged": list(paged),
-            "pages": list(pages),
+            "pages": [*alert.pages, page],
             "next_escalation_at": iso(next_at),
             **due_at(next_at),
         }
@@ -110,6 +117,7 @@ class Delivery:
                     "alert_id": alert.id,
                     "recipient": recipient,
                     "escalation_level": alert.escalation_level,
+                    "channels": list(channels),
                 }
             },
         )
@@ -118,11 +126,81 @@ class Delivery:
             sent_at=changes["sent_at"],
             last_sent_at=at,
             attempts=changes["attempts"],
+            page_attempts=0,
+            plain=False,
             pending_page=None,
             paged=paged,
-            pages=pages,
+            pages=(*alert.pages, page),
             next_escalation_at=iso(next_at),
         )
+
+    def render(
+        self, alert: Alert, recipient: str, now: datetime, *, note: str = "", tag: str = "ESCALATED"
+    ) -> message.Rendered:
+        """The page for `recipient`, with a case code of theirs (stored first)."""
+        ttl = timedelta(hours=self._team.policy().link_ttl_hours * RESOLVE_TTL_FACTOR)
+        links = self.links.for_page(alert.id, recipient, now, ttl)
+        band = Rules.from_dict(alert.rules).band
+        if alert.plain:
+            return plain(alert, links, band)
+        return message.render(
+            alert.card, links, timezone=self._timezone, band=band, note=note, tag=tag
+        )
+
+    def channels_for(self, alert: Alert, recipient: str, now: datetime) -> tuple[str, ...]:
+        """The alert's channels for `recipient` now: SMS only within the SMS budget."""
+        channels = alert.channels or ("email",)  # a page always reaches somebody
+        if "sms" in channels and not self.budget.take(now, alert.priority):
+            self.budget.miss(recipient, now)
+            channels = tuple(c for c in channels if c != "sms") or ("email",)
+        return channels
+
+    def _failed(
+        self, alert: Alert, recipient: str, now: datetime, error: DeliveryError, rules: Rules
+    ) -> Alert:
+        attempts = alert.page_attempts + 1
+        final = isinstance(error, PageRefused) or attempts >= MAX_PAGE_ATTEMPTS
+        changes: dict[str, Any] = {"attempts": alert.attempts + 1, "page_attempts": attempts}
+        if final and not alert.plain:
+            changes.update(page_attempts=0, plain=True, **due_at(now))
+            what = "page refused; the next run sends its plain form"
+        elif final:
+            changes.update(self._give_up(alert, recipient, now, str(error), rules))
+            what = "page refused in its plain form too; " + (
+                "paging the next in the chain" if changes.get("pending_page") else "nobody left"
+            )
+        else:
+            what = "page not sent; will retry"
+        fields = {"alert_id": alert.id, "recipient": recipient, "attempts": attempts}
+        (log.error if changes.get("state") == "failed" else log.warning)(
+            what, exc_info=True, extra={"fields": fields}
+        )
+        self._records.change(alert.id, changes, expect={"pending_page": recipient})
+        return alert.with_(**{k: v for k, v in changes.items() if k in Alert.__dataclass_fields__})
+
+    def _give_up(
+        self, alert: Alert, recipient: str, now: datetime, reason: str, rules: Rules
+    ) -> dict[str, Any]:
+        failed = [*alert.failed_pages, {"recipient": recipient, "at": iso(now), "reason": reason}]
+        level = alert.escalation_level + 1
+        following = rules.recipient(level)
+        if following is None:
+            return {
+                "state": "failed",
+                "failed_pages": failed,
+                "pending_page": None,
+                "exhausted_at": iso(now),
+                **NO_INDEX,
+            }
+        return {
+            "failed_pages": failed,
+            "escalation_level": level,
+            "escalated_at": iso(now),
+            "pending_page": following,
+            "page_attempts": 0,
+            "plain": False,
+            **due_at(now),
+        }
 
     def _record_page(self, alert_id: str, changes: dict[str, Any], recipient: str) -> bool:
         for attempt in range(RECORD_ATTEMPTS):
@@ -134,25 +212,57 @@ class Delivery:
                 time.sleep(RECORD_BACKOFF_SECONDS * 2**attempt)
         return False
 
-    def _links(self, alert_id: str, recipient: str, now: datetime, policy: Policy) -> message.Links:
-        key = self._signing_key()
-        ttl = policy.link_ttl_hours * 3600
-        ack = links.make_token(key, alert_id, recipient, now.timestamp(), ttl=ttl)
-        resolve = links.make_token(
-            key,
-            alert_id,
-            recipient,
-            now.timestamp(),
-            action="resolve",
-            ttl=ttl * RESOLVE_TTL_FACTOR,
+    def send(
+        self,
+        recipient: str,
+        rendered: message.Rendered,
+        kind: str,
+        channels: tuple[str, ...],
+        alert_id: str = "",
+    ) -> bool:
+        """A message that is not a page (reminder, handover, catch-up); False if refused."""
+        try:
+            self._notifier.publish(
+                recipient,
+                rendered.subject,
+                rendered.email,
+                rendered.sms,
+                kind,
+                alert_id,
+                channels=channels,
+            )
+        except DeliveryError:
+            log.warning(
+                "message not sent; the next run tries again",
+                exc_info=True,
+                extra={"fields": {"recipient": recipient, "kind": kind, "alert_id": alert_id}},
+            )
+            return False
+        return True
+
+
+def plain(alert: Alert, links: message.Links, band: str) -> message.Rendered:
+    """The page with nothing from the network in it: what SNS cannot refuse for its text."""
+    head = f"CASE P{int(alert.priority)} {band}".strip()
+    email = "\n".join(
+        (
+            f"A case (priority {int(alert.priority)}, {band or 'band unknown'}) is waiting.",
+            "Its text could not be sent here; everything is on the case page.",
+            "",
+            f"Open the case: {links.case}",
+            f"Your shift board: {links.board}",
         )
-        return message.Links(
-            ack=links.link(self._base_url, alert_id, ack),
-            resolve=links.link(self._base_url, alert_id, resolve, action="resolve"),
-        )
+    )
+    return message.Rendered(
+        f"Webcare case P{int(alert.priority)}", email, sms.compose(head, links.case)
+    )
 
 
 def escalation_note(alert: Alert, rules: Rules) -> str:
+    failed = [f["recipient"] for f in alert.failed_pages if f["recipient"] not in alert.paged]
+    if alert.escalation_level and failed:
+        step = alert.escalation_level + 1
+        return f"ESCALATED (step {step}): {', '.join(failed)} could not be paged."
     if alert.escalation_level == 0 or not alert.paged:
         return ""
     return (

@@ -35,7 +35,7 @@ class Escalation:
     def resend(self, now: datetime, tick: Tick) -> None:
         for alert in self._records.due(now):
             if alert.pending_page:
-                _isolated(alert, tick, functools.partial(self._resend_one, alert, now, tick))
+                isolated(alert, tick, functools.partial(self._resend_one, alert, now, tick))
 
     def _resend_one(self, alert: Alert, now: datetime, tick: Tick) -> None:
         if alert.pending_page == UNASSIGNED:
@@ -63,7 +63,7 @@ class Escalation:
                 continue
             if alert.next_escalation_at and parse_time(alert.next_escalation_at) > now:
                 continue
-            _isolated(alert, tick, functools.partial(self._escalate_one, alert, now, tick))
+            isolated(alert, tick, functools.partial(self._escalate_one, alert, now, tick))
 
     def _escalate_one(self, alert: Alert, now: datetime, tick: Tick) -> None:
         rules = Rules.from_dict(alert.rules)
@@ -86,6 +86,8 @@ class Escalation:
             "escalation_level": level,
             "escalated_at": iso(now),
             "pending_page": recipient,
+            "page_attempts": 0,
+            "plain": False,
             "gsi1sk": iso(now),
         }
         if not self._records.change(alert.id, changes, expect=expect):
@@ -105,7 +107,7 @@ class Escalation:
             tick.failed.append(alert.id)
 
 
-def _isolated(alert: Alert, tick: Tick, work: Callable[[], None]) -> None:
+def isolated(alert: Alert, tick: Tick, work: Callable[[], None]) -> None:
     """One alert's trouble with DynamoDB must not stop the job for the others."""
     try:
         work()

@@ -1,12 +1,14 @@
 """What a manager reads on a phone: one e-mail and one SMS per page.
 
-An alert keeps a `card` (the facts: source, author, reach, first words, priority, why,
-link) and is rendered per recipient at send time, because every recipient gets links
-signed for them. `card_for(mention)` builds a card from a triaged mention,
+An alert keeps a `card` (the facts: source, author, reach, the post, priority, why,
+link) and is rendered per recipient at send time, because every recipient gets a case
+link of their own. `card_for(mention)` builds a card from a triaged mention,
 `group_card(...)` one for a storm or a spike; `render(card, links, ...)` gives the text.
 
-The SMS stays in the GSM-7 alphabet where we write it (straight quotes, "...") so that a
-segment holds 153 characters, not 70.
+Every piece of network text goes through `untrusted` (e-mail, subject) or `sms.fold`
+(SMS). The SMS is one GSM-7 segment, always: band, source, handle, reach, the first
+words and the case link. The e-mail keeps the whole post (each line quoted with "> ", so
+a line of the post can never pass for a line of ours) and every link.
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import untrusted
 from ..model import Mention, parse_time
+from . import sms
 
-SMS_LIMIT = 306  # two GSM-7 segments
 SUBJECT_LIMIT = 100  # SNS e-mail subject limit
 EXCERPT = 280
+TEXT_LIMIT = 4000  # the whole post, as far as an alert item keeps it
 EXAMPLES = 3
+BAND_NAMES = {"high": "HIGH", "normal": "MEDIUM", "low": "LOW"}
 
 
 @dataclass(frozen=True)
 class Links:
-    ack: str
-    resolve: str
+    case: str  # <base>/c/<code>: the case page, signed for this recipient
+    board: str = ""  # the recipient's shift board
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def reach(followers: int) -> str:
 
 
 def first_words(text: str, limit: int, ellipsis: str = "…") -> str:
-    flat = " ".join(text.split())
+    flat = untrusted.line(text)
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - len(ellipsis)].rsplit(" ", 1)[0]
@@ -58,14 +63,19 @@ def card_for(mention: Mention) -> dict[str, Any]:
     """The facts an alert about `mention` shows, small enough to keep on the alert."""
     return {
         "kind": "mention",
-        "source": mention.source,
-        "handle": mention.author.handle.lstrip("@"),
+        "source": untrusted.line(mention.source, 40),
+        "handle": untrusted.line(mention.author.handle, 200).lstrip("@"),
+        "name": untrusted.line(mention.author.name, 200),
+        "author_id": untrusted.line(mention.author.id, 200),
         "followers": mention.author.followers,
         "excerpt": first_words(mention.text, EXCERPT),
-        "url": mention.url,
+        "text": untrusted.block(mention.text)[:TEXT_LIMIT],
+        "url": untrusted.line(mention.url, 2000),
         "priority": round(mention.priority),
-        "reasons": list(mention.reasons[:4]),
+        "reasons": [untrusted.line(r, 200) for r in mention.reasons[:4]],
+        "themes": [untrusted.line(t, 60) for t in mention.themes[:5]],
         "created_at": mention.created_at,
+        "received_at": mention.received_at,
         "lang": mention.lang or "",
     }
 
@@ -94,86 +104,117 @@ def render(
     timezone: str,
     band: str = "",
     note: str = "",
+    tag: str = "ESCALATED",
 ) -> Rendered:
-    """Subject, e-mail and SMS for one recipient. `links` None: no links (stored copy)."""
+    """Subject, e-mail and SMS for one recipient. `links` None: no links (stored copy).
+
+    A `note` (an escalation, a reminder, a handover) comes first in the e-mail, and its
+    `tag` first in the subject and the SMS.
+    """
+    flag = untrusted.line(tag) if note else ""
     if card.get("kind") in ("group", "spike"):
-        return _render_group(card, links, band=band, note=note)
-    return _render_mention(card, links, timezone=timezone, band=band, note=note)
+        return _render_group(card, links, band=band, note=note, flag=flag)
+    return _render_mention(card, links, timezone=timezone, band=band, note=note, flag=flag)
+
+
+def subject_line(text: str) -> str:
+    """An SNS subject: one line, no control characters, at most 100 characters."""
+    return first_words(text, SUBJECT_LIMIT) or "Webcare case"
+
+
+def quoted(text: str) -> list[str]:
+    """The post's lines, each behind "> "."""
+    return [f"> {part}" for part in untrusted.block(text).split("\n")]
+
+
+def _band(band: str) -> str:
+    return BAND_NAMES.get(band, band.upper())
+
+
+def _link_lines(links: Links | None, what: str) -> list[str]:
+    if not links:
+        return []
+    out = [f"Open the case ({what}): {links.case}"]
+    if links.board:
+        out.append(f"Your shift board: {links.board}")
+    return out
 
 
 def _render_mention(
-    card: dict[str, Any], links: Links | None, *, timezone: str, band: str, note: str
+    card: dict[str, Any], links: Links | None, *, timezone: str, band: str, note: str, flag: str
 ) -> Rendered:
     priority = f"P{card.get('priority', 0)}" + (f" {band}" if band else "")
-    who = f"@{card.get('handle', '?')}"
+    source = untrusted.line(str(card.get("source", "")))
+    who = "@" + untrusted.line(str(card.get("handle") or "?"))
     followers = reach(int(card.get("followers") or 0))
     excerpt = str(card.get("excerpt", ""))
-    subject = first_words(
-        f"{'[ESCALATED] ' if note else ''}[{priority}] {card.get('source')}: {who} – {excerpt}",
-        SUBJECT_LIMIT,
+    subject = subject_line(
+        f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {who} – {excerpt}"
     )
-    lines = []
-    if note:
-        lines += [note, ""]
+    lines = [untrusted.line(note), ""] if note else []
+    name = untrusted.line(str(card.get("name") or ""))
+    author = f"{who} ({name + ', ' if name and name != who[1:] else ''}{followers} followers)"
     lines += [
-        f"Negative post on {card.get('source')}, priority {card.get('priority')}"
+        f"Negative post on {source}, priority {card.get('priority')}"
         + (f" ({band})" if band else ""),
-        f"{who} ({followers} followers), {_clock(card.get('created_at'), timezone)}",
+        f"{author}, posted {clock(card.get('created_at'), timezone)}",
         "",
-        f"“{excerpt}”",
+        *quoted(str(card.get("text") or excerpt)),
         "",
     ]
     if card.get("reasons"):
-        lines.append("Why you were paged: " + "; ".join(card["reasons"]))
-    lines.append(f"Open the post: {card.get('url') or '(no link)'}")
-    if links:
-        lines += [f"Acknowledge: {links.ack}", f"Resolve: {links.resolve}"]
-    email = "\n".join(lines)
-    head = f"{'ESCALATED ' if note else ''}{priority} {card.get('source')} {who} ({followers})"
-    tail = f" Ack: {links.ack}" if links else ""
-    room = max(SMS_LIMIT - len(head) - len(tail) - 4, 20)
-    sms = f'{head}: "{first_words(excerpt, room, "...")}"{tail}'
-    return Rendered(subject, email, sms)
+        lines.append("Why you were paged: " + "; ".join(untrusted.line(r) for r in card["reasons"]))
+    lines.append(f"Open the post: {untrusted.line(str(card.get('url') or '')) or '(no link)'}")
+    lines += _link_lines(links, "acknowledge, resolve, hand over")
+    head = (
+        f"{flag + ' ' if flag else ''}{_band(band) + ' ' if band else ''}P{card.get('priority', 0)}"
+    )
+    return Rendered(
+        subject, "\n".join(lines), _sms(f"{head} {source} {who} {followers}", excerpt, links)
+    )
 
 
-def _render_group(card: dict[str, Any], links: Links | None, *, band: str, note: str) -> Rendered:
+def _render_group(
+    card: dict[str, Any], links: Links | None, *, band: str, note: str, flag: str
+) -> Rendered:
     count = int(card.get("count", 0))
     posts = f"{count} negative post" + ("" if count == 1 else "s")
     what = "Spike" if card.get("kind") == "spike" else "Grouped"
-    subject = first_words(
-        f"{'[ESCALATED] ' if note else ''}[{what}] {posts} – {card.get('reason', '')}",
-        SUBJECT_LIMIT,
-    )
-    lines = [note, ""] if note else []
+    reason = untrusted.line(str(card.get("reason", "")))
+    subject = subject_line(f"{f'[{flag}] ' if flag else ''}[{what}] {posts} – {reason}")
+    lines = [untrusted.line(note), ""] if note else []
     lines += [
         f"{what}: {posts}, highest priority {card.get('priority', 0)}"
         + (f" ({band})" if band else ""),
-        f"Why one message: {card.get('reason', '')}",
+        f"Why one message: {reason}",
         "",
         "Top posts:",
     ]
     for number, example in enumerate(card.get("examples") or [], start=1):
         lines.append(
-            f"{number}. {example.get('source')} @{example.get('handle')}"
+            f"{number}. {untrusted.line(str(example.get('source')))}"
+            f" @{untrusted.line(str(example.get('handle')))}"
             f" ({reach(int(example.get('followers') or 0))}) P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
-            f" {example.get('url') or ''}".rstrip()
+            f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
         )
     lines.append("")
-    if links:
-        lines += [f"Acknowledge: {links.ack}", f"Resolve: {links.resolve}"]
-        lines.append(f"(acknowledges or resolves all {count} posts)")
-    email = "\n".join(lines)
+    lines += _link_lines(links, f"acknowledge or resolve all {count} posts")
     top = (card.get("examples") or [{}])[0]
-    head = f"{'ESCALATED ' if note else ''}{what.upper()} {posts}"
-    tail = f" Ack all: {links.ack}" if links else ""
-    words = first_words(str(top.get("excerpt", "")), 60, "...")
-    example = f'{top.get("source")} @{top.get("handle")}: "{words}"'
-    sms = first_words(f"{head}. Top: {example}", SMS_LIMIT - len(tail), "...") + tail
-    return Rendered(subject, email, sms)
+    head = f"{flag + ' ' if flag else ''}{what.upper()} {posts}, top {top.get('source')}"
+    head += f" @{top.get('handle')}"
+    return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))
 
 
-def _clock(stamp: Any, timezone: str) -> str:
+def _sms(head: str, quote: str, links: Links | None) -> str:
+    """One segment around the case link; the stored copy (no links) is cut the same way."""
+    if links:
+        return sms.compose(head, links.case, quote=quote)
+    return sms.cut(sms.fold(f'{head}: "{quote}"'), sms.SEGMENT)
+
+
+def clock(stamp: Any, timezone: str) -> str:
+    """A UTC stamp in the team's local time: "Mon 23 Nov 10:28 CET"."""
     if not stamp:
         return "time unknown"
     try:

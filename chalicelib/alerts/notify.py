@@ -1,7 +1,10 @@
-"""SNS: publish an alert to the topic, addressed by the `recipient` attribute.
+"""SNS: publish an alert to the topic, addressed by the `recipient` and `channels` attributes.
 
-Every manager's subscriptions carry the filter policy ``{"recipient": [manager_id]}``,
-so SNS delivers an alert only to the manager it names.
+Every manager's subscriptions carry a filter policy: ``{"recipient": [id]}`` and, for a
+phone or a mailbox, the channel it is (``"channels": ["sms"]`` / ``["email"]``). A page
+names its channels (a String.Array), so SNS texts a manager only for the pages routed to
+SMS, and delivers to no one else. Queues and HTTPS endpoints get every page addressed to
+their manager (the `default` text).
 """
 
 from __future__ import annotations
@@ -9,13 +12,25 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ..errors import DeliveryError
+from ..errors import DeliveryError, PageRefused
 
 if TYPE_CHECKING:
     from mypy_boto3_sns.client import SNSClient
     from mypy_boto3_sns.type_defs import MessageAttributeValueTypeDef
 
 PROTOCOLS = ("email", "sms", "sqs", "https", "lambda", "email-json")
+CHANNEL_OF = {"sms": "sms", "email": "email", "email-json": "email"}
+ALL_CHANNELS = ("sms", "email")
+# SNS answers these when the message itself is at fault: sending it again cannot help
+REFUSED = ("InvalidParameter", "InvalidParameterValue", "ValidationError", "NotFound")
+
+
+def filter_policy(manager_id: str, protocol: str) -> dict[str, list[str]]:
+    """What a manager's subscription of `protocol` lets through."""
+    policy = {"recipient": [manager_id]}
+    if protocol in CHANNEL_OF:
+        policy["channels"] = [CHANNEL_OF[protocol]]
+    return policy
 
 
 class Notifier:
@@ -24,17 +39,27 @@ class Notifier:
         self._topic_arn = topic_arn
 
     def publish(
-        self, recipient: str, subject: str, email: str, sms: str, kind: str, alert_id: str = ""
+        self,
+        recipient: str,
+        subject: str,
+        email: str,
+        sms: str,
+        kind: str,
+        alert_id: str = "",
+        *,
+        channels: tuple[str, ...] = ALL_CHANNELS,
     ) -> str:
-        """Publish one page; returns the SNS message id or raises `DeliveryError`.
+        """Publish one page to `channels`; returns the SNS message id.
 
         One message per protocol (MessageStructure json): e-mail gets the full text,
         SMS the short one; queues and HTTPS endpoints get the e-mail text (`default`).
+        Raises `PageRefused` when SNS refuses the message itself, `DeliveryError` else.
         """
         message = {"default": email, "email": email, "sms": sms}
         attributes: dict[str, MessageAttributeValueTypeDef] = {
             "recipient": {"DataType": "String", "StringValue": recipient},
             "kind": {"DataType": "String", "StringValue": kind},
+            "channels": {"DataType": "String.Array", "StringValue": json.dumps(list(channels))},
         }
         if alert_id:
             attributes["alert_id"] = {"DataType": "String", "StringValue": alert_id}
@@ -47,7 +72,9 @@ class Notifier:
                 MessageAttributes=attributes,
             )
         except Exception as exc:  # any botocore failure: the alert stays pending
-            raise DeliveryError(f"SNS publish failed: {type(exc).__name__}") from exc
+            code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+            kind_of = PageRefused if code in REFUSED else DeliveryError
+            raise kind_of(f"SNS publish failed: {code or type(exc).__name__}") from exc
         return str(response["MessageId"])
 
     def subscribe(self, manager_id: str, protocol: str, endpoint: str) -> str:
@@ -58,7 +85,7 @@ class Notifier:
             TopicArn=self._topic_arn,
             Protocol=protocol,
             Endpoint=endpoint,
-            Attributes={"FilterPolicy": json.dumps({"recipient": [manager_id]})},
+            Attributes={"FilterPolicy": json.dumps(filter_policy(manager_id, protocol))},
             ReturnSubscriptionArn=True,
         )
         return str(response["SubscriptionArn"])

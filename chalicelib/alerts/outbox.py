@@ -1,23 +1,33 @@
-"""A negative post's alert: stored first (the outbox), then paged or held.
+"""A negative post's alert: stored first (the outbox), then paged, held or put on the board.
 
 The alert's id is derived from its mention's id and written with a conditional put,
 so one post yields one alert however often triage retries it. The rules that apply
-(band, escalation minutes, the on-call chain now) are copied onto it, so a later policy
-change never alters an alert under way. Stored while nobody is on duty, it waits as
-"unassigned" for the every-minute job to give it to whoever is on duty then.
+(band, escalation minutes, the on-call chain now, the channels its band is routed to)
+are copied onto it, so a later policy change never alters an alert under way. Stored
+while nobody is on duty, it waits as "unassigned" for the every-minute job to give it
+to whoever is on duty then. A band routed to no channel ("low=board") is not paged: the
+case waits on the shift board (state "board").
+
+After the page: the case joins the board's queue (`cases.py`) and the author's history
+(`history.py`). A retry that finds the alert stored already puts its board entry again
+(idempotent), so a failure between the two never leaves a case off the board.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from ..errors import StoreError
 from ..logs import get_logger
 from ..model import Alert, Mention, alert_id_for, iso
 from ..store import MentionStore
 from . import message
+from .cases import OpenCases, is_open
 from .delivery import UNASSIGNED, Delivery
 from .events import Events
-from .records import AlertRecords, due_at, held_until
+from .history import AuthorHistory
+from .records import NO_INDEX, AlertRecords, due_at, held_until
 from .storm import Storm
 from .team import Team
 
@@ -36,6 +46,9 @@ class Outbox:
         storm: Storm,
         delivery: Delivery,
         events: Events,
+        cases: OpenCases,
+        history: AuthorHistory,
+        routing: Mapping[str, tuple[str, ...]],
         timezone: str,
     ) -> None:
         self._records = records
@@ -44,24 +57,32 @@ class Outbox:
         self._storm = storm
         self._delivery = delivery
         self._events = events
+        self._cases = cases
+        self._history = history
+        self._routing = routing
         self._timezone = timezone
 
     def alert_for(self, mention: Mention, now: datetime) -> Alert | None:
         """Store and page the alert for a negative mention; None if it already exists.
 
         Held back instead of paged (and returned with state "held") when the on-duty
-        manager already had more than the storm limit in the window, or when it is low
-        priority in quiet hours; the every-minute job sends held alerts as one message.
+        manager already had more than the storm limit in the window (never the high
+        band), or when it is low priority in quiet hours; the every-minute job sends held
+        alerts as one message. Not paged at all when its band is routed to the board.
         """
         policy = self._team.policy()
         chain = self._team.on_call(now).chain
         recipient = chain[0] if chain else UNASSIGNED
-        if recipient == UNASSIGNED:
-            log.error("nobody is on duty", extra={"fields": {"mention_id": mention.id}})
         rules = policy.rules(mention.priority, chain)
+        channels = tuple(self._routing.get(rules.band, ()))
+        if recipient == UNASSIGNED and channels:
+            log.error("nobody is on duty", extra={"fields": {"mention_id": mention.id}})
         card = message.card_for(mention)
         stored = message.render(card, None, timezone=self._timezone, band=rules.band)
-        held_reason, release_at = self._storm.hold(mention.priority, recipient, policy, now)
+        held_reason, release_at = (
+            self._storm.hold(mention.priority, recipient, policy, now) if channels else (None, None)
+        )
+        state = "held" if held_reason else ("pending" if channels else "board")
         alert = Alert(
             id=alert_id_for(mention.id),
             kind="mention",
@@ -72,15 +93,23 @@ class Outbox:
             sms=stored.sms,
             mention_id=mention.id,
             priority=mention.priority,
-            state="held" if held_reason else "pending",
+            state=state,
             card=card,
             rules=rules.to_dict(),
-            pending_page=None if held_reason else recipient,
+            pending_page=recipient if state == "pending" else None,
             held_reason=held_reason,
             release_at=iso(release_at) if release_at else None,
+            channels=channels,
         )
-        index = held_until(iso(release_at)) if release_at else due_at(now + RESEND_AFTER)
+        index: Mapping[str, str | None]
+        if state == "held":
+            index = held_until(iso(release_at or now))
+        elif state == "pending":
+            index = due_at(now + RESEND_AFTER)
+        else:
+            index = NO_INDEX
         if not self._records.create(alert, index, now):
+            self._again(alert.id)
             return None
         self._storm.count(alert, now)
         self._mentions.set_status(mention.id, "alerted")
@@ -89,7 +118,25 @@ class Outbox:
                 "alert held for a grouped message",
                 extra={"fields": {"alert_id": alert.id, "reason": held_reason}},
             )
-        else:
+        elif state == "pending":
             alert = self._delivery.deliver(alert, now)
+        self._cases.add(alert)  # raising here: triage retries, `_again` puts it on the board
+        self._remember(mention, alert, now)
         self._events.emit(alert, mention)
         return alert
+
+    def _again(self, alert_id: str) -> None:
+        """A retry of a post already alerted: make sure its case is on the board."""
+        existing = self._records.get(alert_id)
+        if existing is not None and is_open(existing) and existing.state != "acknowledged":
+            self._cases.add(existing)
+
+    def _remember(self, mention: Mention, alert: Alert, now: datetime) -> None:
+        try:
+            self._history.record(mention, alert, now)
+        except StoreError:  # the case page shows less history; the case itself is fine
+            log.warning(
+                "author history not updated",
+                exc_info=True,
+                extra={"fields": {"alert_id": alert.id}},
+            )

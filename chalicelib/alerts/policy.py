@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 BANDS = ("high", "normal", "low")
+RESOLVE_TTL_FACTOR = 3  # case codes live three times as long as the acknowledge window
 
 
 def _default_after() -> dict[str, int]:

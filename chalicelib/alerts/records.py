@@ -41,7 +41,7 @@ class AlertRecords:
         data = self._state.get(keys.alert(alert_id))
         return Alert.from_dict(data) if data else None
 
-    def create(self, alert: Alert, index: Mapping[str, str], now: datetime) -> bool:
+    def create(self, alert: Alert, index: Mapping[str, str | None], now: datetime) -> bool:
         """Store a new alert with its index entry; False if it exists already."""
         expires_at = int((now + self._retention).timestamp())
         item = {**alert.to_dict(), **index, "expires_at": expires_at}

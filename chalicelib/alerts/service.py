@@ -1,37 +1,62 @@
 """The alert service: what the handlers call, put together from its parts.
 
-outbox.py       alert_for(mention): store once, then page or hold
-delivery.py     render per recipient, publish to SNS, record the page
-storm.py        hold in storms and quiet hours; grouped and spike messages
+outbox.py       alert_for(mention): store once, then page, hold or put on the board
+delivery.py     render per recipient (a case code each), publish to SNS, record the page
+storm.py        hold in storms and quiet hours (never the high band); grouped messages
 escalation.py   resend pending pages; escalate what nobody acknowledged
-acks.py         acknowledge and resolve from a signed link
-records.py      the alert items and their index entries
+acks.py         acknowledge and resolve; handover.py: to a colleague, at shift change
+followups.py    reminders on cases left open; the SMS budget's catch-up SMS
+desk.py         the case page and the shift board (codes.py, web.py, views.py, board.py)
+records.py      the alert items and their index entries; cases.py the board's entries
 events.py       "alert changed", told to the digest's tally (wired in wiring.py)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..config import parse_routing, parse_targets
 from ..logs import get_logger
 from ..model import Alert, Mention
 from ..store import MentionStore, StateTable
 from ..triage.spikes import SpikePolicy
 from .acks import Acknowledgements, AckResult
+from .budget import PhoneBudget
+from .cases import OpenCases
+from .codes import BoardPasses, CaseCodes
 from .delivery import RECORD_ATTEMPTS, Delivery
+from .desk import Desk
 from .escalation import Escalation
 from .events import Events, Listener
+from .followups import Followups
+from .handover import Handovers
+from .history import AuthorHistory
+from .linking import CaseLinks
 from .notify import Notifier
 from .outbox import Outbox
 from .records import AlertRecords
 from .storm import Storm
 from .team import Team
 from .tick import Tick
+from .web import Csrf
 
 log = get_logger("alerts")
 
-__all__ = ["RECORD_ATTEMPTS", "AckResult", "AlertService", "Tick"]
+__all__ = ["RECORD_ATTEMPTS", "AckResult", "AlertService", "DeskSettings", "Tick"]
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """How cases are routed and answered (`Settings`: ALERT_ROUTING, RESPONSE_TARGETS…)."""
+
+    routing: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: parse_routing("high=sms+email,medium=email,low=board")
+    )
+    targets: Mapping[str, int] = field(default_factory=lambda: parse_targets("high=15,medium=60"))
+    sms_per_hour: int = 8
+    board_grace: timedelta = timedelta(minutes=60)
 
 
 class AlertService:
@@ -45,18 +70,30 @@ class AlertService:
         signing_key: Callable[[], str],
         base_url: str,
         timezone: str,
+        desk: DeskSettings | None = None,
         spike_policy: SpikePolicy | None = None,
         listeners: Sequence[Listener] = (),
         retention: timedelta = timedelta(days=90),
     ) -> None:
+        setup = desk or DeskSettings()
         self.events = Events(listeners)
+        self._team = team
         self._records = AlertRecords(state, retention)
+        self.cases = OpenCases(state, retention)
+        self.codes = CaseCodes(state)
+        self.links = CaseLinks(
+            codes_=self.codes,
+            passes=BoardPasses(signing_key),
+            team=team,
+            base_url=base_url,
+            grace=setup.board_grace,
+        )
         delivery = Delivery(
             records=self._records,
             notifier=notifier,
             team=team,
-            signing_key=signing_key,
-            base_url=base_url,
+            links=self.links,
+            budget=PhoneBudget(state, setup.sms_per_hour),
             timezone=timezone,
         )
         self._storm = Storm(
@@ -65,9 +102,11 @@ class AlertService:
             team=team,
             delivery=delivery,
             timezone=timezone,
+            routing=setup.routing,
             spike_policy=spike_policy,
         )
         self._escalation = Escalation(records=self._records, team=team, delivery=delivery)
+        history = AuthorHistory(state, retention)
         self._outbox = Outbox(
             records=self._records,
             mentions=mentions,
@@ -75,10 +114,51 @@ class AlertService:
             storm=self._storm,
             delivery=delivery,
             events=self.events,
+            cases=self.cases,
+            history=history,
+            routing=setup.routing,
             timezone=timezone,
         )
         self._acks = Acknowledgements(
-            records=self._records, mentions=mentions, signing_key=signing_key, events=self.events
+            records=self._records,
+            mentions=mentions,
+            signing_key=signing_key,
+            events=self.events,
+            cases=self.cases,
+            targets=setup.targets,
+        )
+        self.handovers = Handovers(
+            state=state,
+            records=self._records,
+            team=team,
+            cases=self.cases,
+            acks=self._acks,
+            delivery=delivery,
+            events=self.events,
+            timezone=timezone,
+        )
+        self._followups = Followups(
+            records=self._records,
+            team=team,
+            delivery=delivery,
+            cases=self.cases,
+            targets=setup.targets,
+            timezone=timezone,
+        )
+        self.desk = Desk(
+            records=self._records,
+            mentions=mentions,
+            team=team,
+            cases=self.cases,
+            history=history,
+            codes=self.codes,
+            links=self.links,
+            csrf=Csrf(state, signing_key),
+            acks=self._acks,
+            handovers=self.handovers,
+            targets=setup.targets,
+            timezone=timezone,
+            retention_days=retention.days,
         )
 
     # reading
@@ -93,20 +173,25 @@ class AlertService:
 
     # a new negative post
     def alert_for(self, mention: Mention, now: datetime) -> Alert | None:
+        self._team.forget()  # the rotation and policy as they are now, read once for it
         return self._outbox.alert_for(mention, now)
 
     # the every-minute job
     def every_minute(self, now: datetime) -> Tick:
-        """Resend failed pages, escalate, send held alerts grouped."""
+        """Resend failed pages, escalate, send held alerts grouped, remind, hand over."""
         tick = Tick()
+        self._team.forget()
         self._escalation.resend(now, tick)
         self._escalation.escalate(now, tick)
         self._storm.flush_held(now, tick)
+        self._followups.remind(now, tick)
+        self.handovers.shift_change(now, tick)
+        self._followups.catch_up(now, tick)
         if tick:
             log.info("alerts job", extra={"fields": tick.counts()})
         return tick
 
-    # a manager's links
+    # signed links (sent before the case desk; the local tools)
     def acknowledge(self, alert_id: str, token: str, now: datetime) -> AckResult:
         return self._acks.acknowledge(alert_id, token, now)
 
@@ -133,3 +218,8 @@ class AlertService:
 
     def authorise(self, alert_id: str, token: str, now: datetime, action: str) -> Alert:
         return self._acks.authorise(alert_id, token, now, action)
+
+    def legacy_link(self, alert_id: str, token: str, now: datetime, action: str) -> str:
+        """A case link in place of a signed link sent before the case desk (same person)."""
+        alert, who = self._acks.authorise_with_recipient(alert_id, token, now, action)
+        return self.links.case_url(self.codes.issue(alert.id, who, now))

@@ -12,11 +12,14 @@ alerts (`keys.negatives_counter`, what the spike rule reads).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..model import Alert, iso, parse_time
 from ..store import StateTable, keys
+from ..triage import rising
 from ..triage.spikes import SpikePolicy, SpikeVerdict
 from . import message
 from .delivery import UNASSIGNED, Delivery
@@ -38,8 +41,10 @@ class Storm:
         team: Team,
         delivery: Delivery,
         timezone: str,
+        routing: Mapping[str, tuple[str, ...]],
         spike_policy: SpikePolicy | None = None,
     ) -> None:
+        self._routing = routing
         self._state = state
         self._records = records
         self._team = team
@@ -52,7 +57,12 @@ class Storm:
     def hold(
         self, priority: float, recipient: str, policy: Policy, now: datetime
     ) -> tuple[str | None, datetime | None]:
-        """Why a new alert waits, and until when; (None, None) when it pages now."""
+        """Why a new alert waits, and until when; (None, None) when it pages now.
+
+        The high band never waits: in a storm it pages at once, only the rest is grouped.
+        """
+        if policy.band(priority) == "high":
+            return None, None
         quiet_end = policy.holds_quietly(priority, now, self._timezone)
         if quiet_end is not None:
             return "quiet hours", quiet_end
@@ -73,9 +83,11 @@ class Storm:
     def count(self, alert: Alert, now: datetime) -> None:
         """Window counters: pages per manager (storm control), negatives (spikes)."""
         bucket = bucket_key(now, BUCKET_MINUTES)
-        if alert.state != "held" and alert.recipient != UNASSIGNED:
+        if alert.state == "pending" and alert.recipient != UNASSIGNED:
             self._state.add(keys.storm_counter(alert.recipient, bucket), {"count": 1})
-        self._state.add(keys.negatives_counter(bucket), {"count": 1})
+        card, ignore = alert.card, self._spikes.ignore_themes  # themes: "why the spike"
+        themes = rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore)
+        self._state.add(keys.negatives_counter(bucket), {"count": 1, **themes})
 
     # ------------------------------------------------------------ sending what was held
 
@@ -87,7 +99,7 @@ class Storm:
         if not chain:
             return  # nobody on duty: they stay held and go out when someone is
         policy = self._team.policy()
-        if len(members) == 1 and members[0].held_reason != "storm":
+        if len(members) == 1:  # a group of one is a page
             self._release_one(members[0], chain, now, tick)
             return
         last = self._state.get(keys.LAST_GROUP)
@@ -114,6 +126,7 @@ class Storm:
             pending_page=chain[0],
             members=tuple(m.id for m in members),
             count=len(members),
+            channels=tuple(self._routing.get(rules.band, ())) or ("email",),
         )
         if not self._records.create(group, due_at(now + RESEND_AFTER), now):
             return  # another run this minute made it
@@ -134,7 +147,7 @@ class Storm:
         return self._records.change(member.id, changes, expect={"state": "held"})
 
     def _release_one(self, alert: Alert, chain: tuple[str, ...], now: datetime, tick: Tick) -> None:
-        """One alert held in quiet hours goes out on its own when they end."""
+        """One alert held alone goes out on its own (quiet hours over, or the storm's only one)."""
         rules = {**alert.rules, "chain": list(chain)}
         changes = {
             "state": "pending",
@@ -157,21 +170,30 @@ class Storm:
         per_window = max(1, int(window.total_seconds() // 60) // BUCKET_MINUTES)
         windows = self._spikes.baseline_windows + 1
         counts: dict[str, int] = {}
+        items: dict[str, dict[str, Any]] = {}
         days = {bucket_key(now - window * windows)[:10], bucket_key(now)[:10]}
         for day in days:
             for item in self._state.query(keys.negatives_pk(day)):
                 counts[item["sk"]] = int(item.get("count", 0))
-        per_bucket = [
-            counts.get(bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i)), 0)
+                items[item["sk"]] = item
+        buckets = [
+            bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i))
             for i in reversed(range(per_window * windows))
         ]
+        per_bucket = [counts.get(b, 0) for b in buckets]
         sums = [sum(per_bucket[i : i + per_window]) for i in range(0, len(per_bucket), per_window)]
         last = self._state.get(keys.LAST_SPIKE)
-        return self._spikes.check(
+        verdict = self._spikes.check(
             sums[-1],
             sums[:-1],
             now=now,
             last_spike_at=parse_time(last["at"]) if last else None,
+        )
+        themes = rising.window_themes([items.get(b, {}) for b in buckets], per_window)
+        return (
+            replace(verdict, reason=verdict.reason + rising.why(themes))
+            if verdict.is_spike
+            else verdict
         )
 
 

@@ -3,14 +3,22 @@
 All under pk "team" (keys in `store/keys.py`): a Manager (with its SNS subscription
 ARNs) per manager, the Rotation, an Override per holiday swap, and the Policy
 (escalation, storm control, quiet hours).
+
+The rotation, the overrides and the policy are asked for several times while one post
+is paged (who is on call, the rules, the board link's shift end): the alert service
+calls `forget()` when it starts a piece of work (a post, a run of the job, a request to
+the case desk), and within it they are read once. A change (the `oncall` CLI, here or in
+another process) is in force for the next piece of work; `CACHE_SECONDS` caps a long one.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..model import iso
 from ..store import StateTable, keys
@@ -18,6 +26,8 @@ from .policy import Policy
 from .rotation import OnCall, Override, Rotation, next_change
 
 MANAGER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+CACHE_SECONDS = 10.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,22 @@ class Manager:
 
 
 class Team:
-    def __init__(self, state: StateTable) -> None:
+    def __init__(self, state: StateTable, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._state = state
+        self._clock = clock
+        self._cache: dict[str, tuple[float, Any]] = {}
+
+    def _cached(self, name: str, load: Callable[[], T]) -> T:
+        at, value = self._cache.get(name, (-CACHE_SECONDS - 1.0, None))
+        if self._clock() - at > CACHE_SECONDS:
+            value = load()
+            self._cache[name] = (self._clock(), value)
+        result: T = value
+        return result
+
+    def forget(self) -> None:
+        """Read the rotation, overrides and policy again at the next question."""
+        self._cache.clear()
 
     # managers
     def add_manager(self, manager: Manager) -> None:
@@ -74,38 +98,50 @@ class Team:
 
     # rotation
     def rotation(self) -> Rotation | None:
+        return self._cached("rotation", self._load_rotation)
+
+    def _load_rotation(self) -> Rotation | None:
         data = self._state.get(keys.ROTATION)
         return Rotation.from_dict(data) if data else None
 
     def set_rotation(self, rotation: Rotation) -> None:
         self._state.put(keys.ROTATION, rotation.to_dict())
+        self.forget()
 
     # overrides
     def add_override(self, override: Override) -> None:
         self._state.put(keys.override(iso(override.start), override.manager), override.to_dict())
+        self.forget()
 
     def remove_override(self, key: str) -> None:
         """Remove an override by the key `show` prints (`Override.key`)."""
         if not keys.is_override(key):
             raise ValueError(f"not an override key: {key!r}")
         self._state.delete(keys.Key(keys.TEAM, key))
+        self.forget()
 
     def overrides(self, *, current_at: datetime | None = None) -> list[Override]:
         """All overrides, oldest first; only those not yet over at `current_at`, if given."""
-        found = [
-            Override.from_dict(item) for item in self._state.query(keys.TEAM, keys.OVERRIDE_PREFIX)
-        ]
+        found = self._cached("overrides", self._load_overrides)
         if current_at is not None:
             found = [o for o in found if o.end > current_at]
         return sorted(found, key=lambda o: o.start)
 
+    def _load_overrides(self) -> list[Override]:
+        items = self._state.query(keys.TEAM, keys.OVERRIDE_PREFIX)
+        return [Override.from_dict(item) for item in items]
+
     # policy
     def policy(self) -> Policy:
+        return self._cached("policy", self._load_policy)
+
+    def _load_policy(self) -> Policy:
         data = self._state.get(keys.POLICY)
         return Policy.from_dict(data) if data else Policy()
 
     def set_policy(self, policy: Policy) -> None:
         self._state.put(keys.POLICY, policy.to_dict())
+        self.forget()
 
     # who answers
     def on_call(self, now: datetime) -> OnCall:

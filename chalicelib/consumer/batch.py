@@ -3,8 +3,9 @@
 The triage handler reports which messages failed. When some did, the ones that
 succeeded are deleted from the queue here and `BatchFailed` is raised, so SQS
 redelivers only the failures (and, after the redrive limit, moves them to the
-dead-letter queue). A message that can never succeed (poison: not a mentions
-message) goes to the dead-letter queue at once, with the reason, and is not retried.
+dead-letter queue, from where `dead_letters.AutoRedrive` sends them back). A message
+that can never succeed (poison: not a mentions message) has been quarantined by the
+pipeline (`quarantine.py`, with the reason); it is deleted here at once, never retried.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ def process(
     *,
     sqs: SQSClient,
     queue_url: str,
-    dead_letter_queue_url: str,
 ) -> BatchOutcome:
     """Handle the batch; raise `BatchFailed` naming the records to redeliver.
 
@@ -44,30 +44,14 @@ def process(
     """
     outcome = handle([Message(r.message_id, r.body) for r in records])
     by_id = {r.message_id: r for r in records}
-    for message_id, reason in outcome.poison.items():
-        _dead_letter(sqs, dead_letter_queue_url, by_id[message_id], reason)
-        # gone at once: should the rest of the batch fail, it is not dead-lettered twice
+    for message_id in outcome.poison:
+        # quarantined: gone from the queue at once, should the rest of the batch fail
         sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=by_id[message_id].receipt_handle)
     if outcome.failed:
         done = [r for r in records if r.message_id not in outcome.failed | outcome.poison.keys()]
         _delete(sqs, queue_url, done)
         raise BatchFailed(sorted(outcome.failed))
     return outcome
-
-
-def _dead_letter(sqs: SQSClient, url: str, record: QueueRecord, reason: str) -> None:
-    log.error(
-        "poison message moved to the dead-letter queue",
-        extra={"fields": {"message_id": record.message_id, "reason": reason[:200]}},
-    )
-    sqs.send_message(
-        QueueUrl=url,
-        MessageBody=record.body,
-        MessageAttributes={
-            "error": {"DataType": "String", "StringValue": reason[:256] or "input error"},
-            "original_message_id": {"DataType": "String", "StringValue": record.message_id},
-        },
-    )
 
 
 def _delete(sqs: SQSClient, url: str, records: Sequence[QueueRecord]) -> None:

@@ -1,32 +1,49 @@
-"""The dead-letter queue: what is in it, and sending it back to the mentions queue.
+"""The dead-letter queue: what is in it, and sending it back — by a schedule, not a person.
 
-Two kinds of message end there (see `batch.py`):
+Only transient failures end there: a message whose mentions could not be stored or
+alerted `maxReceiveCount` times (DynamoDB or SNS down, throttled, a bug). Anything that
+can never succeed has been quarantined by triage already (`quarantine.py`).
 
-* poison: not a mentions message; moved at once, with the reason in the `error`
-  message attribute. Sending it back would only bring it here again, so `redrive`
-  skips it unless asked.
-* mentions that failed `maxReceiveCount` deliveries (an outage, a bug). Once the cause
-  is fixed, `redrive` sends them back to the mentions queue; triage is idempotent, so a
-  mention stored in an earlier attempt is absorbed as a duplicate.
+`AutoRedrive.run` (the `redrive_dead_letters` schedule, every 5 minutes) sends each
+dead letter back to the mentions queue, up to `MAX_REDRIVES` times with growing waits
+(`BACKOFF`: the outage may last), counting them in the message attributes SQS keeps
+when it dead-letters a message again. A message still failing after that is quarantined
+with its reason, for a person. Triage is idempotent: whatever an earlier attempt stored
+is absorbed as a duplicate.
 
-`redrive` sends a message before deleting it from the dead-letter queue: a crash in
-between leaves a copy in both, never in neither. The operator's CLI is `tools/dlq.py`.
+Every send happens before its delete: a crash in between leaves a copy in both queues,
+never in neither. Reading the queue (`inspect`) keeps every message, and counts on
+neither a single receive answering (SQS samples its servers) nor messages staying
+hidden: it reads until it has seen as many as the queue holds, or long polls several
+times in a row bring nothing new (was: it stopped at the first answer without news).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..intake.queue import decode
+from ..logs import get_logger
+from ..model import iso, parse_time
+from .quarantine import Quarantine
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
-PEEK_SECONDS = 30  # messages being read stay hidden this long, then are made visible again
+log = get_logger("dead_letters")
+
+PEEK_SECONDS = 300  # messages read stay hidden while we read on; released at the end
+QUIET_RECEIVES = 3  # receives in a row with nothing new before we believe it is all
+# seconds to wait before redrive n+1 (the first goes at once); MAX_REDRIVES = len(BACKOFF)
+BACKOFF = (0, 60, 300, 900, 1800, 3600)
+MAX_REDRIVES = len(BACKOFF)
+REDRIVES = "redrives"
+REDRIVEN_AT = "redriven_at"
 
 
 @dataclass(frozen=True)
@@ -37,11 +54,17 @@ class DeadLetter:
     reason: str  # the `error` attribute of poison, else "redrive limit"
     mention_ids: tuple[str, ...]
     poison: bool
+    redrives: int = 0
+
+
+def _attribute(message: Mapping[str, Any], name: str) -> str | None:
+    value = ((message.get("MessageAttributes") or {}).get(name) or {}).get("StringValue")
+    return str(value) if value is not None else None
 
 
 def describe(message: Mapping[str, Any]) -> DeadLetter:
     attributes = message.get("Attributes") or {}
-    error = ((message.get("MessageAttributes") or {}).get("error") or {}).get("StringValue")
+    error = _attribute(message, "error")
     try:
         ids = tuple(m.id for m in decode(message["Body"]))
         poison = False
@@ -55,29 +78,52 @@ def describe(message: Mapping[str, Any]) -> DeadLetter:
         reason=error or "redrive limit",
         mention_ids=ids,
         poison=poison,
+        redrives=int(_attribute(message, REDRIVES) or 0),
     )
 
 
 class DeadLetterQueue:
-    def __init__(self, sqs: SQSClient, dead_letter_queue_url: str, queue_url: str) -> None:
+    def __init__(
+        self,
+        sqs: SQSClient,
+        dead_letter_queue_url: str,
+        queue_url: str,
+        *,
+        wait_seconds: int = 1,
+        quarantine: Quarantine | None = None,
+    ) -> None:
         self._sqs = sqs
         self._dlq = dead_letter_queue_url
         self._queue = queue_url
+        self._wait = wait_seconds
+        self._quarantine = quarantine
+
+    def _depth(self) -> int:
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=self._dlq,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
 
     def _receive(self, limit: int | None) -> Iterator[MessageTypeDef]:
+        expected = self._depth()
         seen: set[str] = set()
-        while limit is None or len(seen) < limit:
+        quiet = 0
+        patience = QUIET_RECEIVES if expected else 1  # an empty queue: one look is enough
+        while (limit is None or len(seen) < limit) and quiet < patience:
+            if limit is None and expected and len(seen) >= expected:
+                return
             want = 10 if limit is None else min(10, limit - len(seen))
             got = self._sqs.receive_message(
                 QueueUrl=self._dlq,
                 MaxNumberOfMessages=want,
                 VisibilityTimeout=PEEK_SECONDS,
+                WaitTimeSeconds=self._wait,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             )
             messages = [m for m in got.get("Messages", []) if m["MessageId"] not in seen]
-            if not messages:
-                return
+            quiet = 0 if messages else quiet + 1
             for message in messages:
                 seen.add(message["MessageId"])
                 yield message
@@ -92,21 +138,76 @@ class DeadLetterQueue:
         self._release(handles)
         return letters
 
-    def redrive(self, limit: int | None = None, *, include_poison: bool = False) -> dict[str, int]:
-        """Send messages back to the mentions queue; returns counts moved and kept."""
-        moved = kept = 0
-        keep = []
+    def redrive(self, now: datetime, limit: int | None = None) -> dict[str, int]:
+        """Send every message back to the mentions queue now (an operator's command);
+        one that is not a mentions message is quarantined instead."""
+        moved = quarantined = 0
         for message in self._receive(limit):
             letter = describe(message)
-            if letter.poison and not include_poison:
-                keep.append(message["ReceiptHandle"])
-                kept += 1
+            if letter.poison:
+                self._to_quarantine(message, letter, letter.reason, now)
+                quarantined += 1
                 continue
             self._sqs.send_message(QueueUrl=self._queue, MessageBody=message["Body"])
             self._sqs.delete_message(QueueUrl=self._dlq, ReceiptHandle=message["ReceiptHandle"])
             moved += 1
-        self._release(keep)
-        return {"moved": moved, "kept_poison": kept}
+        return {"moved": moved, "quarantined": quarantined}
+
+    def auto_redrive(self, now: datetime, limit: int = 200) -> dict[str, int]:
+        """One run of the schedule: redrive what is due, quarantine what is spent."""
+        counts = {"arrived": 0, "redriven": 0, "waiting": 0, "quarantined": 0}
+        for message in self._receive(limit):
+            letter = describe(message)
+            last = _attribute(message, REDRIVEN_AT)
+            if letter.redrives == 0:
+                counts["arrived"] += 1  # first time here: a DLQ arrival (metric)
+            if letter.poison or letter.redrives >= MAX_REDRIVES:
+                reason = letter.reason if letter.poison else _spent(letter)
+                self._to_quarantine(message, letter, reason, now)
+                counts["quarantined"] += 1
+                continue
+            wait = BACKOFF[letter.redrives]
+            due = parse_time(last).timestamp() + wait if last else now.timestamp()
+            if due > now.timestamp():  # hidden until it is due: no re-reading meanwhile
+                self._sqs.change_message_visibility(
+                    QueueUrl=self._dlq,
+                    ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=min(int(due - now.timestamp()) + 1, 43_200),
+                )
+                counts["waiting"] += 1
+                continue
+            self._sqs.send_message(
+                QueueUrl=self._queue,
+                MessageBody=message["Body"],
+                MessageAttributes={
+                    REDRIVES: {"DataType": "Number", "StringValue": str(letter.redrives + 1)},
+                    REDRIVEN_AT: {"DataType": "String", "StringValue": iso(now)},
+                },
+            )
+            self._sqs.delete_message(QueueUrl=self._dlq, ReceiptHandle=message["ReceiptHandle"])
+            counts["redriven"] += 1
+        if any(counts.values()):
+            log.info("dead letters", extra={"fields": counts})
+        return counts
+
+    def _to_quarantine(
+        self, message: MessageTypeDef, letter: DeadLetter, reason: str, now: datetime
+    ) -> None:
+        if self._quarantine is None:
+            raise InputError("no quarantine configured: cannot take a message out of the DLQ")
+        self._quarantine.put(
+            "redrive",
+            letter.message_id,
+            reason,
+            body=message["Body"],
+            now=now,
+            mention_ids=letter.mention_ids,
+        )
+        self._sqs.delete_message(QueueUrl=self._dlq, ReceiptHandle=message["ReceiptHandle"])
+        log.error(
+            "dead letter quarantined",
+            extra={"fields": {"message_id": letter.message_id, "reason": reason[:200]}},
+        )
 
     def _release(self, handles: list[str]) -> None:
         """Make read messages visible again at once (not after `PEEK_SECONDS`)."""
@@ -118,3 +219,10 @@ class DeadLetterQueue:
                     for i, h in enumerate(handles[start : start + 10])
                 ],
             )
+
+
+def _spent(letter: DeadLetter) -> str:
+    return (
+        f"still failing after {letter.redrives} automatic redrives "
+        f"({letter.receive_count} deliveries in the last round): see the triage logs"
+    )

@@ -20,6 +20,17 @@ The alert tally (`tally.py`) adds, guarded so each alert counts once:
 
     alerts#alerted, alerts#acknowledged, alerts#resolved
     tta#<bucket>, ttr#<bucket>  time to acknowledge / resolve, log-scale histogram
+    tta.<band>#<bucket>         time to acknowledge per alert band (high, normal, low)
+    met.<band>                  acknowledged within the band's target
+
+and, on the day a case is resolved (not the day of its post: "what the team did"),
+
+    outcome#<outcome>           cases resolved, by how they ended (model.OUTCOMES; "none")
+
+and on the day an author turned from minus to plus (`turnaround.py`), once per author:
+
+    turned                      authors whose complaint was followed by a positive post
+                                within the window, or whose case ended "turned_positive"
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..model import Mention, parse_time
@@ -38,6 +50,7 @@ LABELS = ("negative", "neutral", "positive", "unknown")
 MAX_THEMES_COUNTED = 5
 # Histogram buckets grow by 10 %: an estimate is within 5 % of the true value.
 BUCKET_GROWTH = 1.1
+MIN_SAMPLE = 10  # a median or percentile only from this many values on
 
 
 def label_of(mention: Mention) -> str:
@@ -133,16 +146,58 @@ def theme_counts(mention: Mention, day: str) -> dict[Key, dict[str, int]]:
     return {keys.day_theme(day, theme): {"n": 1} for theme in counted_themes(mention)}
 
 
-def alert_counts(event: str, seconds: float | None = None) -> dict[str, int]:
+def alert_counts(
+    event: str, seconds: float | None = None, *, band: str = "", target: float | None = None
+) -> dict[str, int]:
     """Counters one alert event adds to its day: `alerted`, or `acknowledged` / `resolved`
-    with the time it took (seconds since the alert) in its histogram."""
+    with the time it took (seconds since the alert) in its histogram; an acknowledgement
+    also per `band`, and whether it was within the band's `target` (seconds)."""
     counts = {f"alerts#{event}": 1}
     if seconds is not None:
         counts[f"{DURATION_PREFIX[event]}#{bucket(seconds)}"] = 1
+        if event == "acknowledged" and band:
+            counts[f"{band_prefix(band)}#{bucket(seconds)}"] = 1
+            if target is not None and seconds <= target:
+                counts[f"met.{band}"] = 1
     return counts
 
 
 DURATION_PREFIX = {"acknowledged": "tta", "resolved": "ttr"}
+TURNED = "turned"
+
+
+def band_prefix(band: str) -> str:
+    """The histogram of acknowledgements in `band` (`tta.high#<bucket>`)."""
+    return f"tta.{band}"
+
+
+def outcome_counts(outcome: str | None) -> dict[str, int]:
+    """What resolving a case adds to the day it was resolved on."""
+    return {f"outcome#{outcome or 'none'}": 1}
+
+
+def lesson_counts(theme: str, lesson: str) -> dict[str, int]:
+    """A case resolved with a lesson, on its week's lesson counter (`keys.week_lessons`):
+    per theme, and per lesson (its key: theme and a hash of the text)."""
+    return {f"lessons#{theme}": 1, f"lesson#{lesson}": 1}
+
+
+def lessons_per_theme(counters: Mapping[str, Any], prefix: str = "lessons#") -> dict[str, int]:
+    """Cases with a lesson per theme (or, with ``prefix="lesson#"``, per lesson)."""
+    return {
+        key[len(prefix) :]: int(value)
+        for key, value in counters.items()
+        if key.startswith(prefix) and isinstance(value, int | float)
+    }
+
+
+def outcomes(counters: Mapping[str, int]) -> dict[str, int]:
+    """Cases resolved that day, by outcome."""
+    return {
+        key.split("#", 1)[1]: int(value)
+        for key, value in counters.items()
+        if key.startswith("outcome#") and value
+    }
 
 
 # ------------------------------------------------------------------ durations
@@ -185,9 +240,32 @@ def histogram(counters: Mapping[str, int], prefix: str) -> dict[int, int]:
     return out
 
 
+def values(histogram: Mapping[int, int]) -> list[float]:
+    """Each duration the histogram holds (its bucket's value, within 5 %), smallest first."""
+    return [bucket_value(i) for i in sorted(histogram) for _ in range(int(histogram[i]))]
+
+
 def exact_percentile(values: Iterable[float], fraction: float) -> float | None:
     """Nearest-rank percentile of raw values (what the histogram estimates)."""
     ordered = sorted(values)
     if not ordered:
         return None
     return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Durations, told honestly: median and p90 from MIN_SAMPLE values, else the values."""
+
+    n: int
+    median: float | None
+    p90: float | None
+    values: tuple[float, ...]
+
+    @classmethod
+    def of(cls, histogram: Mapping[int, int]) -> Sample:
+        n = sum(histogram.values())
+        if n >= MIN_SAMPLE:
+            p50, p90 = percentile(histogram, 0.5), percentile(histogram, 0.9)
+            return cls(n, p50, p90, ())
+        return cls(n, None, None, tuple(values(histogram)))

@@ -1,4 +1,4 @@
-"""SES: one multipart (plain text + HTML) message to the marketing list."""
+"""SES: one multipart (plain text + HTML) message: the digest, a weekly lessons mail."""
 
 from __future__ import annotations
 
@@ -29,15 +29,25 @@ def compose(
     return message
 
 
+class MaybeSent(DeliveryError):
+    """SES's answer was lost (a timeout, a closed connection): it may have sent the mail."""
+
+
 def send(ses: SESClient, message: EmailMessage, *, sender: str, recipients: Sequence[str]) -> str:
+    """The SES message id. `DeliveryError` when SES did not take the mail (it answered with
+    an error, or could not be reached); `MaybeSent` when nobody can tell."""
+    from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+
     if not recipients:
-        raise DeliveryError("no digest recipients configured (DIGEST_RECIPIENTS)")
+        raise DeliveryError("no recipients configured")
     try:
         response = ses.send_raw_email(
             Source=sender,
             Destinations=list(recipients),
             RawMessage={"Data": message.as_bytes()},
         )
-    except Exception as exc:  # botocore errors of every kind
-        raise DeliveryError(f"SES refused the digest: {type(exc).__name__}: {exc}") from exc
+    except (ClientError, EndpointConnectionError, ConnectTimeoutError) as exc:
+        raise DeliveryError(f"SES refused the mail: {type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # a read timeout, a connection closed mid-answer: unknown
+        raise MaybeSent(f"SES's answer was lost: {type(exc).__name__}: {exc}") from exc
     return str(response["MessageId"])

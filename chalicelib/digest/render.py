@@ -2,18 +2,27 @@
 
 Both parts format every figure with the same filters below, so they carry the same
 numbers. The HTML is table layout with inline styles only (what Outlook, Gmail and
-Apple Mail all render), 600 px wide and fluid on a phone; its bar charts are table
-cells with a width or height, so no image host is needed.
+Apple Mail all render), 600 px wide and fluid on a phone; its bar charts — the hours of
+the day and the 28-day trend lines — are table cells with a width or height, so no
+image host and no script is needed; the plain text draws the same lines in characters.
+Text from the networks goes through `untrusted.line` / `block` (`shown`, `paragraph`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import untrusted
+from .aggregates import Sample
 from .report import Change, DayReport
+from .trends import Trend
+
+if TYPE_CHECKING:
+    from .lessons import OwnerMail
 
 NO_DATA = "no data"
 COLOURS = {
@@ -92,6 +101,67 @@ def duration(seconds: float | None) -> str:
     return f"{days} d {hours} h" if hours else f"{days} d"
 
 
+def sample(s: Sample, *, unit: str = "") -> str:
+    """Durations told honestly: "12 min median, 24 min for 9 in 10 (36)" from 10 values on,
+    else the values themselves: "3 min, 5 min, 12 min"; "—" for none."""
+    if s.n == 0:
+        return "—"
+    if s.median is None:
+        return ", ".join(duration(v) for v in s.values)
+    return f"{duration(s.median)} median, {duration(s.p90)} for 9 in 10 ({s.n:,}{unit})"
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: Sequence[float | None]) -> str:
+    """A line of block characters (the plain-text trend); "·" where there was nothing."""
+    known = [v for v in values if v is not None]
+    top = max(known, default=0) or 1
+    return "".join("·" if v is None else SPARKS[min(7, round(7 * v / top))] for v in values)
+
+
+def trend_figure(t: Trend, value: float | None) -> str:
+    if value is None:
+        return "too few to tell" if t.unit == "seconds" else "—"
+    if t.unit == "share":
+        return percent(value)
+    if t.unit == "seconds":
+        return duration(value)
+    return number(value)
+
+
+def trend_change(t: Trend) -> str:
+    """The last 7 days against the 7 before: relative for counts and times, points for shares."""
+    if t.week is None or t.week_before is None:
+        return ""
+    if t.unit == "share":
+        return points(t.week, t.week_before)
+    return delta(t.week, t.week_before)
+
+
+def bar_height(value: float | None, values: Sequence[float | None], full: int = 40) -> int:
+    largest = max((v for v in values if v is not None), default=0)
+    return bar_width(value or 0, largest, full)
+
+
+def shown(text: object, limit: int | None = None) -> str:
+    """Network text on one line (`untrusted.line`): no control, bidi or invisible characters."""
+    return untrusted.line(str(text or ""), limit)
+
+
+def excerpt(text: object, limit: int = 140) -> str:
+    """`shown`, cut at a word before `limit` characters, with "…"."""
+    flat = shown(text)
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def paragraph(text: object) -> str:
+    return untrusted.block(str(text or ""))
+
+
 def trend_colour(value: float, before: float | None, *, bad_when_up: bool = False) -> str:
     change = Change.relative(value, before)
     if change is None or abs(change) < 0.05:
@@ -135,12 +205,20 @@ def _environment() -> Any:
         duration=duration,
         long_date=long_date,
         short_date=short_date,
+        sample=sample,
+        spark=spark,
+        shown=shown,
+        excerpt=excerpt,
+        paragraph=paragraph,
     )
     env.globals.update(
         delta=delta,
         points=points,
         trend_colour=trend_colour,
         bar_width=bar_width,
+        bar_height=bar_height,
+        trend_figure=trend_figure,
+        trend_change=trend_change,
         colours=COLOURS,
     )
     return env
@@ -175,4 +253,20 @@ def render(report: DayReport, *, brand: str, unsubscribe_url: str = "") -> Rende
         subject=title,
         html=env.get_template("digest.html").render(context),
         text=env.get_template("digest.txt").render(context),
+    )
+
+
+def render_lessons(mail: OwnerMail, *, brand: str, unsubscribe_url: str = "") -> RenderedDigest:
+    """The weekly "what customers taught us" mail to one theme owner."""
+    themes = ", ".join(t.theme for t in mail.themes[:3]) + ("…" if len(mail.themes) > 3 else "")
+    title = (
+        f"{brand}: what customers taught us, {short_date(mail.first_day)} – "
+        f"{short_date(mail.last_day)} ({themes})"
+    )
+    context = {"m": mail, "brand": brand, "subject": title, "unsubscribe_url": unsubscribe_url}
+    env = _environment()
+    return RenderedDigest(
+        subject=title,
+        html=env.get_template("lessons.html").render(context),
+        text=env.get_template("lessons.txt").render(context),
     )

@@ -3,6 +3,8 @@
 `build(data)` turns the handful of items the digest reads — three days' stats, the
 bounded lists, the top negatives' alerts, the sources' health — into a `DayReport`
 that both templates render, so the HTML and the plain-text part carry the same figures.
+What the team did, who turned around, the stories, lessons and trends are `loop.py`'s.
+A median or percentile is given from 10 values on (`aggregates.Sample`), else the values.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..model import parse_time
+from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
-from . import aggregates
-from .aggregates import LABELS
+from . import aggregates, loop
+from .aggregates import LABELS, Sample
+from .loop import LoopData, LoopReport
+from .silences import Silence, silences
 from .toplists import Entry
 
 AMBASSADORS_SHOWN = 5
-OPEN_SHOWN = 5  # the rest are in the top negative posts or counted
-MIN_USUAL = 5  # a source or language with fewer posts the days before is not "usual"
 SPIKE_POLICY = SpikePolicy(window=timedelta(hours=1), baseline_windows=6, min_count=5)
 
 
@@ -37,8 +40,9 @@ class DayData:
     alerts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # mention id -> alert
     ambassadors: Sequence[Entry] = ()
     themes: Sequence[Entry] = ()
-    open_alerts: Sequence[Entry] = ()
     health: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # source -> Health
+    excluded: frozenset[str] = frozenset()  # our own terms: never a theme
+    loop: LoopData | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,12 @@ class Handling:
     acknowledged: int
     resolved: int
     open: int
-    tta_median: float | None  # seconds, from the page to the acknowledgement
-    tta_p90: float | None
-    ttr_median: float | None  # seconds, from the page to the resolution
-    ttr_p90: float | None
+    tta: Sample  # seconds, from the page to the acknowledgement
+    ttr: Sample  # seconds, from the page to the resolution
+
+    @property
+    def tta_median(self) -> float | None:
+        return self.tta.median
 
 
 @dataclass(frozen=True)
@@ -110,14 +116,6 @@ class HourBar:
 
 
 @dataclass(frozen=True)
-class Silence:
-    kind: str  # "source" | "language"
-    name: str
-    usual: int  # posts the day before / a week before, the larger
-    note: str
-
-
-@dataclass(frozen=True)
 class DayReport:
     day: str
     weekday: str
@@ -130,11 +128,11 @@ class DayReport:
     languages: list[SourceLine]
     handling: Handling
     top_negatives: list[Post]
-    open_posts: list[Post]
     ambassadors: list[Post]
     themes: list[Theme]
     hours: list[HourBar]
     silences: list[Silence]
+    loop: LoopReport | None = None
 
     @property
     def spikes(self) -> list[HourBar]:
@@ -187,8 +185,6 @@ def _lines(data: DayData, prefix: str) -> list[SourceLine]:
 
 def _handling(data: DayData) -> Handling:
     stats = data.stats
-    tta = aggregates.histogram(stats, "tta")
-    ttr = aggregates.histogram(stats, "ttr")
     alerted = int(stats.get("alerts#alerted", 0))
     acknowledged = int(stats.get("alerts#acknowledged", 0))
     return Handling(
@@ -197,10 +193,8 @@ def _handling(data: DayData) -> Handling:
         acknowledged=acknowledged,
         resolved=int(stats.get("alerts#resolved", 0)),
         open=max(0, alerted - acknowledged),
-        tta_median=aggregates.percentile(tta, 0.5),
-        tta_p90=aggregates.percentile(tta, 0.9),
-        ttr_median=aggregates.percentile(ttr, 0.5),
-        ttr_p90=aggregates.percentile(ttr, 0.9),
+        tta=Sample.of(aggregates.histogram(stats, "tta")),
+        ttr=Sample.of(aggregates.histogram(stats, "ttr")),
     )
 
 
@@ -250,33 +244,8 @@ def _hours(data: DayData) -> list[HourBar]:
     return bars
 
 
-def _silences(data: DayData) -> list[Silence]:
-    out: list[Silence] = []
-    for kind, prefix in (("source", "source"), ("language", "lang")):
-        before = aggregates.names(data.previous, prefix) | aggregates.names(data.last_week, prefix)
-        for name in sorted(before - aggregates.names(data.stats, prefix)):
-            usual = max(
-                int(data.previous.get(f"{prefix}#{name}", 0)),
-                int(data.last_week.get(f"{prefix}#{name}", 0)),
-            )
-            if usual >= MIN_USUAL and name != "unknown":
-                out.append(Silence(kind, name, usual, "no posts at all"))
-    start, end = aggregates.day_bounds(data.day, data.timezone)
-    for name, health in sorted(data.health.items()):
-        failed_at = health.get("last_error_at")
-        failures = int(health.get("consecutive_failures") or 0)
-        if (failed_at and start <= parse_time(failed_at) < end) or failures:
-            error = str(health.get("last_error") or "unknown error")[:120]
-            if failures:
-                note = f"failing: {failures} runs in a row, last error {error}"
-            else:
-                note = f"failed during the day, recovered (last error {error})"
-            out.append(Silence("source", name, 0, note))
-    return out
-
-
-def build(data: DayData, *, top: int = 10) -> DayReport:
-    """The report of one day from its aggregates."""
+def build(data: DayData, *, top: int = 10, case_link: loop.CaseLink = loop.no_link) -> DayReport:
+    """The report of one day from its aggregates; `case_link` links a case's page."""
     sources = _lines(data, "source")
     languages = _lines(data, "lang")
     top_negatives = [
@@ -294,9 +263,13 @@ def build(data: DayData, *, top: int = 10) -> DayReport:
         languages=languages,
         handling=_handling(data),
         top_negatives=top_negatives,
-        open_posts=[_post(e) for e in data.open_alerts[:OPEN_SHOWN]],
         ambassadors=[_post(e) for e in data.ambassadors[:AMBASSADORS_SHOWN]],
-        themes=[Theme(e.key, int(e.rank[0])) for e in data.themes[:top]],
+        themes=[
+            Theme(e.key, int(e.rank[0])) for e in data.themes if themable(e.key, data.excluded)
+        ][:top],
         hours=_hours(data),
-        silences=_silences(data),
+        silences=silences(
+            data.day, data.timezone, data.stats, data.previous, data.last_week, data.health
+        ),
+        loop=loop.build(data.loop, case_link) if data.loop is not None else None,
     )

@@ -2,15 +2,11 @@
 
 EventBridge cron is UTC, so the schedule fires hourly and the digest goes out at the
 first fire on or after the team's local hour (DST-safe: the hour is compared in the
-team's zone). A claim item per day, ``digest#<day> / send``, makes it once:
-
-    (none) --claim--> sending --SES ok--> sent          later fires: nothing to do
-                         |  \\--SES error--> failed --next fire--> sending (retry)
-                         \\-- Lambda died: the lease runs out --next fire--> sending
-
-Claims move with conditional writes, so two fires at once cannot both send. A failed
-send raises (the Lambda's error metric) and is retried at every later fire, also the
-next days (`CATCH_UP_DAYS`); from `ALERT_AFTER` failures on it logs an error.
+team's zone). A claim item per day, ``digest#<day> / send``, makes it once
+(`claims.py`: never twice, also when recording "sent" fails after SES accepted). A
+failed send raises (the Lambda's error metric) and is retried at every later fire,
+also the next days (`CATCH_UP_DAYS`); from `claims.ALERT_AFTER` failures on it logs
+an error.
 
 Reading a day costs a handful of items (see `gather`), never the day's mentions.
 """
@@ -24,24 +20,22 @@ from zoneinfo import ZoneInfo
 
 from ..config import Settings
 from ..errors import DeliveryError
-from ..logs import get_logger
-from ..model import alert_id_for, iso, parse_time
-from ..store import StateTable, keys
+from ..model import alert_id_for
+from ..store import StateTable, day_counters, keys
 from ..store.keys import Key
 from ..triage import DEFAULT_MIN_PRIORITY
-from . import aggregates, mailer, render, report
+from ..triage.rising import themable
+from . import aggregates, loop, render, report, trends
+from .claims import Claims, send_once
 from .ingest import AMBASSADORS, NEGATIVES, THEMES
-from .tally import OPEN
-from .toplists import TopLists
+from .outcomes import CASES, LESSONS, OPEN_CASES, STORIES
+from .toplists import Entry, TopLists
+from .turnaround import TURNED
 
 if TYPE_CHECKING:
     from mypy_boto3_ses.client import SESClient
 
-log = get_logger("digest")
-
-LEASE = timedelta(minutes=15)  # longer than the Lambda timeout
 CATCH_UP_DAYS = 2  # a digest that failed is retried on the following days too
-ALERT_AFTER = 3  # failed attempts before the log says ERROR
 POLLED = ("x", "x_mentions", "reddit", "feeds")  # pollers with a health item (sources/health.py)
 
 
@@ -68,11 +62,17 @@ class DigestService:
         state: StateTable,
         ses: SESClient,
         lists: TopLists | None = None,
+        case_link: loop.CaseLink = loop.no_link,
+        excluded: frozenset[str] = frozenset(),
     ) -> None:
         self._settings = settings
         self._state = state
         self._ses = ses
         self._lists = lists or TopLists(state)
+        self._case_link = case_link  # alert id -> the case page's link (or None)
+        self._excluded = excluded  # our own terms: never a theme
+        self._claims = Claims(state)
+        self._trends = trends.TrendStore(state)
 
     # ------------------------------------------------------------ what to send
 
@@ -84,7 +84,8 @@ class DigestService:
         return local.date() - timedelta(days=1)
 
     def gather(self, day: date) -> report.DayData:
-        """The items one digest reads: 3 stats, 9 list shards, <= 10 alerts, a few health."""
+        """The items one digest reads: 3 stats, 13 list shards, <= 10 alerts, a few health,
+        the open cases (2 shards, their count, <= 5 alerts in one batch), the trend item."""
         stats = self._stats(day)
         previous = self._stats(day - timedelta(days=1))
         last_week = self._stats(day - timedelta(days=7))
@@ -104,6 +105,8 @@ class DigestService:
             item = self._state.get(keys.source_health(name))
             if item:
                 health[name] = item
+        ambassadors = self._lists.read(key, AMBASSADORS)
+        themes = [e for e in self._lists.read(key, THEMES) if themable(e.key, self._excluded)]
         return report.DayData(
             day=day,
             timezone=self._settings.timezone,
@@ -112,19 +115,71 @@ class DigestService:
             last_week=last_week,
             negatives=negatives,
             alerts=alerts,
-            ambassadors=self._lists.read(key, AMBASSADORS),
-            themes=self._lists.read(key, THEMES),
-            open_alerts=self._lists.read(key, OPEN),
+            ambassadors=ambassadors,
+            themes=themes,
             health=health,
+            excluded=self._excluded,
+            loop=self._loop(day, stats, previous, last_week, ambassadors, themes),
         )
 
+    def _loop(
+        self,
+        day: date,
+        stats: dict[str, int],
+        previous: dict[str, int],
+        last_week: dict[str, int],
+        ambassadors: list[Entry],
+        themes: list[Entry],
+    ) -> loop.LoopData:
+        key = day.isoformat()
+        open_cases = self._lists.read("", OPEN_CASES)
+        ids = [str(e.payload.get("alert_id")) for e in open_cases[: loop.OPEN_SHOWN]]
+        found = self._state.get_many([keys.alert(i) for i in ids]) if ids else {}
+        today = {e.key: int(e.rank[0]) for e in themes}
+        fresh = {
+            day: trends.figures(day, stats, today),
+            day - timedelta(days=1): trends.figures(day - timedelta(days=1), previous, None),
+            day - timedelta(days=7): trends.figures(day - timedelta(days=7), last_week, None),
+        }
+        return loop.LoopData(
+            day=day,
+            stats=stats,
+            previous=previous,
+            cases=self._state.get(keys.standing_counts(CASES)) or {},
+            open_cases=open_cases,
+            alerts={i: found.get(keys.alert(i), {}) for i in ids},
+            turned=self._lists.read(key, TURNED),
+            ambassadors=frozenset(
+                e.key
+                for e in ambassadors[: report.AMBASSADORS_SHOWN]
+                if int(e.payload.get("followers", 0)) >= loop.AMBASSADOR_REACH
+            ),
+            stories=self._lists.read(key, STORIES),
+            lessons=self._lists.read(key, LESSONS),
+            trend=self._trends.days(day, fresh, lambda d: self._figures(d, day)),
+            themes=today,
+            targets=self._settings.response_targets,
+            owners=self._settings.lesson_owners,
+            excluded=self._excluded,
+            window_days=self._settings.turnaround_days,
+        )
+
+    def _figures(self, day: date, digest_day: date) -> trends.DayFigures:
+        """A day the trend item does not hold yet: its stats (and, in the week before the
+        digest's day, its themes: the baseline of "rising")."""
+        themes = None
+        if day >= digest_day - timedelta(days=7):
+            listed = self._lists.read(day.isoformat(), THEMES)
+            themes = {e.key: int(e.rank[0]) for e in listed if themable(e.key, self._excluded)}
+        return trends.figures(day, self._stats(day), themes)
+
     def _stats(self, day: date) -> dict[str, int]:
-        item = self._state.get(keys.day_stats(day.isoformat())) or {}
-        return {k: int(v) for k, v in item.items() if isinstance(v, int | float)}
+        """The day's counters: one Query over its stats shards (store/counters.py)."""
+        return day_counters(self._state, day.isoformat())
 
     def preview(self, day: date) -> render.RenderedDigest:
         return render.render(
-            report.build(self.gather(day)),
+            report.build(self.gather(day), case_link=self._case_link),
             brand=self._settings.brand,
             unsubscribe_url=self._unsubscribe(),
         )
@@ -157,89 +212,41 @@ class DigestService:
         for back in range(CATCH_UP_DAYS, 0, -1):
             earlier = local_today - timedelta(days=back + 1)
             claim = self._state.get(_claim_key(earlier))
-            if claim and claim.get("state") != "sent":
+            if claim and claim.get("state") not in ("sent", "uncertain"):
                 days.append(earlier)
         if today is not None:
             days.append(today)
         return days
 
-    def _claim(self, day: date, now: datetime) -> int | None:
-        """Take the day's send; the attempt number, or None when it is sent or in hand."""
-        key = _claim_key(day)
-        fresh = {"state": "sending", "attempts": 1, "lease_until": iso(now + LEASE)}
-        if self._state.put_new(key, {**fresh, "claimed_at": iso(now)}):
-            return 1
-        claim = self._state.get(key) or {}
-        state, attempts = claim.get("state"), int(claim.get("attempts", 0))
-        stale = state == "sending" and parse_time(claim.get("lease_until", iso(now))) < now
-        if state != "failed" and not stale:
-            return None
-        taken = self._state.update(
-            key,
-            {**fresh, "attempts": attempts + 1, "claimed_at": iso(now)},
-            expect={"state": state, "attempts": attempts},
-        )
-        return attempts + 1 if taken else None
-
     def _send_once(self, day: date, now: datetime) -> DigestResult:
-        attempt = self._claim(day, now)
-        if attempt is None:
-            return DigestResult(day.isoformat(), sent=False, reason="already sent or sending")
-        key = _claim_key(day)
-        try:
-            digest = self.preview(day)
-            message = mailer.compose(
-                digest,
-                sender=self._settings.digest_sender,
-                recipients=self._settings.digest_recipients,
-                unsubscribe=self._unsubscribe(),
-            )
-            message_id = mailer.send(
-                self._ses,
-                message,
-                sender=self._settings.digest_sender,
-                recipients=self._settings.digest_recipients,
-            )
-        except Exception as error:
-            reason = f"{type(error).__name__}: {error}"[:300]
-            self._state.update(
-                key,
-                {"state": "failed", "last_error": reason, "failed_at": iso(now)},
-                expect={"state": "sending", "attempts": attempt},
-            )
-            fields = {"day": day.isoformat(), "attempts": attempt, "error": reason}
-            if attempt >= ALERT_AFTER:
-                log.error(
-                    "digest keeps failing; retried at the next fire", extra={"fields": fields}
-                )
-            else:
-                log.warning("digest not sent; retried at the next fire", extra={"fields": fields})
-            if isinstance(error, DeliveryError):
-                raise
-            raise DeliveryError(f"digest {day}: {reason}") from error
-        self._state.update(
-            key,
-            {"state": "sent", "sent_at": iso(now), "message_id": message_id, "lease_until": None},
+        s = self._settings
+        done = send_once(
+            self._claims,
+            _claim_key(day),
+            now,
+            ses=self._ses,
+            sender=s.digest_sender,
+            recipients=s.digest_recipients,
+            render=lambda: self.preview(day),
+            unsubscribe=self._unsubscribe(),
+            label=f"digest {day}",
+            fields={"day": day.isoformat(), "mail": "digest"},
         )
-        log.info(
-            "digest sent",
-            extra={
-                "fields": {
-                    "day": day.isoformat(),
-                    "attempts": attempt,
-                    "recipients": len(self._settings.digest_recipients),
-                }
-            },
-        )
+        mail = done.mail
         return DigestResult(
             day.isoformat(),
-            sent=True,
-            reason="sent",
-            message_id=message_id,
-            html=digest.html,
-            text=digest.text,
-            subject=digest.subject,
+            sent=done.sent,
+            reason=done.reason,
+            message_id=done.message_id,
+            html=mail.html if mail else None,
+            text=mail.text if mail else None,
+            subject=mail.subject if mail else None,
         )
+
+    def resend(self, day: date, now: datetime) -> DigestResult:
+        """An operator's deliberate resend of a day (an "uncertain" one that did not arrive)."""
+        self._claims.reset(_claim_key(day))
+        return self._send_once(day, now)
 
 
 __all__ = ["DeliveryError", "DigestResult", "DigestService"]

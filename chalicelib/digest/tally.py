@@ -6,23 +6,25 @@ once: the counters are added in a transaction that also sets the event's flag on
 tally's own marker item beside the alert (`keys.alert_tally`, `StateTable.add_once`),
 so telling it again — after a retry, a second tap on a link — changes nothing.
 
-Counted on the stats item of the alerted post's team-local day (see aggregates.py);
-open alerts are kept, highest priority first, in a bounded list (`OPEN`) so the
-digest can link the ones still waiting without reading every alert.
+Counted on the stats item of the alerted post's team-local day (see aggregates.py),
+acknowledgements also per alert band against the band's response target. What the team
+did with a case (open, how it ended, its story and lesson) is `outcomes.CaseLog`'s,
+told after every sync.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from ..alerts.events import AlertChanged
+from ..config import RESPONSE_TARGETS
 from ..model import Alert, Mention, parse_time
 from ..store import MentionStore, StateTable, keys
 from . import aggregates
-from .ingest import post_summary
-from .toplists import ListSpec, TopLists
+from .outcomes import CaseLog
+from .toplists import TopLists
 
-OPEN = ListSpec("open", cap=25, shards=4)
 FLAG = "counted#"
 
 
@@ -34,12 +36,17 @@ class AlertTally:
         mentions: MentionStore,
         timezone: str,
         retention: timedelta = timedelta(days=90),
+        *,
+        targets: Mapping[str, int] = RESPONSE_TARGETS,
+        cases: CaseLog | None = None,
     ) -> None:
         self._state = state
         self._lists = lists
         self._mentions = mentions
         self._timezone = timezone
         self._retention = retention
+        self._targets = targets  # minutes to acknowledge, per band
+        self._cases = cases
 
     def on_alert_changed(self, event: AlertChanged) -> None:
         self.sync(event.alert, event.mention)
@@ -60,32 +67,30 @@ class AlertTally:
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
         events = {"alerted": aggregates.alert_counts("alerted")}
+        band = str(alert.rules.get("band") or "")
+        target = self._targets.get(band)
         for event, stamp in (
             ("acknowledged", alert.acknowledged_at),
             ("resolved", alert.resolved_at),
         ):
             if stamp:
                 seconds = (parse_time(stamp) - parse_time(alert.created_at)).total_seconds()
-                events[event] = aggregates.alert_counts(event, seconds)
+                events[event] = aggregates.alert_counts(
+                    event, seconds, band=band, target=target * 60 if target else None
+                )
         todo = [event for event in events if FLAG + event not in counted]
         counts: dict[str, int] = {}
         for event in todo:
             for key, value in events[event].items():
                 counts[key] = counts.get(key, 0) + value
         expires_at = int((parse_time(alert.created_at) + self._retention).timestamp())
-        if not todo or not self._state.add_once(
+        counted_now = bool(todo) and self._state.add_once(
             keys.alert_tally(alert.id),
             [FLAG + event for event in todo],
             keys.day_stats(day),
             counts,
             extra={"expires_at": expires_at},
-        ):
-            return []
-        closed = bool(alert.acknowledged_at or alert.resolved_at)
-        if "alerted" in todo and not closed and mention is not None:
-            summary = {**post_summary(mention), "alert_id": alert.id}
-            rank = (float(alert.priority), float(mention.author.followers or 0))
-            self._lists.offer(day, OPEN, alert.id, rank, summary)
-        if closed and "alerted" not in todo:
-            self._lists.remove(day, OPEN, alert.id)
-        return todo
+        )
+        if self._cases is not None:
+            self._cases.after_sync(alert, mention, counted)
+        return todo if counted_now else []

@@ -14,6 +14,11 @@ attributes ``e#<key>`` (rank and a small payload) plus a version `v`:
   among the best of its own shard), so reading the list costs `shards` small reads.
 * Once a shard is full its floor (worst entry) only rises; a container remembers it
   and drops a lower offer without any I/O (most mentions of a busy day).
+
+A list belongs to a day (`keys.day_list_shard`), an ISO week (`keys.week_list_shard`) or
+stands (`keys.standing_list_shard`: the open cases). Shards carry `expires_at` from
+their period on (a standing list's entries leave when they are done). An entry erasure
+replaced by ``{"erased": true}`` is not an entry any more.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from typing import Any
 
 from ..errors import StoreError
@@ -38,6 +45,15 @@ class ListSpec:
     name: str
     cap: int = 10
     shards: int = 4
+    scope: str = "day"  # "day" (period: local day), "week" (ISO week), "standing"
+
+
+def shard_key(period: str, spec: ListSpec, shard: int) -> Key:
+    if spec.scope == "week":
+        return keys.week_list_shard(period, spec.name, shard)
+    if spec.scope == "standing":
+        return keys.standing_list_shard(spec.name, shard)
+    return keys.day_list_shard(period, spec.name, shard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +72,12 @@ def _entry(key: str, data: Mapping[str, Any]) -> Entry:
     return Entry(key, tuple(float(x) for x in data["r"]), payload)
 
 
+def _entries(item: Mapping[str, Any] | None) -> Iterator[Entry]:
+    for name, value in (item or {}).items():
+        if name.startswith(ENTRY) and isinstance(value, Mapping) and "r" in value:
+            yield _entry(name[len(ENTRY) :], value)
+
+
 class TopLists:
     def __init__(
         self,
@@ -63,11 +85,22 @@ class TopLists:
         *,
         retries: int = 10,
         sleep: Callable[[float], None] = time.sleep,
+        retention: timedelta | None = None,
     ) -> None:
         self._state = state
         self._retries = retries
         self._sleep = sleep
+        self._retention = retention
         self._floors: dict[Key, tuple[Rank, str]] = {}
+
+    def _new(self, period: str, spec: ListSpec) -> dict[str, Any]:
+        """A new shard's own attributes: its version, and when it expires."""
+        if self._retention is None or spec.scope == "standing":
+            return {"v": 1}
+        start = date.fromisoformat(period) if spec.scope == "day" else _monday(period)
+        days = 7 if spec.scope == "week" else 1
+        end = datetime.combine(start + timedelta(days=days), clock(), tzinfo=UTC)
+        return {"v": 1, "expires_at": int((end + self._retention).timestamp())}
 
     @staticmethod
     def shard(spec: ListSpec, key: str) -> int:
@@ -78,7 +111,7 @@ class TopLists:
         self, day: str, spec: ListSpec, key: str, rank: Rank, payload: Mapping[str, Any]
     ) -> bool:
         """Put `key` in the day's list if it ranks among its shard's best; True if written."""
-        shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
+        shard = shard_key(day, spec, self.shard(spec, key))
         rank = tuple(float(x) for x in rank)
         floor = self._floors.get(shard)
         if floor is not None and (rank, key) <= floor:
@@ -88,11 +121,11 @@ class TopLists:
         for attempt in range(self._retries):
             item = self._state.get(shard)
             if item is None:
-                if self._state.put_new(shard, {"v": 1, attr: value}):
+                if self._state.put_new(shard, {**self._new(day, spec), attr: value}):
                     return True
                 continue
             version = int(item.get("v", 0))
-            entries = [_entry(k[len(ENTRY) :], v) for k, v in item.items() if k.startswith(ENTRY)]
+            entries = list(_entries(item))
             current = next((e for e in entries if e.key == key), None)
             remove: tuple[str, ...] = ()
             if current is not None:
@@ -117,14 +150,13 @@ class TopLists:
         """The day's best entries, best first (`spec.shards` reads)."""
         entries: list[Entry] = []
         for shard in range(spec.shards):
-            item = self._state.get(keys.day_list_shard(day, spec.name, shard)) or {}
-            entries += [_entry(k[len(ENTRY) :], v) for k, v in item.items() if k.startswith(ENTRY)]
+            entries += _entries(self._state.get(shard_key(day, spec, shard)))
         entries.sort(key=lambda e: e.order, reverse=True)
         return entries[: top or spec.cap]
 
     def remove(self, day: str, spec: ListSpec, key: str) -> None:
         """Take `key` out of the day's list (idempotent)."""
-        shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
+        shard = shard_key(day, spec, self.shard(spec, key))
         if self._state.get(shard) is not None:
             self._state.update(shard, {}, remove=(ENTRY + key,))
 
@@ -135,28 +167,25 @@ class TopLists:
         best: dict[Key, dict[str, tuple[Rank, Mapping[str, Any]]]] = {}
         for key, rank, payload in offers:
             rank = tuple(float(x) for x in rank)
-            shard = keys.day_list_shard(day, spec.name, self.shard(spec, key))
+            shard = shard_key(day, spec, self.shard(spec, key))
             floor = self._floors.get(shard)
             if floor is not None and (rank, key) <= floor:
                 continue
             candidates = best.setdefault(shard, {})
             if key not in candidates or candidates[key][0] < rank:
                 candidates[key] = (rank, payload)
-        return sum(self._merge(shard, spec, candidates) for shard, candidates in best.items())
+        return sum(self._merge(shard, day, spec, candidates) for shard, candidates in best.items())
 
     def _merge(
         self,
         shard: Key,
+        period: str,
         spec: ListSpec,
         candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]],
     ) -> bool:
         for attempt in range(self._retries):
             item = self._state.get(shard)
-            current = {
-                k[len(ENTRY) :]: _entry(k[len(ENTRY) :], v)
-                for k, v in (item or {}).items()
-                if k.startswith(ENTRY)
-            }
+            current = {e.key: e for e in _entries(item)}
             merged = dict(current)
             for key, (rank, payload) in candidates.items():
                 if key not in merged or merged[key].rank < rank:
@@ -174,7 +203,7 @@ class TopLists:
             kept_keys = {e.key for e in kept}
             remove = tuple(ENTRY + k for k in current if k not in kept_keys)
             if item is None:
-                if self._state.put_new(shard, {"v": 1, **changed}):
+                if self._state.put_new(shard, {**self._new(period, spec), **changed}):
                     return True
                 continue
             version = int(item.get("v", 0))
@@ -186,3 +215,8 @@ class TopLists:
         raise StoreError(
             f"top list {shard.pk}/{shard.sk}: still contended after {self._retries} tries"
         )
+
+
+def _monday(week: str) -> date:
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)

@@ -1,4 +1,9 @@
-"""Accepting a webhook: size, signature, parse, queue. Routes in app.py call `accept`."""
+"""Accepting a webhook: size, signature, parse, limits, queue. Routes in app.py call `accept`.
+
+Every post of a delivery must be within `limits` (text, handle, name, URL, list sizes,
+a post time between 2000 and tomorrow): one that is not makes the delivery a 400 that
+names the field, before anything is queued.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
+from .. import limits
 from ..errors import InputError, MalformedPayload, PayloadTooLarge
 from ..logs import get_logger
 from ..model import Mention
@@ -43,11 +49,21 @@ def accept(
         mentions = webhook.parse(body, now)
     except InputError:
         raise
-    except (RecursionError, ValueError, TypeError, LookupError, AttributeError) as exc:
+    except (
+        RecursionError,
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        ArithmeticError,
+        OSError,
+    ) as exc:
         # A signed body its parser did not foresee (JSON nested thousands deep, a value
         # of an unexpected type) is still bad input: 400, never a 500 the sender retries.
         log.warning("webhook body not understood", extra={"fields": {"error": type(exc).__name__}})
         raise MalformedPayload(f"body could not be read ({type(exc).__name__})") from exc
+    for mention in mentions:
+        limits.check(mention, now)
     if mentions:
         intake.enqueue(mentions)
     return mentions

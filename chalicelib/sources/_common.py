@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from ..errors import ConfigError, FatalSourceError, MalformedPayload
+from ..model import parse_time
 
 MAX_TEXT = 4000  # characters of a post we keep: enough to judge it, small in DynamoDB
 X_EPOCH_MS = 1288834974657  # Twitter snowflake epoch
@@ -36,7 +37,7 @@ def as_int(value: Any) -> int:
 
 def snowflake_time(native_id: str | int) -> datetime:
     """When an X post was created, read from its id (X ids are snowflakes)."""
-    return datetime.fromtimestamp(((int(native_id) >> 22) + X_EPOCH_MS) / 1000, UTC)
+    return parse_time((int(native_id) >> 22) + X_EPOCH_MS)  # ValueError past year 9999
 
 
 def load_json(raw_body: bytes, what: str) -> Any:

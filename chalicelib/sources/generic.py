@@ -7,6 +7,11 @@ Body: one post object, or a list of them::
      "lang": "nl" (optional), "followers": 1200 (optional), "source": "forum" (optional)}
 
 Signed with ``X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>``.
+
+A generic post never speaks for a network we read ourselves: its source is ``generic``,
+or ``generic-<source>`` when the body names one (``"source": "x"`` gives ``generic-x``),
+so its id can never be a real tweet's (``x:<id>``) and pre-empt it as a "duplicate".
+The fields' limits are `chalicelib.limits` (a post over one is a 400 naming it).
 """
 
 from __future__ import annotations
@@ -61,9 +66,10 @@ def _mention(post: Any, index: int, received_at: datetime) -> Mention:
         created_at = iso(parse_time(post["created_at"]))
     except (ValueError, TypeError, OverflowError, OSError) as exc:
         raise MalformedPayload(f"{where}: created_at is not a timestamp with a timezone") from exc
-    source = post.get("source", SOURCE)
-    if not isinstance(source, str) or not _SOURCE_NAME.match(source):
+    named = post.get("source", SOURCE)
+    if not isinstance(named, str) or not _SOURCE_NAME.match(named):
         raise MalformedPayload(f"{where}: source must match {_SOURCE_NAME.pattern}")
+    source = source_name(named)
     lang = post.get("lang")
     if lang is not None and (not isinstance(lang, str) or len(lang) > 8):
         raise MalformedPayload(f"{where}: lang must be a language code like 'nl'")
@@ -80,6 +86,13 @@ def _mention(post: Any, index: int, received_at: datetime) -> Mention:
         )
     except (ValueError, TypeError) as exc:
         raise MalformedPayload(f"{where}: {exc}") from exc
+
+
+def source_name(named: str) -> str:
+    """The mention source of a generic post that names `named`: always under `generic`."""
+    if named == SOURCE or named.startswith(f"{SOURCE}-"):
+        return named
+    return f"{SOURCE}-{named}"
 
 
 def _author(value: Any, followers: Any) -> Author:

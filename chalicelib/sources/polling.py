@@ -6,6 +6,10 @@ State lives in the state table under `keys.source_cursor(name)` (``{"cursor",
 
 The order is what keeps posts safe: the cursor moves only after the batch is queued, so
 a crash between the two repeats posts (dedup absorbs them) and never skips them.
+
+What a network hands us is fitted to `chalicelib.limits` before it is queued: a field
+too long is cut, a post whose time is not a post time (a feed entry dated 9999) is
+skipped; each is one log line, and the rest of the poll goes on.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .. import logs
+from .. import limits, logs
 from ..errors import ConfigError, FatalSourceError, RetriableSourceError
 from ..model import Mention, iso
 from ..store import StateTable, keys
@@ -80,8 +84,9 @@ def run_poller(
             client, state.get("cursor"), now=now, remaining_ms=remaining_ms, max_reads=max_reads
         )
         new_state["reads"] = reads + result.reads
-        if result.mentions:
-            enqueue(result.mentions)
+        fitted = _within_limits(name, result.mentions, now)
+        if fitted:
+            enqueue(fitted)
         # queued: only now may the cursor move
         new_state["cursor"] = result.next_cursor
         new_state["retry_at"] = result.retry_at
@@ -91,7 +96,7 @@ def run_poller(
         outcome = PollOutcome(
             name,
             "rate_limited" if limited else "ok",
-            queued=len(result.mentions),
+            queued=len(fitted),
             requests=result.requests,
             reads=result.reads,
             retry_at=result.retry_at,
@@ -113,6 +118,27 @@ def run_poller(
         store.put(keys.source_cursor(name), new_state)
         store.put(keys.source_health(name), health.to_dict())
     return _logged(outcome, health)
+
+
+def _within_limits(name: str, mentions: Sequence[Mention], now: datetime) -> list[Mention]:
+    """The poll's posts fitted to the input limits; what changed is logged, per post."""
+    kept = []
+    for mention in mentions:
+        fitted = limits.fit(mention, now)
+        if fitted.notes:
+            log.warning(
+                "post outside the input limits",
+                extra={
+                    "fields": {
+                        "source": name,
+                        "mention_id": mention.id[:120],
+                        "changes": fitted.notes,
+                    }
+                },
+            )
+        if fitted.mention is not None:
+            kept.append(fitted.mention)
+    return kept
 
 
 # ------------------------------------------------------------------- per-source wiring

@@ -5,12 +5,14 @@ codec.py     plain dicts <-> attribute maps (boto3's serializers)
 table.py     the state table (`Table`, the `StateTable` protocol) and the shared
              expression builders and paging
 memory.py    the state table in a dict (`MemoryTable`), held to the same contract
-mentions.py  the mentions table: each post once, with its day's counters
+mentions.py  the mentions table: each post once (writes.py: how), erased ones as tombstones
+counters.py  a day's counters read back (the sum of its stats shards)
 """
 
 from __future__ import annotations
 
 from .codec import from_item, to_item
+from .counters import day_counters
 from .keys import Key
 from .memory import MemoryTable
 from .mentions import DayCounts, InsertResult, MentionStore
@@ -24,6 +26,7 @@ __all__ = [
     "MentionStore",
     "StateTable",
     "Table",
+    "day_counters",
     "from_item",
     "to_item",
 ]

@@ -5,6 +5,7 @@ Shared by `table.py` (the state table) and `mentions.py` (the mentions table).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +21,41 @@ BATCH_GET_ATTEMPTS = 5
 GSI = "gsi1"
 
 T = TypeVar("T")
+
+# What is worth another try a moment later: throttling, and transactions that lost a race
+# (DynamoDB cancels one of two overlapping transactions with TransactionConflict; botocore
+# does not retry that). Each try waits a random time up to an exponentially growing cap
+# ("full jitter"), so the Lambdas that collided do not collide again.
+RETRY_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "InternalServerError",
+    }
+)
+RETRY_REASONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+)
+RETRY_ATTEMPTS = 5
+BACKOFF_BASE = 0.05  # seconds
+BACKOFF_CAP = 1.0
+
+
+def retryable(error: StoreError) -> bool:
+    """A failure that another try, a moment later, may not meet."""
+    if isinstance(error, TransactionCancelled):
+        others = [r for r in error.reasons if r not in ("None", "ConditionalCheckFailed")]
+        return bool(others) and all(r in RETRY_REASONS for r in others)
+    return error.code in RETRY_CODES
+
+
+def backoff(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait before try `attempt + 1`: full jitter, capped."""
+    cap = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+    return (rng or random).uniform(0, cap)
 
 
 def call(operation: Callable[..., T], what: str, **kwargs: Any) -> T:

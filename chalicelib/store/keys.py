@@ -3,7 +3,7 @@
 Mentions table (`MENTIONS_TABLE`), one item per post:
 
     id = "<source>:<native id>"                     the Mention (model.mention_id)
-    GSI by_day: day (team-local YYYY-MM-DD), created_at
+    (no index: `day`, the team-local YYYY-MM-DD, is an attribute for tools and tests)
 
 State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk, gsi1sk):
 
@@ -17,23 +17,55 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alert#<alert id>             alert                     the Alert (outbox)        alerts.records
     alert#<alert id>             tally                     events the digest counted digest.tally
     alerts#storm#<manager>       <UTC 5-min bucket>        pages per manager         alerts.storm
-    alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes)  alerts.storm
+    alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
+                                                           t#<theme> their themes
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
-    day#<local day>              stats                     the day's counters        digest.ingest
+    alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
+    alerts#sms#<manager>         missed                    pages the budget kept off alerts.budget
+    alerts#shift                 current                   primary on duty now       alerts.handover
+    code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
+    csrf#<nonce>                 used                      a form already submitted  alerts.web
+    cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
+    cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
+    author#<source>:<author id>  history                   earlier alerted posts     alerts.history
+    day#<local day>              stats                     the day's alert counters  digest.tally
+    day#<local day>              stats#<shard>             a share of its counters   digest.ingest
     day#<local day>              theme#<theme>             one theme's counter       digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
+    day#<local day>              turned                    who turned, as flags      (turnaround)
     digest#<local day>           send                      the day's send claim      digest.service
+    digest#trend                 days                      28 days' figures, themes  digest.trends
+    trail#<ISO week>#<bucket>    authors                   negatives per author (and digest.trail
+                                                           their cases) that week
+    trail#<ISO week>             swept                     old weeks cleared         digest.lessons
+    week#<ISO week>              top#<list>#<shard>        a shard of a week's list  digest.toplists
+    week#<ISO week>              lessons                   lessons counted per theme digest.outcomes
+    lessons#<ISO week>           send#<owner e-mail>       a weekly mail's claim     digest.lessons
+    list#<list>                  top#<shard>               a standing list (open     digest.toplists
+                                                           cases)
+    list#<list>                  counts                    its opened/closed counts  digest.outcomes
+    quarantine#<ref>             quarantine                a poison message/mention  consumer
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
     alerts#held     release time of an alert held back (storm, quiet hours)
+    quarantine      when it was quarantined (`tools dlq list` reads them in order)
 
-Items that carry a post's text (alerts, day lists) have `expires_at` (DynamoDB TTL).
+An erased mention leaves a tombstone under its id in the mentions table
+(``{"id", "erased": true, "expires_at"}``): a replayed request or a redriven message of
+it is a duplicate, never the post again.
+
+(turnaround): digest.turnaround. Items that carry a post's text (alerts, day lists, open
+cases, author history) and codes have `expires_at` (DynamoDB TTL).
+Week trail items are deleted by the weekly job once they are older than the minus→plus
+window (`digest.trail.sweep`). Entries that name an author or a post are attributes
+``e#<source>:<author id>`` / ``e#<mention id>``, which erasure removes by name.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import NamedTuple
 
 
@@ -128,12 +160,27 @@ def day_pk(day: str) -> str:
     return f"day#{day}"
 
 
+STATS_SHARDS = 10  # a day's mention counters, spread so that no one item is hot
+
+
 def day_stats(day: str) -> Key:
+    """The day's first counter item (the alert tally adds here); see `day_stats_shard`."""
     return Key(day_pk(day), STATS)
 
 
+def day_stats_shard(day: str, shard: int) -> Key:
+    """One of `STATS_SHARDS` items the day's mention counters are spread over; a day's
+    counters are the sum of every item whose sort key starts with `STATS`."""
+    return Key(day_pk(day), f"{STATS}#{shard}")
+
+
+def day_of(key: Key) -> str:
+    """The day a `day_pk` key belongs to."""
+    return key.pk[len(day_pk("")) :]
+
+
 def is_day_stats(key: Key) -> bool:
-    return key.pk.startswith("day#") and key.sk == STATS
+    return key.pk.startswith("day#") and (key.sk == STATS or key.sk.startswith(f"{STATS}#"))
 
 
 def day_theme(day: str, theme: str) -> Key:
@@ -151,3 +198,114 @@ def day_list_shard(day: str, list_name: str, shard: int) -> Key:
 
 def digest_claim(day: str) -> Key:
     return Key(f"digest#{day}", "send")
+
+
+def day_turned(day: str) -> Key:
+    """Authors counted as turned from minus to plus on a day (flags ``e#<author>``)."""
+    return Key(day_pk(day), "turned")
+
+
+def trend() -> Key:
+    return Key("digest#trend", "days")
+
+
+# ------------------------------------------------------------------ minus -> plus trail
+
+TRAIL_BUCKETS = 1024  # at 50k complaining authors a week: ~50 per item, ~2 KB
+
+
+def trail_bucket(author: str) -> int:
+    return zlib.crc32(author.encode()) % TRAIL_BUCKETS
+
+
+def trail(week: str, author: str) -> Key:
+    """The week's trail item that holds `author` ("<source>:<author id>")."""
+    return trail_bucket_key(week, trail_bucket(author))
+
+
+def trail_bucket_key(week: str, bucket: int) -> Key:
+    return Key(f"trail#{week}#{bucket}", "authors")
+
+
+def trail_sweep(week: str) -> Key:
+    """The weekly job cleared old trail weeks during `week`."""
+    return Key(f"trail#{week}", "swept")
+
+
+# ------------------------------------------------------------------ weeks and standing lists
+
+
+def week_pk(week: str) -> str:
+    return f"week#{week}"
+
+
+def week_list_shard(week: str, list_name: str, shard: int) -> Key:
+    return Key(week_pk(week), f"top#{list_name}#{shard}")
+
+
+def week_lessons(week: str) -> Key:
+    return Key(week_pk(week), "lessons")
+
+
+def lessons_claim(week: str, owner: str) -> Key:
+    return Key(f"lessons#{week}", f"send#{owner}")
+
+
+def standing_list_shard(list_name: str, shard: int) -> Key:
+    return Key(f"list#{list_name}", f"top#{shard}")
+
+
+def standing_counts(list_name: str) -> Key:
+    return Key(f"list#{list_name}", "counts")
+
+
+# ------------------------------------------------------------------ quarantine
+
+QUARANTINE_INDEX = "quarantine"
+
+
+def quarantined(ref: str) -> Key:
+    """A quarantined message (`ref` = its message id) or mention (`ref` = its id)."""
+    return Key(f"quarantine#{ref}", "quarantine")
+
+
+def is_quarantined(key: Key) -> bool:
+    return key.pk.startswith("quarantine#") and key.sk == "quarantine"
+
+
+# ------------------------------------------------------------------ the case desk
+
+CASE_QUEUE = "cases#queue"
+SHIFT = Key("alerts#shift", "current")
+MISSED = "missed"
+
+
+def case_code(digest: str) -> Key:
+    """A case code's grant, stored under the code's SHA-256 (never the code itself)."""
+    return Key(f"code#{digest}", "code")
+
+
+def csrf_used(nonce: str) -> Key:
+    return Key(f"csrf#{nonce}", "used")
+
+
+def cases_held_pk(manager: str) -> str:
+    return f"cases#held#{manager}"
+
+
+def open_case(pk: str, created_at: str, alert_id: str) -> Key:
+    """An open case on the board: in the queue (`CASE_QUEUE`) or held (`cases_held_pk`)."""
+    return Key(pk, f"{created_at}#{alert_id}")
+
+
+def author_history(source: str, author_id: str) -> Key:
+    return Key(f"author#{source}:{author_id}", "history")
+
+
+def sms_counter(utc_hour: str) -> Key:
+    """SMS the team was sent in one UTC hour (`YYYY-MM-DDTHH`)."""
+    return Key("alerts#sms", utc_hour)
+
+
+def sms_missed(manager: str) -> Key:
+    return Key(f"alerts#sms#{manager}", MISSED)

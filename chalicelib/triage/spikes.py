@@ -38,6 +38,8 @@ class SpikePolicy:
     baseline_floor: float = 1.0
     cooldown: timedelta = timedelta(hours=1)
     max_examples: int = 3
+    # our own terms (watch configuration, brand): never a theme that explains a spike
+    ignore_themes: frozenset[str] = frozenset()
 
     def threshold(self, baseline: float) -> float:
         return max(float(self.min_count), self.factor * max(baseline, self.baseline_floor))

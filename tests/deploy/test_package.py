@@ -86,6 +86,22 @@ def test_prod_triage_consumes_the_prod_queue(package: packaging.PackageResult) -
     assert all(":social-listening-prod-mentions" in queue for queue in queues), queues
 
 
+def test_prod_triage_event_source_has_its_maximum_concurrency(
+    package: packaging.PackageResult,
+) -> None:
+    # SQS is polled no faster than triage may run (issue 15, finding 11)
+    template = json.loads(package.template_path.read_text())
+    scaling = [
+        event["Properties"].get("ScalingConfig")
+        for resource in template["Resources"].values()
+        for event in (resource.get("Properties", {}).get("Events") or {}).values()
+        if event.get("Type") == "SQS"
+    ]
+    config = json.loads((packaging.ROOT / ".chalice" / "config.json").read_text())
+    expected = int(config["stages"][STAGE]["environment_variables"]["TRIAGE_MAX_CONCURRENCY"])
+    assert scaling == [{"MaximumConcurrency": expected}]
+
+
 def test_generated_sam_template_passes_cfn_lint(package: packaging.PackageResult) -> None:
     # cfn-lint expands the AWS::Serverless-2016-10-31 transform itself (samtranslator)
     done = packaging.cfn_lint(package.template_path)

@@ -17,7 +17,9 @@ KEYS = CHALICELIB / "store" / "keys.py"
 # The first characters of every pk / sk / index value the app writes (store/keys.py).
 KEY_PREFIXES = (
     "alert#", "alerts#due", "alerts#held", "alerts#storm", "alerts#negatives", "alerts#group",
-    "alerts#spike", "day#", "digest#", "manager#", "override#", "top#", "theme#",
+    "alerts#spike", "alerts#sms", "alerts#shift", "day#", "digest#", "manager#", "override#",
+    "top#", "theme#", "code#", "csrf#", "cases#", "author#", "quarantine#", "stats#",
+    "trail#", "week#", "list#", "lessons#",
 )  # fmt: skip
 # digest/aggregates.py names the day's counters ("source#x": posts from x), which are
 # attributes of one item, not keys.

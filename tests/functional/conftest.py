@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode
 
 import boto3
 import pytest
@@ -128,19 +127,8 @@ def scheduled(client: Client, at: datetime) -> dict[str, Any]:
 
 
 def press(client: Client, link: str) -> Any:
-    """What a manager does with an alert's link: open it (a page with one button), press it.
+    """What a manager does with a page's case link: open it, press Acknowledge (a POST
+    with the page's CSRF token). See tests/functional/desk.py for the other buttons."""
+    from tests.functional.desk import act
 
-    A `note` in the link's query stands for what the manager types in the resolve form.
-    """
-    path, _, query = link.partition("?")
-    params = {key: values[0] for key, values in parse_qs(query).items()}
-    note = params.pop("note", "")
-    url = f"{path}?{urlencode(params)}"
-    opened = client.http.get(url)
-    if opened.status_code != 200:
-        return opened
-    return client.http.post(
-        url,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode({"note": note}).encode() if note else b"",
-    )
+    return act(client, link)

@@ -1,14 +1,14 @@
-"""On-call alerting on moto: routing, escalation, resend, links, storms, quiet hours.
+"""On-call alerting on moto: routing, escalation, resend, case links, storms, quiet hours.
 
 Time is passed explicitly to the service (`now`) and frozen with time-machine where the
-app reads the clock itself (the acknowledge and resolve routes).
+app reads the clock itself (the case desk's routes). The managers' inboxes are SQS
+queues subscribed without a channel filter: they receive every page addressed to them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import boto3
@@ -24,7 +24,8 @@ from chalicelib.alerts.service import RECORD_ATTEMPTS
 from chalicelib.alerts.team import Manager
 from chalicelib.errors import MalformedPayload
 from chalicelib.model import Author, Mention, Sentiment, iso
-from tests.functional.conftest import Inbox, press
+from tests.functional.conftest import Inbox
+from tests.functional.desk import case_link, tap
 
 AMS = ZoneInfo("Europe/Amsterdam")
 BASE = "http://localhost:8000"
@@ -76,15 +77,9 @@ def negative(native_id: str, *, priority: float = 72.0, text: str = COMPLAINT) -
     return mention
 
 
-def link(envelope: dict[str, Any], action: str = "Acknowledge") -> str:
-    """The path of a link in a received page (the part after the base URL)."""
-    line = next(x for x in envelope["Message"].splitlines() if x.startswith(f"{action}: "))
-    return line.split(": ", 1)[1].removeprefix(BASE)
-
-
-def tap(client, path: str, moment: datetime):
-    with time_machine.travel(moment, tick=False):
-        return press(client, path)
+def link(envelope: dict[str, Any]) -> str:
+    """The path of the case link in a received page."""
+    return case_link(envelope)
 
 
 class FlakySNS:
@@ -157,12 +152,15 @@ def test_unacknowledged_alert_escalates_to_backup_then_lead_and_stops_on_ack(cli
     to_lea = oncall["lea"].messages()
     assert len(to_lea) == 1
 
-    # THEN lea acknowledges with her own link, and nobody is paged again
+    # THEN lea acknowledges with her own link, and nobody is paged again: lea alone hears
+    # of it once more, a reminder when it is still open at the high band's 15-minute target
     response = tap(client, link(to_lea[0]), at("2026-11-23T10:11"))
     assert response.status_code == 200 and b"Acknowledged" in response.body
     for minute in range(15, 60, 5):
         service.every_minute(at(f"2026-11-23T10:{minute:02d}"))
-    assert [oncall[m].messages() for m in ("ann", "bob", "lea")] == [[], [], []]
+    assert [oncall[m].messages() for m in ("ann", "bob")] == [[], []]
+    (reminder,) = oncall["lea"].messages()
+    assert reminder["MessageAttributes"]["kind"]["Value"] == "reminder"
 
     stored = service.get(alert.id)
     assert stored.state == "acknowledged" and stored.acknowledged_by == "lea"
@@ -310,56 +308,56 @@ def test_one_alert_the_state_table_refuses_does_not_stop_the_job_for_the_others(
 # ---------------------------------------------------------------- links
 
 
-def test_forged_expired_foreign_and_wrong_action_tokens_are_refused(client, oncall):
+def test_a_signed_link_sent_before_the_case_desk_opens_a_case_page_for_its_person(client, oncall):
     service = wiring.alerts()
     service.alert_for(negative("1"), at("2026-11-23T10:00"))
-    service.alert_for(negative("2"), at("2026-11-23T10:00"))
-    first, second = oncall["ann"].messages()
-    ack_one, ack_two = link(first), link(second)
-    token_one = ack_one.split("token=", 1)[1]
-    when = at("2026-11-23T10:03")
-
-    forged = ack_one[:-4] + ("AAAA" if not ack_one.endswith("AAAA") else "BBBB")
-    assert tap(client, forged, when).status_code == 403
-    # a token for alert 1 used on alert 2
-    foreign = ack_two.split("?", 1)[0] + "?token=" + token_one
-    assert tap(client, foreign, when).status_code == 403
-    # the resolve link's token is not an acknowledge token
-    resolve_token = link(first, "Resolve").split("token=", 1)[1]
-    assert tap(client, ack_one.split("?")[0] + "?token=" + resolve_token, when).status_code == 403
-    # a valid token minted for bob, who was never paged for this alert
+    oncall["ann"].messages()
     key = wiring.secrets().require("ack_signing_key")
-    bobs = links.make_token(key, "alert:x:1", "bob", when.timestamp())
-    response = tap(client, f"/alerts/alert:x:1/ack?token={quote(bobs, safe='')}", when)
-    assert response.status_code == 403 and b"sent to someone else" in response.body
-    # expired: the link lives 24 hours
-    late = tap(client, ack_one, at("2026-11-24T10:01"))
-    assert late.status_code == 403 and b"expired" in late.body
-    # nothing above changed the alert; the real link still works
+    when = at("2026-11-23T10:03")
+    anns = links.make_token(key, "alert:x:1", "ann", when.timestamp())
+    with time_machine.travel(when, tick=False):
+        # GIVEN ann's acknowledge link from yesterday's e-mail WHEN she opens it
+        moved = client.http.get(f"/alerts/alert:x:1/ack?token={anns}")
+        # THEN she lands on a case page of her own (the link opened changes nothing)
+        assert moved.status_code == 303
+        page = moved.headers["Location"].removeprefix(BASE)
+        assert page.startswith("/c/") and client.http.get(page).status_code == 200
+        # a forged one, or one for bob (never paged for it), is refused
+        forged = client.http.get(f"/alerts/alert:x:1/ack?token={anns[:-4]}AAAA")
+        bobs = links.make_token(key, "alert:x:1", "bob", when.timestamp())
+        foreign = client.http.get(f"/alerts/alert:x:1/ack?token={bobs}")
+    assert forged.status_code == 403 and foreign.status_code == 403
+    assert b"sent to someone else" in foreign.body
     assert service.get("alert:x:1").state == "sent"
-    assert tap(client, ack_one, when).status_code == 200
+    assert tap(client, page, when).status_code == 200
+    assert service.get("alert:x:1").acknowledged_by == "ann"
 
 
-def test_resolve_link_closes_the_alert_with_a_note_and_both_timestamps(client, oncall):
+def test_resolving_from_the_case_page_closes_the_alert_with_outcome_note_and_times(client, oncall):
     service = wiring.alerts()
     service.alert_for(negative("1"), at("2026-11-23T10:00"))
-    resolve = link(oncall["ann"].messages()[0], "Resolve")
+    case = link(oncall["ann"].messages()[0])
     response = tap(
-        client, resolve + "&note=" + quote("Called her back, refund done"), at("2026-11-23T10:20")
+        client,
+        case,
+        at("2026-11-23T10:20"),
+        do="resolve",
+        outcome="solved",
+        note="Called her back, refund done",
     )
     assert response.status_code == 200
     assert b"Resolved" in response.body and b"refund done" in response.body
     assert b"text/html" in response.headers["Content-Type"].encode()
     stored = service.get("alert:x:1")
     assert stored.state == "resolved" and stored.resolved_by == "ann"
-    assert stored.resolution_note == "Called her back, refund done"
+    assert (stored.outcome, stored.resolution_note) == ("solved", "Called her back, refund done")
     assert stored.acknowledged_at == stored.resolved_at == "2026-11-23T09:20:00Z"
     assert wiring.mentions().get("x:1").status == "resolved"
-    again = tap(client, resolve, at("2026-11-23T10:21"))
-    assert b"Already resolved" in again.body
-    # a resolved alert never escalates
+    again = tap(client, case, at("2026-11-23T10:21"), do="resolve", outcome="solved")
+    assert b"Resolved by ann: nothing left to do" in again.body and b'name="csrf"' not in again.body
+    # a resolved alert never escalates, and never reminds
     service.every_minute(at("2026-11-23T11:00"))
-    assert oncall["bob"].messages() == []
+    assert oncall["bob"].messages() == [] and oncall["ann"].messages() == []
 
 
 def test_resolving_keeps_the_outcome_and_the_lesson_and_tells_the_listeners(oncall):
@@ -395,11 +393,16 @@ def test_resolving_keeps_the_outcome_and_the_lesson_and_tells_the_listeners(onca
 # ---------------------------------------------------------------- storms
 
 
-def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(client, oncall):
+def test_a_storm_of_50_medium_negatives_gives_five_pages_and_one_grouped_spike_message(
+    client, oncall
+):
     service = wiring.alerts()
     start = at("2026-11-23T10:00")
-    # GIVEN 50 negative posts within 50 seconds
-    results = [service.alert_for(negative(str(n)), start + timedelta(seconds=n)) for n in range(50)]
+    # GIVEN 50 negative posts of the medium band within 50 seconds
+    results = [
+        service.alert_for(negative(str(n), priority=50), start + timedelta(seconds=n))
+        for n in range(50)
+    ]
     assert [r.state for r in results].count("sent") == 5
     assert [r.state for r in results].count("held") == 45
     # WHEN the every-minute job runs
@@ -413,6 +416,8 @@ def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(
     assert "50 negative mentions in 15 min (baseline 0.0 per window)" in grouped
     assert grouped.count("https://x.com/boze_klant/status/") == 3  # three examples
     assert oncall["bob"].messages() == []
+    # the medium band is e-mailed, never texted, grouped or not
+    assert {r["MessageAttributes"]["channels"]["Value"] for r in received} == {'["email"]'}
 
     # AND one tap acknowledges all 45 posts in it
     assert tap(client, link(received[-1]), at("2026-11-23T10:03")).status_code == 200
@@ -425,7 +430,9 @@ def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(
 
     # AND a storm that goes on is one grouped message every 5 minutes, not ten pages
     for n in range(50, 60):
-        service.alert_for(negative(str(n)), at("2026-11-23T10:03") + timedelta(seconds=n - 50))
+        service.alert_for(
+            negative(str(n), priority=50), at("2026-11-23T10:03") + timedelta(seconds=n - 50)
+        )
     for minute in range(4, 6):
         service.every_minute(at(f"2026-11-23T10:{minute:02d}"))
     assert oncall["ann"].messages() == []
@@ -435,10 +442,26 @@ def test_a_storm_of_50_negatives_gives_five_pages_and_one_grouped_spike_message(
     assert "more than 5 alerts for ann in 10 min" in later[0]["Message"]
 
 
+def test_in_a_storm_the_high_band_pages_at_once_and_only_the_rest_is_grouped(oncall):
+    service = wiring.alerts()
+    start = at("2026-11-23T10:00")
+    # GIVEN a storm: ten medium posts, then the "…Cancelling." post of priority 83
+    for n in range(10):
+        service.alert_for(negative(str(n), priority=50), start + timedelta(seconds=n))
+    urgent = service.alert_for(negative("urgent", priority=83), start + timedelta(seconds=30))
+    # THEN the urgent one is paged at once, by SMS and e-mail, never held for the group
+    assert urgent.state == "sent" and urgent.held_reason is None
+    received = oncall["ann"].messages()
+    assert [m["Message"].count("#urgent") for m in received][-1] == 1
+    assert received[-1]["MessageAttributes"]["channels"]["Value"] == '["sms", "email"]'
+    assert [a.state for a in service.held()].count("held") == 5
+
+
 def test_closing_a_grouped_alert_tells_the_digest_about_every_post_in_it(client, oncall):
     service = wiring.alerts()
     for n in range(8):
-        service.alert_for(negative(str(n)), at("2026-11-23T10:00") + timedelta(seconds=n))
+        moment = at("2026-11-23T10:00") + timedelta(seconds=n)
+        service.alert_for(negative(str(n), priority=50), moment)
     (group_id,) = service.every_minute(at("2026-11-23T10:01")).grouped
     seen = []
     service.events.subscribe(lambda event: seen.append(event.alert))
@@ -453,7 +476,22 @@ def test_closing_a_grouped_alert_tells_the_digest_about_every_post_in_it(client,
     assert wiring.tally().sync(members[0]) == []
 
 
-def test_low_priority_waits_for_the_end_of_quiet_hours_and_high_priority_pages_at_once(oncall):
+def test_the_low_band_lands_on_the_board_and_is_never_paged(oncall):
+    service = wiring.alerts()
+    low = service.alert_for(negative("1", priority=30), at("2026-11-23T10:00"))
+    assert (low.state, low.channels, low.pending_page) == ("board", (), None)
+    for minute in range(1, 40):
+        service.every_minute(at("2026-11-23T10:00") + timedelta(minutes=minute))
+    assert [oncall[m].messages() for m in ("ann", "bob", "lea")] == [[], [], []]
+    assert [a.id for a in service.cases.waiting()] == [low.id]
+
+
+def test_low_priority_waits_for_the_end_of_quiet_hours_and_high_priority_pages_at_once(
+    oncall, monkeypatch
+):
+    # GIVEN a team that has the low band e-mailed rather than on the board only
+    monkeypatch.setenv("ALERT_ROUTING", "high=sms+email,medium=email,low=email")
+    wiring.reset()
     service = wiring.alerts()
     night = at("2026-11-24T02:00")
     low_one = service.alert_for(negative("1", priority=30), night)

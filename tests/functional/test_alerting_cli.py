@@ -44,7 +44,11 @@ def test_add_manager_subscribes_email_and_sms_filtered_to_that_manager(stack):
         ("email", "ann@example.com"),
         ("sms", "+31612345678"),
     ]
-    assert all(s["FilterPolicy"] == {"recipient": ["ann"]} for s in subs)
+    policies = {s["Protocol"]: s["FilterPolicy"] for s in subs}
+    assert policies == {
+        "email": {"recipient": ["ann"], "channels": ["email"]},
+        "sms": {"recipient": ["ann"], "channels": ["sms"]},
+    }
     stored = wiring.team().manager("ann").subscriptions
     assert set(stored) == {s["SubscriptionArn"] for s in subs}
 

@@ -17,10 +17,10 @@ from moto.ses.models import ses_backends
 from chalicelib import triage, wiring
 from chalicelib.digest import aggregates
 from chalicelib.digest.ingest import AMBASSADORS, NEGATIVES, THEMES, engagement
-from chalicelib.digest.tally import OPEN
+from chalicelib.digest.outcomes import OPEN_CASES
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
-from chalicelib.store import keys
+from chalicelib.store import day_counters, keys
 from devstack import moto_stack, sample, sample_days
 from tests.functional.conftest import drain, post_webhook, press, scheduled
 
@@ -59,7 +59,7 @@ def test_day_aggregates_equal_a_recount_of_the_stored_mentions(stack):
     assert first.stored == len(stored) == len({m.id for m in posts})
 
     # THEN the counters are a recount of the stored mentions
-    stats = wiring.state().get(keys.day_stats("2026-11-22"))
+    stats = day_counters(wiring.state(), "2026-11-22")
     label = Counter(aggregates.label_of(m) for m in stored)
     assert stats["total"] == len(stored)
     for name, count in label.items():
@@ -141,7 +141,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
         for i, moment in enumerate(edges)
     ]
     sample_days.ingest(posts)
-    assert wiring.state().get(keys.day_stats(f"{dst_day}"))["total"] == 2
+    assert day_counters(wiring.state(), f"{dst_day}")["total"] == 2
     report_hours = aggregates.day_hours(dst_day, "Europe/Amsterdam")
     assert len(report_hours) == hours
 
@@ -198,16 +198,16 @@ def test_a_digest_that_failed_all_day_goes_out_the_next_morning_with_the_new_one
     assert "Sun 22 Nov" in subjects[0] + subjects[1] and "Mon 23 Nov" in subjects[0] + subjects[1]
 
 
-def test_a_digest_being_sent_is_not_sent_again_by_a_parallel_fire(stack):
+def test_a_digest_being_prepared_is_not_sent_again_by_a_parallel_fire(stack):
     sample_days.ingest(sample.day_of_posts(DAY, 10, seed=4))
     now = local_time(DAY + timedelta(days=1), 8)
-    # GIVEN another invocation holds the claim (its lease still running)
+    # GIVEN another invocation holds the claim, still reading and rendering (lease running)
     wiring.state().put(
         keys.digest_claim("2026-11-22"),
-        {"state": "sending", "attempts": 1, "lease_until": iso(now + timedelta(minutes=10))},
+        {"state": "rendering", "attempts": 1, "lease_until": iso(now + timedelta(minutes=10))},
     )
-    assert wiring.digest().run(now).reason == "already sent or sending"
-    # AND when that invocation died, the next fire after the lease takes over
+    assert wiring.digest().run(now).reason == "being prepared"
+    # AND when that invocation died before calling SES, the next fire after the lease sends
     assert wiring.digest().run(now + timedelta(hours=1)).sent
     assert len(sent_emails()) == 1
 
@@ -231,7 +231,7 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     post_webhook(client, body, secret_values["generic_webhook_secret"])
     drain(client, stack)
     text = team["ann"].messages()[0]["Message"]
-    link = next(line.split(": ", 1)[1] for line in text.splitlines() if "/ack?token=" in line)
+    link = next(line.split(": ", 1)[1] for line in text.splitlines() if "/c/" in line)
     path = link.removeprefix("http://localhost:8000")
     assert press(client, path).status_code == 200
     assert press(client, path).status_code == 200  # a second tap
@@ -240,7 +240,13 @@ def test_acknowledging_through_the_link_counts_once_with_its_time_to_acknowledge
     stats = wiring.state().get(keys.day_stats(f"{day}"))
     assert stats["alerts#alerted"] == 1 and stats["alerts#acknowledged"] == 1
     assert sum(v for k, v in stats.items() if k.startswith("tta#")) == 1
-    assert wiring.day_lists().read(day, OPEN) == []  # no longer open
+    # AND per alert band, within its target (acknowledged 5 minutes after the post)
+    band = wiring.alerts().get("alert:generic:501").rules["band"]
+    assert sum(v for k, v in stats.items() if k.startswith(f"tta.{band}#")) == 1
+    assert stats[f"met.{band}"] == 1
+    # AND acknowledged is not done: the case stays open until it is resolved
+    (case,) = wiring.day_lists().read("", OPEN_CASES)
+    assert case.key == "generic:501"
 
 
 def test_a_post_with_a_script_tag_reaches_the_digest_escaped(client, stack, secret_values):

@@ -1,21 +1,31 @@
-"""The dead-letter queue: what lands there, how to see it, how to send it back."""
+"""The dead-letter queue and the quarantine: what lands where, how to see it, and how it
+goes back by itself."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 
+from chalicelib import wiring
+from chalicelib.consumer import dead_letters
+from tests.functional.conftest import scheduled
 from tests.functional.test_faults import (
     counted,
-    dead_letters,
     drain,
     faults,  # noqa: F401 - fixture
+    pages_by_alert,
+    quarantined,
     secret,  # noqa: F401 - fixture
     send,
     stored_ids,
+)
+from tests.functional.test_faults import (
+    dead_letters as in_dlq,
 )
 from tools import dlq
 
@@ -28,21 +38,27 @@ def transaction_with(native_id: str):
 
 
 @pytest.fixture
-def queue(stack: dict[str, str]) -> dlq.DeadLetterQueue:
-    return dlq.DeadLetterQueue(
-        boto3.client("sqs"), stack["DEAD_LETTER_QUEUE_URL"], stack["MENTIONS_QUEUE_URL"]
+def queue(stack: dict[str, str]) -> dead_letters.DeadLetterQueue:
+    return dead_letters.DeadLetterQueue(
+        boto3.client("sqs"),
+        stack["DEAD_LETTER_QUEUE_URL"],
+        stack["MENTIONS_QUEUE_URL"],
+        wait_seconds=0,
+        quarantine=wiring.quarantine(),
     )
 
 
 @pytest.fixture
 def outage(client, stack, team, secret, faults):  # noqa: F811
-    """DynamoDB refuses post 1 until a fix is deployed: after five deliveries it is in
-    the DLQ. Post 2 is fine; a poison message went to the DLQ at once."""
+    """DynamoDB keeps refusing post 1's transaction until someone fixes it (a deploy took
+    a permission away: AccessDenied is not worth an immediate retry, yet is no fault of the
+    post): after five deliveries it is in the DLQ. Post 2 is fine; a poison message was
+    quarantined at once."""
     faults.fail(
         "dynamodb",
         "TransactWriteItems",
         times=-1,
-        code="ValidationException",
+        code="AccessDeniedException",
         status=400,
         when=transaction_with("1"),
     )
@@ -50,28 +66,86 @@ def outage(client, stack, team, secret, faults):  # noqa: F811
     boto3.client("sqs").send_message(QueueUrl=stack["MENTIONS_QUEUE_URL"], MessageBody="junk")
     drain(client, stack)
     assert stored_ids(stack) == ["generic:2"]
-    faults.rules.clear()  # the fix is deployed
     return faults
 
 
-def test_list_shows_each_dead_letter_with_its_posts_and_reason_and_removes_nothing(outage, queue):
-    letters = sorted(queue.inspect(), key=lambda letter: letter.poison)
-    assert [letter.mention_ids for letter in letters] == [("generic:1",), ()]
-    failed, poison = letters
-    assert failed.reason == "redrive limit" and failed.receive_count >= 5
-    assert poison.poison and "not a mentions message" in poison.reason
-    assert len(queue.inspect()) == 2  # still there, visible again at once
+def redrive_job(client, at: datetime) -> None:
+    client.lambda_.invoke("redrive_dead_letters", scheduled(client, at))
 
 
-def test_redrive_sends_failed_posts_back_keeps_poison_and_stores_each_post_once(
-    outage, queue, client, stack
+def test_list_shows_each_dead_letter_and_each_quarantined_message_and_removes_nothing(
+    outage, queue
 ):
-    assert queue.redrive() == {"moved": 1, "kept_poison": 1}
+    (letter,) = queue.inspect()
+    assert letter.mention_ids == ("generic:1",) and letter.receive_count >= 5
+    assert letter.reason == "redrive limit" and not letter.poison
+    ((_, reason),) = quarantined({}).items()
+    assert "not a mentions message" in reason
+    assert len(queue.inspect()) == 1  # still there, visible again at once
+
+
+def test_list_reads_on_when_a_receive_answers_with_nothing_new(outage, queue, stack):
+    # GIVEN 30 dead letters, and SQS answering the first receives with nothing, as short
+    # polling does when it samples servers that hold none of them
+    sqs = boto3.client("sqs")
+    for n in range(29):
+        sqs.send_message(QueueUrl=stack["DEAD_LETTER_QUEUE_URL"], MessageBody=f"letter {n}")
+    empty = {"left": 2}
+
+    def sampled(**_: Any) -> Any:
+        if empty["left"]:  # answered without asking SQS: the messages stay visible
+            empty["left"] -= 1
+            return AWSResponse("https://sqs.sampled", 200, HTTPHeaders(), None), {}
+        return None
+
+    sqs.meta.events.register("before-call.sqs.ReceiveMessage", sampled)
+    listing = dead_letters.DeadLetterQueue(
+        sqs, stack["DEAD_LETTER_QUEUE_URL"], stack["MENTIONS_QUEUE_URL"], wait_seconds=0
+    )
+    # THEN all 30 are listed (was: none, the first empty answer ended the listing)
+    assert len(listing.inspect()) == 30
+
+
+def test_the_schedule_redrives_a_transient_failure_by_itself_and_it_alerts_once(
+    outage, client, stack, team
+):
+    # GIVEN the outage is over (nobody touches anything)
+    outage.rules.clear()
+    # WHEN the every-5-minutes redrive runs, then triage drains the queue
+    redrive_job(client, datetime.now(UTC))
     drain(client, stack)
+    # THEN post 1 is stored, counted and paged once; the DLQ is empty
     assert stored_ids(stack) == ["generic:1", "generic:2"]
     assert counted(stack) == 2
-    (left,) = dead_letters(stack)
-    assert left["Body"] == "junk"
+    assert pages_by_alert(team["ann"]) == {"alert:generic:1": 1, "alert:generic:2": 1}
+    assert in_dlq(stack) == []
+
+
+def test_a_message_that_keeps_failing_is_redriven_with_back_off_then_quarantined(
+    outage, client, stack, queue
+):
+    # GIVEN the outage goes on: every redrive fails five more deliveries
+    at = datetime.now(UTC)
+    for wait in dead_letters.BACKOFF:
+        at += timedelta(seconds=wait)
+        redrive_job(client, at)
+        # a run before the wait is over leaves it where it is (hidden until it is due)
+        drain(client, stack)
+    (letter,) = queue.inspect()
+    assert letter.redrives == dead_letters.MAX_REDRIVES
+    # WHEN the next run finds it spent THEN it is quarantined with its reason
+    redrive_job(client, at + timedelta(hours=2))
+    assert in_dlq(stack) == []
+    reason = quarantined(stack)[letter.message_id]
+    assert f"after {dead_letters.MAX_REDRIVES} automatic redrives" in reason
+
+
+def test_a_redrive_that_is_not_due_yet_waits(outage, client, stack, queue):
+    now = datetime.now(UTC)
+    assert queue.auto_redrive(now)["redriven"] == 1
+    drain(client, stack)  # fails again: back in the DLQ with one redrive behind it
+    counts = queue.auto_redrive(now + timedelta(seconds=10))
+    assert counts == {"arrived": 0, "redriven": 0, "waiting": 1, "quarantined": 0}
 
 
 def test_redriving_a_post_that_was_stored_meanwhile_does_not_count_it_twice(
@@ -81,17 +155,25 @@ def test_redriving_a_post_that_was_stored_meanwhile_does_not_count_it_twice(
     stack,
     secret,  # noqa: F811
 ):
+    outage.rules.clear()
     send(client, secret, "1")  # the sender retried after the outage
     drain(client, stack)
-    queue.redrive()
+    queue.redrive(datetime.now(UTC))
     drain(client, stack)
     assert stored_ids(stack) == ["generic:1", "generic:2"]
     assert counted(stack) == 2
 
 
-def test_the_cli_lists_as_json_lines_and_redrives_by_stage(outage, client, stack, capsys):
+def test_the_cli_lists_the_dlq_and_the_quarantine_and_requeues(outage, client, stack, capsys):
     assert dlq.main(["--stage", "dev", "list"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert sorted(line["poison"] for line in lines) == [False, True]
+    assert sorted(line["where"] for line in lines) == ["dlq", "quarantine"]
+    (poison,) = [line for line in lines if line["where"] == "quarantine"]
+    assert poison["body"] == "junk" and "not a mentions message" in poison["reason"]
+    outage.rules.clear()
     assert dlq.main(["--stage", "dev", "redrive", "--limit", "5"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"moved": 1, "kept_poison": 1}
+    assert json.loads(capsys.readouterr().out) == {"moved": 1, "quarantined": 0}
+    assert dlq.main(["--stage", "dev", "release", poison["ref"]]) == 0
+    assert quarantined(stack) == {}
+    assert dlq.main(["--stage", "dev", "release", "nothing"]) == 2
+    assert "nothing quarantined" in capsys.readouterr().err

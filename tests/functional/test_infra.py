@@ -26,7 +26,11 @@ def test_template_deploys_with_every_output_the_app_needs(aws):
     assert set(STACK_OUTPUTS.values()) <= set(outputs)
     assert outputs["MentionsTableName"] == "social-listening-prod-mentions"
     table = boto3.client("dynamodb").describe_table(TableName=outputs["MentionsTableName"])
-    assert [i["IndexName"] for i in table["Table"]["GlobalSecondaryIndexes"]] == ["by_day"]
+    # no by_day index: nothing in the product read it, and its ALL projection doubled writes
+    assert table["Table"].get("GlobalSecondaryIndexes", []) == []
+    assert table["Table"].get("DeletionProtectionEnabled") is True
+    topic = boto3.client("sns").get_topic_attributes(TopicArn=outputs["AlertsTopicArn"])
+    assert topic["Attributes"].get("KmsMasterKeyId")
     redrive = boto3.client("sqs").get_queue_attributes(
         QueueUrl=outputs["MentionsQueueUrl"], AttributeNames=["RedrivePolicy"]
     )
@@ -77,3 +81,49 @@ def test_chalice_stages_name_the_resources_the_template_creates(aws):
         assert env["DEAD_LETTER_QUEUE"] == outputs["DeadLetterQueueName"]
         assert env["ALERTS_TOPIC"] == outputs["AlertsTopicName"]
         assert env["SECRETS_ID"] == outputs["SecretsName"]
+
+
+def _template() -> dict:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tag(loader, suffix, node):  # !Ref, !Sub, !GetAtt…: keep what they name
+        if isinstance(node, yaml.ScalarNode):
+            return {suffix: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {suffix: loader.construct_sequence(node)}
+        return {suffix: loader.construct_mapping(node)}
+
+    Loader.add_multi_constructor("!", tag)
+    return yaml.load(moto_stack.TEMPLATE.read_text(), Loader=Loader)
+
+
+def test_every_alarm_tells_the_ops_topic_and_each_function_has_errors_and_throttles():
+    resources = _template()["Resources"]
+    alarms = {k: r["Properties"] for k, r in resources.items() if r["Type"].endswith("::Alarm")}
+    assert all(a["AlarmActions"] == [{"Ref": "OpsTopic"}] for a in alarms.values())
+    functions = {
+        f["Value"]["Sub"]
+        for a in alarms.values()
+        if a["Namespace"] == "AWS/Lambda"
+        for f in a["Dimensions"]
+    }
+    import app
+    from infra import iam
+
+    names = {iam.function_name(f, "${Stage}") for f in iam.FUNCTIONS}
+    names.add("social-listening-${Stage}")  # the API handler
+    assert functions == names
+    for function in names:
+        metrics = {
+            a["MetricName"]
+            for a in alarms.values()
+            if a["Namespace"] == "AWS/Lambda" and a["Dimensions"][0]["Value"]["Sub"] == function
+        }
+        assert metrics == {"Errors", "Throttles"}, function
+    assert {"DigestOverdue", "Quarantined", "ApproximateAgeOfOldestMessage"} <= {
+        a["MetricName"] for a in alarms.values()
+    }
+    assert len(app.app.event_sources) + 1 == len(names)

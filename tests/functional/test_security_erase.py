@@ -42,7 +42,7 @@ def state_text(stack: dict[str, str]) -> str:
 
 def mention_ids(stack: dict[str, str]) -> set[str]:
     items = boto3.client("dynamodb").scan(TableName=stack["MENTIONS_TABLE"])["Items"]
-    return {item["id"]["S"] for item in items}
+    return {item["id"]["S"] for item in items if "erased" not in item}
 
 
 @pytest.fixture
@@ -76,6 +76,51 @@ def test_erase_removes_the_authors_mentions_alerts_and_every_quote_of_them(posts
     # piet's data is untouched, and counters (no person in them) stay
     assert wiring.alerts().get("alert:generic:p1") is not None
     assert counted(stack) == 4
+
+
+def state_keys(stack: dict[str, str]) -> list[str]:
+    items = boto3.client("dynamodb").scan(TableName=stack["STATE_TABLE"])["Items"]
+    return [f"{item['pk']['S']}/{item['sk']['S']}" for item in items]
+
+
+def test_theme_keys_that_only_the_authors_posts_gave_go_with_them(
+    client, stack, team, secret_values
+):
+    # GIVEN jan complains naming his street and surname; piet complains about something else
+    secret = secret_values["generic_webhook_secret"]
+    street = "Kerkstraat Jansen storing internet weg, al drie dagen niemand helpt, schandalig!"
+    assert post_webhook(client, post("j9", "42", "jan", street), secret).status_code == 202
+    assert post_webhook(client, post("p9", "43", "piet", ANGRY), secret).status_code == 202
+    drain(client, stack)
+    jans = {t for t in wiring.mentions().get("generic:j9").themes}
+    piets = {t for t in wiring.mentions().get("generic:p9").themes}
+    only_jan = jans - piets
+    assert only_jan, "the test needs a theme only jan's post gives"
+    # WHEN jan is erased
+    report = eraser(stack).erase("generic", "42")
+    # THEN no key spells his themes any more (was: theme#<his words> stayed in the keys)
+    left = " ".join(state_keys(stack))
+    assert all(f"theme#{t}" not in left for t in only_jan), only_jan
+    assert report.themes and all(t.split("/", 1)[1] in only_jan for t in report.themes)
+    assert all(f"e#{t}" not in state_text(stack) for t in only_jan)
+    assert all(f"theme#{t}" in left for t in piets)  # piet's stay
+
+
+def test_a_replayed_request_or_a_redrive_never_brings_an_erased_post_back(
+    posts, client, stack, secret_values
+):
+    # GIVEN jan's post was erased
+    eraser(stack).erase("generic", "42")
+    # WHEN a captured signed request of it is replayed (and drained again)
+    replayed = post("j1", "42", "jan", ANGRY)
+    assert post_webhook(client, replayed, secret_values["generic_webhook_secret"]).status_code in (
+        202,
+        400,
+    )
+    drain(client, stack)
+    # THEN it is not stored again, nor alerted (was: the post came back)
+    assert "generic:j1" not in mention_ids(stack)
+    assert wiring.alerts().get("alert:generic:j1") is None
 
 
 def test_a_dry_run_reports_and_changes_nothing(posts, stack):

@@ -7,13 +7,13 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from chalicelib import logs, wiring
 from chalicelib.sources.signing import hex_signature
-from tests.functional.conftest import drain, post_webhook, press, scheduled
+from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.desk import act, case_link
 from tests.functional.test_walking_skeleton import post, sent_emails
 
 
@@ -49,11 +49,10 @@ def test_a_full_run_logs_no_secret_and_no_ack_token(
     # triage, page, acknowledge (a forged link first)
     drain(client, stack)
     (page,) = team["ann"].messages()
-    link = next(x for x in page["Message"].splitlines() if x.startswith("Acknowledge: "))
-    path = urlparse(link.split(": ", 1)[1])
-    token = parse_qs(path.query)["token"][0]
-    assert press(client, f"{path.path}?token={token[:-4]}AAAA").status_code == 403
-    assert press(client, f"{path.path}?{path.query}").status_code == 200
+    path = case_link(page)
+    token = path.rsplit("/", 1)[1]  # the case code is the link's secret
+    assert act(client, f"{path[:-4]}AAAA").status_code == 403
+    assert act(client, path).status_code == 200
     # the next morning's digest
     tz = wiring.settings().tz
     morning = datetime.combine(

@@ -11,9 +11,10 @@ from moto.ses.models import ses_backends
 
 from chalicelib import wiring
 from chalicelib.model import iso
-from chalicelib.store import keys
+from chalicelib.store import day_counters, keys
 from devstack import moto_stack
-from tests.functional.conftest import drain, post_webhook, press, scheduled
+from tests.functional.conftest import drain, post_webhook, scheduled
+from tests.functional.desk import act, case_link
 
 COMPLAINT = (
     "Worst service ever. Three days without internet, nobody helps and I am furious. "
@@ -55,7 +56,7 @@ def test_signed_webhook_becomes_one_mention_one_alert_to_the_on_duty_manager_and
     ann, bob = team["ann"].messages(), team["bob"].messages()
     assert len(ann) == 1 and bob == []
     assert ann[0]["MessageAttributes"]["recipient"]["Value"] == "ann"
-    assert "@boze_klant" in ann[0]["Message"] and "/ack?token=" in ann[0]["Message"]
+    assert "@boze_klant" in ann[0]["Message"] and "/c/" in ann[0]["Message"]
 
     # AND the next morning's digest, at 08:05 local, carries the post
     local_day = datetime.now(wiring.settings().tz).date()
@@ -86,33 +87,29 @@ def test_same_webhook_twice_and_same_queue_message_twice_give_one_mention_one_al
     client.lambda_.invoke("triage", event)
     client.lambda_.invoke("triage", event)
 
-    stats = wiring.state().get(keys.day_stats(f"{datetime.now(wiring.settings().tz).date()}"))
+    stats = day_counters(wiring.state(), f"{datetime.now(wiring.settings().tz).date()}")
     assert stats["total"] == 1
     assert len(team["ann"].messages()) == 1
     assert team["bob"].messages() == []
 
 
-def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token(
+def test_the_case_link_acknowledges_the_alert_and_mention_and_refuses_a_guessed_code(
     client, stack, team, secret_values
 ):
     post_webhook(client, post("3003"), secret_values["generic_webhook_secret"])
     drain(client, stack)
-    text = team["ann"].messages()[0]["Message"]
-    link = next(
-        line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("Acknowledge: ")
-    )
-    path = link.removeprefix("http://localhost:8000")
+    path = case_link(team["ann"].messages()[0])
 
-    forged = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
-    assert client.http.get(forged).status_code == 403
-    assert press(client, forged).status_code == 403
+    guessed = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
+    assert client.http.get(guessed).status_code == 403
+    assert act(client, guessed).status_code == 403
 
-    # opening the link (as a mail scanner would) shows a button and changes nothing
+    # opening the link (as a mail scanner would) shows the case and changes nothing
     opened = client.http.get(path)
-    assert opened.status_code == 200 and b'<form method="post">' in opened.body
+    assert opened.status_code == 200 and b'<form method="post"' in opened.body
     assert wiring.alerts().get("alert:generic:3003").state == "sent"
 
-    response = press(client, path)
+    response = act(client, path)
     assert response.status_code == 200
     assert b"Acknowledged" in response.body
     assert wiring.mentions().get("generic:3003").status == "acknowledged"
@@ -123,8 +120,10 @@ def test_acknowledge_link_marks_the_alert_and_mention_and_refuses_a_forged_token
     mention = wiring.mentions().get("generic:3003")
     assert abs(item["expires_at"] - mention.expires_at) < 60
     # a second tap is harmless
-    again = press(client, path)
-    assert again.status_code == 200 and b"Already acknowledged" in again.body
+    again = act(client, path, "resolve", outcome="answered")
+    assert again.status_code == 200 and wiring.alerts().get("alert:generic:3003").outcome == (
+        "answered"
+    )
 
 
 def test_digest_is_sent_once_when_the_schedule_fires_twice(client, stack, team, secret_values):

@@ -44,9 +44,7 @@ def records(n: int) -> list[QueueRecord]:
 
 
 def run(recs, outcome: BatchOutcome, sqs: FakeSQS) -> BatchOutcome:
-    return batch.process(
-        recs, lambda messages: outcome, sqs=sqs, queue_url=QUEUE, dead_letter_queue_url=DLQ
-    )
+    return batch.process(recs, lambda messages: outcome, sqs=sqs, queue_url=QUEUE)
 
 
 def test_when_all_succeed_nothing_is_deleted_by_hand_and_no_error_is_raised():
@@ -63,16 +61,15 @@ def test_only_the_failed_records_come_back_the_rest_are_deleted_first():
     assert sorted(sqs.deleted) == sorted(f"rh{i}" for i in range(12) if i not in (3, 7))
 
 
-def test_poison_goes_to_the_dlq_with_its_reason_and_never_takes_good_records_with_it():
+def test_poison_leaves_the_queue_at_once_and_never_takes_good_records_with_it():
+    # GIVEN the pipeline quarantined m1 (not a mentions message) and m2 failed
     sqs = FakeSQS()
     outcome = BatchOutcome(poison={"m1": "not a mentions message: Expecting value"}, failed={"m2"})
     with pytest.raises(BatchFailed):
         run(records(4), outcome, sqs)
-    (dead,) = sqs.dead
-    assert dead["body"] == "body1"
-    assert dead["error"]["StringValue"].startswith("not a mentions message")
-    assert dead["original_message_id"]["StringValue"] == "m1"
-    assert sorted(sqs.deleted) == ["rh0", "rh1", "rh3"]  # the poison and the good ones
+    # THEN the poison and the good ones are gone; only m2 comes back; nothing is sent
+    # to the dead-letter queue (it holds transient failures only: the redrive's input)
+    assert sorted(sqs.deleted) == ["rh0", "rh1", "rh3"] and sqs.dead == []
 
 
 def test_when_the_handler_raises_nothing_is_deleted_or_dead_lettered():
@@ -82,7 +79,7 @@ def test_when_the_handler_raises_nothing_is_deleted_or_dead_lettered():
         raise TimeoutError("DynamoDB unreachable")
 
     with pytest.raises(TimeoutError):
-        batch.process(records(3), broken, sqs=sqs, queue_url=QUEUE, dead_letter_queue_url=DLQ)
+        batch.process(records(3), broken, sqs=sqs, queue_url=QUEUE)
     assert sqs.deleted == [] and sqs.dead == []
 
 
@@ -100,5 +97,6 @@ def test_poison_leaves_the_queue_at_once_so_a_failing_batch_never_dead_letters_i
     outcome = BatchOutcome(poison={"m1": "not a mentions message"}, failed={"m2"})
     with pytest.raises(BatchFailed):
         run(records(3), outcome, sqs)
-    # THEN the poison was deleted on its own, right after it was moved
-    assert sqs.deleted == ["rh1"] and len(sqs.dead) == 1
+    # THEN the poison (quarantined by the pipeline) was deleted on its own, never
+    # sent to the dead-letter queue, where the automatic redrive would bring it back
+    assert sqs.deleted == ["rh1"] and sqs.dead == []

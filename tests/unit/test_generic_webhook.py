@@ -43,7 +43,7 @@ def test_a_list_of_posts_and_a_custom_source_are_accepted():
         "author": {"id": "5", "handle": "jan", "followers": 10},
     }
     mentions = generic.parse(body([POST, second]), NOW)
-    assert [m.id for m in mentions] == ["generic:77", "trustpilot:78"]
+    assert [m.id for m in mentions] == ["generic:77", "generic-trustpilot:78"]
 
 
 @pytest.mark.parametrize(

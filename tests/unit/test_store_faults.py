@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.errors import StoreError
 from chalicelib.model import Author, Mention
-from chalicelib.store import DayCounts, MentionStore
+from chalicelib.store import DayCounts, MentionStore, dynamo, keys
 from chalicelib.store.mentions import mention_item
 
 
@@ -38,12 +39,20 @@ def cancelled(codes: list[str], code: str = "TransactionCanceledException") -> C
 class FakeDynamo:
     """Transactions fail by rule; BatchGetItem leaves keys unprocessed `unprocessed` times."""
 
-    def __init__(self, refuse: set[str] = frozenset(), throttle: int = 0, unprocessed: int = 0):
+    def __init__(
+        self,
+        refuse: set[str] = frozenset(),
+        throttle: int = 0,
+        unprocessed: int = 0,
+        conflict: int = 0,
+    ):
         self.items: dict[str, dict[str, Any]] = {}
         self.refuse = refuse
         self.throttle = throttle
+        self.conflict = conflict
         self.unprocessed = unprocessed
         self.transactions = 0
+        self.updated: list[str] = []  # sort keys of the counter items each transaction added to
 
     def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict:
         self.transactions += 1
@@ -51,6 +60,9 @@ class FakeDynamo:
         if self.throttle:
             self.throttle -= 1
             raise cancelled(["ThrottlingError"] + ["None"] * (len(TransactItems) - 1))
+        if self.conflict:  # another Lambda's transaction touched the same counter item
+            self.conflict -= 1
+            raise cancelled(["None"] * (len(TransactItems) - 1) + ["TransactionConflict"])
         if any(p["id"]["S"] in self.refuse for p in puts):
             raise ClientError(
                 {"Error": {"Code": "ValidationException", "Message": "38 digits"}},
@@ -62,6 +74,7 @@ class FakeDynamo:
             raise cancelled(codes + ["None"] * (len(TransactItems) - len(puts)))
         for p in puts:
             self.items[p["id"]["S"]] = p
+        self.updated += [t["Update"]["Key"]["sk"]["S"] for t in TransactItems if "Update" in t]
         return {}
 
     def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:
@@ -90,11 +103,46 @@ def test_keys_left_unprocessed_five_times_raise_so_the_batch_is_retried_whole():
         MentionStore(db, "m", "s").existing(["x:1"])
 
 
-def test_a_throttled_transaction_fails_its_mentions_and_writes_nothing():
-    db = FakeDynamo(throttle=1)
-    result = MentionStore(db, "m", "s").insert_many(entries(1, 2))
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def store(db: FakeDynamo, sleeps: Sleeps | None = None) -> MentionStore:
+    return MentionStore(
+        db, "m", "s", sleep=Sleeps() if sleeps is None else sleeps, rng=random.Random(1)
+    )
+
+
+@pytest.mark.parametrize("fault", ["throttle", "conflict"])
+def test_a_throttled_or_conflicting_transaction_is_retried_after_a_jittered_wait(fault):
+    # GIVEN DynamoDB cancels the transaction twice (throttled, or a parallel transaction
+    # on the same counter item: TransactionConflict, which botocore does not retry)
+    db, sleeps = FakeDynamo(**{fault: 2}), Sleeps()
+    # WHEN the mentions are inserted
+    result = store(db, sleeps).insert_many(entries(1, 2))
+    # THEN they are stored once, after two waits below the growing caps (was: failed)
+    assert result.stored == {"x:1", "x:2"} and result.failed == set()
+    assert db.transactions == 3 and len(sleeps) == 2
+    assert 0 <= sleeps[0] <= dynamo.BACKOFF_BASE and 0 <= sleeps[1] <= 2 * dynamo.BACKOFF_BASE
+
+
+def test_a_transaction_that_keeps_being_throttled_fails_its_mentions_and_writes_nothing():
+    db = FakeDynamo(throttle=dynamo.RETRY_ATTEMPTS)
+    result = store(db).insert_many(entries(1, 2))
     assert result.failed == {"x:1", "x:2"} and result.stored == set()
     assert db.items == {} and result.errors == ["TransactionCanceledException"]
+    assert db.transactions == dynamo.RETRY_ATTEMPTS
+
+
+def test_the_days_counters_go_to_one_of_its_stats_shards_never_one_hot_item():
+    db = FakeDynamo()
+    mentions = store(db)
+    for n in range(40):
+        mentions.insert_many(entries(n))
+    shards = set(db.updated)
+    assert all(sk.startswith("stats#") for sk in shards)
+    assert 3 < len(shards) <= keys.STATS_SHARDS
 
 
 def test_duplicates_are_set_aside_and_the_rest_written_in_the_same_call():
@@ -108,5 +156,6 @@ def test_duplicates_are_set_aside_and_the_rest_written_in_the_same_call():
 def test_an_item_dynamodb_refuses_fails_alone_and_the_others_are_stored():
     db = FakeDynamo(refuse={"x:2"})
     result = MentionStore(db, "m", "s").insert_many(entries(1, 2, 3))
-    assert result.stored == {"x:1", "x:3"} and result.failed == {"x:2"}
+    assert result.stored == {"x:1", "x:3"} and result.failed == set()
+    assert result.refused == {"x:2": "ValidationException"}  # never retried: quarantined
     assert sorted(db.items) == ["x:1", "x:3"]

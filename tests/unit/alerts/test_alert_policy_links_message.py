@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.alerts import links, message
+from chalicelib.alerts import links, message, sms
 from chalicelib.alerts.policy import Policy, Rules, bucket_key, parse_quiet, storm_buckets
 from chalicelib.model import Author, Mention, Sentiment
 
@@ -138,40 +138,57 @@ def mention(
 
 
 LINKS = message.Links(
-    ack="https://api.example.com/alerts/alert:x:1/ack?token=1764000000.ann.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
-    resolve="https://api.example.com/alerts/alert:x:1/resolve?token=1764000000.ann.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+    case="https://api.example.com/c/AbCdEfGhIjKlMnOp",
+    board="https://api.example.com/board/ann.tdk3x0.abcdefghijklmnopqrstuv",
 )
 
 
-def test_email_carries_source_author_reach_words_priority_why_and_both_links():
+def test_email_carries_the_whole_post_author_reach_priority_why_and_every_link():
     rendered = message.render(
         message.card_for(mention()), LINKS, timezone="Europe/Amsterdam", band="high"
     )
     email = rendered.email
     assert "Negative post on x, priority 72 (high)" in email
-    assert "@boze_klant (15.3k followers), Mon 23 Nov 10:28 CET" in email
-    assert "Storing al drie dagen" in email
+    assert "@boze_klant (Boze Klant, 15.3k followers), posted Mon 23 Nov 10:28 CET" in email
+    assert (
+        "> Storing al drie dagen, geen internet en niemand helpt. Ik zeg mijn abonnement op!"
+        in (email.splitlines())
+    )
     assert "Why you were paged: negative sentiment -0.80; urgency: cancel" in email
     assert "Open the post: https://x.com/boze_klant/status/1860000000000000001" in email
-    assert f"Acknowledge: {LINKS.ack}" in email.splitlines()
-    assert f"Resolve: {LINKS.resolve}" in email.splitlines()
+    lines = email.splitlines()
+    assert f"Open the case (acknowledge, resolve, hand over): {LINKS.case}" in lines
+    assert f"Your shift board: {LINKS.board}" in lines
     assert len(rendered.subject) <= message.SUBJECT_LIMIT
 
 
-def test_sms_fits_two_segments_with_the_ack_link_even_for_a_long_post():
-    long_post = "Werkelijk waardeloos " * 60
+def test_the_email_keeps_a_long_post_whole_and_its_line_breaks_behind_quote_marks():
+    post = "Regel een\nACK: ok\n" + "heel lang verhaal " * 200
+    rendered = message.render(message.card_for(mention(post)), LINKS, timezone="Europe/Amsterdam")
+    lines = rendered.email.splitlines()
+    assert "> Regel een" in lines and "> ACK: ok" in lines
+    assert not any(line.startswith("ACK") for line in lines)
+    assert rendered.email.count("heel lang verhaal") == 200
+
+
+def test_sms_is_one_gsm7_segment_with_band_source_handle_reach_words_and_the_case_link():
+    long_post = "Werkelijk waardeloos “service” – België 😩 " * 30
     rendered = message.render(
-        message.card_for(mention(long_post)), LINKS, timezone="Europe/Amsterdam"
+        message.card_for(mention(long_post)), LINKS, timezone="Europe/Amsterdam", band="high"
     )
-    assert len(rendered.sms) <= message.SMS_LIMIT
-    assert rendered.sms.endswith(f"Ack: {LINKS.ack}")
-    assert rendered.sms.startswith('P72 x @boze_klant (15.3k): "Werkelijk waardeloos')
-    assert "“" not in rendered.sms and "…" not in rendered.sms  # GSM-7: 153 chars a segment
+    measured = sms.measure(rendered.sms)
+    assert (measured.encoding, measured.segments) == ("GSM-7", 1)
+    assert rendered.sms.endswith(f" {LINKS.case}")
+    assert rendered.sms.startswith(
+        'HIGH P72 x @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
+    )
+    assert "Belgie" in rendered.sms
 
 
 def test_the_stored_copy_has_no_links():
     rendered = message.render(message.card_for(mention()), None, timezone="Europe/Amsterdam")
-    assert "token=" not in rendered.email and "token=" not in rendered.sms
+    assert "/c/" not in rendered.email and "/c/" not in rendered.sms
+    assert sms.measure(rendered.sms).segments == 1
 
 
 def test_a_group_message_shows_the_count_why_and_the_top_three_by_priority():
@@ -186,8 +203,8 @@ def test_a_group_message_shows_the_count_why_and_the_top_three_by_priority():
     assert rendered.subject.startswith("[Spike] 10 negative posts")
     assert "post number 9" in rendered.email and "post number 7" in rendered.email
     assert "post number 6" not in rendered.email
-    assert "(acknowledges or resolves all 10 posts)" in rendered.email
-    assert len(rendered.sms) <= message.SMS_LIMIT and "Ack all: " in rendered.sms
+    assert "acknowledge or resolve all 10 posts" in rendered.email
+    assert sms.measure(rendered.sms).segments == 1 and rendered.sms.endswith(LINKS.case)
 
 
 def test_an_escalated_page_says_so_first():

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
-from chalicelib.digest import aggregates, render, report
+from chalicelib.digest import aggregates, loop, render, report
+from chalicelib.digest.loop import LoopData
 from chalicelib.digest.toplists import Entry
+from chalicelib.digest.trends import DayFigures
 
 SCRIPT = '<script>alert("pwned")</script> & <img src=x onerror=alert(1)> "quoted"'
 
@@ -78,7 +80,6 @@ def day_data() -> report.DayData:
         },
         ambassadors=[post("x:9", "Super geholpen, top!", 0, 98000)],
         themes=[Entry("#storing", (41.0,), {}), Entry("monteur", (12.0,), {})],
-        open_alerts=[post("x:2", "Al drie dagen storing", 60.0)],
         health={"reddit": {"consecutive_failures": 4, "last_error": "HTTP 503"}},
     )
 
@@ -159,3 +160,142 @@ def test_durations_read_like_a_person_says_them():
         "3 h 3 min",
         "2 d 7 h",
     ]
+
+
+# ------------------------------------------------------------------ closing the loop
+
+
+def loop_data() -> LoopData:
+    day = date(2026, 11, 22)
+    stats = {
+        "total": 1204,
+        "turned": 3,
+        "outcome#solved": 4,
+        "outcome#turned_positive": 2,
+        "outcome#none": 1,
+        f"tta.high#{aggregates.bucket(420)}": 2,
+        f"tta.high#{aggregates.bucket(1500)}": 1,
+        "met.high": 2,
+        f"tta.normal#{aggregates.bucket(900)}": 12,
+        "met.normal": 12,
+    }
+    complaint = {
+        "author": "x:7",
+        "id": "x:70",
+        "alert_id": "alert:x:70",
+        "handle": "boze_klant",
+        "source": "x",
+        "followers": 15300,
+        "text": "Al drie dagen geen internet\u202e, niemand belt terug",
+        "url": "https://x.example/70",
+        "created_at": "2026-11-20T09:00:00Z",
+    }
+    praise = {**complaint, "id": "x:71", "text": "Monteur was er binnen een uur. Top!"}
+    trend = [
+        DayFigures(day - timedelta(days=back), 1000 + back, 200, 400, {}, back % 3, {"app": 1})
+        for back in range(27, -1, -1)
+    ]
+    return LoopData(
+        day=day,
+        stats=stats,
+        previous={"total": 1000, "turned": 1},
+        cases={"opened": 40, "closed": 31},
+        open_cases=[post("x:2", "Al drie dagen storing", 60.0)],
+        turned=[
+            Entry("x:7", (15300.0, 1.0), {"before": complaint, "after": praise, "via": "post"})
+        ],
+        ambassadors=frozenset({"x:7"}),
+        stories=[
+            Entry(
+                "x:70",
+                (3.0, 15300.0),
+                {
+                    "post": complaint,
+                    "outcome": "turned_positive",
+                    "note": "Called back, technician booked",
+                    "lesson": "Tell planning when arrival windows are missed",
+                    "alert_id": "alert:x:70",
+                    "by": "sanne",
+                    "ack_seconds": 240.0,
+                    "took_seconds": 5400.0,
+                },
+            )
+        ],
+        lessons=[
+            Entry(
+                "network|ab",
+                (15300.0,),
+                {
+                    "lesson": "Tell planning when arrival windows are missed",
+                    "theme": "network",
+                    "post": {**complaint},
+                },
+            )
+        ],
+        trend=trend,
+        themes={"storing": 41, "monteur": 12},
+        targets={"high": 15, "normal": 60, "low": 240},
+        owners={"network": ("network-operations@example.com",)},
+    )
+
+
+def rendered_loop(case_link: loop.CaseLink = loop.no_link) -> render.RenderedDigest:
+    data = replace(day_data(), loop=loop_data())
+    return render.render(report.build(data, case_link=case_link), brand="Voltera")
+
+
+def test_what_the_team_did_turnarounds_stories_lessons_and_trends_are_in_both_parts():
+    digest = rendered_loop()
+    html = re.sub(r"<[^>]+>", " ", digest.html).replace("&#43;", "+")
+    html = html.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    html = " ".join(html.split())
+    figures = [
+        "7 cases resolved",
+        "4 solved",
+        "2 turned positive",
+        "1 no outcome given",
+        "2 of 3",  # high band within its 15-minute target
+        "12 of 12",
+        "9 cases open now",  # 40 opened, 31 closed
+        "3 turned around this day (1 the day before)",
+        "complainer",  # … -> ambassador
+        "Monteur was er binnen een uur. Top!",
+        "Called back, technician booked",
+        "picked it up in 4 min, resolved it in 1 h 30 min",
+        "Tell planning when arrival windows are missed",
+        "network-operations@example.com",
+        "last 7 days 7,021",  # mentions 1006 + … + 1000
+        "28 days",
+        "storing 41 (usually 0.0 a day)",
+    ]
+    for figure in figures:
+        assert figure in digest.text, figure
+        assert figure in html, figure
+
+
+def test_a_percentile_is_never_given_for_fewer_than_ten_values():
+    text = rendered_loop().text
+    (high,) = [line for line in text.splitlines() if line.startswith("- high band")]
+    assert "for 9 in 10" not in high and "median" not in high
+    assert high.endswith("7 min, 7 min, 24 min")  # 7, 7 and 25 min, as the histogram holds them
+    (normal,) = [line for line in text.splitlines() if line.startswith("- normal band")]
+    assert "median" in normal and "for 9 in 10 (12)" in normal
+
+
+def test_network_text_in_the_loop_sections_loses_its_bidi_controls():
+    digest = rendered_loop()
+    assert "\u202e" not in digest.html and "\u202e" not in digest.text
+    assert "Al drie dagen geen internet , niemand belt terug" in digest.text
+
+
+def test_a_case_link_from_the_case_desk_is_used_where_there_is_one():
+    digest = rendered_loop(lambda alert_id: f"https://cases.example/c/{alert_id[-2:]}")
+    assert (
+        "https://cases.example/c/70" in digest.html and "https://cases.example/c/70" in digest.text
+    )
+
+
+def test_the_html_needs_no_script_and_no_image_host():
+    html = rendered_loop().html
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "url(" not in html and "<link" not in html.lower()

@@ -1,0 +1,263 @@
+"""The case desk: who may see and do what, from a case code or a board pass.
+
+    GET  /c/<code>                  the case page (changes nothing)
+    POST /c/<code>                  acknowledge, resolve (outcome, note, lesson), hand over
+    GET  /board/<pass>              the manager's shift board
+    GET  /board/<pass>/<alert id>   a case page, opened from the board
+    POST /board/<pass>/<alert id>   an action on it
+
+A code opens its own alert only, and only if it was sent to someone the alert went to
+(paged, handed it, or holding it). Acting needs, at the moment of the request: a code of
+scope "act" (or a board pass), a case not resolved, and the case not with someone else
+(once it has a holder, only the holder acts; before, whoever was paged for it, or whoever
+is on call now with a board pass). Every POST spends a CSRF token of the page it came
+from (`web.Csrf`). Refusals are pages that say why, with the same headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..errors import InputError, MalformedPayload, NotFound, TokenError
+from ..model import OUTCOMES, Alert
+from ..store import MentionStore
+from . import board, views, web
+from .acks import Acknowledgements
+from .cases import OpenCases
+from .codes import CaseCodes, Grant
+from .handover import Handovers
+from .history import AuthorHistory
+from .linking import CaseLinks
+from .records import AlertRecords
+from .team import Team
+
+DONE = {
+    "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
+    "resolve": "Resolved. Thank you: the outcome is in the digest.",
+    "handover": "Handed over: they have it now, with a link of their own.",
+}
+
+
+@dataclass(frozen=True)
+class Desk:
+    records: AlertRecords
+    mentions: MentionStore
+    team: Team
+    cases: OpenCases
+    history: AuthorHistory
+    codes: CaseCodes
+    links: CaseLinks
+    csrf: web.Csrf
+    acks: Acknowledgements
+    handovers: Handovers
+    targets: Mapping[str, int]
+    timezone: str
+    retention_days: int
+
+    # ------------------------------------------------------------ entry points
+
+    def open_code(self, code: str, now: datetime) -> web.Page:
+        return self._guard(lambda: self._case(self.codes.check(code, now), None, now))
+
+    def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
+        return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
+
+    def open_board(self, board_pass: str, now: datetime) -> web.Page:
+        def show() -> web.Page:
+            grant = self.links.passes.check(board_pass, now)
+            context = board.context(
+                grant,
+                cases=self.cases,
+                team=self.team,
+                now=now,
+                timezone=self.timezone,
+                targets=dict(self.targets),
+            )
+            return _page(200, "board.html", context)
+
+        return self._guard(show)
+
+    def open_board_case(self, board_pass: str, alert_id: str, now: datetime) -> web.Page:
+        return self._guard(
+            lambda: self._case(self.links.passes.check(board_pass, now), alert_id, now)
+        )
+
+    def act_board_case(
+        self, board_pass: str, alert_id: str, form: Mapping[str, str], now: datetime
+    ) -> web.Page:
+        return self._guard(
+            lambda: self._act(self.links.passes.check(board_pass, now), alert_id, form, now)
+        )
+
+    # ------------------------------------------------------------ the rules
+
+    def _alert(self, grant: Grant, alert_id: str | None) -> Alert:
+        wanted = grant.alert_id if grant.scope in ("act", "view") else (alert_id or "")
+        if alert_id and grant.scope != "board" and alert_id != grant.alert_id:
+            raise TokenError("this link is for another case")
+        alert = self.records.get(wanted)
+        if alert is None:
+            raise NotFound("this case does not exist (any more)")
+        if grant.scope == "act" and grant.recipient not in _reached(alert):
+            raise TokenError("this link was sent to someone else")
+        return alert
+
+    def may_act(self, grant: Grant, alert: Alert, now: datetime) -> str:
+        """Why `grant` may not act on `alert` now; "" when it may."""
+        if grant.scope == "view":
+            return "View only: this link shows the case, it cannot change it."
+        if alert.state == "resolved":
+            return f"Resolved by {alert.resolved_by}: nothing left to do."
+        who = grant.recipient
+        if alert.holder:
+            return "" if alert.holder == who else f"This case is with {alert.holder} now."
+        if who in _reached(alert) or (
+            grant.scope == "board" and who in self.team.on_call(now).chain
+        ):
+            return ""
+        return "This case was paged to someone else; you can see it, not change it."
+
+    # ------------------------------------------------------------ pages
+
+    def _case(
+        self,
+        grant: Grant,
+        alert_id: str | None,
+        now: datetime,
+        *,
+        notice: str = "",
+        error: str = "",
+        status: int = 200,
+    ) -> web.Page:
+        alert = self._alert(grant, alert_id)
+        mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
+        members = self._members(alert)
+        refusal = self.may_act(grant, alert, now)
+        card = alert.card
+        history = (
+            self.history.earlier(
+                str(card.get("source")), str(card.get("author_id")), str(alert.mention_id), now
+            )
+            if card.get("author_id")
+            else []
+        )
+        items, summary = views.history_context(history, self.timezone)
+        acting = not refusal
+        colleagues = [
+            (m.id, m.name or m.id) for m in self.team.managers() if m.id != grant.recipient
+        ]
+        context = {
+            "title": views.headline(alert),
+            "case": views.case_context(
+                alert, mention, members, now=now, timezone=self.timezone, targets=dict(self.targets)
+            ),
+            "notice": notice,
+            "error": error,
+            "readonly": refusal,
+            "actions": {
+                "ack": alert.state not in ("acknowledged", "resolved"),
+                "handover": alert.kind == "mention" and bool(colleagues),
+            }
+            if acting
+            else None,
+            "csrf": self.csrf.token(_subject(grant, alert.id), now) if acting else "",
+            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "themes": [str(t) for t in card.get("themes") or []],
+            "colleagues": colleagues,
+            "timeline": views.timeline(alert, mention, self.timezone),
+            "zone": self.timezone,
+            "history": items,
+            "history_summary": summary,
+            "retention_days": self.retention_days,
+            "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
+        }
+        return _page(status, "case.html", context)
+
+    def _members(self, alert: Alert) -> list[Alert]:
+        if not alert.members:
+            return []
+        return [m for m in (self.records.get(i) for i in alert.members[:25]) if m is not None]
+
+    def _act(
+        self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
+    ) -> web.Page:
+        alert = self._alert(grant, alert_id)
+        refusal = self.may_act(grant, alert, now)
+        if refusal:
+            return self._case(grant, alert_id, now, error=refusal, status=403)
+        try:
+            self.csrf.spend(form.get("csrf", ""), _subject(grant, alert.id), now)
+        except TokenError as error:
+            return self._case(grant, alert_id, now, error=f"Not done: {error}.", status=403)
+        action, who = form.get("do", ""), grant.recipient
+        try:
+            if action == "ack":
+                self.acks.acknowledge_as(alert, who, now)
+            elif action == "resolve":
+                outcome = form.get("outcome", "")
+                if outcome not in OUTCOMES:
+                    raise MalformedPayload("choose how the case ended")
+                self.acks.resolve_as(
+                    alert,
+                    who,
+                    now,
+                    outcome=outcome,
+                    note=form.get("note", ""),
+                    lesson=form.get("lesson", ""),
+                    lesson_theme=form.get("theme", ""),
+                )
+            elif action == "handover":
+                self.handovers.hand_over(
+                    alert, who, form.get("to", ""), now, note=form.get("note", "")
+                )
+            else:
+                raise MalformedPayload("unknown action")
+        except MalformedPayload as error:
+            return self._case(grant, alert_id, now, error=str(error), status=400)
+        return self._case(grant, alert_id, now, notice=DONE[action])
+
+    def _guard(self, show: Any) -> web.Page:
+        self.team.forget()  # the rotation and policy as they are now, read once per request
+        try:
+            page: web.Page = show()
+        except InputError as error:
+            return refused(error)
+        return page
+
+
+def _reached(alert: Alert) -> set[str]:
+    """Everyone the case went to: paged, escalated to, handed it, holding it."""
+    out = {alert.recipient, *alert.paged, *(str(h.get("to")) for h in alert.handovers)}
+    if alert.holder:
+        out.add(alert.holder)
+    return out
+
+
+def _subject(grant: Grant, alert_id: str) -> str:
+    return f"{grant.scope}|{grant.code}|{alert_id}"
+
+
+def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
+    nonce = web.new_nonce()
+    return web.Page(status, views.render(template, nonce=nonce, **context), nonce)
+
+
+def refused(error: InputError) -> web.Page:
+    if isinstance(error, NotFound):
+        title, text = "Case not found", str(error)
+    elif isinstance(error, TokenError):
+        title, text = (
+            "Link not valid",
+            f"{error}. Open the link in your latest page, or ask the team lead.",
+        )
+    else:
+        title, text = "Not done", str(error)
+    return _page(error.status_code, "notice.html", {"title": title, "text": text})
+
+
+def unavailable() -> web.Page:
+    text = "The case desk cannot reach its data right now. Try again in a minute."
+    return _page(503, "notice.html", {"title": "Temporarily unavailable", "text": text})

@@ -1,0 +1,72 @@
+"""Real headless Chromium (Debian's `chromium`) driven by Playwright, at phone width.
+
+Never `playwright install`: the browser is the system's (`apt-get install -y chromium`,
+which `.ci/run` does). Without it the browser tests skip, saying so. The app runs on a
+moto server seeded with the demo's morning (`devstack/serve.py`), once per module, on the
+suite's clock. Screenshots go to out/screenshots/, or to docs/ with
+`DOCS_SCREENSHOTS=1` (`make screenshots`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    folder = ROOT / "docs" if os.environ.get("DOCS_SCREENSHOTS") else ROOT / "out" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The API on a moto server, the demo's morning played (with its four weeks of
+    history: over a minute, so once per module) on the suite's clock; the environment put
+    back after. Each test then runs on its own `clock`, from the same moment."""
+    import time_machine
+
+    from chalicelib import wiring
+    from devstack import serve
+    from tests.conftest import SUITE_NOW
+
+    saved = dict(os.environ)
+    with time_machine.travel(SUITE_NOW, tick=True):
+        handle = serve.start(out=tmp_path_factory.mktemp("served"))
+    try:
+        yield handle
+    finally:
+        handle.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        wiring.reset()

@@ -1,0 +1,147 @@
+"""From a recorded SMS to a handled case, on a phone: real Chromium, 390 px, no JavaScript.
+
+GIVEN the demo's morning on a moto server (its SMS recorded in pages.jsonl)
+WHEN the on-duty manager opens the case link of her first SMS, acknowledges, looks at her
+     board, resolves the case with an outcome and a lesson
+THEN every step shows what happened, the board changes, nothing breaks the page's CSP,
+     and no element is wider than the phone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from chalicelib import wiring
+from devstack import phones
+from tests.browser.conftest import PHONE
+
+
+def _fits(page: Any) -> None:
+    """Nothing sticks out of a 390 px screen (measured by the browser's layout)."""
+    for box in page.locator(".card, .button, blockquote, h1").all():
+        bounds = box.bounding_box()
+        if bounds is not None:
+            assert bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= PHONE["width"] + 0.5
+
+
+def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
+    browser, served, screenshots: Path, clock
+):
+    # she opens it 17 minutes after the morning's pages: past the high band's 15-minute target
+    clock.move_to(served.ready_at + timedelta(minutes=17))
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
+    assert texts and all(r["segments"] == 1 and r["encoding"] == "GSM-7" for r in texts)
+    link = phones.case_links(texts)[-1]  # the last page she was texted
+    alert_id = next(r["alert_id"] for r in texts if r["body"].endswith(link))
+
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+
+    # the case page, straight from the SMS
+    assert page.goto(link).status == 200
+    assert page.get_by_role("heading", name="Negative post on").is_visible()
+    assert page.get_by_role("link", name="Open the post on").get_attribute("rel") == (
+        "noreferrer noopener"
+    )
+    assert page.get_by_text("Paged sanne (SMS + e-mail)").is_visible()
+    assert page.locator(".badge.late").inner_text() == "17 min / 15"
+    _fits(page)
+    page.screenshot(path=str(screenshots / "case-page.png"), full_page=True)
+
+    # acknowledge
+    page.get_by_role("button", name="Acknowledge: I am on it").click()
+    assert page.get_by_role("status").inner_text().startswith("Acknowledged")
+    assert page.get_by_text("Acknowledged by sanne").is_visible()
+
+    # the board: the case is hers now
+    page.get_by_role("link", name="Your shift board").click()
+    yours = page.locator("h2", has_text="Yours")
+    assert (yours.text_content() or "").startswith("Yours: acknowledged, not resolved (1)")
+    held_before = page.locator("a.case-link").count()
+    _fits(page)
+    page.screenshot(path=str(screenshots / "board.png"), full_page=True)
+
+    # back to the case from the board, resolve it with an outcome and a lesson
+    page.locator(f'a.case-link[href$="/{alert_id}"]').click()
+    page.get_by_label("Solved").check()
+    page.get_by_label("Note (optional)").fill("Called back, technician booked")
+    page.get_by_label("Lesson for the organisation (optional)").fill(
+        "The outage page did not mention Amersfoort"
+    )
+    page.get_by_label("The lesson is about (theme)").fill("storing")
+    page.get_by_role("button", name="Resolve").click()
+    assert page.get_by_role("status").inner_text().startswith("Resolved")
+    assert page.get_by_text(
+        "Lesson (storing): The outage page did not mention Amersfoort"
+    ).is_visible()
+    _fits(page)
+    page.screenshot(path=str(screenshots / "case-resolved.png"), full_page=True)
+
+    # the board has changed
+    page.get_by_role("link", name="Your shift board").click()
+    assert page.get_by_text("You hold no open case.").is_visible()
+    assert page.locator("a.case-link").count() == held_before - 1
+
+    stored = wiring.alerts().get(alert_id)
+    assert (stored.state, stored.outcome, stored.lesson_theme) == ("resolved", "solved", "storing")
+    assert not [c for c in complaints if "Content Security Policy" in c]
+    context.close()
+
+
+def test_the_case_page_keeps_its_style_under_the_strict_policy(browser, served):
+    """With JavaScript on, Chromium reports any style or script the CSP blocks."""
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    link = phones.case_links(records)[0]
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text))
+    page.goto(link)
+    # the stylesheet applied (its nonce matched): the page's grey, the cards' white
+    assert page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == (
+        "rgb(242, 244, 247)"
+    )
+    assert page.locator(".card").first.evaluate("c => getComputedStyle(c).backgroundColor") == (
+        "rgb(255, 255, 255)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert [m for m in blocked if "Content Security Policy" in m or "Refused" in m] == []
+    context.close()
+
+
+def test_marketing_reads_the_demo_digest_and_opens_a_case_from_it_on_a_phone(
+    browser, served, screenshots: Path
+):
+    """The morning's digest (after four weeks of history) as webmail shows it, at a mail
+    pane's 800 px and a phone's 390 px; its case links are view-only case pages."""
+    from tests.browser.test_digest_browser import as_webmail, show
+
+    html = Path(served.summary["digest_html"]).read_text()
+    for width, name in ((800, "digest-loop.png"), (390, "digest-phone.png")):
+        seen = show(browser, as_webmail(html), width, screenshots / name)
+        assert seen["scroll"] <= width and seen["requests"] == []
+        for heading in ("What the team did", "Minus → plus", "Cases worth telling", "Four weeks"):
+            assert heading in seen["text"], heading
+    case_links = [u for u in re.findall(r'href="([^"]+)"', html) if "/c/" in u]
+    assert case_links and all(u.startswith(served.base_url + "/c/") for u in case_links)
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    page = context.new_page()
+    assert page.goto(case_links[0]).status == 200
+    assert page.get_by_role("heading", name="Negative post on").is_visible()
+    assert page.get_by_role("button").count() == 0  # marketing reads; only managers act
+    _fits(page)
+    context.close()
+
+    weekly = sorted(Path(served.summary["digest_html"]).parent.glob("weekly-*.html"))
+    assert weekly, "the demo's Monday sends each theme owner last week's lessons"
+    seen = show(browser, as_webmail(weekly[0].read_text()), 800, screenshots / "weekly-lessons.png")
+    assert seen["scroll"] <= 800 and "what customers taught us" in seen["text"].lower()
