@@ -3,7 +3,8 @@
 moto stands in for AWS (the infra template is deployed into its CloudFormation), and a
 replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complaints,
 praise, questions, duplicates) stands in for the networks. Every post goes through the
-same handlers Lambda runs: signed webhook -> SQS -> triage -> DynamoDB -> SNS -> SES.
+same handlers Lambda runs: signed webhooks (X, Meta, generic) -> SQS -> triage ->
+DynamoDB -> SNS -> SES.
 
 Four weeks of synthetic history come first (devstack.sample_history), so the digest's
 comparisons and trends have data. Then this morning: prints each page as the on-duty
@@ -92,8 +93,8 @@ def run(
     from chalicelib import wiring
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
-    from chalicelib.sources.signing import hex_signature
     from chalicelib.store import day_counters
+    from demo.arrivals import arrival
     from devstack import moto_stack, phones
 
     wiring.reset()
@@ -134,9 +135,9 @@ def run(
     history_pages = phones.published(topic)
     history_alerts = count_mention_alerts(settings.state_table)
 
-    secret = json.loads(
+    secrets = json.loads(
         boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
-    )["generic_webhook_secret"]
+    )
     posts = load_posts(now)
     for post in posts:
         if post["created_at"] < midnight.strftime("%Y-%m-%dT%H:%M:%SZ"):
@@ -144,22 +145,18 @@ def run(
 
     with Client(app.app, stage_name="local", project_dir=str(ROOT)) as client:
         accepted = 0
-        for post in posts:
-            body = json.dumps(post, ensure_ascii=False).encode()
-            response = client.http.post(
-                "/webhooks/generic",
-                body=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Signature-256": hex_signature(secret, body),
-                },
-            )
-            if response.status_code != 202:
+        for post in posts:  # each as its network's webhook sends it (demo/arrivals.py)
+            request = arrival(post, secrets)
+            response = client.http.post(request.path, body=request.body, headers=request.headers)
+            if response.status_code != request.accepted:
                 raise SystemExit(
-                    f"webhook refused {post['id']}: {response.status_code} {response.body!r}"
+                    f"{request.path} refused {post['id']}: {response.status_code} {response.body!r}"
                 )
             accepted += 1
-        say(f"{accepted} posts arrived through the signed webhook; triage consumes the queue.")
+        say(
+            f"{accepted} posts arrived through the signed webhooks (X, Meta, generic);"
+            " triage consumes the queue."
+        )
         moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
         pages = show_pages(say, phones.delivered(topic, since=history_pages), "the first minute")
         links = phones.case_links(pages)

@@ -36,7 +36,7 @@ def row(alert: Alert, now: datetime, targets: Mapping[str, int], url: str) -> di
         "late": bool(target and age > target),
         "state_text": views.STATE_TEXT.get(alert.state, alert.state),
         "platform": untrusted.line(str(card.get("source", ""))),
-        "author": "@" + untrusted.line(str(card.get("handle") or "?")),
+        "author": message.who(card),
         "excerpt": message.first_words(str(card.get("excerpt", "")), 140),
     }
 

@@ -13,7 +13,7 @@ a line of the post can never pass for a line of ours) and every link.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,6 +57,14 @@ def first_words(text: str, limit: int, ellipsis: str = "…") -> str:
         return flat
     cut = flat[: limit - len(ellipsis)].rsplit(" ", 1)[0]
     return cut + ellipsis
+
+
+def who(record: Mapping[str, Any]) -> str:
+    """An author in one line: "@handle", else their name (Meta gives no handle), else "someone"."""
+    handle = untrusted.line(str(record.get("handle") or ""))
+    if handle:
+        return f"@{handle}"
+    return untrusted.line(str(record.get("name") or "")) or "someone"
 
 
 def card_for(mention: Mention) -> dict[str, Any]:
@@ -145,15 +153,16 @@ def _render_mention(
 ) -> Rendered:
     priority = f"P{card.get('priority', 0)}" + (f" {band}" if band else "")
     source = untrusted.line(str(card.get("source", "")))
-    who = "@" + untrusted.line(str(card.get("handle") or "?"))
+    named = who(card)
     followers = reach(int(card.get("followers") or 0))
     excerpt = str(card.get("excerpt", ""))
     subject = subject_line(
-        f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {who} – {excerpt}"
+        f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {named} – {excerpt}"
     )
     lines = [untrusted.line(note), ""] if note else []
     name = untrusted.line(str(card.get("name") or ""))
-    author = f"{who} ({name + ', ' if name and name != who[1:] else ''}{followers} followers)"
+    also = name + ", " if name and name not in (named, named[1:]) else ""
+    author = f"{named} ({also}{followers} followers)"
     lines += [
         f"Negative post on {source}, priority {card.get('priority')}"
         + (f" ({band})" if band else ""),
@@ -170,7 +179,7 @@ def _render_mention(
         f"{flag + ' ' if flag else ''}{_band(band) + ' ' if band else ''}P{card.get('priority', 0)}"
     )
     return Rendered(
-        subject, "\n".join(lines), _sms(f"{head} {source} {who} {followers}", excerpt, links)
+        subject, "\n".join(lines), _sms(f"{head} {source} {named} {followers}", excerpt, links)
     )
 
 
@@ -193,7 +202,7 @@ def _render_group(
     for number, example in enumerate(card.get("examples") or [], start=1):
         lines.append(
             f"{number}. {untrusted.line(str(example.get('source')))}"
-            f" @{untrusted.line(str(example.get('handle')))}"
+            f" {who(example)}"
             f" ({reach(int(example.get('followers') or 0))}) P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
             f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
@@ -202,7 +211,7 @@ def _render_group(
     lines += _link_lines(links, f"acknowledge or resolve all {count} posts")
     top = (card.get("examples") or [{}])[0]
     head = f"{flag + ' ' if flag else ''}{what.upper()} {posts}, top {top.get('source')}"
-    head += f" @{top.get('handle')}"
+    head += f" {who(top)}"
     return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))
 
 

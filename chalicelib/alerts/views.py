@@ -80,11 +80,11 @@ def headline(alert: Alert) -> str:
 
 
 def _post(card: dict[str, Any], mention: Mention | None, timezone: str) -> dict[str, Any]:
-    handle = untrusted.line(str(card.get("handle") or "?"))
+    named = message.who(card)
     name = untrusted.line(str(card.get("name") or ""))
     text = mention.text if mention is not None else str(card.get("text") or card.get("excerpt"))
     return {
-        "author": f"{name} (@{handle})" if name and name != handle else f"@{handle}",
+        "author": f"{name} ({named})" if name and name not in (named, named[1:]) else named,
         "reach": message.reach(int(card.get("followers") or 0)),
         "platform": untrusted.line(str(card.get("source", ""))),
         "posted": local(str(card.get("created_at") or ""), timezone),

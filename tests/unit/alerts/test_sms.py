@@ -119,7 +119,8 @@ def test_any_post_gives_one_gsm7_segment_with_the_link_and_no_smuggled_character
     assert _unsafe(rendered.email, newlines=True) == []
     assert 0 < len(rendered.subject) <= message.SUBJECT_LIMIT
     # the post's lines are quoted: none can pass for a line of ours
-    ours = ("Negative post on", "Why you were paged", "Open the", "Your shift board", "@")
+    ours = ("Negative post on", "Why you were paged", "Open the", "Your shift board")
+    ours += (message.who(card),)  # the author line: "@handle (…" or the name
     quoted = [line for line in rendered.email.splitlines() if line.startswith("> ")]
     assert len(quoted) >= 1
     for line in rendered.email.splitlines():
@@ -127,6 +128,19 @@ def test_any_post_gives_one_gsm7_segment_with_the_link_and_no_smuggled_character
     assert f"Open the case (acknowledge, resolve, hand over): {links.case}" in (
         rendered.email.splitlines()
     )
+
+
+def test_an_author_without_a_handle_is_named_not_asked_about():
+    """Meta sends no handle: the name stands where the handle would (was "@?")."""
+    links = message.Links(case="https://webcare.example.com/c/AbCdEfGhIjKlMnOp")
+    mention = _mention("Al drie dagen wachten op een monteur.", "", "Koen Maes", "", "facebook")
+    card = message.card_for(mention)
+    rendered = message.render(card, links, timezone="Europe/Amsterdam", band="high")
+    assert rendered.sms.startswith("HIGH P88 facebook Koen Maes 15.3k: ")
+    assert "@" not in rendered.sms + rendered.subject
+    assert "Koen Maes (15.3k followers), posted" in rendered.email
+    assert message.who({"handle": "", "name": ""}) == "someone"
+    assert message.who({"handle": "koen", "name": "Koen Maes"}) == "@koen"
 
 
 @given(
