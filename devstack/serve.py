@@ -24,7 +24,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,6 @@ class Served:
     _moto: Any
     _thread: threading.Thread
     _app_class: type
-    ready_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the morning played
 
     def board_url(self, manager: str | None = None) -> str:
         from chalicelib import wiring

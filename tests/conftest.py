@@ -41,6 +41,24 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 SUITE_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_long_poll_under_faketime() -> Iterator[None]:
+    """`make test-clock` only: libfaketime shifts the monotonic clock, so moto's SQS long
+    poll (a timed wait on a lock) would wait a year; it returns at once instead, as a
+    short poll does. Our code's behaviour is the same either way."""
+    if not os.environ.get("SUITE_UNDER_FAKETIME"):
+        yield
+        return
+    from moto.sqs.models import Queue
+
+    original = Queue.wait_for_messages
+    Queue.wait_for_messages = lambda self, timeout: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Queue.wait_for_messages = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def clock() -> Iterator[time_machine.Traveller]:
     """The suite's clock for the whole test (see the module docstring)."""
