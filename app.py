@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import aws, logs, metrics, wiring
+from chalicelib import aws, config, logs, metrics, wiring
 from chalicelib.alerts import desk as case_desk
 from chalicelib.alerts import source_health, web
 from chalicelib.consumer import batch
@@ -99,7 +99,8 @@ def poll_feeds(event: CloudWatchEvent) -> None:
 
 @app.on_sqs_message(
     queue=MENTIONS_QUEUE,
-    batch_size=10,
+    batch_size=config.TRIAGE_BATCH_SIZE,
+    maximum_batching_window_in_seconds=config.TRIAGE_BATCHING_WINDOW_SECONDS,
     name="triage",
     maximum_concurrency=TRIAGE_MAX_CONCURRENCY,
 )

@@ -207,6 +207,7 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
     negatives: dict[str, tuple[tuple[float, ...], Any]] = {}
     ambassadors: dict[str, tuple[tuple[float, ...], Any]] = {}
     negative_mentions: dict[str, Any] = {}
+    themes: Counter[str] = Counter()
     count = 0
     for mention in mentions:
         count += 1
@@ -215,6 +216,7 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
         for key, extra in counts.items.items():
             items[key].update(extra)
         label = aggregates.label_of(mention)
+        themes.update(aggregates.counted_themes(mention))
         if label == "negative":
             rank = (float(mention.priority), float(mention.author.followers or 0))
             key = mention.id
@@ -237,13 +239,7 @@ def seed_day(day: str, mentions: Iterator[Any], timezone: str, now: datetime) ->
         negative_mentions[key] = mention
     for key, rank, mention in _best_per_shard(ingest.AMBASSADORS, ambassadors):
         lists.offer(day, ingest.AMBASSADORS, key, rank, ingest.post_summary(mention))
-    themes = {
-        theme: ((float(c["n"]),), {})
-        for key, c in items.items()
-        if (theme := keys.theme_of(key.sk)) is not None
-    }
-    for key, rank, payload in _best_per_shard(ingest.THEMES, themes):
-        lists.offer(day, ingest.THEMES, key, rank, payload)
+    lists.count_many(day, ingest.THEMES, themes)  # the day's tally, as batches add to it
 
     # alerts: the best negatives are alerted for real; the open list fills as on a busy day
     by_rank = sorted(negatives.values(), key=lambda entry: entry[0], reverse=True)

@@ -35,6 +35,12 @@ BANDS = ("high", "normal", "low")
 CHANNELS = ("sms", "email")
 DEFAULT_ROUTING = "high=sms+email,medium=email,low=board"
 DEFAULT_TARGETS = "high=15,medium=60"
+# The triage function's SQS event source: up to 20 messages (500 mentions) an invocation,
+# gathered for at most a second when the queue is quiet (AWS requires a window above 10).
+# Per-invocation reads and writes (the day lists, rounding of 100-key requests) are then
+# spread over twice as many mentions; a quiet queue's post waits up to 1 s longer.
+TRIAGE_BATCH_SIZE = 20
+TRIAGE_BATCHING_WINDOW_SECONDS = 1
 BASE_URL = re.compile(r"^https?://[A-Za-z0-9.:_/-]+$")
 BASE_URL_LIMIT = 100  # the case link must leave room in a one-segment SMS
 

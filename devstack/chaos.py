@@ -458,8 +458,11 @@ HEADLINE = (
     "duplicate_mentions",
     "duplicate_alerts",
     "lost",
+    "alerts",
+    "pages",
     "alerts_missing",
     "alerts_unpaged",
+    "alerts_on_board",
     "poison_quarantined",
     "quarantined_other",
 )
@@ -577,7 +580,13 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
 
     stored = set(mentions)
     should_alert = {i for i, m in mentions.items() if triage.should_alert(m)}
-    unpaged = sorted(i for i, a in alert_items.items() if i not in pages and not a.get("group_id"))
+    # low-band alerts go to the shift board by routing (`low=board`), not to a phone
+    on_board = {i for i, a in alert_items.items() if a.get("state") == "board"}
+    unpaged = sorted(
+        i
+        for i, a in alert_items.items()
+        if i not in pages and not a.get("group_id") and i not in on_board
+    )
     lost = accepted - stored - in_dlq - quarantined
     return {
         "accepted": len(accepted),
@@ -595,6 +604,7 @@ def measure(settings: Any, accepted: set[str], pages: Counter[str]) -> dict[str,
         "alerts_expected": len(should_alert),
         "alerts_missing": len(should_alert - {a["mention_id"] for a in alert_items.values()}),
         "alerts_unpaged": len(unpaged),
+        "alerts_on_board": len(on_board),
         "pages": sum(pages.values()),
         "dlq_messages": len(letters),
         "lost_ids": sorted(lost)[:10],

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from chalicelib.config import env_from_outputs
+from chalicelib.config import TRIAGE_BATCH_SIZE, env_from_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -167,9 +167,17 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
 
 
 def drain_queue(
-    invoke: Any, sqs: Any, queue_url: str, *, function_name: str = "triage", max_rounds: int = 1000
+    invoke: Any,
+    sqs: Any,
+    queue_url: str,
+    *,
+    function_name: str = "triage",
+    max_rounds: int = 1000,
+    batch_size: int = TRIAGE_BATCH_SIZE,
 ) -> dict[str, int]:
-    """Feed every message on the queue to the handler, as Lambda's event source does.
+    """Feed every message on the queue to the handler, as Lambda's event source does:
+    it receives (10 at most a call) until it holds `batch_size` messages or the queue has
+    no more for now (its batching window closes), then invokes.
 
     `invoke(function_name, event)` is `chalice.test.Client().lambda_.invoke`. Messages of
     a failed invocation are made visible again (and come back, up to `max_rounds`).
@@ -179,13 +187,17 @@ def drain_queue(
     ]
     counts = {"batches": 0, "messages": 0, "failed_batches": 0}
     for _ in range(max_rounds):
-        received = sqs.receive_message(
-            QueueUrl=queue_url,
-            MaxNumberOfMessages=10,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = received.get("Messages", [])
+        messages: list[dict[str, Any]] = []
+        while len(messages) < batch_size:
+            received = sqs.receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=min(10, batch_size - len(messages)),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not received:
+                break
+            messages += received
         if not messages:
             break
         counts["batches"] += 1
@@ -204,12 +216,14 @@ def drain_queue(
                 except Exception:  # deleted by the handler: nothing to do
                     continue
             continue
-        sqs.delete_message_batch(
-            QueueUrl=queue_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
-            ],
-        )
+        for start in range(0, len(messages), 10):  # (DeleteMessageBatch takes 10)
+            sqs.delete_message_batch(
+                QueueUrl=queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages[start : start + 10])
+                ],
+            )
     return counts
 
 
@@ -232,10 +246,15 @@ def at_scale() -> Iterator[None]:
     * Every index query and scan sorted the whole table by its keys through moto's
       `DynamoType` comparisons (27 s of casts in 600 events); our tables' keys are strings,
       so the same order comes from sorting the plain strings.
+    * SQS checked each message it hands out against the queue's retention period by asking
+      for the queue's attributes, which counts every message in the queue, twice: receiving
+      was quadratic in the queue's length (a manager's inbox of 3,000 pages). The period
+      is read from the queue itself.
     """
     import base64
     from datetime import datetime
 
+    from moto.core.utils import unix_time
     from moto.dynamodb.comparisons import get_filter_expression
     from moto.dynamodb.exceptions import (
         ConditionalCheckFailed,
@@ -248,6 +267,13 @@ def at_scale() -> Iterator[None]:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoResult
+    from moto.sqs.models import SQSBackend
+
+    original_retention = SQSBackend.is_message_valid_based_on_retention_period
+
+    def retained(self: Any, queue_name: str, message: Any) -> bool:
+        period = int(self.get_queue(queue_name).message_retention_period)
+        return bool(period + message.sent_timestamp / 1000 > unix_time())
 
     original_transact = DynamoDBBackend.transact_write_items
     original_result = DynamoResult.execute_result
@@ -353,9 +379,11 @@ def at_scale() -> Iterator[None]:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
+    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
     try:
         yield
     finally:
+        SQSBackend.is_message_valid_based_on_retention_period = original_retention  # type: ignore[method-assign]
         Table.all_items = original_all_items  # type: ignore[method-assign]
         DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
         DynamoResult.execute_result = original_result  # type: ignore[method-assign]

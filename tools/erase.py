@@ -11,9 +11,8 @@ Removes everything that holds an author's posts:
 
    The case desk's items of those cases go too: the author's history of earlier cases
    (``author#<source>:<author id>``), board entries and case codes.
-4. the day's theme counters its negative posts added to: decremented, and a theme that
-   only they gave (its key spells their words: a surname, a street) is deleted, with its
-   entry in the day's themes list;
+4. the days' theme tallies its negative posts added to: decremented, and a theme left
+   with no count of its own (only they gave it: a surname, a street) leaves the tally;
 5. anything quarantined that names one of the posts.
 
 Each erased mention leaves a tombstone (its id, nothing of the post; `TOMBSTONE_DAYS`):
@@ -42,6 +41,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.digest import aggregates
 from chalicelib.digest.ingest import THEMES
+from chalicelib.digest.toplists import TopLists
 from chalicelib.errors import CommandError
 from chalicelib.model import Mention, alert_id_for, utc_now
 from chalicelib.store import MentionStore, StateTable, keys
@@ -62,7 +62,7 @@ class ErasureReport:
     mentions: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     scrubbed: list[str] = field(default_factory=list)  # "pk/sk" of state items rewritten
-    themes: list[str] = field(default_factory=list)  # "day/theme" counters deleted
+    themes: list[str] = field(default_factory=list)  # "day/theme" taken off the tally
     quarantined: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -101,25 +101,24 @@ class Eraser:
         self._timezone = timezone
 
     def _themes(self, found: list[dict[str, Any]], *, dry_run: bool) -> dict[str, str]:
-        """Take the author's posts out of the day's theme counters; the themes left at
-        zero (only the author gave them) -> their day."""
-        counts: dict[tuple[str, str], int] = {}
+        """Take the author's posts out of the days' theme tallies; the themes that are
+        no longer listed (only the author gave them) -> their day."""
+        counts: dict[str, dict[str, int]] = {}
         for item in found:
             mention = Mention.from_dict(item)
             day = aggregates.local_day(mention.created_at, self._timezone)
             for theme in aggregates.counted_themes(mention):
-                counts[(day, theme)] = counts.get((day, theme), 0) + 1
+                counts.setdefault(day, {})
+                counts[day][theme] = counts[day].get(theme, 0) - 1
+        lists = TopLists(self._state)
         gone: dict[str, str] = {}
-        for (day, theme), n in sorted(counts.items()):
-            key = keys.day_theme(day, theme)
-            if dry_run:
-                left = int((self._state.get(key) or {}).get("n", 0)) - n
-            else:
-                left = self._state.add(key, {"n": -n}).get("n", 0)
-            if left <= 0:
-                gone[theme] = day
-                if not dry_run:
-                    self._state.delete(key)
+        for day, taken in sorted(counts.items()):
+            if not dry_run:
+                lists.count_many(day, THEMES, taken)
+            own = {e.key: int(e.rank[0]) for e in lists.read(day, THEMES)}  # surely theirs
+            for theme, n in sorted(taken.items()):
+                if own.get(theme, 0) + (n if dry_run else 0) <= 0:
+                    gone[theme] = day
         return gone
 
     def erase(self, source: str, author_id: str, *, dry_run: bool = False) -> ErasureReport:

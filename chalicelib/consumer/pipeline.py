@@ -144,7 +144,9 @@ class Triage:
         edits = self._edit(stored_before, batch, outcome)
         unchanged = [m for i, m in stored_before.items() if i not in {e.id for e in edits}]
         offered = [batch.judged[i] for i in sorted(result.stored | result.duplicates)]
-        self._record_days(offered + unchanged + edits, batch, outcome)
+        counted = [batch.judged[i] for i in sorted(result.stored)] + edits
+        replaced = [stored_before[e.id] for e in edits]
+        self._record_days(offered + unchanged + edits, counted, replaced, batch, outcome)
         to_alert = [batch.judged[i] for i in sorted(result.stored)]
         to_alert += [m for m in unchanged + edits if m.status == "new"]
         self._alert(to_alert, result.stored, now, batch, outcome)
@@ -239,12 +241,20 @@ class Triage:
         )
         batch.fail(outcome, mention.id)
 
-    def _record_days(self, mentions: list[Mention], batch: _Batch, outcome: BatchOutcome) -> None:
-        """The digest's day lists; idempotent, so duplicates are offered again."""
+    def _record_days(
+        self,
+        mentions: list[Mention],
+        counted: list[Mention],
+        replaced: list[Mention],
+        batch: _Batch,
+        outcome: BatchOutcome,
+    ) -> None:
+        """The digest's day lists (idempotent, so duplicates are offered again) and the
+        themes of what was stored now (`counted`, less the edits' `replaced` versions)."""
         if self._recorder is None:
             return
         try:
-            self._recorder.after_insert_many(mentions)
+            self._recorder.after_insert_many(mentions, new=counted, replaced=replaced)
         except Exception:
             log.exception(
                 "day lists not updated; the messages will be retried",

@@ -13,8 +13,8 @@ or 25 hours. Per mention, in the same conditional transaction as the mention its
     h#<UTC hour>                mentions per UTC hour (``h#2026-10-25T01``), and
     hn#<UTC hour>               negative mentions per UTC hour: the day's curve and spikes
 
-and each theme of a negative mention gets its own small counter item
-(`keys.day_theme(day, theme)`: an unbounded vocabulary never grows one item past its limit).
+The themes of negative mentions are counted in the day's theme tally, a bounded list
+(`ingest.THEMES`), not here: an unbounded vocabulary never grows an item.
 
 The alert tally (`tally.py`) adds, guarded so each alert counts once:
 
@@ -43,8 +43,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..model import Mention, parse_time
-from ..store import keys
-from ..store.keys import Key
 
 LABELS = ("negative", "neutral", "positive", "unknown")
 MAX_THEMES_COUNTED = 5
@@ -139,11 +137,6 @@ def counted_themes(mention: Mention) -> list[str]:
     if label_of(mention) != "negative":
         return []
     return list(dict.fromkeys(t for t in mention.themes if t))[:MAX_THEMES_COUNTED]
-
-
-def theme_counts(mention: Mention, day: str) -> dict[Key, dict[str, int]]:
-    """Counter items (by key) one mention adds to its day: one per theme counted."""
-    return {keys.day_theme(day, theme): {"n": 1} for theme in counted_themes(mention)}
 
 
 def alert_counts(

@@ -2,13 +2,18 @@
 
 Two parts, both exactly once per mention:
 
-* counters (`aggregates.ingest_counts`, theme counter items, a negative post's entry on
-  its author's trail: `trail.py`) go into the mention's own conditional transaction:
+* counters (`aggregates.ingest_counts`, a negative post's entry on its author's trail:
+  `trail.py`) go into the mention's own conditional transaction:
   `day_counts(mention, timezone)` -> `store.DayCounts`;
-* the bounded lists (top negatives, ambassadors, themes) are offered after it, and
-  positive posts are checked for a turnaround (`DayRecorder.after_insert`); both are
-  idempotent, and the pipeline repeats them when a mention turns out to be a duplicate,
-  so a crash in between loses nothing.
+* the bounded lists (top negatives, ambassadors) are offered after it, and positive posts
+  are checked for a turnaround (`DayRecorder.after_insert_many`); both are idempotent,
+  and the pipeline repeats them when a mention turns out to be a duplicate, so a crash in
+  between loses nothing;
+* the themes of the negative posts stored for the first time are added to the day's
+  theme tally (`THEMES`, a bounded Space-Saving list: `toplists.py`) in the same
+  BatchGetItem and writes. A count is added once: a crash after the mention's transaction
+  and before this write leaves that batch's themes uncounted (the mentions and the day's
+  counters are exact), and an edit moves its themes.
 
 Themes that are our own terms (`excluded`: the watch configuration's terms, handles and
 hashtags, and the brand) are never listed.
@@ -21,7 +26,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..model import Mention
-from ..store import DayCounts, StateTable, keys
+from ..store import DayCounts, StateTable
 from ..store.keys import Key
 from ..triage.rising import themable
 from . import aggregates, trail
@@ -30,16 +35,21 @@ from .toplists import ListSpec, Rank, TopLists
 if TYPE_CHECKING:
     from .turnaround import Turnarounds
 
-NEGATIVES = ListSpec("neg", cap=10, shards=2)
-AMBASSADORS = ListSpec("amb", cap=10, shards=2)
-THEMES = ListSpec("themes", cap=12, shards=1)  # tiny entries, counts change every batch
+# One shard each: a triage invocation (500 mentions) writes each list once at most, and
+# once a list is full most offers fall below its floor and cost nothing; at 100M
+# mentions a month that is ~0.1 invocations a second, so writers rarely meet (and retry
+# when they do). The digest reads each in one GetItem.
+NEGATIVES = ListSpec("neg", cap=10, shards=1)
+AMBASSADORS = ListSpec("amb", cap=10, shards=1)
+# tiny entries, counts change every batch: 64 counted, the digest shows the first few
+THEMES = ListSpec("themes", cap=64, shards=1, tally=True)
 TEXT_LIMIT = 280
 
 
 def day_counts(mention: Mention, timezone: str) -> DayCounts:
     """The counters one mention adds to its (team-local) day, for `MentionStore.insert`."""
     day = aggregates.local_day(mention.created_at, timezone)
-    items = aggregates.theme_counts(mention, day)
+    items: dict[Key, dict[str, int]] = {}
     if aggregates.label_of(mention) == "negative":
         items.update(trail.complaint_counts(mention, day))
     return DayCounts(day=day, counts=aggregates.ingest_counts(mention), items=items)
@@ -87,13 +97,21 @@ class DayRecorder:
         self._excluded = excluded
         self._turnarounds = turnarounds
 
-    def after_insert(self, mention: Mention) -> None:
-        self.after_insert_many([mention])
+    def after_insert(self, mention: Mention, *, new: bool = False) -> None:
+        self.after_insert_many([mention], new=[mention] if new else ())
 
-    def after_insert_many(self, mentions: Iterable[Mention]) -> None:
-        """Offer a batch's mentions to the day lists: per shard one read, at most one write."""
+    def after_insert_many(
+        self,
+        mentions: Iterable[Mention],
+        *,
+        new: Iterable[Mention] = (),
+        replaced: Iterable[Mention] = (),
+    ) -> None:
+        """Offer a batch's mentions to the day lists and count the themes of `new` (stored
+        for the first time, or an edit's new version) less those of `replaced` (the
+        versions an edit replaced): the shards read in one request, at most one write each.
+        """
         offers: dict[tuple[str, str], list[tuple[str, Rank, dict[str, Any]]]] = defaultdict(list)
-        themes: dict[Key, tuple[str, str]] = {}  # theme counter -> (day, theme)
         mentions = list(mentions)
         for mention in mentions:
             day = aggregates.local_day(mention.created_at, self._timezone)
@@ -101,21 +119,34 @@ class DayRecorder:
             if label == "negative":
                 rank = (float(mention.priority), float(mention.author.followers or 0))
                 offers[(day, NEGATIVES.name)].append((mention.id, rank, post_summary(mention)))
-                for theme in aggregates.counted_themes(mention):
-                    if themable(theme, self._excluded):
-                        themes[keys.day_theme(day, theme)] = (day, theme)
             elif label == "positive":
                 author = f"{mention.source}:{mention.author.id}"
                 rank = (float(mention.author.followers or 0), float(engagement(mention)))
                 offers[(day, AMBASSADORS.name)].append((author, rank, post_summary(mention)))
-        if themes:
-            for key, counter in self._state.get_many(list(themes)).items():
-                count = int(counter.get("n", 0))
-                if count:
-                    day, theme = themes[key]
-                    offers[(day, THEMES.name)].append((theme, (float(count),), {}))
-        specs = {spec.name: spec for spec in (NEGATIVES, AMBASSADORS, THEMES)}
-        for (day, name), batch in offers.items():
-            self._lists.offer_many(day, specs[name], batch)
+        specs = {spec.name: spec for spec in (NEGATIVES, AMBASSADORS)}
+        updates: list[tuple[str, ListSpec, Any]] = [
+            (day, specs[name], batch) for (day, name), batch in offers.items()
+        ]
+        tallies = self.theme_counts(new, replaced)
+        updates += [(day, THEMES, counts) for day, counts in tallies.items()]
+        # one BatchGetItem (per 100 keys) for the lists' shards and the authors' trails
+        wanted = self._lists.shards_of(updates)
         if self._turnarounds is not None:
-            self._turnarounds.after_batch(mentions)
+            wanted |= self._turnarounds.keys_for(mentions)
+        read = self._state.get_many(sorted(wanted)) if wanted else {}
+        self._lists.update_many(updates, read=read)
+        if self._turnarounds is not None:
+            self._turnarounds.after_batch(mentions, read=read)
+
+    def theme_counts(
+        self, new: Iterable[Mention], replaced: Iterable[Mention] = ()
+    ) -> dict[str, dict[str, int]]:
+        """Per day, what the themes of `new` less those of `replaced` add to the tally."""
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for sign, batch in ((1, new), (-1, replaced)):
+            for mention in batch:
+                day = aggregates.local_day(mention.created_at, self._timezone)
+                for theme in aggregates.counted_themes(mention):
+                    if themable(theme, self._excluded):
+                        out[day][theme] = out[day].get(theme, 0) + sign
+        return {day: counts for day, counts in out.items() if any(counts.values())}

@@ -28,6 +28,7 @@ from ..store import StateTable, keys
 from ..triage.rising import themable
 from . import aggregates, render, trail
 from .claims import Claims, Sent, send_once
+from .ingest import THEMES
 from .loop import OUTCOME_LABELS, CaseLink, no_link, owners_of
 from .outcomes import WEEK_LESSONS
 from .toplists import TopLists
@@ -188,17 +189,20 @@ class LessonsService:
 
     def _theme_posts(self, week: str, themes: list[str]) -> dict[tuple[str, int], int]:
         """Negative posts that raised each theme, this week (0) and the week before (1),
-        from the day theme counters: 14 keys a theme, one BatchGetItem per 100."""
+        from the days' theme tallies (`ingest.THEMES`): 14 items in one BatchGetItem. A
+        theme a day's tally does not hold counted too few posts that day to be listed."""
         start = trail.monday(week)
-        wanted: dict[keys.Key, tuple[str, int]] = {}
-        for back in (0, 1):
-            for offset in range(7):
-                day = (start - timedelta(days=7 * back) + timedelta(days=offset)).isoformat()
-                for theme in themes:
-                    wanted[keys.day_theme(day, theme)] = (theme, back)
+        days = {
+            (start - timedelta(days=7 * back) + timedelta(days=offset)).isoformat(): back
+            for back in (0, 1)
+            for offset in range(7)
+        }
+        wanted = set(themes)
         out: dict[tuple[str, int], int] = defaultdict(int)
-        for key, item in self._state.get_many(list(wanted)).items():
-            out[wanted[key]] += int(item.get("n", 0))
+        for day, entries in self._lists.read_periods(days, THEMES).items():
+            for entry in entries:
+                if entry.key in wanted:
+                    out[(entry.key, days[day])] += int(entry.rank[0])
         return dict(out)
 
     def preview(self, week: str) -> dict[str, render.RenderedDigest]:

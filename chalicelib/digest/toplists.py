@@ -15,6 +15,16 @@ attributes ``e#<key>`` (rank and a small payload) plus a version `v`:
 * Once a shard is full its floor (worst entry) only rises; a container remembers it
   and drops a lower offer without any I/O (most mentions of a busy day).
 
+A *tally* list (`ListSpec(tally=True)`: the day's themes) counts instead of ranking:
+`count_many` adds a batch's counts to its entries, and when it is full a new key takes
+the place of the lowest entry with that entry's count added to its own ("Space-Saving",
+Metwally et al. 2005): a key counted more than total / `cap` times is always listed, and
+its rank is (at least, at most): the count surely its own, which readers show, and that
+plus what it inherited. One item of `cap` small entries, however large the vocabulary.
+
+`update_many` does a whole triage batch: every shard it touches read in one BatchGetItem,
+then per shard at most one conditional write (a parallel writer makes us re-read it).
+
 A list belongs to a day (`keys.day_list_shard`), an ISO week (`keys.week_list_shard`) or
 stands (`keys.standing_list_shard`: the open cases). Shards carry `expires_at` from
 their period on (a standing list's entries leave when they are done). An entry erasure
@@ -46,6 +56,7 @@ class ListSpec:
     cap: int = 10
     shards: int = 4
     scope: str = "day"  # "day" (period: local day), "week" (ISO week), "standing"
+    tally: bool = False  # counts added (`count_many`), not best ranks kept (`offer_many`)
 
 
 def shard_key(period: str, spec: ListSpec, shard: int) -> Key:
@@ -154,6 +165,20 @@ class TopLists:
         entries.sort(key=lambda e: e.order, reverse=True)
         return entries[: top or spec.cap]
 
+    def read_periods(self, periods: Iterable[str], spec: ListSpec) -> dict[str, list[Entry]]:
+        """Each period's entries, best first: every shard of every period in one request."""
+        wanted = {
+            shard_key(period, spec, shard): period
+            for period in periods
+            for shard in range(spec.shards)
+        }
+        out: dict[str, list[Entry]] = {period: [] for period in wanted.values()}
+        for key, item in self._state.get_many(list(wanted)).items():
+            out[wanted[key]] += _entries(item)
+        for entries in out.values():
+            entries.sort(key=lambda e: e.order, reverse=True)
+        return out
+
     def remove(self, day: str, spec: ListSpec, key: str) -> None:
         """Take `key` out of the day's list (idempotent)."""
         shard = shard_key(day, spec, self.shard(spec, key))
@@ -164,44 +189,89 @@ class TopLists:
         self, day: str, spec: ListSpec, offers: Iterable[tuple[str, Rank, Mapping[str, Any]]]
     ) -> int:
         """`offer` for a batch: per shard one read and at most one write; shards written."""
-        best: dict[Key, dict[str, tuple[Rank, Mapping[str, Any]]]] = {}
-        for key, rank, payload in offers:
-            rank = tuple(float(x) for x in rank)
-            shard = shard_key(day, spec, self.shard(spec, key))
-            floor = self._floors.get(shard)
-            if floor is not None and (rank, key) <= floor:
+        return self.update_many([(day, spec, offers)])
+
+    def count_many(self, day: str, spec: ListSpec, counts: Mapping[str, int]) -> int:
+        """Add `counts` (key -> how many more; negative takes away) to a tally list."""
+        return self.update_many([(day, spec, counts)])
+
+    def update_many(
+        self,
+        updates: Iterable[tuple[str, ListSpec, Any]],
+        *,
+        read: Mapping[Key, dict[str, Any]] | None = None,
+    ) -> int:
+        """Several lists' offers and counts at once: (period, spec, offers) for a ranked
+        list, (period, spec, {key: count}) for a tally; the shards read together, or
+        taken from `read` when the caller fetched `shards_of(updates)` with its own keys."""
+        plans = self._plan(updates)
+        if not plans:
+            return 0
+        if read is None:
+            read = self._state.get_many(list(plans))
+        return sum(
+            self._merge(shard, period, spec, wanted, read.get(shard))
+            for shard, (period, spec, wanted) in plans.items()
+        )
+
+    def shards_of(self, updates: Iterable[tuple[str, ListSpec, Any]]) -> set[Key]:
+        """The shards `update_many(updates)` would read (to fetch them with other keys)."""
+        return set(self._plan(updates))
+
+    def _plan(
+        self, updates: Iterable[tuple[str, ListSpec, Any]]
+    ) -> dict[Key, tuple[str, ListSpec, dict[str, Any]]]:
+        """Per shard: what to merge into it (the offers its floor does not drop, or the
+        tally's summed counts)."""
+        plans: dict[Key, tuple[str, ListSpec, dict[str, Any]]] = {}
+        for period, spec, batch in updates:
+            if spec.tally:
+                for key, n in dict(batch).items():
+                    if n:
+                        shard = shard_key(period, spec, self.shard(spec, key))
+                        tally = plans.setdefault(shard, (period, spec, {}))[2]
+                        tally[key] = tally.get(key, 0) + int(n)
                 continue
-            candidates = best.setdefault(shard, {})
-            if key not in candidates or candidates[key][0] < rank:
-                candidates[key] = (rank, payload)
-        return sum(self._merge(shard, day, spec, candidates) for shard, candidates in best.items())
+            for key, rank, payload in batch:
+                rank = tuple(float(x) for x in rank)
+                shard = shard_key(period, spec, self.shard(spec, key))
+                floor = self._floors.get(shard)
+                if floor is not None and (rank, key) <= floor:
+                    continue
+                candidates = plans.setdefault(shard, (period, spec, {}))[2]
+                if key not in candidates or candidates[key][0] < rank:
+                    candidates[key] = (rank, payload)
+        return {shard: plan for shard, plan in plans.items() if plan[2]}
 
     def _merge(
         self,
         shard: Key,
         period: str,
         spec: ListSpec,
-        candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]],
+        wanted: Mapping[str, Any],
+        item: dict[str, Any] | None,
     ) -> bool:
         for attempt in range(self._retries):
-            item = self._state.get(shard)
+            if attempt:
+                item = self._state.get(shard)
             current = {e.key: e for e in _entries(item)}
-            merged = dict(current)
-            for key, (rank, payload) in candidates.items():
-                if key not in merged or merged[key].rank < rank:
-                    merged[key] = Entry(key, rank, payload)
-            kept = sorted(merged.values(), key=lambda e: e.order, reverse=True)[: spec.cap]
-            if len(kept) >= spec.cap:
-                self._floors[shard] = kept[-1].order
+            if spec.tally:
+                kept = _tallied(current, wanted, spec.cap)
+            else:
+                kept = _best(current, wanted, spec.cap)
+                if len(kept) >= spec.cap:
+                    self._floors[shard] = kept[-1].order
             changed = {
                 ENTRY + e.key: {"r": list(e.rank), **e.payload}
                 for e in kept
-                if e.key not in current or current[e.key].rank != e.rank
+                if e.key not in current
+                or current[e.key].rank != e.rank
+                or current[e.key].payload != e.payload
             }
-            if not changed:
-                return False
             kept_keys = {e.key for e in kept}
             remove = tuple(ENTRY + k for k in current if k not in kept_keys)
+            if not changed and not remove:
+                return False
             if item is None:
                 if self._state.put_new(shard, {**self._new(period, spec), **changed}):
                     return True
@@ -215,6 +285,54 @@ class TopLists:
         raise StoreError(
             f"top list {shard.pk}/{shard.sk}: still contended after {self._retries} tries"
         )
+
+
+def _best(
+    current: Mapping[str, Entry], candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]], cap: int
+) -> list[Entry]:
+    """A ranked shard after the offers: its best `cap`, best first."""
+    merged = dict(current)
+    for key, (rank, payload) in candidates.items():
+        if key not in merged or merged[key].rank < rank:
+            merged[key] = Entry(key, rank, payload)
+    return sorted(merged.values(), key=lambda e: e.order, reverse=True)[:cap]
+
+
+def _tallied(current: Mapping[str, Entry], counts: Mapping[str, int], cap: int) -> list[Entry]:
+    """A tally shard after adding `counts` (Space-Saving; see the module's docstring).
+
+    An entry's rank is (count surely its own, count): the first is what a reader shows
+    and sorts by, so a key that inherited a high count from the one it replaced does not
+    pass for frequent. Larger counts go first, so a batch's own frequent keys claim the
+    free places; a key taken down to no count of its own (an erasure took its posts away)
+    leaves, so an erased author's word does not stay on an inherited count.
+    """
+    tally: dict[str, tuple[int, int]] = {}  # key -> (count, err)
+    for key, e in current.items():
+        count = int(e.rank[-1])
+        tally[key] = (count, count - int(e.rank[0]))
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if key in tally:
+            count, err = tally[key]
+            if n < 0 and count + n - err <= 0:
+                del tally[key]
+            else:
+                tally[key] = (count + n, min(err, count + n))
+        elif n > 0 and len(tally) < cap:
+            tally[key] = (n, 0)
+        elif n > 0:
+            lowest = min(tally, key=lambda k: (tally[k][0], k))
+            floor = tally.pop(lowest)[0]
+            tally[key] = (floor + n, floor)
+    return sorted(
+        (
+            Entry(key, (float(count - err), float(count)), {})
+            for key, (count, err) in tally.items()
+            if count > 0
+        ),
+        key=lambda e: e.order,
+        reverse=True,
+    )
 
 
 def _monday(week: str) -> date:

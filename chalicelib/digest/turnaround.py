@@ -19,7 +19,7 @@ complaint that arrives after the praise that followed it is not paired.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -49,16 +49,25 @@ class Turnarounds:
         self._window = window_days
         self._retention = retention
 
-    def after_batch(self, mentions: Sequence[Mention]) -> int:
-        """Find and count the turnarounds a triage batch's positive posts make (idempotent)."""
-        positives = [m for m in mentions if aggregates.label_of(m) == "positive" and m.author.id]
+    def keys_for(self, mentions: Sequence[Mention]) -> set[keys.Key]:
+        """The trail items `after_batch(mentions)` reads: the window's weeks of the
+        authors of positive posts."""
+        wanted: set[keys.Key] = set()
+        for mention in _positives(mentions):
+            day = date.fromisoformat(self._day(mention.created_at))
+            wanted |= trail.trail_keys([trail.author_key(mention)], day, self._window)
+        return wanted
+
+    def after_batch(
+        self, mentions: Sequence[Mention], *, read: Mapping[keys.Key, dict[str, Any]] | None = None
+    ) -> int:
+        """Find and count the turnarounds a triage batch's positive posts make (idempotent);
+        `read` holds the trail items (`keys_for`) when the caller fetched them."""
+        positives = _positives(mentions)
         if not positives:
             return 0
         days = {m.id: date.fromisoformat(self._day(m.created_at)) for m in positives}
-        wanted = set()
-        for mention in positives:
-            wanted |= trail.trail_keys([trail.author_key(mention)], days[mention.id], self._window)
-        items = self._state.get_many(sorted(wanted))
+        items = read if read is not None else self._state.get_many(sorted(self.keys_for(mentions)))
         later = _later_negatives(mentions, self._day)
         turned = 0
         for mention in sorted(positives, key=lambda m: m.created_at):
@@ -122,6 +131,10 @@ class Turnarounds:
 
     def _day(self, moment: str) -> str:
         return aggregates.local_day(moment, self._timezone)
+
+
+def _positives(mentions: Sequence[Mention]) -> list[Mention]:
+    return [m for m in mentions if aggregates.label_of(m) == "positive" and m.author.id]
 
 
 def _later_negatives(mentions: Sequence[Mention], day_of: Any) -> dict[tuple[str, date], list[str]]:

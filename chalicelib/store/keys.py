@@ -31,8 +31,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     author#<source>:<author id>  history                   earlier alerted posts     alerts.history
     day#<local day>              stats                     the day's alert counters  digest.tally
     day#<local day>              stats#<shard>             a share of its counters   digest.ingest
-    day#<local day>              theme#<theme>             one theme's counter       digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
+                                                           (top#themes#0: the tally)
     day#<local day>              turned                    who turned, as flags      (turnaround)
     digest#<local day>           send                      the day's send claim      digest.service
     digest#trend                 days                      28 days' figures, themes  digest.trends
@@ -152,8 +152,6 @@ def negatives_counter(bucket: str) -> Key:
 # ------------------------------------------------------------------ the digest's days
 
 STATS = "stats"
-THEME_PREFIX = "theme#"
-THEME_CHARS = 200
 
 
 def day_pk(day: str) -> str:
@@ -181,15 +179,6 @@ def day_of(key: Key) -> str:
 
 def is_day_stats(key: Key) -> bool:
     return key.pk.startswith("day#") and (key.sk == STATS or key.sk.startswith(f"{STATS}#"))
-
-
-def day_theme(day: str, theme: str) -> Key:
-    return Key(day_pk(day), f"{THEME_PREFIX}{theme[:THEME_CHARS]}")
-
-
-def theme_of(sk: str) -> str | None:
-    """The theme a `day_theme` sort key counts, or None for any other sort key."""
-    return sk[len(THEME_PREFIX) :] if sk.startswith(THEME_PREFIX) else None
 
 
 def day_list_shard(day: str, list_name: str, shard: int) -> Key:

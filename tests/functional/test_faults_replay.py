@@ -22,6 +22,9 @@ def test_a_small_chaos_replay_loses_nothing_and_recovers_by_itself(stack):
     after = result["after_recovery"]
     assert after["stored"] == 28 and after["in_dlq"] == 0 and after["lost"] == 0
     assert after["alerts_missing"] == 0 and after["alerts_unpaged"] == 0
+    # every alert is accounted for: paged (each once) or on the board by routing
+    assert after["duplicate_alerts"] == 0
+    assert after["pages"] + after["alerts_on_board"] == after["alerts"]
     assert after["duplicate_mentions"] == 0
     assert after["poison_quarantined"] == result["poison_sent"]
     assert after["quarantined_other"] == 0

@@ -9,6 +9,8 @@ import boto3
 import pytest
 
 from chalicelib import wiring
+from chalicelib.digest import aggregates
+from chalicelib.digest.ingest import THEMES
 from chalicelib.model import iso
 from tests.functional.conftest import drain, post_webhook
 from tests.functional.test_faults import counted
@@ -83,7 +85,7 @@ def state_keys(stack: dict[str, str]) -> list[str]:
     return [f"{item['pk']['S']}/{item['sk']['S']}" for item in items]
 
 
-def test_theme_keys_that_only_the_authors_posts_gave_go_with_them(
+def test_themes_that_only_the_authors_posts_gave_leave_the_tally(
     client, stack, team, secret_values
 ):
     # GIVEN jan complains naming his street and surname; piet complains about something else
@@ -98,12 +100,15 @@ def test_theme_keys_that_only_the_authors_posts_gave_go_with_them(
     assert only_jan, "the test needs a theme only jan's post gives"
     # WHEN jan is erased
     report = eraser(stack).erase("generic", "42")
-    # THEN no key spells his themes any more (was: theme#<his words> stayed in the keys)
-    left = " ".join(state_keys(stack))
-    assert all(f"theme#{t}" not in left for t in only_jan), only_jan
+    # THEN his words are in no key and no tally entry (was: theme#<his words> kept them)
+    timezone = wiring.settings().timezone
+    day = aggregates.local_day(wiring.mentions().get("generic:p9").created_at, timezone)
+    tally = {e.key: int(e.rank[0]) for e in wiring.day_lists().read(day, THEMES)}
+    assert not only_jan & set(tally), only_jan
+    assert not any(t in key for t in only_jan for key in state_keys(stack))
     assert report.themes and all(t.split("/", 1)[1] in only_jan for t in report.themes)
     assert all(f"e#{t}" not in state_text(stack) for t in only_jan)
-    assert all(f"theme#{t}" in left for t in piets)  # piet's stay
+    assert piets & set(tally) and all(tally.get(t, 1) == 1 for t in piets)  # piet's stay
 
 
 def test_a_replayed_request_or_a_redrive_never_brings_an_erased_post_back(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.digest.ingest import THEMES
 from chalicelib.digest.toplists import ListSpec, TopLists
 from chalicelib.errors import StoreError
 from chalicelib.store import MemoryTable, keys
@@ -122,3 +123,95 @@ def test_offering_in_batches_keeps_the_same_best_entries_with_far_fewer_writes()
     assert batched.writes <= SPEC.shards * 3 < one_by_one.writes
     for item in batched.items.values():
         assert sum(1 for key in item if key.startswith("e#")) <= SPEC.cap
+
+
+# ------------------------------------------------------------------ tallies (the themes)
+
+TALLY = ListSpec("themes", cap=8, shards=1, tally=True)
+
+
+def zipf_batches(seed: int, words: int, batches: int, size: int) -> list[dict[str, int]]:
+    """Batches of word counts from a long-tailed vocabulary (as themes are)."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 1) for rank in range(words)]
+    out = []
+    for _ in range(batches):
+        counts: dict[str, int] = {}
+        for word in rng.choices([f"w{i}" for i in range(words)], weights, k=size):
+            counts[word] = counts.get(word, 0) + 1
+        out.append(counts)
+    return out
+
+
+def test_a_tally_keeps_every_frequent_key_between_its_two_bounds():
+    store = MemoryTable()
+    lists = TopLists(store)
+    truth: dict[str, int] = {}
+    for counts in zipf_batches(4, words=300, batches=40, size=50):
+        lists.count_many("d", TALLY, counts)
+        for word, n in counts.items():
+            truth[word] = truth.get(word, 0) + n
+    total = sum(truth.values())
+    listed = {e.key: e for e in lists.read("d", TALLY)}
+    assert len(listed) == TALLY.cap  # one item, never more than `cap` entries
+    # Space-Saving: whatever was counted more than total / cap times is listed ...
+    assert {w for w, n in truth.items() if n > total / TALLY.cap} <= set(listed)
+    # ... and its true count lies between what is surely its own and that plus what it
+    # inherited
+    for word, entry in listed.items():
+        at_least, at_most = entry.rank
+        assert at_least <= truth.get(word, 0) <= at_most
+    assert "w0" in listed
+
+
+def test_with_the_digests_64_places_a_day_of_2000_words_shows_its_top_themes_in_order():
+    lists = TopLists(MemoryTable())
+    truth: dict[str, int] = {}
+    for counts in zipf_batches(4, words=2000, batches=40, size=50):
+        lists.count_many("d", THEMES, counts)
+        for word, n in counts.items():
+            truth[word] = truth.get(word, 0) + n
+    shown = lists.read("d", THEMES)[:7]  # ranked by what is surely theirs
+    assert [e.key for e in shown] == sorted(truth, key=lambda w: -truth[w])[:7]
+    assert all(abs(e.rank[0] - truth[e.key]) <= 0.1 * truth[e.key] for e in shown)
+
+
+def test_taking_counts_away_drops_a_key_with_none_of_its_own_left():
+    lists = TopLists(MemoryTable())
+    lists.count_many("d", TALLY, {f"w{i}": 10 - i for i in range(TALLY.cap)})
+    lists.count_many("d", TALLY, {"jansen": 1})  # takes the lowest place: count 3, err 2
+    (jansen,) = [e for e in lists.read("d", TALLY) if e.key == "jansen"]
+    assert jansen.rank == (1.0, 4.0)  # its own 1, and 3 inherited from the lowest entry
+    lists.count_many("d", TALLY, {"jansen": -1, "w0": -4})  # an erasure
+    left = {e.key: e.rank[0] for e in lists.read("d", TALLY)}
+    assert "jansen" not in left and left["w0"] == 6.0
+
+
+def test_a_batch_reads_every_list_it_touches_in_one_request():
+    class Counting(MemoryTable):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reads = 0
+
+        def get(self, key: Any) -> Any:
+            self.reads += 1
+            return super().get(key)
+
+        def get_many(self, keys: Any) -> Any:
+            self.reads += 1
+            return super().get_many(keys)
+
+    store = Counting()
+    lists = TopLists(store)
+    for day in ("d1", "d2"):
+        store.reads = 0
+        lists.update_many(
+            [
+                (day, SPEC, [(f"x:{i}", (float(i),), {}) for i in range(30)]),
+                (day, TALLY, {"storing": 3, "monteur": 1}),
+            ]
+        )
+        assert store.reads == 1  # three shards and the tally in one BatchGetItem
+        assert store.writes == SPEC.shards + 1
+        store.writes = 0
+    assert {e.key for e in lists.read("d2", TALLY)} == {"storing", "monteur"}
