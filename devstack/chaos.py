@@ -429,7 +429,7 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
             except Exception:  # a faulted run: the next one picks it up
                 figures["redrive_job_failed"] += 1
             drain()
-            minute_jobs(client, figures)
+            minute_jobs(client, figures, rounds=2)  # each run reads every open case
         faults.enabled = False  # (only so that the last pages are read back)
         minute_jobs(client, figures)
         after = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))

@@ -246,6 +246,10 @@ def at_scale() -> Iterator[None]:
     * Every index query and scan sorted the whole table by its keys through moto's
       `DynamoType` comparisons (27 s of casts in 600 events); our tables' keys are strings,
       so the same order comes from sorting the plain strings.
+    * A Query walked every item of the table (in key order: a sort of the whole table) to
+      find one partition's items or an index's; here a partition's query takes that
+      partition only, and an index's query takes the items unsorted (moto sorts what
+      matches, by the index's keys and then the table's, so the order is the same).
     * SQS checked each message it hands out against the queue's retention period by asking
       for the queue's attributes, which counts every message in the queue, twice: receiving
       was quadratic in the queue's length (a manager's inbox of 3,000 pages). The period
@@ -274,6 +278,53 @@ def at_scale() -> Iterator[None]:
     def retained(self: Any, queue_name: str, message: Any) -> bool:
         period = int(self.get_queue(queue_name).message_retention_period)
         return bool(period + message.sent_timestamp / 1000 > unix_time())
+
+    original_query = Table.query
+
+    def query(
+        self: Any,
+        hash_key: Any,
+        range_comparison: Any,
+        range_objs: Any,
+        limit: Any,
+        exclusive_start_key: Any,
+        scan_index_forward: Any,
+        projection_expressions: Any,
+        index_name: str | None = None,
+        *rest: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if index_name is None and hash_key is not None:
+            partition = self.items.get(hash_key)
+            if partition is None:
+                candidates = []
+            elif self.range_key_attr:
+                candidates = list(partition.values())
+            else:
+                candidates = [partition]
+        else:
+            candidates = [
+                item
+                for hash_set in self.items.values()
+                for item in (hash_set.values() if self.range_key_attr else [hash_set])
+            ]
+        self.all_items = lambda: candidates  # this call's candidates (moto filters them)
+        try:
+            return original_query(
+                self,
+                hash_key,
+                range_comparison,
+                range_objs,
+                limit,
+                exclusive_start_key,
+                scan_index_forward,
+                projection_expressions,
+                index_name,
+                *rest,
+                **kwargs,
+            )
+        finally:
+            del self.all_items
 
     original_transact = DynamoDBBackend.transact_write_items
     original_result = DynamoResult.execute_result
@@ -379,12 +430,14 @@ def at_scale() -> Iterator[None]:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
     SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
     try:
         yield
     finally:
         SQSBackend.is_message_valid_based_on_retention_period = original_retention  # type: ignore[method-assign]
         Table.all_items = original_all_items  # type: ignore[method-assign]
+        Table.query = original_query  # type: ignore[method-assign]
         DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
         DynamoResult.execute_result = original_result  # type: ignore[method-assign]
 
