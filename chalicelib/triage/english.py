@@ -1,4 +1,11 @@
-"""English sentiment: VADER, with a few words its 2014 lexicon lacks for webcare."""
+"""English sentiment: VADER, with a few words its 2014 lexicon lacks for webcare.
+
+`analyzer()` is VADER's own `SentimentIntensityAnalyzer` with three of its steps done
+without its quadratic work (it lower-cases every word of the text again for each of up
+to three look-backs per sentiment word, and rebuilds the text character by character to
+replace emoji). Same inputs, same compound score: `tests/unit/triage` compares it with
+stock VADER. VADER is MIT-licensed (C.J. Hutto); the overridden steps follow its 3.3.2.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +21,102 @@ EXTRA_WORDS = {
 }  # fmt: skip
 
 
+def _build() -> Any:
+    from vaderSentiment import vaderSentiment as vs
+
+    negate = frozenset(vs.NEGATE)
+    n_scalar = vs.N_SCALAR
+    special = vs.SPECIAL_CASES
+    booster = vs.BOOSTER_DICT
+
+    def negated(word: str) -> bool:  # vs.negated([word]) for one word
+        lowered = word.lower()
+        return lowered in negate or "n't" in lowered
+
+    class Analyzer(vs.SentimentIntensityAnalyzer):  # type: ignore[misc]
+        """VADER; `_negation_check`, `_special_idioms_check` and the emoji pass look at
+        the few words they need instead of lower-casing the whole text each time."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            # the emoji pass replaces single characters only
+            self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+
+        def polarity_scores(self, text: str) -> dict[str, float]:
+            if self._emoji_chars.isdisjoint(text):
+                # the emoji pass would copy the text unchanged; the rest is VADER's own
+                return self._scores(text.strip())
+            return dict(super().polarity_scores(text))
+
+        def _scores(self, text: str) -> dict[str, float]:
+            sentitext = vs.SentiText(text)
+            sentiments: list[float] = []
+            words = sentitext.words_and_emoticons
+            last = len(words) - 1
+            for i, item in enumerate(words):
+                lowered = item.lower()
+                if lowered in booster or (
+                    i < last and lowered == "kind" and words[i + 1].lower() == "of"
+                ):
+                    sentiments.append(0)
+                    continue
+                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+            sentiments = self._but_check(words, sentiments)
+            return dict(self.score_valence(sentiments, text))
+
+        @staticmethod
+        def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+            before = words[i - (start_i + 1)]
+            if start_i == 0:
+                if negated(before):
+                    valence = valence * n_scalar
+            elif start_i == 1:
+                two, one = words[i - 2].lower(), words[i - 1].lower()
+                if two == "never" and one in ("so", "this"):
+                    valence = valence * 1.25
+                elif two == "without" and one == "doubt":
+                    pass
+                elif negated(before):
+                    valence = valence * n_scalar
+            elif start_i == 2:
+                three, two, one = words[i - 3].lower(), words[i - 2].lower(), words[i - 1].lower()
+                if (three == "never" and two in ("so", "this")) or one in ("so", "this"):
+                    valence = valence * 1.25
+                elif three == "without" and (two == "doubt" or one == "doubt"):
+                    pass
+                elif negated(before):
+                    valence = valence * n_scalar
+            return valence
+
+        @staticmethod
+        def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+            w3, w2, w1, w0 = (words[i - k].lower() for k in (3, 2, 1, 0))
+            for seq in (f"{w1} {w0}", f"{w2} {w1} {w0}", f"{w2} {w1}", f"{w3} {w2} {w1}",
+                        f"{w3} {w2}"):  # fmt: skip
+                if seq in special:
+                    valence = special[seq]
+                    break
+            if len(words) - 1 > i:
+                nxt = words[i + 1].lower()
+                zeroone = f"{w0} {nxt}"
+                if zeroone in special:
+                    valence = special[zeroone]
+                if len(words) - 1 > i + 1:
+                    zeroonetwo = f"{w0} {nxt} {words[i + 2].lower()}"
+                    if zeroonetwo in special:
+                        valence = special[zeroonetwo]
+            for n_gram in (f"{w3} {w2} {w1}", f"{w3} {w2}", f"{w2} {w1}"):
+                if n_gram in booster:
+                    valence = valence + booster[n_gram]
+            return valence
+
+    return Analyzer()
+
+
 @lru_cache(maxsize=1)
 def analyzer() -> Any:
     """VADER, built on first use (it reads its lexicon files) and kept for the process."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    vader = SentimentIntensityAnalyzer()
+    vader = _build()
     vader.lexicon.update(EXTRA_WORDS)
     return vader
 

@@ -7,8 +7,9 @@ The weights were fitted offline (`tools/train_triage.py`) on the features of
 `features.py` and ship as a small text file per language (`data/model-<lang>.tsv`),
 read on first use and kept for the process: importing this module reads nothing, and
 no numpy or scikit-learn is needed here. A word's summed weight (the word and its
-character n-grams) is cached, so a text costs about one dict look-up per word and per
-pair of words. A language without a file has no learned layer (`shipped` says None).
+character n-grams, and the weights of the pairs it starts) is cached, so a text costs
+about one dict look-up per word and per pair of words, and builds no feature names.
+A language without a file has no learned layer (`shipped` says None).
 
 File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
 `@name<TAB>value` parameters (`bias`; `blend`, `blend_weak`, `weak_below` and `margin`
@@ -22,10 +23,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
-from .features import pair_feature, token_features, tokens
+from .features import token_features, tokens
 
 DATA = Path(__file__).with_name("data")
 WEIGHT_UNIT = 1e-4  # weights are stored as integers in this unit
@@ -55,7 +55,7 @@ class Blend:
 class LinearModel:
     """A fitted model for one language: weights by feature name, a bias and its blend share."""
 
-    __slots__ = ("_words", "bias", "blend", "lang", "params", "weights")
+    __slots__ = ("_pairs", "_words", "bias", "blend", "lang", "params", "weights")
 
     def __init__(
         self,
@@ -70,21 +70,24 @@ class LinearModel:
         self.bias = bias
         self.blend = blend
         self.params = dict(params or {})  # the rest of the header (provenance, settings)
-        self._words: dict[str, tuple[float, int]] = {}
+        self._words: dict[str, tuple[float, int, Mapping[str, float]]] = {}
+        self._pairs = _pair_index(self.weights)
 
     def with_blend(self, blend: Blend) -> LinearModel:
         """The same weights combined another way (sharing the weights, not the cache)."""
         twin = LinearModel(self.lang, {}, self.bias, blend, self.params)
         twin.weights = self.weights
+        twin._pairs = self._pairs
         return twin
 
-    def _word(self, token: str) -> tuple[float, int]:
-        """(summed weight, number of features) of one word, cached."""
+    def _word(self, token: str) -> tuple[float, int, Mapping[str, float]]:
+        """(summed weight, number of features, weights of the pairs it starts) of one
+        word, cached."""
         found = self._words.get(token)
         if found is None:
             names = token_features(token)
             get = self.weights.get
-            found = (sum(get(name, 0.0) for name in names), len(names))
+            found = (sum(get(name, 0.0) for name in names), len(names), self._pairs.get(token, {}))
             if len(self._words) < _CACHE_LIMIT:
                 self._words[token] = found
         return found
@@ -95,14 +98,19 @@ class LinearModel:
             return self.bias
         total = 0.0
         count = len(found) - 1  # one pair feature per neighbouring pair
+        known = self._words.get
         word = self._word
+        pairs: list[float] = []
+        following: Mapping[str, float] = {}
         for token in found:
-            weight, emitted = word(token)
+            weight, emitted, starts = known(token) or word(token)
             total += weight
             count += emitted
-        get = self.weights.get
-        for first, second in pairwise(found):
-            total += get(pair_feature(first, second), 0.0)
+            if following:
+                pairs.append(following.get(token, 0.0))
+            following = starts
+        for weight in pairs:  # added after the words, in order, as featurise() sums them
+            total += weight
         return self.bias + total / math.sqrt(count)
 
     def negative_probability(self, text: str) -> float:
@@ -110,6 +118,17 @@ class LinearModel:
         if z < -30:
             return 0.0
         return 1 / (1 + math.exp(-z))
+
+
+def _pair_index(weights: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """The word-pair weights as first word -> second word -> weight: a pair costs one
+    look-up in the first word's (cached) dict instead of building its feature name."""
+    index: dict[str, dict[str, float]] = {}
+    for name, weight in weights.items():
+        if name.startswith("b:"):
+            first, _, second = name[2:].partition(" ")
+            index.setdefault(first, {})[second] = weight
+    return index
 
 
 def dumps(model: LinearModel, comments: Iterable[str] = ()) -> str:

@@ -126,10 +126,13 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     tokens = word_set(cleaned)
     complaints: tuple[str, ...] = ()
     if may_complain(tokens):
-        sarcasm = sarcastic_praise(parts, lang)
-        if score < COMPLAINT_OVERRULED_ABOVE or sarcasm:
+        if score < COMPLAINT_OVERRULED_ABOVE:
             complaints = complaint_signals(parts, lang, tokens)
-            if complaints and sarcasm:
+            if complaints and sarcastic_praise(parts, lang):
+                complaints = (*complaints, "sarcastic praise")
+        elif sarcastic_praise(parts, lang):  # looked for only when it would matter
+            complaints = complaint_signals(parts, lang, tokens)
+            if complaints:
                 complaints = (*complaints, "sarcastic praise")
     if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
