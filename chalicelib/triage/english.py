@@ -3,8 +3,9 @@
 `analyzer()` is VADER's own `SentimentIntensityAnalyzer` with three of its steps done
 without its quadratic work (it lower-cases every word of the text again for each of up
 to three look-backs per sentiment word, and rebuilds the text character by character to
-replace emoji). Same inputs, same compound score: `tests/unit/triage` compares it with
-stock VADER. VADER is MIT-licensed (C.J. Hutto); the overridden steps follow its 3.3.2.
+replace emoji); `compound()` skips the shares triage does not read. Same inputs, same
+scores: `tests/unit/triage/test_triage_english.py` compares it with stock VADER.
+VADER is MIT-licensed (C.J. Hutto); the overridden steps follow its 3.3.2.
 """
 
 from __future__ import annotations
@@ -45,24 +46,44 @@ def _build() -> Any:
         def polarity_scores(self, text: str) -> dict[str, float]:
             if self._emoji_chars.isdisjoint(text):
                 # the emoji pass would copy the text unchanged; the rest is VADER's own
-                return self._scores(text.strip())
+                text = text.strip()
+                return dict(self.score_valence(self._valences(text), text))
             return dict(super().polarity_scores(text))
 
-        def _scores(self, text: str) -> dict[str, float]:
+        def compound(self, text: str) -> float:
+            """polarity_scores(text)["compound"], without the positive/negative/neutral
+            shares it also works out (triage needs the compound only)."""
+            if not self._emoji_chars.isdisjoint(text):
+                return float(super().polarity_scores(text)["compound"])
+            text = text.strip()
+            sentiments = self._valences(text)
+            if not sentiments:
+                return 0.0
+            total = float(sum(sentiments))
+            emphasis = self._punctuation_emphasis(text)
+            if total > 0:
+                total += emphasis
+            elif total < 0:
+                total -= emphasis
+            return float(round(vs.normalize(total), 4))
+
+        def _valences(self, text: str) -> list[float]:
             sentitext = vs.SentiText(text)
             sentiments: list[float] = []
             words = sentitext.words_and_emoticons
             last = len(words) - 1
+            lexicon = self.lexicon
             for i, item in enumerate(words):
                 lowered = item.lower()
                 if lowered in booster or (
                     i < last and lowered == "kind" and words[i + 1].lower() == "of"
                 ):
                     sentiments.append(0)
-                    continue
-                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
-            sentiments = self._but_check(words, sentiments)
-            return dict(self.score_valence(sentiments, text))
+                elif lowered not in lexicon:
+                    sentiments.append(0)  # what sentiment_valence does for such a word
+                else:
+                    sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+            return list(self._but_check(words, sentiments))
 
         @staticmethod
         def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
@@ -124,4 +145,4 @@ def analyzer() -> Any:
 @lru_cache(maxsize=256)  # a text placed in no language may be asked twice
 def score(text: str) -> float:
     """VADER's compound score in [-1, 1]."""
-    return float(analyzer().polarity_scores(text)["compound"])
+    return float(analyzer().compound(text))

@@ -7,8 +7,8 @@ The weights were fitted offline (`tools/train_triage.py`) on the features of
 `features.py` and ship as a small text file per language (`data/model-<lang>.tsv`),
 read on first use and kept for the process: importing this module reads nothing, and
 no numpy or scikit-learn is needed here. A word's summed weight (the word and its
-character n-grams, and the weights of the pairs it starts) is cached, so a text costs
-about one dict look-up per word and per pair of words, and builds no feature names.
+character n-grams) is cached and pairs are keyed by (word, word), so a text costs about
+one dict look-up per word and per pair of words, and builds no feature names.
 A language without a file has no learned layer (`shipped` says None).
 
 File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from .features import token_features, tokens
@@ -70,7 +71,7 @@ class LinearModel:
         self.bias = bias
         self.blend = blend
         self.params = dict(params or {})  # the rest of the header (provenance, settings)
-        self._words: dict[str, tuple[float, int, Mapping[str, float]]] = {}
+        self._words: dict[str, tuple[float, int]] = {}
         self._pairs = _pair_index(self.weights)
 
     def with_blend(self, blend: Blend) -> LinearModel:
@@ -80,14 +81,13 @@ class LinearModel:
         twin._pairs = self._pairs
         return twin
 
-    def _word(self, token: str) -> tuple[float, int, Mapping[str, float]]:
-        """(summed weight, number of features, weights of the pairs it starts) of one
-        word, cached."""
+    def _word(self, token: str) -> tuple[float, int]:
+        """(summed weight, number of features) of one word, cached."""
         found = self._words.get(token)
         if found is None:
             names = token_features(token)
             get = self.weights.get
-            found = (sum(get(name, 0.0) for name in names), len(names), self._pairs.get(token, {}))
+            found = (sum(get(name, 0.0) for name in names), len(names))
             if len(self._words) < _CACHE_LIMIT:
                 self._words[token] = found
         return found
@@ -100,17 +100,13 @@ class LinearModel:
         count = len(found) - 1  # one pair feature per neighbouring pair
         known = self._words.get
         word = self._word
-        pairs: list[float] = []
-        following: Mapping[str, float] = {}
         for token in found:
-            weight, emitted, starts = known(token) or word(token)
+            weight, emitted = known(token) or word(token)
             total += weight
             count += emitted
-            if following:
-                pairs.append(following.get(token, 0.0))
-            following = starts
-        for weight in pairs:  # added after the words, in order, as featurise() sums them
-            total += weight
+        pair = self._pairs.get
+        for first_second in pairwise(found):  # after the words, as featurise() sums them
+            total += pair(first_second, 0.0)
         return self.bias + total / math.sqrt(count)
 
     def negative_probability(self, text: str) -> float:
@@ -120,14 +116,15 @@ class LinearModel:
         return 1 / (1 + math.exp(-z))
 
 
-def _pair_index(weights: Mapping[str, float]) -> dict[str, dict[str, float]]:
-    """The word-pair weights as first word -> second word -> weight: a pair costs one
-    look-up in the first word's (cached) dict instead of building its feature name."""
-    index: dict[str, dict[str, float]] = {}
+def _pair_index(weights: Mapping[str, float]) -> dict[tuple[str, str], float]:
+    """The word-pair weights keyed by (first word, second word): a pair costs one look-up
+    of a 2-tuple of strings whose hashes are cached, instead of building its feature name
+    (and tuples of strings cost the garbage collector nothing, unlike a dict per word)."""
+    index: dict[tuple[str, str], float] = {}
     for name, weight in weights.items():
         if name.startswith("b:"):
             first, _, second = name[2:].partition(" ")
-            index.setdefault(first, {})[second] = weight
+            index[first, second] = weight
     return index
 
 

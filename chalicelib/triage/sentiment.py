@@ -120,12 +120,12 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
         score = min(score, NEGATION_LEAN)
         evidence = True
-    parts = sentences(cleaned)
     # a clearly happy text keeps its label whatever it matches, so it need not be
     # checked, unless the happiness is a stock "Top." after a complaint (sarcasm)
     tokens = word_set(cleaned)
     complaints: tuple[str, ...] = ()
     if may_complain(tokens):
+        parts = sentences(cleaned)
         if score < COMPLAINT_OVERRULED_ABOVE:
             complaints = complaint_signals(parts, lang, tokens)
             if complaints and sarcastic_praise(parts, lang):
@@ -142,7 +142,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         not complaints
         and score < THRESHOLDS[lang].negative
         and "?" in cleaned
-        and all(is_question(part) for part in parts)
+        and all(is_question(part) for part in sentences(cleaned))
     ):
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)

@@ -51,7 +51,9 @@ def stock() -> SentimentIntensityAnalyzer:
 def test_the_faster_vader_scores_like_the_library(
     text: str, stock: SentimentIntensityAnalyzer
 ) -> None:
-    assert english.analyzer().polarity_scores(text) == stock.polarity_scores(text)
+    fast = english.analyzer()
+    assert fast.polarity_scores(text) == stock.polarity_scores(text)
+    assert fast.compound(text) == stock.polarity_scores(text)["compound"]
 
 
 def test_the_faster_vader_scores_every_labelled_tweet_like_the_library(
@@ -69,5 +71,6 @@ def test_the_faster_vader_scores_every_labelled_tweet_like_the_library(
         text
         for text in texts + [clean(t) for t in texts]
         if fast.polarity_scores(text) != stock.polarity_scores(text)
+        or fast.compound(text) != stock.polarity_scores(text)["compound"]
     ]
     assert differ == []
