@@ -34,6 +34,20 @@ def _build() -> Any:
         lowered = word.lower()
         return lowered in negate or "n't" in lowered
 
+    strip_punctuation = vs.SentiText._strip_punc_if_word
+
+    class _SentiText:
+        """vs.SentiText's two attributes, worked out the same way with C-level loops."""
+
+        __slots__ = ("is_cap_diff", "text", "words_and_emoticons")
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            words = list(map(strip_punctuation, text.split()))
+            self.words_and_emoticons = words
+            capitals = sum(map(str.isupper, words))  # vs.allcap_differential(words)
+            self.is_cap_diff = 0 < len(words) - capitals < len(words)
+
     class Analyzer(vs.SentimentIntensityAnalyzer):  # type: ignore[misc]
         """VADER; `_negation_check`, `_special_idioms_check` and the emoji pass look at
         the few words they need instead of lower-casing the whole text each time."""
@@ -68,7 +82,7 @@ def _build() -> Any:
             return float(round(vs.normalize(total), 4))
 
         def _valences(self, text: str) -> list[float]:
-            sentitext = vs.SentiText(text)
+            sentitext = _SentiText(text)
             sentiments: list[float] = []
             words = sentitext.words_and_emoticons
             last = len(words) - 1
@@ -83,6 +97,8 @@ def _build() -> Any:
                     sentiments.append(0)  # what sentiment_valence does for such a word
                 else:
                     sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+            if "but" not in text.lower():  # _but_check changes nothing without a "but"
+                return sentiments
             return list(self._but_check(words, sentiments))
 
         @staticmethod

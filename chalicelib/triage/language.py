@@ -165,11 +165,14 @@ def detect(text: str) -> Detection:
     totals = _totals(text)
     if totals is None:
         return Detection(UNDETERMINED, 0.0)
+    return Detection(_placed(totals), round(max(totals) / sum(totals), 2))
+
+
+def _placed(totals: tuple[int, ...]) -> str:
     top = max(totals)
-    confidence = round(top / sum(totals), 2)
     if top < _MIN_UNITS or totals.count(top) > 1:
-        return Detection(UNDETERMINED, confidence)
-    return Detection(LANGUAGES[totals.index(top)], confidence)
+        return UNDETERMINED
+    return LANGUAGES[totals.index(top)]
 
 
 CLEARLY_OTHER = 0.5  # share of the evidence that makes a text "clearly" another language
@@ -206,4 +209,7 @@ def normalise_tag(tag: str | None) -> str | None:
 
 def resolve_language(text: str, platform_tag: str | None = None) -> str:
     """The platform's tag when it gives a usable one, otherwise what `detect` says."""
-    return normalise_tag(platform_tag) or detect(text).lang
+    if platform_tag and (tag := normalise_tag(platform_tag)):
+        return tag
+    totals = _totals(text)  # detect(text).lang, without building the Detection
+    return UNDETERMINED if totals is None else _placed(totals)
