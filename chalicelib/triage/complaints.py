@@ -141,7 +141,14 @@ _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or
 _TRIGGER_WORDS = frozenset(_BY_WORD)
 _PREFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].prefixes)
 _SUFFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].suffixes)
-_AFFIXES = frozenset(_PREFIXES + _SUFFIXES)
+# (a suffix inside another, "storing" in "storingen", need not be looked for twice)
+_AFFIXES = tuple(
+    sorted(
+        a
+        for a in set(_PREFIXES + _SUFFIXES)
+        if not any(b != a and b in a for b in _PREFIXES + _SUFFIXES)
+    )
+)
 # the same affixes, found in one scan of the space-joined words
 _AFFIX_RE = re.compile(
     "|".join(
@@ -161,7 +168,7 @@ def _affixed(tokens: frozenset[str]) -> tuple[str, ...]:
     """The tokens that start with a needed prefix or end with a needed suffix."""
     joined = _joined(tokens)
     # most texts hold none of the few affixes anywhere: one substring test each says so
-    if not any(affix in joined for affix in _AFFIXES) or not _AFFIX_RE.search(joined):
+    if not any(map(joined.__contains__, _AFFIXES)) or not _AFFIX_RE.search(joined):
         return ()
     return tuple(t for t in tokens if t.startswith(_PREFIXES) or t.endswith(_SUFFIXES))
 
@@ -176,9 +183,7 @@ def _candidates(tokens: frozenset[str]) -> set[str]:
         names.update(name for name in _AFFIXED if _NEEDS[name].met_by(frozenset(affixed)))
     joined = _joined(tokens)
     return {
-        name
-        for name in names
-        if name not in _ALSO or any(needed in joined for needed in _ALSO[name])
+        name for name in names if name not in _ALSO or any(map(joined.__contains__, _ALSO[name]))
     }
 
 

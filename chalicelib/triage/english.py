@@ -30,6 +30,15 @@ def _build() -> Any:
     special = vs.SPECIAL_CASES
     booster = vs.BOOSTER_DICT
 
+    # every idiom and multi-word booster holds one of these words (and every match of
+    # one holds it): "the shit", "bus stop", "kiss of death", "kind of", "just enough"…
+    idiom_words = frozenset(
+        word
+        for phrase in (*special, *(key for key in booster if " " in key))
+        for word in phrase.split()
+        if word not in ("the", "of", "to", "for", "a", "bad", "just", "kiss", "bus", "yeah")
+    )
+
     def negated(word: str) -> bool:  # vs.negated([word]) for one word
         lowered = word.lower()
         return lowered in negate or "n't" in lowered
@@ -128,6 +137,9 @@ def _build() -> Any:
         @staticmethod
         def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
             w3, w2, w1, w0 = (words[i - k].lower() for k in (3, 2, 1, 0))
+            window = {w3, w2, w1, w0, *(word.lower() for word in words[i + 1 : i + 3])}
+            if window.isdisjoint(idiom_words):  # no idiom or booster phrase can match
+                return valence
             for seq in (f"{w1} {w0}", f"{w2} {w1} {w0}", f"{w2} {w1}", f"{w3} {w2} {w1}",
                         f"{w3} {w2}"):  # fmt: skip
                 if seq in special:

@@ -97,8 +97,7 @@ def urgency_kinds(text: str) -> tuple[str, ...]:
     present = word_set(cleaned)
     found = {_BY_WORD[token] for token in present & _WORDS}
     joined = f" {' '.join(tokens)} "
-    if any(stem in joined for stem in _STEM_KIND):  # most texts hold none: skip the scan
-        found.update(_STEM_KIND[stem] for stem in _STEM_RE.findall(joined))
+    found.update(_STEM_KIND[stem] for stem in _STEM_RE.findall(joined))
     keys = present & _PHRASE_KEYS
     if keys:
         found.update(name for key, phrase, name in _PHRASES if key in keys and phrase in joined)
