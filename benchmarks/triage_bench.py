@@ -83,6 +83,22 @@ def seconds(work, items: list) -> float:
     return time.process_time() - started
 
 
+CHUNK = 300  # texts per interleaved slice
+
+
+def interleaved(vader, judge, texts: list, mentions: list, repeat: int) -> tuple[float, float]:
+    """(VADER's, judge's) CPU seconds for all texts: slices of CHUNK texts, each timed
+    `repeat` times for VADER then judge back to back, the best per slice summed. A load
+    spike from another job lands in one slice of one round, not in a whole pass."""
+    vader_best = [float("inf")] * ((len(texts) + CHUNK - 1) // CHUNK)
+    judge_best = list(vader_best)
+    for _ in range(repeat):
+        for k, start in enumerate(range(0, len(texts), CHUNK)):
+            vader_best[k] = min(vader_best[k], seconds(vader, texts[start : start + CHUNK]))
+            judge_best[k] = min(judge_best[k], seconds(judge, mentions[start : start + CHUNK]))
+    return sum(vader_best), sum(judge_best)
+
+
 def report(label: str, best: float, count: int) -> float:
     per_second = count / best
     print(f"{label:<34} {per_second:>10,.0f} texts/s  ({best * 1000:,.0f} ms CPU for {count})")
@@ -136,13 +152,17 @@ def main(argv: list[str] | None = None) -> int:
         for i, text in enumerate(sample)
     ]
     print(f"texts: {len(sample)} (mean {sum(map(len, sample)) / len(sample):.0f} chars)")
+    for mention in mentions:  # the first pass fills the per-word caches: not throughput
+        triage.judge(mention)
     vader_best = triage_best = float("inf")
-    for _ in range(args.repeat):  # interleaved, so both see the same machine
+    for _ in range(args.repeat):  # whole passes, interleaved, so both see the same machine
         vader_best = min(vader_best, seconds(vader.polarity_scores, sample))
         triage_best = min(triage_best, seconds(triage.judge, mentions))
     bare = report("bare VADER polarity_scores", vader_best, len(sample))
     full = report("triage.judge (detect+all steps)", triage_best, len(mentions))
-    print(f"ratio triage / VADER: {full / bare:.2f}  (goal >= 0.5)")
+    print(f"ratio triage / VADER, whole passes: {full / bare:.2f}  (goal >= 0.5)")
+    v, j = interleaved(vader.polarity_scores, triage.judge, sample, mentions, args.repeat)
+    print(f"ratio triage / VADER, per {CHUNK}-text slice (triage_vs_vader): {v / j:.2f}")
     tagged = [m.with_(lang=triage.language.detect(m.text).lang) for m in mentions]
     tagged_best = min(seconds(triage.judge, tagged) for _ in range(args.repeat))
     print(f"  with a platform language tag (X): {len(sample) / tagged_best / bare:.2f}")
