@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 from .features import token_features, tokens
@@ -56,7 +56,7 @@ class Blend:
 class LinearModel:
     """A fitted model for one language: weights by feature name, a bias and its blend share."""
 
-    __slots__ = ("_pairs", "_words", "bias", "blend", "lang", "params", "weights")
+    __slots__ = ("_count_of", "_pairs", "_weight_of", "bias", "blend", "lang", "params", "weights")
 
     def __init__(
         self,
@@ -71,7 +71,8 @@ class LinearModel:
         self.bias = bias
         self.blend = blend
         self.params = dict(params or {})  # the rest of the header (provenance, settings)
-        self._words: dict[str, tuple[float, int]] = {}
+        self._weight_of: dict[str, float] = {}  # word -> summed weight of its features
+        self._count_of: dict[str, int] = {}  # word -> number of features it emits
         self._pairs = _pair_index(self.weights)
 
     def with_blend(self, blend: Blend) -> LinearModel:
@@ -83,30 +84,39 @@ class LinearModel:
 
     def _word(self, token: str) -> tuple[float, int]:
         """(summed weight, number of features) of one word, cached."""
-        found = self._words.get(token)
-        if found is None:
-            names = token_features(token)
-            get = self.weights.get
-            found = (sum(get(name, 0.0) for name in names), len(names))
-            if len(self._words) < _CACHE_LIMIT:
-                self._words[token] = found
+        weight = self._weight_of.get(token)
+        if weight is not None:
+            return weight, self._count_of[token]
+        names = token_features(token)
+        get = self.weights.get
+        found = (sum(get(name, 0.0) for name in names), len(names))
+        if len(self._weight_of) < _CACHE_LIMIT:
+            self._weight_of[token], self._count_of[token] = found
         return found
 
     def logit(self, text: str) -> float:
         found = tokens(text)
         if not found:
             return self.bias
+        try:  # every word seen before: C-level sums over the per-word caches
+            total = sum(map(self._weight_of.__getitem__, found), 0.0)
+            count = sum(map(self._count_of.__getitem__, found))
+        except KeyError:  # a new word (or the caches are full): word by word
+            return self._slow_logit(found)
+        count += len(found) - 1  # one pair feature per neighbouring pair
+        # the pairs after the words, as featurise() sums them
+        total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
+        return self.bias + total / math.sqrt(count)
+
+    def _slow_logit(self, found: tuple[str, ...]) -> float:
+        """The same sum, word by word, filling the caches on the way."""
         total = 0.0
-        count = len(found) - 1  # one pair feature per neighbouring pair
-        known = self._words.get
-        word = self._word
+        count = len(found) - 1
         for token in found:
-            weight, emitted = known(token) or word(token)
+            weight, emitted = self._word(token)
             total += weight
             count += emitted
-        pair = self._pairs.get
-        for first_second in pairwise(found):  # after the words, as featurise() sums them
-            total += pair(first_second, 0.0)
+        total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
         return self.bias + total / math.sqrt(count)
 
     def negative_probability(self, text: str) -> float:
