@@ -5,7 +5,8 @@
 Texts: the labelled English tweets and Dutch reviews under REALDATA (default
 ../shared/realdata) when present (`--all-sets` adds the movie and NYT snippets), a
 built-in handful of short posts otherwise (half of them complaints, so triage does more
-work per text there than on the labelled sets). "Triage" is the whole `judge()`:
+work per text there than on the labelled sets). "VADER" is the library's own
+analyzer as shipped (`bare_vader`). "Triage" is the whole `judge()`:
 language detection (no platform tag), sentiment (lexicon + the learned layer's sparse
 dot product), complaints, priority, themes. Also prints the import time of
 `chalicelib.triage` and the one-off lexicon and model loads.
@@ -62,12 +63,40 @@ def texts(all_sets: bool = False) -> list[str]:
     return found or FALLBACK * 200
 
 
+def bare_vader():
+    """The yardstick: the library's own VADER analyzer as shipped (plus our 17 extra words,
+    as before), not triage's `english.analyzer()`, which does VADER's work faster."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from chalicelib.triage.english import EXTRA_WORDS
+
+    vader = SentimentIntensityAnalyzer()
+    vader.lexicon.update(EXTRA_WORDS)
+    return vader
+
+
 def seconds(work, items: list) -> float:
     """CPU seconds of this process (steadier than wall time on a shared machine)."""
     started = time.process_time()
     for item in items:
         work(item)
     return time.process_time() - started
+
+
+CHUNK = 300  # texts per interleaved slice
+
+
+def interleaved(vader, judge, texts: list, mentions: list, repeat: int) -> tuple[float, float]:
+    """(VADER's, judge's) CPU seconds for all texts: slices of CHUNK texts, each timed
+    `repeat` times for VADER then judge back to back, the best per slice summed. A load
+    spike from another job lands in one slice of one round, not in a whole pass."""
+    vader_best = [float("inf")] * ((len(texts) + CHUNK - 1) // CHUNK)
+    judge_best = list(vader_best)
+    for _ in range(repeat):
+        for k, start in enumerate(range(0, len(texts), CHUNK)):
+            vader_best[k] = min(vader_best[k], seconds(vader, texts[start : start + CHUNK]))
+            judge_best[k] = min(judge_best[k], seconds(judge, mentions[start : start + CHUNK]))
+    return sum(vader_best), sum(judge_best)
 
 
 def report(label: str, best: float, count: int) -> float:
@@ -97,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.triage import dutch, english, model
 
     started = time.process_time()
-    vader = english.analyzer()
+    english.analyzer()
     dutch.lexicon()
     print(
         f"first use: load VADER + nl lexicon {(time.process_time() - started) * 1000:>8.1f} ms CPU"
@@ -108,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         f"first use: load the en model       {(time.process_time() - started) * 1000:>8.1f} ms CPU"
     )
 
+    vader = bare_vader()
     sample = texts(args.all_sets)
     mentions = [
         Mention(
@@ -122,13 +152,17 @@ def main(argv: list[str] | None = None) -> int:
         for i, text in enumerate(sample)
     ]
     print(f"texts: {len(sample)} (mean {sum(map(len, sample)) / len(sample):.0f} chars)")
+    for mention in mentions:  # the first pass fills the per-word caches: not throughput
+        triage.judge(mention)
     vader_best = triage_best = float("inf")
-    for _ in range(args.repeat):  # interleaved, so both see the same machine
+    for _ in range(args.repeat):  # whole passes, interleaved, so both see the same machine
         vader_best = min(vader_best, seconds(vader.polarity_scores, sample))
         triage_best = min(triage_best, seconds(triage.judge, mentions))
     bare = report("bare VADER polarity_scores", vader_best, len(sample))
     full = report("triage.judge (detect+all steps)", triage_best, len(mentions))
-    print(f"ratio triage / VADER: {full / bare:.2f}  (goal >= 0.5)")
+    print(f"ratio triage / VADER, whole passes: {full / bare:.2f}  (goal >= 0.5)")
+    v, j = interleaved(vader.polarity_scores, triage.judge, sample, mentions, args.repeat)
+    print(f"ratio triage / VADER, per {CHUNK}-text slice (triage_vs_vader): {v / j:.2f}")
     tagged = [m.with_(lang=triage.language.detect(m.text).lang) for m in mentions]
     tagged_best = min(seconds(triage.judge, tagged) for _ in range(args.repeat))
     print(f"  with a platform language tag (X): {len(sample) / tagged_best / bare:.2f}")

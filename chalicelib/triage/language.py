@@ -11,8 +11,10 @@ README for why this and not `langdetect`.
 from __future__ import annotations
 
 import re
+import struct
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import clean, words
 
@@ -112,36 +114,50 @@ class Detection:
 
 
 LANGUAGES = tuple(_WORDS)
-_NO_EVIDENCE = (0.0,) * len(LANGUAGES)
-_VECTORS: dict[str, tuple[float, ...]] = {}  # token -> evidence per language, filled lazily
-_VECTORS_LIMIT = 50_000  # distinct tokens remembered; past it, evidence is recomputed
+# Evidence is counted in whole units of 1/420 (420 = lcm(1..7): a word shared by up to 7
+# languages and the 0.3 of a spelling habit are whole units), each language in its own
+# 32 bits of one integer, so a text's totals are one sum() of one int per token and one
+# struct.unpack: no per-language Python loop, and exact (no float rounding in ties).
+_UNITS = 420
+_UNPACK = struct.Struct(f"<{len(LANGUAGES)}I").unpack  # 30 tokens x <= 1.3 x 420 < 2**32
+_WIDTH = 4 * len(LANGUAGES)
+_PACKED: dict[str, int] = {}  # token -> packed evidence, filled lazily
+_PACKED_LIMIT = 50_000  # distinct tokens remembered; past it, evidence is recomputed
+_MIN_UNITS = round(_MIN_EVIDENCE * _UNITS)
 
 
-def _vector(token: str) -> tuple[float, ...]:
+def _evidence(token: str) -> dict[str, float]:
     """What one token says about each language: function-word shares and spelling habits."""
-    found = _VECTORS.get(token)
-    if found is None:
-        weights = dict(_WORD_INDEX.get(token, {}))
-        for pattern, lang, weight in _SPELLING:
-            if pattern.search(token):
-                weights[lang] = weights.get(lang, 0.0) + weight
-        found = tuple(weights.get(lang, 0.0) for lang in LANGUAGES) if weights else _NO_EVIDENCE
-        if len(_VECTORS) < _VECTORS_LIMIT:
-            _VECTORS[token] = found
+    weights = dict(_WORD_INDEX.get(token, {}))
+    for pattern, lang, weight in _SPELLING:
+        if pattern.search(token):
+            weights[lang] = weights.get(lang, 0.0) + weight
+    return weights
+
+
+def _packed(token: str) -> int:
+    weights = _evidence(token)
+    found = sum(
+        round(weights.get(lang, 0.0) * _UNITS) << (32 * k) for k, lang in enumerate(LANGUAGES)
+    )
+    if len(_PACKED) < _PACKED_LIMIT:
+        _PACKED[token] = found
     return found
 
 
-def _totals(text: str) -> list[float] | None:
-    """The evidence per language (in LANGUAGES order); None when no word gave any."""
-    known = _VECTORS.get
-    vectors = [
-        vector
-        for vector in (known(token) or _vector(token) for token in words(clean(text))[:MAX_TOKENS])
-        if vector is not _NO_EVIDENCE
-    ]
-    if not vectors:
+@lru_cache(maxsize=256)  # detect() and then leaning() ask for the same text
+def _totals(text: str) -> tuple[int, ...] | None:
+    """The evidence per language (in LANGUAGES order, in units of 1/420); None when no
+    word gave any."""
+    tokens = words(clean(text))[:MAX_TOKENS]
+    found = list(map(_PACKED.get, tokens))
+    try:
+        total: int = sum(found)  # type: ignore[arg-type]
+    except TypeError:  # a token seen for the first time
+        total = sum(_packed(t) if f is None else f for t, f in zip(tokens, found, strict=True))
+    if not total:
         return None
-    return list(map(sum, zip(*vectors, strict=True)))
+    return _UNPACK(total.to_bytes(_WIDTH, "little"))
 
 
 def detect(text: str) -> Detection:
@@ -149,11 +165,14 @@ def detect(text: str) -> Detection:
     totals = _totals(text)
     if totals is None:
         return Detection(UNDETERMINED, 0.0)
+    return Detection(_placed(totals), round(max(totals) / sum(totals), 2))
+
+
+def _placed(totals: tuple[int, ...]) -> str:
     top = max(totals)
-    confidence = round(top / sum(totals), 2)
-    if top < _MIN_EVIDENCE or totals.count(top) > 1:
-        return Detection(UNDETERMINED, confidence)
-    return Detection(LANGUAGES[totals.index(top)], confidence)
+    if top < _MIN_UNITS or totals.count(top) > 1:
+        return UNDETERMINED
+    return LANGUAGES[totals.index(top)]
 
 
 CLEARLY_OTHER = 0.5  # share of the evidence that makes a text "clearly" another language
@@ -190,4 +209,7 @@ def normalise_tag(tag: str | None) -> str | None:
 
 def resolve_language(text: str, platform_tag: str | None = None) -> str:
     """The platform's tag when it gives a usable one, otherwise what `detect` says."""
-    return normalise_tag(platform_tag) or detect(text).lang
+    if platform_tag and (tag := normalise_tag(platform_tag)):
+        return tag
+    totals = _totals(text)  # detect(text).lang, without building the Detection
+    return UNDETERMINED if totals is None else _placed(totals)

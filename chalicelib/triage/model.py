@@ -7,8 +7,9 @@ The weights were fitted offline (`tools/train_triage.py`) on the features of
 `features.py` and ship as a small text file per language (`data/model-<lang>.tsv`),
 read on first use and kept for the process: importing this module reads nothing, and
 no numpy or scikit-learn is needed here. A word's summed weight (the word and its
-character n-grams) is cached, so a text costs about one dict look-up per word and per
-pair of words. A language without a file has no learned layer (`shipped` says None).
+character n-grams) is cached and pairs are keyed by (word, word), so a text costs about
+one dict look-up per word and per pair of words, and builds no feature names.
+A language without a file has no learned layer (`shipped` says None).
 
 File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
 `@name<TAB>value` parameters (`bias`; `blend`, `blend_weak`, `weak_below` and `margin`
@@ -22,10 +23,10 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
-from .features import pair_feature, token_features, tokens
+from .features import token_features, tokens
 
 DATA = Path(__file__).with_name("data")
 WEIGHT_UNIT = 1e-4  # weights are stored as integers in this unit
@@ -55,7 +56,7 @@ class Blend:
 class LinearModel:
     """A fitted model for one language: weights by feature name, a bias and its blend share."""
 
-    __slots__ = ("_words", "bias", "blend", "lang", "params", "weights")
+    __slots__ = ("_count_of", "_pairs", "_weight_of", "bias", "blend", "lang", "params", "weights")
 
     def __init__(
         self,
@@ -70,39 +71,52 @@ class LinearModel:
         self.bias = bias
         self.blend = blend
         self.params = dict(params or {})  # the rest of the header (provenance, settings)
-        self._words: dict[str, tuple[float, int]] = {}
+        self._weight_of: dict[str, float] = {}  # word -> summed weight of its features
+        self._count_of: dict[str, int] = {}  # word -> number of features it emits
+        self._pairs = _pair_index(self.weights)
 
     def with_blend(self, blend: Blend) -> LinearModel:
         """The same weights combined another way (sharing the weights, not the cache)."""
         twin = LinearModel(self.lang, {}, self.bias, blend, self.params)
         twin.weights = self.weights
+        twin._pairs = self._pairs
         return twin
 
     def _word(self, token: str) -> tuple[float, int]:
         """(summed weight, number of features) of one word, cached."""
-        found = self._words.get(token)
-        if found is None:
-            names = token_features(token)
-            get = self.weights.get
-            found = (sum(get(name, 0.0) for name in names), len(names))
-            if len(self._words) < _CACHE_LIMIT:
-                self._words[token] = found
+        weight = self._weight_of.get(token)
+        if weight is not None:
+            return weight, self._count_of[token]
+        names = token_features(token)
+        get = self.weights.get
+        found = (sum(get(name, 0.0) for name in names), len(names))
+        if len(self._weight_of) < _CACHE_LIMIT:
+            self._weight_of[token], self._count_of[token] = found
         return found
 
     def logit(self, text: str) -> float:
         found = tokens(text)
         if not found:
             return self.bias
+        try:  # every word seen before: C-level sums over the per-word caches
+            total = sum(map(self._weight_of.__getitem__, found), 0.0)
+            count = sum(map(self._count_of.__getitem__, found))
+        except KeyError:  # a new word (or the caches are full): word by word
+            return self._slow_logit(found)
+        count += len(found) - 1  # one pair feature per neighbouring pair
+        # the pairs after the words, as featurise() sums them
+        total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
+        return self.bias + total / math.sqrt(count)
+
+    def _slow_logit(self, found: tuple[str, ...]) -> float:
+        """The same sum, word by word, filling the caches on the way."""
         total = 0.0
-        count = len(found) - 1  # one pair feature per neighbouring pair
-        word = self._word
+        count = len(found) - 1
         for token in found:
-            weight, emitted = word(token)
+            weight, emitted = self._word(token)
             total += weight
             count += emitted
-        get = self.weights.get
-        for first, second in pairwise(found):
-            total += get(pair_feature(first, second), 0.0)
+        total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
         return self.bias + total / math.sqrt(count)
 
     def negative_probability(self, text: str) -> float:
@@ -110,6 +124,18 @@ class LinearModel:
         if z < -30:
             return 0.0
         return 1 / (1 + math.exp(-z))
+
+
+def _pair_index(weights: Mapping[str, float]) -> dict[tuple[str, str], float]:
+    """The word-pair weights keyed by (first word, second word): a pair costs one look-up
+    of a 2-tuple of strings whose hashes are cached, instead of building its feature name
+    (and tuples of strings cost the garbage collector nothing, unlike a dict per word)."""
+    index: dict[tuple[str, str], float] = {}
+    for name, weight in weights.items():
+        if name.startswith("b:"):
+            first, _, second = name[2:].partition(" ")
+            index[first, second] = weight
+    return index
 
 
 def dumps(model: LinearModel, comments: Iterable[str] = ()) -> str:

@@ -120,16 +120,19 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
         score = min(score, NEGATION_LEAN)
         evidence = True
-    parts = sentences(cleaned)
     # a clearly happy text keeps its label whatever it matches, so it need not be
     # checked, unless the happiness is a stock "Top." after a complaint (sarcasm)
     tokens = word_set(cleaned)
     complaints: tuple[str, ...] = ()
     if may_complain(tokens):
-        sarcasm = sarcastic_praise(parts, lang)
-        if score < COMPLAINT_OVERRULED_ABOVE or sarcasm:
+        parts = sentences(cleaned)
+        if score < COMPLAINT_OVERRULED_ABOVE:
             complaints = complaint_signals(parts, lang, tokens)
-            if complaints and sarcasm:
+            if complaints and sarcastic_praise(parts, lang):
+                complaints = (*complaints, "sarcastic praise")
+        elif sarcastic_praise(parts, lang):  # looked for only when it would matter
+            complaints = complaint_signals(parts, lang, tokens)
+            if complaints:
                 complaints = (*complaints, "sarcastic praise")
     if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
@@ -139,7 +142,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         not complaints
         and score < THRESHOLDS[lang].negative
         and "?" in cleaned
-        and all(is_question(part) for part in parts)
+        and all(is_question(part) for part in sentences(cleaned))
     ):
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)
