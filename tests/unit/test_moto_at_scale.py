@@ -24,27 +24,17 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def state_table(db: Any, rng: random.Random) -> None:
-    """A table shaped like the state table (pk/sk, gsi1 over gsi1pk/gsi1sk), filled."""
+    """The state table as infra/template.yaml makes it (pk/sk, gsi1), filled, as "t"."""
+    env = moto_stack.provision("dev")
+    table = db.describe_table(TableName=env["STATE_TABLE"])["Table"]
     db.create_table(
         TableName="t",
         BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": name, "AttributeType": "S"}
-            for name in ("pk", "sk", "gsi1pk", "gsi1sk")
-        ],
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
+        AttributeDefinitions=table["AttributeDefinitions"],
+        KeySchema=table["KeySchema"],
         GlobalSecondaryIndexes=[
-            {
-                "IndexName": "gsi1",
-                "KeySchema": [
-                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
+            {k: index[k] for k in ("IndexName", "KeySchema", "Projection")}
+            for index in table["GlobalSecondaryIndexes"]
         ],
     )
     for i in range(400):
