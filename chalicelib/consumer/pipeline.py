@@ -144,10 +144,9 @@ class Triage:
         edits = self._edit(stored_before, batch, outcome)
         unchanged = [m for i, m in stored_before.items() if i not in {e.id for e in edits}]
         offered = [batch.judged[i] for i in sorted(result.stored | result.duplicates)]
-        counted = [batch.judged[i] for i in sorted(result.stored)] + edits
-        replaced = [stored_before[e.id] for e in edits]
-        self._record_days(offered + unchanged + edits, counted, replaced, batch, outcome)
         to_alert = [batch.judged[i] for i in sorted(result.stored)]
+        replaced = [stored_before[e.id] for e in edits]
+        self._record_days(offered + unchanged + edits, to_alert + edits, replaced, batch, outcome)
         to_alert += [m for m in unchanged + edits if m.status == "new"]
         self._alert(to_alert, result.stored, now, batch, outcome)
         self._quarantine_mentions(batch, now, outcome)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -45,9 +45,9 @@ from typing import Any
 from ..errors import StoreError
 from ..store import StateTable, keys
 from ..store.keys import Key
+from .entries import ENTRY, Entry, Rank, best, entries_of, tallied
 
-Rank = tuple[float, ...]
-ENTRY = "e#"
+__all__ = ["ENTRY", "Entry", "ListSpec", "Rank", "TopLists", "shard_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,28 +65,6 @@ def shard_key(period: str, spec: ListSpec, shard: int) -> Key:
     if spec.scope == "standing":
         return keys.standing_list_shard(spec.name, shard)
     return keys.day_list_shard(period, spec.name, shard)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    key: str
-    rank: Rank
-    payload: Mapping[str, Any]
-
-    @property
-    def order(self) -> tuple[Rank, str]:
-        return (self.rank, self.key)
-
-
-def _entry(key: str, data: Mapping[str, Any]) -> Entry:
-    payload = {k: v for k, v in data.items() if k != "r"}
-    return Entry(key, tuple(float(x) for x in data["r"]), payload)
-
-
-def _entries(item: Mapping[str, Any] | None) -> Iterator[Entry]:
-    for name, value in (item or {}).items():
-        if name.startswith(ENTRY) and isinstance(value, Mapping) and "r" in value:
-            yield _entry(name[len(ENTRY) :], value)
 
 
 class TopLists:
@@ -136,7 +114,7 @@ class TopLists:
                     return True
                 continue
             version = int(item.get("v", 0))
-            entries = list(_entries(item))
+            entries = list(entries_of(item))
             current = next((e for e in entries if e.key == key), None)
             remove: tuple[str, ...] = ()
             if current is not None:
@@ -161,7 +139,7 @@ class TopLists:
         """The day's best entries, best first (`spec.shards` reads)."""
         entries: list[Entry] = []
         for shard in range(spec.shards):
-            entries += _entries(self._state.get(shard_key(day, spec, shard)))
+            entries += entries_of(self._state.get(shard_key(day, spec, shard)))
         entries.sort(key=lambda e: e.order, reverse=True)
         return entries[: top or spec.cap]
 
@@ -174,7 +152,7 @@ class TopLists:
         }
         out: dict[str, list[Entry]] = {period: [] for period in wanted.values()}
         for key, item in self._state.get_many(list(wanted)).items():
-            out[wanted[key]] += _entries(item)
+            out[wanted[key]] += entries_of(item)
         for entries in out.values():
             entries.sort(key=lambda e: e.order, reverse=True)
         return out
@@ -254,11 +232,11 @@ class TopLists:
         for attempt in range(self._retries):
             if attempt:
                 item = self._state.get(shard)
-            current = {e.key: e for e in _entries(item)}
+            current = {e.key: e for e in entries_of(item)}
             if spec.tally:
-                kept = _tallied(current, wanted, spec.cap)
+                kept = tallied(current, wanted, spec.cap)
             else:
-                kept = _best(current, wanted, spec.cap)
+                kept = best(current, wanted, spec.cap)
                 if len(kept) >= spec.cap:
                     self._floors[shard] = kept[-1].order
             changed = {
@@ -285,54 +263,6 @@ class TopLists:
         raise StoreError(
             f"top list {shard.pk}/{shard.sk}: still contended after {self._retries} tries"
         )
-
-
-def _best(
-    current: Mapping[str, Entry], candidates: Mapping[str, tuple[Rank, Mapping[str, Any]]], cap: int
-) -> list[Entry]:
-    """A ranked shard after the offers: its best `cap`, best first."""
-    merged = dict(current)
-    for key, (rank, payload) in candidates.items():
-        if key not in merged or merged[key].rank < rank:
-            merged[key] = Entry(key, rank, payload)
-    return sorted(merged.values(), key=lambda e: e.order, reverse=True)[:cap]
-
-
-def _tallied(current: Mapping[str, Entry], counts: Mapping[str, int], cap: int) -> list[Entry]:
-    """A tally shard after adding `counts` (Space-Saving; see the module's docstring).
-
-    An entry's rank is (count surely its own, count): the first is what a reader shows
-    and sorts by, so a key that inherited a high count from the one it replaced does not
-    pass for frequent. Larger counts go first, so a batch's own frequent keys claim the
-    free places; a key taken down to no count of its own (an erasure took its posts away)
-    leaves, so an erased author's word does not stay on an inherited count.
-    """
-    tally: dict[str, tuple[int, int]] = {}  # key -> (count, err)
-    for key, e in current.items():
-        count = int(e.rank[-1])
-        tally[key] = (count, count - int(e.rank[0]))
-    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if key in tally:
-            count, err = tally[key]
-            if n < 0 and count + n - err <= 0:
-                del tally[key]
-            else:
-                tally[key] = (count + n, min(err, count + n))
-        elif n > 0 and len(tally) < cap:
-            tally[key] = (n, 0)
-        elif n > 0:
-            lowest = min(tally, key=lambda k: (tally[k][0], k))
-            floor = tally.pop(lowest)[0]
-            tally[key] = (floor + n, floor)
-    return sorted(
-        (
-            Entry(key, (float(count - err), float(count)), {})
-            for key, (count, err) in tally.items()
-            if count > 0
-        ),
-        key=lambda e: e.order,
-        reverse=True,
-    )
 
 
 def _monday(week: str) -> date:
