@@ -1,8 +1,8 @@
 """Triage of queued mentions: judge, store exactly once, count, alert — one mention at a
 time where it matters, so that one bad post never takes its batch down.
 
-A Lambda invocation gets up to 10 SQS messages of up to 25 mentions each. They are
-handled together, so 250 mentions cost a couple of DynamoDB requests, not 500:
+A Lambda invocation gets up to 20 SQS messages of up to 25 mentions each. They are
+handled together, so 500 mentions cost a few DynamoDB requests, not 1,000:
 
 1. decode every message; one that is not a mentions message is quarantined (poison);
 2. each mention alone: within the input limits (`chalicelib.limits`), judged, its day
