@@ -248,8 +248,9 @@ def at_scale() -> Iterator[None]:
       so the same order comes from sorting the plain strings.
     * A Query walked every item of the table (in key order: a sort of the whole table) to
       find one partition's items or an index's; here a partition's query takes that
-      partition only, and an index's query takes the items unsorted (moto sorts what
-      matches, by the index's keys and then the table's, so the order is the same).
+      partition only, and an index's query the items with its hash key value, from a map
+      kept on every put, update and delete (moto sorts what matches, by the index's keys
+      and then the table's, so the order is the same).
     * SQS checked each message it hands out against the queue's retention period by asking
       for the queue's attributes, which counts every message in the queue, twice: receiving
       was quadratic in the queue's length (a manager's inbox of 3,000 pages). The period
@@ -280,6 +281,68 @@ def at_scale() -> Iterator[None]:
         return bool(period + message.sent_timestamp / 1000 > unix_time())
 
     original_query = Table.query
+    original_put = Table.put_item
+    original_delete = Table.delete_item
+    original_update = DynamoDBBackend.update_item
+    # (id(table), attribute) -> value -> {item key: item}, and item key -> value
+    by_value: dict[tuple[int, str], dict[Any, dict[Any, Any]]] = {}
+    where: dict[tuple[int, str], dict[Any, Any]] = {}
+
+    def item_key(hash_value: Any, range_value: Any) -> Any:
+        return (hash_value.value, range_value.value if range_value is not None else None)
+
+    def reindex(table: Any, hash_value: Any, range_value: Any) -> None:
+        maps = [m for m in by_value if m[0] == id(table)]
+        if not maps:
+            return
+        key = item_key(hash_value, range_value)
+        try:
+            item = table.get_item(hash_value, range_value)
+        except Exception:  # (moto raises for a key of the wrong shape: nothing to index)
+            item = None
+        for which in maps:
+            old = where[which].pop(key, None)
+            if old is not None:
+                by_value[which][old].pop(key, None)
+            value = item.attrs.get(which[1]) if item is not None else None
+            if value is not None:
+                token = (value.type, str(value.value))
+                by_value[which].setdefault(token, {})[key] = item
+                where[which][key] = token
+
+    def with_value(table: Any, attr: str, value: Any) -> list[Any]:
+        which = (id(table), attr)
+        if which not in by_value:
+            by_value[which], where[which] = {}, {}
+            for hash_set in table.items.values():
+                for item in hash_set.values() if table.range_key_attr else [hash_set]:
+                    reindex(table, item.hash_key, item.range_key)
+        return list(by_value[which].get((value.type, str(value.value)), {}).values())
+
+    def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = original_put(self, *args, **kwargs)
+        reindex(self, item.hash_key, item.range_key)
+        return item
+
+    def delete_item(self: Any, hash_key: Any, range_key: Any) -> Any:
+        try:
+            return original_delete(self, hash_key, range_key)
+        finally:
+            reindex(self, hash_key, range_key)
+
+    def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kw: Any) -> Any:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        try:
+            return original_update(self, table_name, key, *args, **kw)
+        finally:
+            table = self.get_table(table_name)
+            range_attr = table.range_key_attr
+            reindex(
+                table,
+                DynamoType(key[table.hash_key_attr]),
+                DynamoType(key[range_attr]) if range_attr and range_attr in key else None,
+            )
 
     def query(
         self: Any,
@@ -303,11 +366,18 @@ def at_scale() -> Iterator[None]:
             else:
                 candidates = [partition]
         else:
-            candidates = [
-                item
-                for hash_set in self.items.values()
-                for item in (hash_set.values() if self.range_key_attr else [hash_set])
-            ]
+            index = next((i for i in self.all_indexes() if i.name == index_name), None)
+            schema = index.schema if index is not None else []
+            hashed = [k["AttributeName"] for k in schema if k["KeyType"] == "HASH"]
+            wanted = dict(kwargs.get("hash_key_conditions") or ())
+            if len(hashed) == 1 and hashed[0] in wanted:
+                candidates = with_value(self, hashed[0], wanted[hashed[0]])
+            else:
+                candidates = [
+                    item
+                    for hash_set in self.items.values()
+                    for item in (hash_set.values() if self.range_key_attr else [hash_set])
+                ]
         self.all_items = lambda: candidates  # this call's candidates (moto filters them)
         try:
             return original_query(
@@ -431,6 +501,9 @@ def at_scale() -> Iterator[None]:
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
+    Table.put_item = put_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
     try:
         yield
@@ -438,6 +511,9 @@ def at_scale() -> Iterator[None]:
         SQSBackend.is_message_valid_based_on_retention_period = original_retention  # type: ignore[method-assign]
         Table.all_items = original_all_items  # type: ignore[method-assign]
         Table.query = original_query  # type: ignore[method-assign]
+        Table.put_item = original_put  # type: ignore[method-assign]
+        Table.delete_item = original_delete  # type: ignore[method-assign]
+        DynamoDBBackend.update_item = original_update  # type: ignore[method-assign]
         DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
         DynamoResult.execute_result = original_result  # type: ignore[method-assign]
 

@@ -23,10 +23,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-def state_table(db: Any, rng: random.Random) -> None:
-    """The state table as infra/template.yaml makes it (pk/sk, gsi1), filled, as "t"."""
+@pytest.fixture
+def shape(aws: None) -> dict[str, Any]:
+    """The state table as infra/template.yaml makes it (pk/sk, gsi1)."""
     env = moto_stack.provision("dev")
-    table = db.describe_table(TableName=env["STATE_TABLE"])["Table"]
+    table: dict[str, Any] = boto3.client("dynamodb").describe_table(TableName=env["STATE_TABLE"])[
+        "Table"
+    ]
+    return table
+
+
+def state_table(db: Any, rng: random.Random, table: dict[str, Any]) -> None:
+    """A table of that shape, "t", filled."""
     db.create_table(
         TableName="t",
         BillingMode="PAY_PER_REQUEST",
@@ -103,13 +111,47 @@ def answers(db: Any) -> list[Any]:
     return out
 
 
-def test_moto_at_scale_answers_as_moto_does(aws: None) -> None:
+def churn(db: Any, rng: random.Random) -> None:
+    """Updates that move items into, within and out of the index, deletes, new puts."""
+    for i in rng.sample(range(400), 120):
+        key = {"pk": {"S": f"p{i % 12}"}, "sk": {"S": f"s{i:04d}"}}
+        roll = rng.random()
+        if roll < 0.4:
+            db.update_item(
+                TableName="t",
+                Key=key,
+                UpdateExpression="SET gsi1pk = :n, gsi1sk = :t",
+                ExpressionAttributeValues={
+                    ":n": {"S": rng.choice(("due", "held"))},
+                    ":t": {"S": f"2026-11-{rng.randrange(1, 29):02d}"},
+                },
+            )
+        elif roll < 0.7:
+            db.update_item(TableName="t", Key=key, UpdateExpression="REMOVE gsi1pk, gsi1sk")
+        elif roll < 0.85:
+            db.delete_item(TableName="t", Key=key)
+        else:
+            db.put_item(
+                TableName="t", Item={**key, "gsi1pk": {"S": "due"}, "gsi1sk": {"S": "2026-11-02"}}
+            )
+
+
+def test_moto_at_scale_answers_as_moto_does(shape: dict[str, Any]) -> None:
     db = boto3.client("dynamodb")
-    state_table(db, random.Random(3))
+    state_table(db, random.Random(3), shape)
     plain = answers(db)
     with moto_stack.at_scale():
         fast = answers(db)
     assert fast == plain
+    # the index map follows every write: the same churn on two copies answers the same
+    with moto_stack.at_scale():
+        answers(db)  # (builds the map)
+        churn(db, random.Random(5))
+        fast = answers(db)
+    other = boto3.client("dynamodb", region_name="eu-central-1")
+    state_table(other, random.Random(3), shape)
+    churn(other, random.Random(5))
+    assert fast == answers(other)
     assert any(plain[:8]) and plain[-2] == ["None", "ConditionalCheckFailed"]
     assert plain[-1] is None  # the cancelled transaction left nothing
 
