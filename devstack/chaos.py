@@ -420,7 +420,20 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
         from chalicelib.consumer import dead_letters
 
         at = datetime.now(UTC)
-        for wait in (*dead_letters.BACKOFF, 3600):
+
+        def dead_letters_left() -> int:
+            attributes = infra_sqs.get_queue_attributes(
+                QueueUrl=settings.dead_letter_queue_url,
+                AttributeNames=["ApproximateNumberOfMessages"],
+            )["Attributes"]
+            return int(attributes["ApproximateNumberOfMessages"])
+
+        # the back-off's steps, then (as the schedule goes on running) up to three more
+        # hours while the dead-letter queue still holds something
+        waits = [*dead_letters.BACKOFF, 3600, 3600, 3600, 3600]
+        for step, wait in enumerate(waits):
+            if step > len(dead_letters.BACKOFF) and not dead_letters_left():
+                break
             at += timedelta(seconds=wait + 60)
             event = client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
             event["time"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -430,6 +443,7 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
                 figures["redrive_job_failed"] += 1
             drain()
             minute_jobs(client, figures, rounds=2)  # each run reads every open case
+            figures["recovery_steps"] += 1
         faults.enabled = False  # (only so that the last pages are read back)
         minute_jobs(client, figures)
         after = measure(settings, accepted, _read_pages(infra_sqs, inbox_url, pages))
@@ -442,6 +456,7 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
         fault_detail=dict(sorted(faults.injected.items())),
         triage_batches=figures["batches"],
         failed_batches=figures["failed_batches"],
+        recovery_steps=figures["recovery_steps"],
         webhook_503=figures["webhook_503"],
         rejected_with_reason=dict(sorted(rejected.items())),
         after_recovery=_headline(after),
@@ -463,6 +478,7 @@ HEADLINE = (
     "alerts_missing",
     "alerts_unpaged",
     "alerts_on_board",
+    "dlq_messages",
     "poison_quarantined",
     "quarantined_other",
 )
