@@ -163,7 +163,7 @@ def build_day(
         counts["delivered"] += 1
         if judged.id in seen:  # duplicate: the transaction is refused, the lists re-offered
             counts["duplicates"] += 1
-            recorder.after_insert(judged)
+            recorder.after_insert(judged, new=False)
             continue
         seen.add(judged.id)
         dc = day_counts(judged, timezone)
@@ -173,7 +173,7 @@ def build_day(
         counts["stored"] += 1
         if keep is not None:
             keep.append(judged)
-        recorder.after_insert(judged)
+        recorder.after_insert(judged, new=True)
         if not triage.should_alert(judged):
             continue
         created = at + timedelta(seconds=20)

@@ -39,8 +39,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import wiring
-from chalicelib.digest import aggregates
-from chalicelib.digest.ingest import THEMES
+from chalicelib.digest.ingest import THEMES, theme_counts
 from chalicelib.digest.toplists import TopLists
 from chalicelib.errors import CommandError
 from chalicelib.model import Mention, alert_id_for, utc_now
@@ -103,13 +102,7 @@ class Eraser:
     def _themes(self, found: list[dict[str, Any]], *, dry_run: bool) -> dict[str, str]:
         """Take the author's posts out of the days' theme tallies; the themes that are
         no longer listed (only the author gave them) -> their day."""
-        counts: dict[str, dict[str, int]] = {}
-        for item in found:
-            mention = Mention.from_dict(item)
-            day = aggregates.local_day(mention.created_at, self._timezone)
-            for theme in aggregates.counted_themes(mention):
-                counts.setdefault(day, {})
-                counts[day][theme] = counts[day].get(theme, 0) - 1
+        counts = theme_counts((), [Mention.from_dict(item) for item in found], self._timezone)
         lists = TopLists(self._state)
         gone: dict[str, str] = {}
         for day, taken in sorted(counts.items()):

@@ -97,7 +97,8 @@ class DayRecorder:
         self._excluded = excluded
         self._turnarounds = turnarounds
 
-    def after_insert(self, mention: Mention, *, new: bool = False) -> None:
+    def after_insert(self, mention: Mention, *, new: bool) -> None:
+        """One mention; `new`: stored for the first time now (its themes are counted)."""
         self.after_insert_many([mention], new=[mention] if new else ())
 
     def after_insert_many(
@@ -127,26 +128,31 @@ class DayRecorder:
         updates: list[tuple[str, ListSpec, Any]] = [
             (day, specs[name], batch) for (day, name), batch in offers.items()
         ]
-        tallies = self.theme_counts(new, replaced)
+        tallies = theme_counts(new, replaced, self._timezone, self._excluded)
         updates += [(day, THEMES, counts) for day, counts in tallies.items()]
         # one BatchGetItem (per 100 keys) for the lists' shards and the authors' trails
-        wanted = self._lists.shards_of(updates)
+        plan = self._lists.plan(updates)
+        wanted = set(plan)
         if self._turnarounds is not None:
             wanted |= self._turnarounds.keys_for(mentions)
         read = self._state.get_many(sorted(wanted)) if wanted else {}
-        self._lists.update_many(updates, read=read)
+        self._lists.apply(plan, read)
         if self._turnarounds is not None:
             self._turnarounds.after_batch(mentions, read=read)
 
-    def theme_counts(
-        self, new: Iterable[Mention], replaced: Iterable[Mention] = ()
-    ) -> dict[str, dict[str, int]]:
-        """Per day, what the themes of `new` less those of `replaced` add to the tally."""
-        out: dict[str, dict[str, int]] = defaultdict(dict)
-        for sign, batch in ((1, new), (-1, replaced)):
-            for mention in batch:
-                day = aggregates.local_day(mention.created_at, self._timezone)
-                for theme in aggregates.counted_themes(mention):
-                    if themable(theme, self._excluded):
-                        out[day][theme] = out[day].get(theme, 0) + sign
-        return {day: counts for day, counts in out.items() if any(counts.values())}
+
+def theme_counts(
+    added: Iterable[Mention],
+    taken: Iterable[Mention],
+    timezone: str,
+    excluded: frozenset[str] = frozenset(),
+) -> dict[str, dict[str, int]]:
+    """Per day, what the themes of `added` less those of `taken` do to its tally (`THEMES`)."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for sign, batch in ((1, added), (-1, taken)):
+        for mention in batch:
+            day = aggregates.local_day(mention.created_at, timezone)
+            for theme in aggregates.counted_themes(mention):
+                if themable(theme, excluded):
+                    out[day][theme] = out[day].get(theme, 0) + sign
+    return {day: counts for day, counts in out.items() if any(counts.values())}

@@ -47,7 +47,7 @@ from ..store import StateTable, keys
 from ..store.keys import Key
 from .entries import ENTRY, Entry, Rank, best, entries_of, tallied
 
-__all__ = ["ENTRY", "Entry", "ListSpec", "Rank", "TopLists", "shard_key"]
+__all__ = ["ENTRY", "Entry", "ListSpec", "Plan", "Rank", "TopLists", "shard_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,10 @@ class ListSpec:
     shards: int = 4
     scope: str = "day"  # "day" (period: local day), "week" (ISO week), "standing"
     tally: bool = False  # counts added (`count_many`), not best ranks kept (`offer_many`)
+
+
+# shard -> (period, spec, what to merge: ranked offers by key, or a tally's counts)
+Plan = dict[Key, tuple[str, ListSpec, dict[str, Any]]]
 
 
 def shard_key(period: str, spec: ListSpec, shard: int) -> Key:
@@ -173,34 +177,26 @@ class TopLists:
         """Add `counts` (key -> how many more; negative takes away) to a tally list."""
         return self.update_many([(day, spec, counts)])
 
-    def update_many(
-        self,
-        updates: Iterable[tuple[str, ListSpec, Any]],
-        *,
-        read: Mapping[Key, dict[str, Any]] | None = None,
-    ) -> int:
+    def update_many(self, updates: Iterable[tuple[str, ListSpec, Any]]) -> int:
         """Several lists' offers and counts at once: (period, spec, offers) for a ranked
-        list, (period, spec, {key: count}) for a tally; the shards read together, or
-        taken from `read` when the caller fetched `shards_of(updates)` with its own keys."""
-        plans = self._plan(updates)
-        if not plans:
+        list, (period, spec, {key: count}) for a tally; the shards read together."""
+        return self.apply(self.plan(updates))
+
+    def apply(self, plan: Plan, read: Mapping[Key, dict[str, Any]] | None = None) -> int:
+        """Merge a `plan` into its shards, read in one request, or taken from `read` when
+        the caller fetched the plan's shards (its keys) with keys of its own."""
+        if not plan:
             return 0
         if read is None:
-            read = self._state.get_many(list(plans))
+            read = self._state.get_many(list(plan))
         return sum(
             self._merge(shard, period, spec, wanted, read.get(shard))
-            for shard, (period, spec, wanted) in plans.items()
+            for shard, (period, spec, wanted) in plan.items()
         )
 
-    def shards_of(self, updates: Iterable[tuple[str, ListSpec, Any]]) -> set[Key]:
-        """The shards `update_many(updates)` would read (to fetch them with other keys)."""
-        return set(self._plan(updates))
-
-    def _plan(
-        self, updates: Iterable[tuple[str, ListSpec, Any]]
-    ) -> dict[Key, tuple[str, ListSpec, dict[str, Any]]]:
+    def plan(self, updates: Iterable[tuple[str, ListSpec, Any]]) -> Plan:
         """Per shard: what to merge into it (the offers its floor does not drop, or the
-        tally's summed counts)."""
+        tally's summed counts); the shards to read are its keys."""
         plans: dict[Key, tuple[str, ListSpec, dict[str, Any]]] = {}
         for period, spec, batch in updates:
             if spec.tally:
