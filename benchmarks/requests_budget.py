@@ -130,6 +130,10 @@ class HeldAlerts:
     def alert_for(self, mention: Any, now: Any) -> None:
         self.mentions.append(mention.id)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        yield
+
 
 @contextmanager
 def _alerting(real: bool) -> Iterator[HeldAlerts | None]:

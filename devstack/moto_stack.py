@@ -254,15 +254,30 @@ def at_scale() -> Iterator[None]:
     * SQS checked each message it hands out against the queue's retention period by asking
       for the queue's attributes, which counts every message in the queue, twice: receiving
       was quadratic in the queue's length (a manager's inbox of 3,000 pages). The period
-      is read from the queue itself.
+      is read from the queue itself. Sending did the same: it built every attribute of
+      the queue (three of them count its messages) to read one (`ContentBasedDeduplication`);
+      the attributes are now worked out one by one as they are read (`_QueueAttributes`).
+    * An index query with a range condition (the due alerts up to now) summed the size of
+      every item with the index's hash key value, due or not, on every run of the minute
+      job; the items the key condition leaves out are dropped first, as DynamoDB never
+      reads them.
+    * Building an item checked its size once per attribute, each time summing every
+      attribute so far (quadratic in the attributes of an alert); the same 400 KB check is
+      made once on the whole item. moto looked up the response class's method names with
+      `inspect.getmembers` on every request; they are looked up once per class.
+
+    Measured on a 3,000-event replay (py-spy): sending to SQS 9 %, building items 4 %, the
+    method names 2 % of the time before these three.
     """
     import base64
     from datetime import datetime
 
+    from moto.core import responses as moto_responses
     from moto.core.utils import unix_time
     from moto.dynamodb.comparisons import get_filter_expression
     from moto.dynamodb.exceptions import (
         ConditionalCheckFailed,
+        ItemSizeTooLarge,
         MockValidationException,
         MultipleTransactionsException,
         TooManyTransactionsException,
@@ -270,11 +285,32 @@ def at_scale() -> Iterator[None]:
         TransactWriteSingleOpException,
     )
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.models.utilities import bytesize
     from moto.dynamodb.responses import DynamoResult
-    from moto.sqs.models import SQSBackend
+    from moto.sqs.models import Queue, SQSBackend
 
     original_retention = SQSBackend.is_message_valid_based_on_retention_period
+    original_attributes = Queue.attributes
+    original_method_names = moto_responses.method_names_from_class  # type: ignore[attr-defined]
+    original_item_init = Item.__init__
+    method_names: dict[Any, list[str]] = {}
+
+    def names_of(clazz: Any) -> list[str]:
+        if clazz not in method_names:
+            method_names[clazz] = original_method_names(clazz)
+        return method_names[clazz]
+
+    def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: DynamoType(value) for key, value in attrs.items()}
+        # moto's limit, the same sum (keys and values), checked once for the whole item
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+            raise ItemSizeTooLarge
+        self.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+        dict.update(self.attrs, values)
 
     def retained(self: Any, queue_name: str, message: Any) -> bool:
         period = int(self.get_queue(queue_name).message_retention_period)
@@ -372,6 +408,16 @@ def at_scale() -> Iterator[None]:
             wanted = dict(kwargs.get("hash_key_conditions") or ())
             if len(hashed) == 1 and hashed[0] in wanted:
                 candidates = with_value(self, hashed[0], wanted[hashed[0]])
+                ranged = [k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"]
+                if range_comparison and len(ranged) == 1:
+                    # the key condition's range part, as moto applies it below: what
+                    # fails it is never read (moto summed its size toward the 1 MB page)
+                    candidates = [
+                        item
+                        for item in candidates
+                        if (value := item.attrs.get(ranged[0])) is not None
+                        and value.compare(range_comparison, range_objs)
+                    ]
             else:
                 candidates = [
                     item
@@ -497,6 +543,9 @@ def at_scale() -> Iterator[None]:
         body = json.dumps(self.result, default=plain)
         return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
 
+    Queue.attributes = property(_QueueAttributes)  # type: ignore[method-assign,assignment]
+    moto_responses.method_names_from_class = names_of  # type: ignore[attr-defined]
+    Item.__init__ = item_init  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
@@ -509,6 +558,9 @@ def at_scale() -> Iterator[None]:
         yield
     finally:
         SQSBackend.is_message_valid_based_on_retention_period = original_retention  # type: ignore[method-assign]
+        Queue.attributes = original_attributes  # type: ignore[method-assign]
+        moto_responses.method_names_from_class = original_method_names  # type: ignore[attr-defined]
+        Item.__init__ = original_item_init  # type: ignore[method-assign]
         Table.all_items = original_all_items  # type: ignore[method-assign]
         Table.query = original_query  # type: ignore[method-assign]
         Table.put_item = original_put  # type: ignore[method-assign]
@@ -516,6 +568,37 @@ def at_scale() -> Iterator[None]:
         DynamoDBBackend.update_item = original_update  # type: ignore[method-assign]
         DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
         DynamoResult.execute_result = original_result  # type: ignore[method-assign]
+
+
+class _QueueAttributes(Mapping[str, Any]):
+    """A moto queue's attributes as moto's `Queue.attributes` gives them (the same names,
+    in the same order, the same values), each worked out only when it is read."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+        names = list(queue.BASE_ATTRIBUTES)
+        if queue.fifo_queue:
+            names += queue.FIFO_ATTRIBUTES
+        if queue.kms_master_key_id:
+            names += queue.KMS_ATTRIBUTES
+        self._names = dict.fromkeys(names)
+
+    def __getitem__(self, name: str) -> Any:
+        from moto.core.utils import camelcase_to_underscores
+
+        if name not in self._names:
+            raise KeyError(name)
+        queue = self._queue
+        if name == "RedrivePolicy" and queue.redrive_policy:
+            return json.dumps(queue.redrive_policy)
+        value = getattr(queue, camelcase_to_underscores(name))
+        return str(value).lower() if isinstance(value, bool) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _key_values(table: Any, key: dict[str, Any]) -> tuple[Any, Any]:

@@ -13,7 +13,8 @@ events.py       "alert changed", told to the digest's tally (wired in wiring.py)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,6 +79,7 @@ class AlertService:
         setup = desk or DeskSettings()
         self.events = Events(listeners)
         self._team = team
+        self._in_batch = False
         self._records = AlertRecords(state, retention)
         self.cases = OpenCases(state, retention)
         self.codes = CaseCodes(state)
@@ -173,8 +175,20 @@ class AlertService:
 
     # a new negative post
     def alert_for(self, mention: Mention, now: datetime) -> Alert | None:
-        self._team.forget()  # the rotation and policy as they are now, read once for it
+        if not self._in_batch:
+            self._team.forget()  # the rotation and policy as they are now, read once for it
         return self._outbox.alert_for(mention, now)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The alerts of one triage batch: the rotation, overrides and policy are read once
+        for all of them (a batch takes a second or two), not once per alert."""
+        self._team.forget()
+        self._in_batch = True
+        try:
+            yield
+        finally:
+            self._in_batch = False
 
     # the every-minute job
     def every_minute(self, now: datetime) -> Tick:

@@ -6,9 +6,10 @@ ARNs) per manager, the Rotation, an Override per holiday swap, and the Policy
 
 The rotation, the overrides and the policy are asked for several times while one post
 is paged (who is on call, the rules, the board link's shift end): the alert service
-calls `forget()` when it starts a piece of work (a post, a run of the job, a request to
-the case desk), and within it they are read once. A change (the `oncall` CLI, here or in
-another process) is in force for the next piece of work; `CACHE_SECONDS` caps a long one.
+calls `forget()` when it starts a piece of work (a triage batch's alerts, a run of the
+job, a request to the case desk), and within it they are read once. A change (the
+`oncall` CLI, here or in another process) is in force for the next piece of work;
+`CACHE_SECONDS` caps a long one.
 """
 
 from __future__ import annotations

@@ -210,28 +210,34 @@ class Triage:
         batch: _Batch,
         outcome: BatchOutcome,
     ) -> None:
-        for mention in mentions:
-            if mention.is_negative and mention.id in new:
-                outcome.negative += 1
-            if not triage.should_alert(mention):
-                continue
-            try:
-                alert = self._alerts.alert_for(mention, now)
-            except StoreError as error:
-                if error.code in REFUSED:  # the alert can never be stored: a person looks
-                    batch.bad[mention.id] = (mention, f"its alert was refused: {error.code}")
-                    continue
-                self._alert_failed(mention, batch, outcome)
-                continue
-            except Exception:
-                self._alert_failed(mention, batch, outcome)
-                continue
-            if alert is None:
-                continue
-            outcome.alerts.append(alert.id)  # the digest's tally hears of it (alerts.events)
-            if alert.state == "sent" and alert.sent_at:
-                waited = parse_time(alert.sent_at) - parse_time(mention.created_at)
-                outcome.post_to_page.append(max(0.0, waited.total_seconds()))
+        with self._alerts.batch():
+            for mention in mentions:
+                self._alert_one(mention, new, now, batch, outcome)
+
+    def _alert_one(
+        self, mention: Mention, new: set[str], now: datetime, batch: _Batch, outcome: BatchOutcome
+    ) -> None:
+        if mention.is_negative and mention.id in new:
+            outcome.negative += 1
+        if not triage.should_alert(mention):
+            return
+        try:
+            alert = self._alerts.alert_for(mention, now)
+        except StoreError as error:
+            if error.code in REFUSED:  # the alert can never be stored: a person looks
+                batch.bad[mention.id] = (mention, f"its alert was refused: {error.code}")
+                return
+            self._alert_failed(mention, batch, outcome)
+            return
+        except Exception:
+            self._alert_failed(mention, batch, outcome)
+            return
+        if alert is None:
+            return
+        outcome.alerts.append(alert.id)  # the digest's tally hears of it (alerts.events)
+        if alert.state == "sent" and alert.sent_at:
+            waited = parse_time(alert.sent_at) - parse_time(mention.created_at)
+            outcome.post_to_page.append(max(0.0, waited.total_seconds()))
 
     def _alert_failed(self, mention: Mention, batch: _Batch, outcome: BatchOutcome) -> None:
         log.exception(

@@ -132,6 +132,34 @@ def test_the_rotation_hands_over_at_nine_local_time(oncall):
 # ---------------------------------------------------------------- escalation
 
 
+def test_a_batch_of_alerts_reads_the_rotation_once_and_the_next_batch_reads_it_again(
+    oncall, monkeypatch
+):
+    service, team = wiring.alerts(), wiring.team()
+    reads: list[str] = []
+    for name in ("_load_rotation", "_load_policy"):
+        load = getattr(team, name)
+        monkeypatch.setattr(team, name, lambda load=load, name=name: reads.append(name) or load())
+    # GIVEN a triage batch with three negative posts on Monday
+    with service.batch():
+        for n in ("1", "2", "3"):
+            service.alert_for(negative(n), at("2026-11-23T10:00"))
+    # THEN ann got the three pages, and the rotation and policy were read once each
+    assert len(oncall["ann"].messages()) == 3
+    assert sorted(reads) == ["_load_policy", "_load_rotation"]
+    # WHEN bob takes over (another process, the `oncall` CLI) before the next batch
+    wiring.team().add_override(
+        Override("bob", at("2026-11-23T00:00"), at("2026-11-24T00:00"), replaces="ann")
+    )
+    with service.batch():
+        service.alert_for(negative("4"), at("2026-11-23T10:01"))
+    # THEN the next batch sees it; an alert outside a batch reads afresh as before
+    assert len(oncall["bob"].messages()) == 1
+    assert reads.count("_load_rotation") == 2
+    service.alert_for(negative("5"), at("2026-11-23T10:02"))
+    assert reads.count("_load_rotation") == 3
+
+
 def test_unacknowledged_alert_escalates_to_backup_then_lead_and_stops_on_ack(client, oncall):
     service = wiring.alerts()
     # GIVEN a high-priority alert at 10:00 (high: escalate after 5 minutes)

@@ -3,6 +3,7 @@ scans, receives and transactions answer the same with and without it."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -166,3 +167,66 @@ def test_moto_at_scale_receives_what_moto_receives(aws: None) -> None:
         while got := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
             bodies += [m["Body"] for m in got]
     assert sorted(bodies) == sorted(f"m{i}" for i in range(30))
+
+
+def queue_attributes(sqs: Any, urls: list[str]) -> list[Any]:
+    out: list[Any] = []
+    for url in urls:
+        out.append(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"])
+        for names in (["ApproximateNumberOfMessages", "RedrivePolicy"], ["FifoQueue", "Policy"]):
+            out.append(
+                sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names).get("Attributes")
+            )
+    return out
+
+
+def test_moto_at_scale_gives_queue_attributes_as_moto_does(aws: None) -> None:
+    sqs = boto3.client("sqs")
+    dead = sqs.create_queue(QueueName="dead")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+    target = dead_arn["Attributes"]["QueueArn"]
+    redrive = f'{{"deadLetterTargetArn": "{target}", "maxReceiveCount": 5}}'
+    main = sqs.create_queue(
+        QueueName="main", Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": "60"}
+    )["QueueUrl"]
+    fifo = sqs.create_queue(
+        QueueName="q.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    )["QueueUrl"]
+    for i in range(5):
+        sqs.send_message(QueueUrl=main, MessageBody=f"m{i}")
+        sqs.send_message(QueueUrl=main, MessageBody=f"later{i}", DelaySeconds=60)
+    sqs.receive_message(QueueUrl=main, MaxNumberOfMessages=2)  # two in flight
+    urls = [dead, main, fifo]
+    plain = queue_attributes(sqs, urls)
+    with moto_stack.at_scale():
+        fast = queue_attributes(sqs, urls)
+        # content-based deduplication still works: the second copy is dropped
+        for _ in range(2):
+            sqs.send_message(QueueUrl=fifo, MessageBody="same", MessageGroupId="g")
+        got = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10)["Messages"]
+    assert fast == plain
+    assert fast[3]["ApproximateNumberOfMessages"] == "3"
+    assert fast[3]["ApproximateNumberOfMessagesDelayed"] == "5"
+    assert fast[3]["ApproximateNumberOfMessagesNotVisible"] == "2"
+    assert [m["Body"] for m in got] == ["same"]
+
+
+def test_moto_at_scale_still_refuses_an_item_over_400_kb(aws: None) -> None:
+    db = boto3.client("dynamodb")
+    db.create_table(
+        TableName="big",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )
+    # a little under the limit in one attribute, over it only with the second
+    near = {"pk": {"S": "a"}, "one": {"S": "x" * 300_000}, "two": {"S": "y" * 105_000}}
+    refused = []
+    for scaled in (False, True):
+        with moto_stack.at_scale() if scaled else contextlib.nullcontext():
+            db.put_item(TableName="big", Item={**near, "two": {"S": "y" * 1_000}})
+            with pytest.raises(db.exceptions.ClientError) as raised:
+                db.put_item(TableName="big", Item=near)
+            refused.append(raised.value.response["Error"]["Message"])
+    assert refused[0] == refused[1]
+    assert "size" in refused[0].lower()
