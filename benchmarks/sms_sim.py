@@ -72,8 +72,13 @@ class IndexedTable(MemoryTable):
         self._reindex(key)
         return done
 
-    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]:
-        done = super().add(key, counts)
+    def add(self, key: Key, counts: Mapping[str, int], **kw: Any) -> dict[str, int]:
+        done = super().add(key, counts, **kw)
+        self._reindex(key)
+        return done
+
+    def add_up_to(self, key: Key, name: str, limit: int, **kw: Any) -> int | None:
+        done = super().add_up_to(key, name, limit, **kw)
         self._reindex(key)
         return done
 
@@ -81,8 +86,8 @@ class IndexedTable(MemoryTable):
         self, marker: Key, flags: Sequence[str], target: Key, counts: Any, **kw: Any
     ) -> bool:
         done = super().add_once(marker, flags, target, counts, **kw)
-        self._reindex(marker)
-        self._reindex(target)
+        for key in (marker, target, *(kw.get("also") or {})):
+            self._reindex(key)
         return done
 
     def delete(self, key: Key) -> None:

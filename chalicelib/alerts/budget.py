@@ -1,7 +1,8 @@
 """The team's SMS budget: at most `per_hour` SMS in a UTC hour, whatever the volume.
 
 A page routed to SMS takes one from the budget (one atomic counter per hour,
-`keys.sms_counter`: no read before, no race). Over the budget the page still goes at
+`keys.sms_counter`, counted only while below the limit: one conditional request, no read
+before, no race). Over the budget the page still goes at
 once by its other channels (e-mail) and lands on the board; the manager's phone is owed
 it (`keys.sms_missed`), and the every-minute job sends them one catch-up SMS — "4 more
 cases by e-mail since 10:12 … board link" — as soon as the budget allows again. So the
@@ -43,20 +44,14 @@ class PhoneBudget:
             return True
         limit = self.per_hour - (0 if priority >= URGENT_FROM else self.per_hour // 3)
         key = keys.sms_counter(now.astimezone(UTC).strftime(HOUR))
-        count = self._state.add(key, {"count": 1}).get("count", 1)
-        if count == 1:
-            expires = int(now.timestamp()) + KEEP_SECONDS
-            self._state.update(key, {"expires_at": expires})
-        if count > limit:
-            self._state.add(key, {"count": -1})  # not sent: leave the reserve as it was
-            return False
-        return True
+        expires = int(now.timestamp()) + KEEP_SECONDS
+        return (
+            self._state.add_up_to(key, "count", limit, set_once={"expires_at": expires}) is not None
+        )
 
     def miss(self, manager: str, now: datetime) -> None:
         """A page went without its SMS: the phone is owed a catch-up."""
-        key = keys.sms_missed(manager)
-        if not self._state.put_new(key, {"count": 1, "since": iso(now)}):
-            self._state.add(key, {"count": 1})
+        self._state.add(keys.sms_missed(manager), {"count": 1}, set_once={"since": iso(now)})
 
     def missed(self, manager: str) -> Missed | None:
         item = self._state.get(keys.sms_missed(manager))

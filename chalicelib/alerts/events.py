@@ -23,6 +23,7 @@ log = get_logger("alerts.events")
 class AlertChanged:
     alert: Alert
     mention: Mention | None = None  # given when the emitter has it at hand (creation)
+    created: bool = False  # the alert was stored just now: nothing of it was counted yet
 
 
 Listener = Callable[[AlertChanged], object]
@@ -35,8 +36,8 @@ class Events:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def emit(self, alert: Alert, mention: Mention | None = None) -> None:
-        event = AlertChanged(alert, mention)
+    def emit(self, alert: Alert, mention: Mention | None = None, *, created: bool = False) -> None:
+        event = AlertChanged(alert, mention, created)
         for listener in self._listeners:
             try:
                 listener(event)

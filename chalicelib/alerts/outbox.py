@@ -122,7 +122,7 @@ class Outbox:
             alert = self._delivery.deliver(alert, now)
         self._cases.add(alert)  # raising here: triage retries, `_again` puts it on the board
         self._remember(mention, alert, now)
-        self._events.emit(alert, mention)
+        self._events.emit(alert, mention, created=True)
         return alert
 
     def _again(self, alert_id: str) -> None:

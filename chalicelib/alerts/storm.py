@@ -6,8 +6,9 @@ Every minute, what is due is released: a single quiet-hours alert on its own, an
 more as one grouped message — a "spike" when triage's spike rule says the negatives
 rose above their baseline — at most one per `group_every_minutes` while a storm lasts.
 
-Counters, per UTC 5-minute bucket: pages per manager (`keys.storm_counter`) and negative
-alerts (`keys.negatives_counter`, what the spike rule reads).
+Counters, per UTC 5-minute bucket, in one item (`keys.negatives_counter`, one request per
+alert): the negative alerts and their themes (what the spike rule reads), and the pages
+per manager (`pages#<manager>`, what storm control reads).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .team import Team
 from .tick import Tick
 
 BUCKET_MINUTES = 5
+PAGES = "pages#"  # + manager id: pages to that manager in the bucket (themes are "t#…")
 RESEND_AFTER = timedelta(seconds=30)
 
 
@@ -74,20 +76,21 @@ class Storm:
         return None, None
 
     def _pages_in_window(self, recipient: str, policy: Policy, now: datetime) -> int:
-        total = 0
-        for bucket in storm_buckets(now, policy.storm_window_minutes, BUCKET_MINUTES):
-            data = self._state.get(keys.storm_counter(recipient, bucket))
-            total += int((data or {}).get("count", 0))
-        return total
+        buckets = storm_buckets(now, policy.storm_window_minutes, BUCKET_MINUTES)
+        found = self._state.get_many(keys.negatives_counter(b) for b in buckets)
+        return sum(int(item.get(PAGES + recipient, 0)) for item in found.values())
 
     def count(self, alert: Alert, now: datetime) -> None:
-        """Window counters: pages per manager (storm control), negatives (spikes)."""
-        bucket = bucket_key(now, BUCKET_MINUTES)
-        if alert.state == "pending" and alert.recipient != UNASSIGNED:
-            self._state.add(keys.storm_counter(alert.recipient, bucket), {"count": 1})
+        """Window counters: negatives and their themes (spikes), pages per manager (storm
+        control), in the bucket's one item."""
         card, ignore = alert.card, self._spikes.ignore_themes  # themes: "why the spike"
-        themes = rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore)
-        self._state.add(keys.negatives_counter(bucket), {"count": 1, **themes})
+        counts = {
+            "count": 1,
+            **rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore),
+        }
+        if alert.state == "pending" and alert.recipient != UNASSIGNED:
+            counts[PAGES + alert.recipient] = 1
+        self._state.add(keys.negatives_counter(bucket_key(now, BUCKET_MINUTES)), counts)
 
     # ------------------------------------------------------------ sending what was held
 

@@ -39,7 +39,7 @@ from ..intake.queue import decode, encode
 from ..logs import get_logger
 from ..model import Mention, parse_time
 from ..store import DayCounts, MentionStore
-from ..store.writes import REFUSED, difference
+from ..store.writes import REFUSED, difference, is_edit
 from .quarantine import Quarantine
 
 log = get_logger("pipeline")
@@ -298,13 +298,6 @@ class Triage:
             log.warning("quarantine not written; retried", extra={"fields": {"ref": ref[:120]}})
             return False
         return True
-
-
-def is_edit(stored: Mention, incoming: Mention) -> bool:
-    """A later version of a stored post with another text (Meta's "edited", a re-sent
-    generic post). An older copy arriving late (a retry, a redrive) keeps the time it was
-    first received, so it is a duplicate; within one second, the later one wins."""
-    return incoming.text != stored.text and incoming.received_at >= stored.received_at
 
 
 def _log(messages: Sequence[Message], batch: _Batch, outcome: BatchOutcome) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from .turnaround import Turnarounds
 
 OPEN_CASES = ListSpec("open", cap=10, shards=2, scope="standing")
+OPENED = "case-opened"
 STORIES = ListSpec("stories", cap=6, shards=1)
 LESSONS = ListSpec("lessons", cap=12, shards=1)
 WEEK_LESSONS = ListSpec("lessons", cap=40, shards=8, scope="week")
@@ -44,6 +46,15 @@ FLAG = "counted#"
 CLARITY = {"turned_positive": 3.0, "solved": 2.0, "answered": 1.0, "handed_over": 0.5}
 LESSON_SHOWN = 300  # characters of a lesson in the daily digest (the weekly mail has it all)
 TEXT = 200
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A case's "opened" count: the flag on its marker, the item and counters it adds to."""
+
+    flag: str
+    target: keys.Key
+    counts: dict[str, int]
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:
@@ -80,25 +91,32 @@ class CaseLog:
         self._timezone = timezone
         self._turnarounds = turnarounds
 
+    def opening(
+        self, alert: Alert, mention: Mention | None, counted: Mapping[str, Any]
+    ) -> Opening | None:
+        """A case not counted open yet: put it on the open list and its author's trail,
+        and return its count, for the tally to make in its own transaction."""
+        if alert.kind != "mention" or mention is None or FLAG + OPENED in counted:
+            return None
+        if not alert.resolved_at:
+            rank = (float(alert.priority), float(mention.author.followers or 0))
+            summary = {**_post(mention), "alert_id": alert.id}
+            summary["text"] = str(summary["text"])[:100]
+            self._lists.offer("", OPEN_CASES, mention.id, rank, summary)
+        post_day = aggregates.local_day(mention.created_at, self._timezone)
+        trail.remember_case(self._state, alert, mention, post_day)
+        return Opening(FLAG + OPENED, keys.standing_counts(CASES), {"opened": 1})
+
     def after_sync(
         self, alert: Alert, mention: Mention | None, counted: Mapping[str, Any]
     ) -> list[str]:
-        """Record what `alert` (a case about `mention`) went through; the events counted."""
+        """Record how `alert` (a case about `mention`) ended; the events counted. `counted`
+        is its marker with what this sync counted (the case closes only if it opened)."""
         if alert.kind != "mention" or mention is None:
             return []
         marker = keys.alert_tally(alert.id)
-        done = []
-        opened = FLAG + "case-opened" in counted
-        if not opened:
-            if not alert.resolved_at:
-                rank = (float(alert.priority), float(mention.author.followers or 0))
-                summary = {**_post(mention), "alert_id": alert.id}
-                summary["text"] = str(summary["text"])[:100]
-                self._lists.offer("", OPEN_CASES, mention.id, rank, summary)
-            post_day = aggregates.local_day(mention.created_at, self._timezone)
-            trail.remember_case(self._state, alert, mention, post_day)
-            opened = self._once(marker, "case-opened", keys.standing_counts(CASES), {"opened": 1})
-            done += ["case-opened"] if opened else []
+        done: list[str] = []
+        opened = FLAG + OPENED in counted  # (if not: a concurrent sync counted it)
         if not alert.resolved_at or FLAG + "outcome" in counted:
             return done
         day = aggregates.local_day(alert.resolved_at, self._timezone)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from ..alerts.events import AlertChanged
 from ..config import RESPONSE_TARGETS
@@ -49,18 +50,28 @@ class AlertTally:
         self._cases = cases
 
     def on_alert_changed(self, event: AlertChanged) -> None:
-        self.sync(event.alert, event.mention)
+        self.sync(event.alert, event.mention, created=event.created)
 
-    def sync(self, alert: Alert, mention: Mention | None = None) -> list[str]:
+    def sync(
+        self, alert: Alert, mention: Mention | None = None, *, created: bool = False
+    ) -> list[str]:
         """Count the events `alert` has gone through that were not counted yet.
 
-        One read (the alert and what was counted of it) and at most one transaction; a
-        concurrent `sync` of the same alert makes it count nothing.
+        An alert `created` just now (and stored: the outbox tells it after its conditional
+        put) has nothing counted yet, so it is not read back; were a marker left over all
+        the same, the transaction's condition would count nothing twice.
+
+        One read (the alert and what was counted of it) and at most one transaction (with
+        a new case's "opened" count in it, `CaseLog.opening`); a concurrent `sync` of the
+        same alert makes it count nothing.
         """
-        found = self._state.get_many([keys.alert(alert.id), keys.alert_tally(alert.id)])
-        if keys.alert(alert.id) not in found:
-            return []  # erased, or never stored
-        counted = found.get(keys.alert_tally(alert.id), {})
+        if created:
+            counted: dict[str, Any] = {}
+        else:
+            found = self._state.get_many([keys.alert(alert.id), keys.alert_tally(alert.id)])
+            if keys.alert(alert.id) not in found:
+                return []  # erased, or never stored
+            counted = found.get(keys.alert_tally(alert.id), {})
         if mention is None and alert.mention_id:
             mention = self._mentions.get(alert.mention_id)
         day = aggregates.local_day(
@@ -83,14 +94,19 @@ class AlertTally:
         for event in todo:
             for key, value in events[event].items():
                 counts[key] = counts.get(key, 0) + value
+        # a new case's "opened" count rides in the same transaction
+        opening = self._cases.opening(alert, mention, counted) if self._cases else None
+        flags = [FLAG + event for event in todo] + ([opening.flag] if opening else [])
         expires_at = int((parse_time(alert.created_at) + self._retention).timestamp())
-        counted_now = bool(todo) and self._state.add_once(
+        counted_now = bool(flags) and self._state.add_once(
             keys.alert_tally(alert.id),
-            [FLAG + event for event in todo],
+            flags,
             keys.day_stats(day),
             counts,
             extra={"expires_at": expires_at},
+            also={opening.target: opening.counts} if opening else None,
         )
         if self._cases is not None:
-            self._cases.after_sync(alert, mention, counted)
+            now_counted = {**counted, **dict.fromkeys(flags, True)} if counted_now else counted
+            self._cases.after_sync(alert, mention, now_counted)
         return todo if counted_now else []

@@ -92,6 +92,43 @@ def add_expression(
     return expression, names, values
 
 
+def count_expression(
+    counts: Mapping[str, int], set_once: Mapping[str, Any] | None
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`ADD` the counters, and `SET` each of `set_once` only if the item lacks it."""
+    expression, names, values = add_expression(counts)
+    sets = []
+    for i, (attribute, value) in enumerate((set_once or {}).items()):
+        names[f"#o{i}"] = attribute
+        values[f":o{i}"] = to_attr(value)
+        sets.append(f"#o{i} = if_not_exists(#o{i}, :o{i})")
+    if sets:
+        expression += " SET " + ", ".join(sets)
+    return expression, names, values
+
+
+def flag_update(
+    table: str, key: Key, flags: Sequence[str], extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A transaction's Update item that sets `flags` (and `extra`) on the item at `key`,
+    on the condition that it carries none of the flags yet."""
+    flag_names = {f"#f{i}": flag for i, flag in enumerate(flags)}
+    extra_names = {f"#x{i}": name for i, name in enumerate(extra)}
+    values: dict[str, Any] = {":t": to_attr(True)}
+    values.update({f":x{i}": to_attr(v) for i, v in enumerate(extra.values())})
+    sets = [f"{n} = :t" for n in flag_names] + [f"{n} = :x{i}" for i, n in enumerate(extra_names)]
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item({"pk": key.pk, "sk": key.sk}),
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": " AND ".join(f"attribute_not_exists({n})" for n in flag_names),
+            "ExpressionAttributeNames": {**flag_names, **extra_names},
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
 def add_update(table: str, key: Key, counts: Mapping[str, int]) -> dict[str, Any]:
     """A transaction's Update item that adds `counts` to the item at `key`."""
     expression, names, values = add_expression(counts)

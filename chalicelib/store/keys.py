@@ -136,16 +136,13 @@ def is_alert(key: Key) -> bool:
     return key.pk.startswith(ALERT_PREFIX) and key.sk == "alert"
 
 
-def storm_counter(recipient: str, bucket: str) -> Key:
-    return Key(f"alerts#storm#{recipient}", bucket)
-
-
 def negatives_pk(utc_day: str) -> str:
     return f"alerts#negatives#{utc_day}"
 
 
 def negatives_counter(bucket: str) -> Key:
-    """Negative alerts in a 5-minute bucket (`YYYY-MM-DDTHH:MM`), one pk per UTC day."""
+    """Negative alerts (and pages per manager) in a 5-minute bucket (`YYYY-MM-DDTHH:MM`),
+    one pk per UTC day."""
     return Key(negatives_pk(bucket[:10]), bucket)
 
 

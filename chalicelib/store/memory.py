@@ -80,12 +80,31 @@ class MemoryTable:
             item.pop(name, None)
         return True
 
-    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]:
+    def add(
+        self, key: Key, counts: Mapping[str, int], *, set_once: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
         self._write("add", key)
         item = self.items.setdefault(Key(*key), {})
         for name, value in counts.items():
             item[name] = int(item.get(name, 0)) + int(value)
+        for name, value in _normal(set_once or {}).items():
+            item.setdefault(name, value)
         return {name: int(item[name]) for name in counts}
+
+    def add_up_to(
+        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+    ) -> int | None:
+        if limit <= 0:
+            return None
+        self._write("add_up_to", key)
+        current = self.items.get(Key(*key), {})
+        if name in current and int(current[name]) >= limit:
+            return None
+        self.items[Key(*key)] = current
+        current[name] = int(current.get(name, 0)) + 1
+        for attribute, value in _normal(set_once or {}).items():
+            current.setdefault(attribute, value)
+        return int(current[name])
 
     def add_once(
         self,
@@ -95,6 +114,7 @@ class MemoryTable:
         counts: Mapping[str, int],
         *,
         extra: Mapping[str, Any] | None = None,
+        also: Mapping[Key, Mapping[str, int]] | None = None,
     ) -> bool:
         self._write("add_once", target)
         current = self.items.get(Key(*marker), {})
@@ -103,9 +123,10 @@ class MemoryTable:
         mark = self.items.setdefault(Key(*marker), {})
         mark.update({flag: True for flag in flags})
         mark.update(_normal(extra or {}))
-        item = self.items.setdefault(Key(*target), {})
-        for name, value in counts.items():
-            item[name] = int(item.get(name, 0)) + int(value)
+        for key, more in {Key(*target): counts, **(also or {})}.items():
+            item = self.items.setdefault(Key(*key), {})
+            for name, value in more.items():
+                item[name] = int(item.get(name, 0)) + int(value)
         return True
 
     def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ConditionFailed, TransactionCancelled
 from .codec import from_item, to_attr, to_item
-from .dynamo import GSI, add_expression, add_update, batch_get, call, pages
+from .dynamo import GSI, add_update, batch_get, call, count_expression, flag_update, pages
 from .keys import Key
 
 if TYPE_CHECKING:
@@ -42,7 +42,13 @@ class StateTable(Protocol):
         remove: Sequence[str] = (),
     ) -> bool: ...
 
-    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]: ...
+    def add(
+        self, key: Key, counts: Mapping[str, int], *, set_once: Mapping[str, Any] | None = None
+    ) -> dict[str, int]: ...
+
+    def add_up_to(
+        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+    ) -> int | None: ...
 
     def add_once(
         self,
@@ -52,6 +58,7 @@ class StateTable(Protocol):
         counts: Mapping[str, int],
         *,
         extra: Mapping[str, Any] | None = None,
+        also: Mapping[Key, Mapping[str, int]] | None = None,
     ) -> bool: ...
 
     def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]: ...
@@ -177,9 +184,15 @@ class Table:
             return False
         return True
 
-    def add(self, key: Key, counts: Mapping[str, int]) -> dict[str, int]:
-        """Atomically add to counters (creating the item); returns the new values."""
-        expression, names, values = add_expression(counts)
+    def add(
+        self, key: Key, counts: Mapping[str, int], *, set_once: Mapping[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Atomically add to counters (creating the item); returns the new values.
+
+        `set_once` attributes are set only where the item has none yet (`if_not_exists`):
+        when it is created, say, its expiry or the moment of its first count.
+        """
+        expression, names, values = count_expression(counts, set_once)
         response = call(
             self._db.update_item,
             f"add {key.pk}/{key.sk}",
@@ -194,6 +207,32 @@ class Table:
         new = from_item(response.get("Attributes", {}))
         return {k: int(new[k]) for k in counts if k in new}
 
+    def add_up_to(
+        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+    ) -> int | None:
+        """Add one to the counter `name` while it is below `limit` (creating the item,
+        with `set_once` as in `add`): its new value, or None, unchanged, at the limit.
+        One conditional request: no read before, no count to take back."""
+        if limit <= 0:
+            return None
+        expression, names, values = count_expression({name: 1}, set_once)
+        values[":limit"] = to_attr(int(limit))
+        try:
+            response = call(
+                self._db.update_item,
+                f"add_up_to {key.pk}/{key.sk}",
+                TableName=self._name,
+                Key=_key_item(key),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_not_exists(#c0) OR #c0 < :limit",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_NEW",
+            )
+        except ConditionFailed:
+            return None
+        return int(from_item(response.get("Attributes", {})).get(name, 1))
+
     def add_once(
         self,
         marker: Key,
@@ -202,36 +241,27 @@ class Table:
         counts: Mapping[str, int],
         *,
         extra: Mapping[str, Any] | None = None,
+        also: Mapping[Key, Mapping[str, int]] | None = None,
     ) -> bool:
         """Add `counts` to `target` unless `marker` already carries one of `flags`.
 
         The flags (and `extra` attributes) are set on `marker`, created if absent, in the
-        same transaction: a second call changes nothing and returns False.
+        same transaction: a second call changes nothing and returns False. `also` adds to
+        further items (other than `target` and `marker`) in that one transaction.
         """
-        flag_names = {f"#f{i}": flag for i, flag in enumerate(flags)}
-        extra_names = {f"#x{i}": name for i, name in enumerate(extra or {})}
-        values: dict[str, Any] = {":t": to_attr(True)}
-        values.update({f":x{i}": to_attr(v) for i, v in enumerate((extra or {}).values())})
-        sets = [f"{n} = :t" for n in flag_names] + [
-            f"{n} = :x{i}" for i, n in enumerate(extra_names)
-        ]
-        mark = {
-            "Update": {
-                "TableName": self._name,
-                "Key": _key_item(marker),
-                "UpdateExpression": "SET " + ", ".join(sets),
-                "ConditionExpression": " AND ".join(
-                    f"attribute_not_exists({n})" for n in flag_names
-                ),
-                "ExpressionAttributeNames": {**flag_names, **extra_names},
-                "ExpressionAttributeValues": values,
-            }
-        }
+        mark = flag_update(self._name, marker, flags, extra or {})
         try:
             call(
                 self._db.transact_write_items,
                 f"add_once {target.pk}/{target.sk}",
-                TransactItems=[mark, add_update(self._name, target, counts)],
+                TransactItems=[
+                    mark,
+                    *(
+                        add_update(self._name, key, more)
+                        for key, more in {target: counts, **(also or {})}.items()
+                        if more  # (nothing to add to it this time)
+                    ),
+                ],
             )
         except TransactionCancelled as error:
             if error.reasons and error.reasons[0] == "ConditionalCheckFailed":

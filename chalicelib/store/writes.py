@@ -73,6 +73,13 @@ def merge_counts(counts: Iterable[DayCounts], sign: int = 1) -> dict[Key, dict[s
     return merged
 
 
+def is_edit(stored: Mention, incoming: Mention) -> bool:
+    """A later version of a stored post with another text (Meta's "edited", a re-sent
+    generic post). An older copy arriving late (a retry, a redrive) keeps the time it was
+    first received, so it is a duplicate; within one second, the later one wins."""
+    return incoming.text != stored.text and incoming.received_at >= stored.received_at
+
+
 def difference(new: DayCounts, old: DayCounts) -> dict[Key, dict[str, int]]:
     """What to add so that the counters count `new` instead of `old` (zeros left out)."""
     merged = merge_counts([new])

@@ -115,6 +115,42 @@ def cases(stack, team) -> dict[str, str]:
     return {"network": network, "billing": billing, "open": open_}
 
 
+def test_a_new_case_is_counted_alerted_and_open_in_one_transaction_with_no_read_back(
+    stack, team, monkeypatch
+):
+    state = wiring.state()
+    marked: list[tuple[keys.Key, tuple[str, ...]]] = []
+    read_back: list[str] = []
+    add_once, get_many = state.add_once, state.get_many
+
+    def spy_add_once(marker, flags, *args, **kwargs):
+        marked.append((marker, tuple(flags)))
+        return add_once(marker, flags, *args, **kwargs)
+
+    def spy_get_many(wanted):
+        wanted = list(wanted)
+        read_back.extend(k.pk for k in wanted if k.sk == "tally")  # (keys.alert_tally)
+        return get_many(wanted)
+
+    monkeypatch.setattr(state, "add_once", spy_add_once)
+    monkeypatch.setattr(state, "get_many", spy_get_many)
+    # WHEN a complaint is triaged and pages
+    posted = post("2026-11-23T08:10", COMPLAINT, author="1")
+    (alert_id,) = sample_days.ingest([posted]).alerts
+    # THEN the tally counted it alerted and the case open in one transaction, reading nothing
+    tally_marks = [m for m in marked if m[0] == keys.alert_tally(alert_id)]
+    assert [flags for _, flags in tally_marks] == [("counted#alerted", "counted#case-opened")]
+    assert read_back == []
+    stats = wiring.state().get(keys.day_stats("2026-11-23"))
+    standing = wiring.state().get(keys.standing_counts("cases"))
+    assert (stats["alerts#alerted"], standing["opened"]) == (1, 1)
+    # AND telling it again, as a retry or the next change would, counts nothing twice
+    assert wiring.tally().sync(wiring.alerts().get(alert_id)) == []
+    assert wiring.tally().sync(wiring.alerts().get(alert_id), posted, created=True) == []
+    assert wiring.state().get(keys.day_stats("2026-11-23"))["alerts#alerted"] == 1
+    assert wiring.state().get(keys.standing_counts("cases"))["opened"] == 1
+
+
 def test_outcomes_and_lessons_from_resolving_reach_the_next_digest_once(cases):
     # WHEN Tuesday's digest (about Monday) goes out, and the schedule fires again
     assert wiring.digest().run(local("2026-11-24T08:05")).sent

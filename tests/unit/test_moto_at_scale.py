@@ -230,3 +230,53 @@ def test_moto_at_scale_still_refuses_an_item_over_400_kb(aws: None) -> None:
             refused.append(raised.value.response["Error"]["Message"])
     assert refused[0] == refused[1]
     assert "size" in refused[0].lower()
+
+
+def updates(db: Any, table: str) -> list[Any]:
+    """The same update expressions again and again (one parse serves them), with new
+    values, a counter, a list append, and one that names a value it does not give."""
+    out: list[Any] = []
+    expression = "SET note = :n, pages = list_append(if_not_exists(pages, :e), :p) ADD hits :one"
+    for i in range(3):
+        for key in ("a", "b"):
+            out.append(
+                db.update_item(
+                    TableName=table,
+                    Key={"pk": {"S": key}},
+                    UpdateExpression=expression,
+                    ExpressionAttributeValues={
+                        ":n": {"S": f"{key}{i}"},
+                        ":e": {"L": []},
+                        ":p": {"L": [{"N": str(i)}]},
+                        ":one": {"N": "1"},
+                    },
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+            )
+        try:
+            db.update_item(
+                TableName=table,
+                Key={"pk": {"S": "a"}},
+                UpdateExpression="SET note = :missing",
+                ExpressionAttributeValues={":n": {"S": "x"}},
+            )
+        except db.exceptions.ClientError as error:
+            out.append(error.response["Error"])
+    return out
+
+
+def test_moto_at_scale_updates_as_moto_does(aws: None) -> None:
+    db = boto3.client("dynamodb")
+    for name in ("plain", "fast"):
+        db.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        )
+    plain = updates(db, "plain")
+    with moto_stack.at_scale():
+        fast = updates(db, "fast")
+    assert fast == plain
+    assert plain[-1]["Code"] == "ValidationException"
+    assert plain[-2]["pages"] == {"L": [{"N": "0"}, {"N": "1"}, {"N": "2"}]}

@@ -89,12 +89,34 @@ def test_add_creates_and_counts(table):
     assert table.get(A) == {"n": 5, "m": 1}
 
 
+def test_add_sets_the_set_once_attributes_only_when_the_item_lacks_them(table):
+    assert table.add(A, {"n": 1}, set_once={"since": "10:00", "ttl": 5}) == {"n": 1}
+    assert table.add(A, {"n": 1}, set_once={"since": "11:00", "new": "x"}) == {"n": 2}
+    assert table.get(A) == {"n": 2, "since": "10:00", "ttl": 5, "new": "x"}
+
+
+def test_add_up_to_counts_while_below_the_limit_and_leaves_it_alone_at_it(table):
+    assert [table.add_up_to(A, "n", 2, set_once={"ttl": 9}) for _ in range(3)] == [1, 2, None]
+    assert table.get(A) == {"n": 2, "ttl": 9}
+    assert table.add_up_to(A, "n", 3) == 3  # a higher limit (the reserve) counts on
+    assert table.add_up_to(B, "n", 0) is None  # nothing counted, nothing created
+    assert table.get(B) is None
+
+
 def test_add_once_counts_each_flag_once(table):
     assert table.add_once(B, ["f#a"], A, {"n": 1}, extra={"expires_at": 99}) is True
     assert table.add_once(B, ["f#a"], A, {"n": 1}) is False
     assert table.add_once(B, ["f#b"], A, {"n": 1}) is True
     assert table.get(A) == {"n": 2}
     assert table.get(B) == {"f#a": True, "f#b": True, "expires_at": 99}
+
+
+def test_add_once_adds_to_further_items_in_the_same_transaction(table):
+    assert table.add_once(B, ["f#a", "f#b"], A, {"n": 1}, also={C: {"m": 2}}) is True
+    assert table.add_once(B, ["f#b"], A, {"n": 1}, also={C: {"m": 2}}) is False
+    assert (table.get(A), table.get(C)) == ({"n": 1}, {"m": 2})
+    assert table.add_once(B, ["f#c"], A, {}, also={C: {"m": 1}}) is True  # A: nothing to add
+    assert (table.get(A), table.get(C)) == ({"n": 1}, {"m": 3})
 
 
 def test_get_many_returns_the_items_that_exist(table):
