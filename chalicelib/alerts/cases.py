@@ -22,6 +22,7 @@ from ..store import StateTable, keys
 
 OPEN_STATES = ("pending", "held", "sent", "board", "failed", "acknowledged")
 SHOWN = 100  # a board reads at most this many alerts behind its entries
+CHUNK = 10  # alerts read at a time to answer "was anyone paged for a waiting case?"
 
 
 def is_open(alert: Alert) -> bool:
@@ -81,6 +82,24 @@ class OpenCases:
         """Open cases nobody has taken yet."""
         alerts = self.open_alerts(self._state.query(keys.CASE_QUEUE))
         return [a for a in alerts if a.state != "acknowledged"]
+
+    def paged_waiting(self, managers: Iterable[str]) -> set[str]:
+        """Which of `managers` were paged for an open case nobody has taken yet: the
+        newest cases first, read `CHUNK` at a time until each is found (at most `SHOWN`);
+        in a storm the first read finds the manager on duty."""
+        wanted = set(managers)
+        found: set[str] = set()
+        entries = sorted(self._state.query(keys.CASE_QUEUE), key=lambda e: str(e["sk"]))
+        ids = list(dict.fromkeys(str(e["alert_id"]) for e in reversed(entries)))[:SHOWN]
+        for start in range(0, len(ids), CHUNK):
+            if found >= wanted:
+                break
+            chunk = self._state.get_many(keys.alert(i) for i in ids[start : start + CHUNK])
+            for item in chunk.values():
+                alert = Alert.from_dict(item)
+                if is_open(alert) and alert.state != "acknowledged":
+                    found |= wanted & {*alert.paged, alert.pending_page or ""}
+        return found
 
     def held(self, manager: str) -> list[Alert]:
         """Open cases `manager` has."""

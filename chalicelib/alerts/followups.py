@@ -95,11 +95,11 @@ class Followups:
         owed = [(m, budget.missed(m)) for m in self._team.on_call(now).chain]
         if not any(missed for _, missed in owed):
             return
-        waiting = self._cases.waiting()
+        paged = self._cases.paged_waiting(m for m, missed in owed if missed)
         for manager, missed in owed:
             if missed is None:
                 continue
-            if not any(manager in a.paged or a.pending_page == manager for a in waiting):
+            if manager not in paged:
                 budget.settle(manager)  # they took the e-mailed cases already
                 continue
             if not budget.take(now, priority=0):
