@@ -94,8 +94,11 @@ class IndexedTable(MemoryTable):
         super().delete(key)
         self._reindex(key)
 
-    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
-        for key in sorted(k for k in self._by_pk.get(pk, ()) if k.sk.startswith(sk_prefix)):
+    def query(
+        self, pk: str, sk_prefix: str = "", *, newest_first: bool = False, page: int = 0
+    ) -> Iterator[dict[str, Any]]:
+        found = sorted(k for k in self._by_pk.get(pk, ()) if k.sk.startswith(sk_prefix))
+        for key in reversed(found) if newest_first else found:
             yield {**copy.deepcopy(self.items[key]), "pk": key.pk, "sk": key.sk}
 
     def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]:

@@ -13,6 +13,7 @@ over, and deleted when it is resolved; they expire with the alert (TTL).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -85,20 +86,21 @@ class OpenCases:
 
     def paged_waiting(self, managers: Iterable[str]) -> set[str]:
         """Which of `managers` were paged for an open case nobody has taken yet: the
-        newest cases first, read `CHUNK` at a time until each is found (at most `SHOWN`);
-        in a storm the first read finds the manager on duty."""
+        newest cases first, `CHUNK` entries and their alerts at a time until each is found
+        (at most `SHOWN`); in a storm the first round finds the manager on duty."""
         wanted = set(managers)
         found: set[str] = set()
-        entries = sorted(self._state.query(keys.CASE_QUEUE), key=lambda e: str(e["sk"]))
-        ids = list(dict.fromkeys(str(e["alert_id"]) for e in reversed(entries)))[:SHOWN]
-        for start in range(0, len(ids), CHUNK):
-            if found >= wanted:
+        entries = self._state.query(keys.CASE_QUEUE, newest_first=True, page=CHUNK)
+        for _ in range(0, SHOWN if wanted else 0, CHUNK):  # (each round: one page, one read)
+            ids = [str(e["alert_id"]) for e in itertools.islice(entries, CHUNK)]
+            if not ids:
                 break
-            chunk = self._state.get_many(keys.alert(i) for i in ids[start : start + CHUNK])
-            for item in chunk.values():
+            for item in self._state.get_many(keys.alert(i) for i in ids).values():
                 alert = Alert.from_dict(item)
                 if is_open(alert) and alert.state != "acknowledged":
                     found |= wanted & {*alert.paged, alert.pending_page or ""}
+            if found >= wanted:
+                break
         return found
 
     def held(self, manager: str) -> list[Alert]:

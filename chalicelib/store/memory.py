@@ -129,9 +129,11 @@ class MemoryTable:
                 item[name] = int(item.get(name, 0)) + int(value)
         return True
 
-    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
+    def query(
+        self, pk: str, sk_prefix: str = "", *, newest_first: bool = False, page: int = 0
+    ) -> Iterator[dict[str, Any]]:
         found = sorted(k for k in self.items if k.pk == pk and k.sk.startswith(sk_prefix))
-        for key in found:
+        for key in reversed(found) if newest_first else found:
             yield {**copy.deepcopy(self.items[key]), "pk": key.pk, "sk": key.sk}
 
     def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]:

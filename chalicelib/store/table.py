@@ -61,7 +61,9 @@ class StateTable(Protocol):
         also: Mapping[Key, Mapping[str, int]] | None = None,
     ) -> bool: ...
 
-    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]: ...
+    def query(
+        self, pk: str, sk_prefix: str = "", *, newest_first: bool = False, page: int = 0
+    ) -> Iterator[dict[str, Any]]: ...
 
     def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]: ...
 
@@ -269,8 +271,12 @@ class Table:
             raise
         return True
 
-    def query(self, pk: str, sk_prefix: str = "") -> Iterator[dict[str, Any]]:
-        """Items under `pk` (with `pk` and `sk`), by sort key; consistent."""
+    def query(
+        self, pk: str, sk_prefix: str = "", *, newest_first: bool = False, page: int = 0
+    ) -> Iterator[dict[str, Any]]:
+        """Items under `pk` (with `pk` and `sk`), by sort key (`newest_first`: the last
+        first); consistent. `page` items a request (0: DynamoDB's 1 MB): the next page is
+        asked for only when the caller reads on, so a caller that stops early reads little."""
         condition = "pk = :pk" + (" AND begins_with(sk, :sk)" if sk_prefix else "")
         values = {":pk": pk, **({":sk": sk_prefix} if sk_prefix else {})}
         yield from pages(
@@ -280,6 +286,8 @@ class Table:
             KeyConditionExpression=condition,
             ExpressionAttributeValues=to_item(values),
             ConsistentRead=True,
+            ScanIndexForward=not newest_first,
+            **({"Limit": page} if page else {}),
         )
 
     def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]:

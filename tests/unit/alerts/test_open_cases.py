@@ -33,14 +33,20 @@ def board(*alerts: Alert) -> tuple[OpenCases, MemoryTable, list[int]]:
         state.put(keys.alert(a.id), a.to_dict())
         cases.add(a)
     reads: list[int] = []
-    get_many = state.get_many
+    get_many, query = state.get_many, state.query
 
     def counted(wanted: Any) -> Any:
         wanted = list(wanted)
         reads.append(len(wanted))
         return get_many(wanted)
 
+    def pulled(*args: Any, **kwargs: Any) -> Any:  # entries the caller read, one by one
+        for entry in query(*args, **kwargs):
+            reads.append(0)
+            yield entry
+
     state.get_many = counted  # type: ignore[method-assign]
+    state.query = pulled  # type: ignore[method-assign]
     return cases, state, reads
 
 
@@ -48,7 +54,7 @@ def test_the_manager_paged_for_the_newest_waiting_case_is_found_in_one_small_rea
     older = [alert(n, paged=("ann",)) for n in range(30)]
     cases, _, reads = board(*older, alert(45, paged=("ann", "bob")))
     assert cases.paged_waiting(["bob"]) == {"bob"}
-    assert reads == [CHUNK]  # not the 31 alerts behind the queue
+    assert reads == [0] * CHUNK + [CHUNK]  # ten entries, their ten alerts: not all 31
 
 
 def test_it_reads_on_until_each_manager_is_found_and_ignores_taken_or_closed_cases():
@@ -57,5 +63,6 @@ def test_it_reads_on_until_each_manager_is_found_and_ignores_taken_or_closed_cas
     alerts += [alert(30, paged=("bob",), state="resolved"), alert(31, pending_page="cas")]
     cases, _, reads = board(*alerts)
     assert cases.paged_waiting(["ann", "bob", "cas"]) == {"ann", "cas"}
-    assert reads == [CHUNK, 19 - CHUNK]  # bob is never found: all 19 entries are read
+    # bob is never found: all 19 entries and their alerts are read, ten at a time
+    assert reads == [0] * CHUNK + [CHUNK] + [0] * (19 - CHUNK) + [19 - CHUNK]
     assert cases.paged_waiting([]) == set()

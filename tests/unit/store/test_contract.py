@@ -103,6 +103,15 @@ def test_add_up_to_counts_while_below_the_limit_and_leaves_it_alone_at_it(table)
     assert table.get(B) is None
 
 
+def test_query_reads_newest_first_and_page_by_page_as_the_caller_reads_on(table):
+    for n in range(7):
+        table.put(Key("thing#1", f"doc{n}"), {"v": n})
+    assert [i["v"] for i in table.query("thing#1", newest_first=True)] == [6, 5, 4, 3, 2, 1, 0]
+    assert [i["v"] for i in table.query("thing#1", "doc", page=3)] == list(range(7))
+    first = next(iter(table.query("thing#1", newest_first=True, page=2)))
+    assert (first["sk"], first["v"]) == ("doc6", 6)
+
+
 def test_add_once_counts_each_flag_once(table):
     assert table.add_once(B, ["f#a"], A, {"n": 1}, extra={"expires_at": 99}) is True
     assert table.add_once(B, ["f#a"], A, {"n": 1}) is False
