@@ -194,19 +194,7 @@ class Table:
         `set_once` attributes are set only where the item has none yet (`if_not_exists`):
         when it is created, say, its expiry or the moment of its first count.
         """
-        expression, names, values = count_expression(counts, set_once)
-        response = call(
-            self._db.update_item,
-            f"add {key.pk}/{key.sk}",
-            TableName=self._name,
-            Key=_key_item(key),
-            UpdateExpression=expression,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-            ReturnValues="UPDATED_NEW",
-        )
-        # moto answers UPDATED_NEW with the whole item when the update creates it
-        new = from_item(response.get("Attributes", {}))
+        new = self._count("add", key, counts, set_once)
         return {k: int(new[k]) for k in counts if k in new}
 
     def add_up_to(
@@ -217,23 +205,39 @@ class Table:
         One conditional request: no read before, no count to take back."""
         if limit <= 0:
             return None
-        expression, names, values = count_expression({name: 1}, set_once)
-        values[":limit"] = to_attr(int(limit))
         try:
-            response = call(
-                self._db.update_item,
-                f"add_up_to {key.pk}/{key.sk}",
-                TableName=self._name,
-                Key=_key_item(key),
-                UpdateExpression=expression,
-                ConditionExpression="attribute_not_exists(#c0) OR #c0 < :limit",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="UPDATED_NEW",
-            )
+            new = self._count("add_up_to", key, {name: 1}, set_once, below=limit)
         except ConditionFailed:
             return None
-        return int(from_item(response.get("Attributes", {})).get(name, 1))
+        return int(new.get(name, 1))
+
+    def _count(
+        self,
+        what: str,
+        key: Key,
+        counts: Mapping[str, int],
+        set_once: Mapping[str, Any] | None,
+        *,
+        below: int | None = None,
+    ) -> dict[str, Any]:
+        """`add`'s and `add_up_to`'s UpdateItem (`below`: while counter #c0 is under it)."""
+        expression, names, values = count_expression(counts, set_once)
+        condition = {}
+        if below is not None:
+            values[":limit"] = to_attr(int(below))
+            condition["ConditionExpression"] = "attribute_not_exists(#c0) OR #c0 < :limit"
+        response = call(
+            self._db.update_item,
+            f"{what} {key.pk}/{key.sk}",
+            TableName=self._name,
+            Key=_key_item(key),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_NEW",
+            **condition,
+        )
+        return from_item(response.get("Attributes", {}))  # (moto: the whole item, if new)
 
     def add_once(
         self,
