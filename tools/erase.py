@@ -12,7 +12,8 @@ Removes everything that holds an author's posts:
    The case desk's items of those cases go too: the author's history of earlier cases
    (``author#<source>:<author id>``), board entries and case codes.
 4. the days' theme tallies its negative posts added to: decremented, and a theme left
-   with no count of its own (only they gave it: a surname, a street) leaves the tally;
+   with no count of its own (only they gave it: a surname, a street) leaves the tally,
+   and storm control's 5-minute buckets (``t#<theme>``; they expire after two days);
 5. anything quarantined that names one of the posts.
 
 Each erased mention leaves a tombstone (its id, nothing of the post; `TOMBSTONE_DAYS`):
@@ -45,6 +46,7 @@ from chalicelib.errors import CommandError
 from chalicelib.model import Mention, alert_id_for, utc_now
 from chalicelib.store import MentionStore, StateTable, keys
 from chalicelib.store.keys import Key
+from chalicelib.triage.rising import THEME_COUNTER
 
 from . import stage
 
@@ -189,8 +191,15 @@ def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
             continue
         if key.startswith("e#") and key[2:] in target.themes and _is_themes_list(item):
             continue
+        theme = key.removeprefix(THEME_COUNTER)
+        if theme != key and theme in target.themes and _is_storm_bucket(item):
+            continue
         out[key] = _scrub_value(value, target) if key not in ("pk", "sk") else value
     return out
+
+
+def _is_storm_bucket(item: dict[str, Any]) -> bool:
+    return keys.is_negatives_counter(Key(str(item.get("pk", "")), str(item.get("sk", ""))))
 
 
 def _is_themes_list(item: dict[str, Any]) -> bool:

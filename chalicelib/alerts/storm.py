@@ -8,7 +8,12 @@ rose above their baseline — at most one per `group_every_minutes` while a stor
 
 Counters, per UTC 5-minute bucket, in one item (`keys.negatives_counter`, one request per
 alert): the negative alerts and their themes (what the spike rule reads), and the pages
-per manager (`pages#<manager>`, what storm control reads).
+per manager (`pages#<manager>`, what storm control reads). A bucket counts the themes of
+its first `THEMED_PER_BUCKET` negatives only (``themed``); the spike rule scales them up by
+``count / themed``. So the item stays a few KB in a storm of varied posts, where a counter
+per distinct theme grew it by an attribute or three an alert (~1,500 attributes, ~30 write
+units an update, at 3,000 alerts in an hour), and it is read back in the spike rule's
+window only. Buckets expire after `KEEP_BUCKETS` (their themes are words of posts).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from .tick import Tick
 
 BUCKET_MINUTES = 5
 PAGES = "pages#"  # + manager id: pages to that manager in the bucket (themes are "t#…")
+THEMED = rising.THEMED  # the bucket's negatives whose themes it counted
+THEMED_PER_BUCKET = 50  # beyond these, a bucket's themes are estimated from them
+KEEP_BUCKETS = timedelta(days=2)  # the spike rule looks back 2 h 15 min (8 + 1 windows)
 RESEND_AFTER = timedelta(seconds=30)
 
 
@@ -53,6 +61,7 @@ class Storm:
         self._delivery = delivery
         self._timezone = timezone
         self._spikes = spike_policy or SpikePolicy()
+        self._themes_full: str | None = None  # a bucket seen with its themes sampled
 
     # ------------------------------------------------------------ holding back
 
@@ -82,15 +91,25 @@ class Storm:
 
     def count(self, alert: Alert, now: datetime) -> None:
         """Window counters: negatives and their themes (spikes), pages per manager (storm
-        control), in the bucket's one item."""
-        card, ignore = alert.card, self._spikes.ignore_themes  # themes: "why the spike"
-        counts = {
-            "count": 1,
-            **rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore),
-        }
+        control), in the bucket's one item: one request, or two for the alert that finds
+        the bucket's themes sampled (this container then leaves them out at once)."""
+        bucket = bucket_key(now, BUCKET_MINUTES)
+        key = keys.negatives_counter(bucket)
+        counts = {"count": 1}
         if alert.state == "pending" and alert.recipient != UNASSIGNED:
             counts[PAGES + alert.recipient] = 1
-        self._state.add(keys.negatives_counter(bucket_key(now, BUCKET_MINUTES)), counts)
+        expiry = {"expires_at": int((now + KEEP_BUCKETS).timestamp())}
+        if bucket != self._themes_full:
+            card, ignore = alert.card, self._spikes.ignore_themes  # themes: "why the spike"
+            themes = rising.theme_counters(str(card.get("excerpt", "")), card.get("lang"), ignore)
+            also = {**counts, **themes}
+            if (
+                self._state.add_up_to(key, THEMED, THEMED_PER_BUCKET, also=also, set_once=expiry)
+                is not None
+            ):
+                return
+            self._themes_full = bucket
+        self._state.add(key, counts, set_once=expiry)
 
     # ------------------------------------------------------------ sending what was held
 
@@ -172,17 +191,20 @@ class Storm:
         window = self._spikes.window
         per_window = max(1, int(window.total_seconds() // 60) // BUCKET_MINUTES)
         windows = self._spikes.baseline_windows + 1
-        counts: dict[str, int] = {}
-        items: dict[str, dict[str, Any]] = {}
-        days = {bucket_key(now - window * windows)[:10], bucket_key(now)[:10]}
-        for day in days:
-            for item in self._state.query(keys.negatives_pk(day)):
-                counts[item["sk"]] = int(item.get("count", 0))
-                items[item["sk"]] = item
         buckets = [
             bucket_key(now - timedelta(minutes=BUCKET_MINUTES * i))
             for i in reversed(range(per_window * windows))
         ]
+        counts: dict[str, int] = {}
+        items: dict[str, dict[str, Any]] = {}
+        for day in sorted({buckets[0][:10], buckets[-1][:10]}, reverse=True):
+            # the window's buckets only, newest first (not the whole day's)
+            pk = keys.negatives_pk(day)
+            for item in self._state.query(pk, newest_first=True, page=len(buckets)):
+                if item["sk"] < buckets[0]:
+                    break
+                counts[item["sk"]] = int(item.get("count", 0))
+                items[item["sk"]] = item
         per_bucket = [counts.get(b, 0) for b in buckets]
         sums = [sum(per_bucket[i : i + per_window]) for i in range(0, len(per_bucket), per_window)]
         last = self._state.get(keys.LAST_SPIKE)

@@ -16,9 +16,11 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     team                         policy                    the Policy                alerts.team
     alert#<alert id>             alert                     the Alert (outbox)        alerts.records
     alert#<alert id>             tally                     events the digest counted digest.tally
-    alerts#storm#<manager>       <UTC 5-min bucket>        pages per manager         alerts.storm
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
-                                                           t#<theme> their themes
+                                                           t#<theme> the themes of
+                                                           the first 50 (themed),
+                                                           pages#<manager> pages;
+                                                           expires after 2 days
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
     alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
@@ -138,6 +140,10 @@ def is_alert(key: Key) -> bool:
 
 def negatives_pk(utc_day: str) -> str:
     return f"alerts#negatives#{utc_day}"
+
+
+def is_negatives_counter(key: Key) -> bool:
+    return key.pk.startswith("alerts#negatives#")
 
 
 def negatives_counter(bucket: str) -> Key:

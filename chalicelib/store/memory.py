@@ -92,7 +92,13 @@ class MemoryTable:
         return {name: int(item[name]) for name in counts}
 
     def add_up_to(
-        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+        self,
+        key: Key,
+        name: str,
+        limit: int,
+        *,
+        also: Mapping[str, int] | None = None,
+        set_once: Mapping[str, Any] | None = None,
     ) -> int | None:
         if limit <= 0:
             return None
@@ -102,6 +108,9 @@ class MemoryTable:
             return None
         self.items[Key(*key)] = current
         current[name] = int(current.get(name, 0)) + 1
+        for counter, value in (also or {}).items():
+            if counter != name:
+                current[counter] = int(current.get(counter, 0)) + int(value)
         for attribute, value in _normal(set_once or {}).items():
             current.setdefault(attribute, value)
         return int(current[name])

@@ -47,7 +47,13 @@ class StateTable(Protocol):
     ) -> dict[str, int]: ...
 
     def add_up_to(
-        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+        self,
+        key: Key,
+        name: str,
+        limit: int,
+        *,
+        also: Mapping[str, int] | None = None,
+        set_once: Mapping[str, Any] | None = None,
     ) -> int | None: ...
 
     def add_once(
@@ -198,15 +204,23 @@ class Table:
         return {k: int(new[k]) for k in counts if k in new}
 
     def add_up_to(
-        self, key: Key, name: str, limit: int, *, set_once: Mapping[str, Any] | None = None
+        self,
+        key: Key,
+        name: str,
+        limit: int,
+        *,
+        also: Mapping[str, int] | None = None,
+        set_once: Mapping[str, Any] | None = None,
     ) -> int | None:
-        """Add one to the counter `name` while it is below `limit` (creating the item,
-        with `set_once` as in `add`): its new value, or None, unchanged, at the limit.
-        One conditional request: no read before, no count to take back."""
+        """Add one to the counter `name`, and `also` to other counters, while `name` is
+        below `limit` (creating the item, with `set_once` as in `add`): its new value, or
+        None, with nothing changed, at the limit. One conditional request: no read before,
+        no count to take back."""
         if limit <= 0:
             return None
+        counts = {name: 1, **{k: v for k, v in (also or {}).items() if k != name}}
         try:
-            new = self._count("add_up_to", key, {name: 1}, set_once, below=limit)
+            new = self._count("add_up_to", key, counts, set_once, below=limit)
         except ConditionFailed:
             return None
         return int(new.get(name, 1))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .themes import extract_themes
 
 THEME_COUNTER = "t#"  # a theme's counter on a bucket item: ``t#<theme>``
+THEMED = "themed"  # on a bucket item: how many of its ``count`` posts gave their themes
 MAX_PER_POST = 3
 
 
@@ -77,11 +78,16 @@ def theme_counters(excerpt: str, lang: str | None, excluded: frozenset[str]) -> 
 
 
 def bucket_themes(item: Mapping[str, object]) -> dict[str, int]:
-    """The theme counters of one bucket item."""
+    """The theme counters of one bucket item; where only the first `themed` of its `count`
+    posts gave their themes (a storm), scaled up to all of them."""
+    count, themed = item.get("count"), item.get(THEMED)
+    scale = 1.0
+    if isinstance(count, int | float) and isinstance(themed, int | float) and 0 < themed < count:
+        scale = count / themed
     out: dict[str, int] = {}
     for key, value in item.items():
         if key.startswith(THEME_COUNTER) and isinstance(value, int | float):
-            out[key[len(THEME_COUNTER) :]] = int(value)
+            out[key[len(THEME_COUNTER) :]] = round(value * scale)
     return out
 
 

@@ -85,6 +85,13 @@ def state_keys(stack: dict[str, str]) -> list[str]:
     return [f"{item['pk']['S']}/{item['sk']['S']}" for item in items]
 
 
+def bucket_themes(stack: dict[str, str]) -> set[str]:
+    """The themes storm control's 5-minute buckets count (``t#<theme>`` attributes)."""
+    items = boto3.client("dynamodb").scan(TableName=stack["STATE_TABLE"])["Items"]
+    buckets = [item for item in items if item["pk"]["S"].startswith("alerts#negatives#")]
+    return {name[2:] for item in buckets for name in item if name.startswith("t#")}
+
+
 def test_themes_that_only_the_authors_posts_gave_leave_the_tally(
     client, stack, team, secret_values
 ):
@@ -98,6 +105,7 @@ def test_themes_that_only_the_authors_posts_gave_leave_the_tally(
     piets = {t for t in wiring.mentions().get("generic:p9").themes}
     only_jan = jans - piets
     assert only_jan, "the test needs a theme only jan's post gives"
+    assert only_jan & bucket_themes(stack), "storm control counted his words too"
     # WHEN jan is erased
     report = eraser(stack).erase("generic", "42")
     # THEN his words are in no key and no tally entry (was: theme#<his words> kept them)
@@ -108,6 +116,7 @@ def test_themes_that_only_the_authors_posts_gave_leave_the_tally(
     assert not any(t in key for t in only_jan for key in state_keys(stack))
     assert report.themes and all(t.split("/", 1)[1] in only_jan for t in report.themes)
     assert all(f"e#{t}" not in state_text(stack) for t in only_jan)
+    assert not only_jan & bucket_themes(stack)  # (was: kept in storm control's buckets)
     assert piets & set(tally) and all(tally.get(t, 1) == 1 for t in piets)  # piet's stay
 
 

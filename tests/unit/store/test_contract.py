@@ -103,6 +103,16 @@ def test_add_up_to_counts_while_below_the_limit_and_leaves_it_alone_at_it(table)
     assert table.get(B) is None
 
 
+def test_add_up_to_adds_its_other_counters_only_while_the_first_is_below_the_limit(table):
+    # GIVEN a counter limited to 2 that brings two others along
+    also = {"count": 1, "t#storing": 1}
+    # WHEN it is added to three times
+    added = [table.add_up_to(A, "themed", 2, also=also, set_once={"ttl": 9}) for _ in range(3)]
+    # THEN the third changed nothing: not the limited counter, not the others
+    assert added == [1, 2, None]
+    assert table.get(A) == {"themed": 2, "count": 2, "t#storing": 2, "ttl": 9}
+
+
 def test_query_reads_newest_first_and_page_by_page_as_the_caller_reads_on(table):
     for n in range(7):
         table.put(Key("thing#1", f"doc{n}"), {"v": n})
