@@ -138,7 +138,8 @@ def redrive_dead_letters(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_every_minute")
 def alerts_every_minute(event: CloudWatchEvent) -> None:
     now = _event_time(event)
-    wiring.alerts().every_minute(now)
+    tick = wiring.alerts().every_minute(now)
+    metrics.emit("alerts_every_minute", wiring.settings().stage, *tick.metrics())
     source_health.page_unhealthy_sources(
         state=wiring.state(),
         team=wiring.team(),

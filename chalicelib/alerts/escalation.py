@@ -45,6 +45,10 @@ class Escalation:
             alert = assigned
         result = self._delivery.deliver(alert, now)
         (tick.resent if result.pending_page is None else tick.failed).append(alert.id)
+        posted = alert.card.get("created_at")
+        if result.pending_page is None and not alert.sent_at and isinstance(posted, str):
+            waited = (now - parse_time(posted)).total_seconds()
+            tick.post_to_page.append(max(0.0, waited))
 
     def _assign(self, alert: Alert, now: datetime) -> Alert | None:
         """An alert stored while nobody was on duty goes to whoever is on duty now."""

@@ -1,8 +1,21 @@
-"""What one run of the every-minute job did (for its log line and for tests)."""
+"""What one run of the every-minute job did (for its log line, its metrics and tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+# the metric each list is counted as (`metrics`); a page is a message about a case
+METRIC_NAMES = {
+    "resent": "Resent",
+    "escalated": "Escalated",
+    "exhausted": "Exhausted",
+    "grouped": "Grouped",
+    "failed": "PageFailures",
+    "reminded": "Reminded",
+    "handed_over": "HandedOver",
+    "caught_up": "CaughtUp",
+}
+PAGES = ("resent", "escalated", "grouped")
 
 
 @dataclass
@@ -15,9 +28,19 @@ class Tick:
     reminded: list[str] = field(default_factory=list)  # reminders on open cases sent
     handed_over: list[str] = field(default_factory=list)  # incoming managers told (shift)
     caught_up: list[str] = field(default_factory=list)  # managers sent a catch-up SMS
+    # seconds from the post to its first page, for alerts first paged by this run (their
+    # first try failed, or nobody was on duty): the slow end of triage's PostToPage
+    post_to_page: list[float] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return any(self.__dict__.values())
+        return any(self.counts().values())
 
     def counts(self) -> dict[str, int]:
-        return {name: len(ids) for name, ids in self.__dict__.items()}
+        return {f.name: len(getattr(self, f.name)) for f in fields(self) if f.name in METRIC_NAMES}
+
+    def metrics(self) -> tuple[dict[str, float], dict[str, list[float]]]:
+        """Counts and samples for `chalicelib.metrics.emit` (zeros too: alarms read them)."""
+        counts = self.counts()
+        out = {METRIC_NAMES[name]: float(n) for name, n in counts.items()}
+        out["Pages"] = float(sum(counts[name] for name in PAGES))
+        return out, {"PostToPage": self.post_to_page[:100]}

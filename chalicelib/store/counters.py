@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import keys
-from .table import StateTable
+from .state import StateTable
 
 
 def day_counters(state: StateTable, day: str) -> dict[str, int]:

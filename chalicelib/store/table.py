@@ -1,7 +1,7 @@
-"""The state table: small documents under (pk, sk), and every DynamoDB call made on it.
+"""The state table on DynamoDB: small documents under (pk, sk), and every call made on it.
 
 `Table` is the DynamoDB implementation, `memory.MemoryTable` the in-memory one; both
-satisfy `StateTable` and pass the same contract tests (tests/unit/store). Keys come from
+satisfy `state.StateTable` and pass the same contract tests (tests/unit/store). Keys come from
 `keys.py`. Every botocore failure leaves this package as a `StoreError`; a condition that
 does not hold is an answer (`False`), not an error.
 
@@ -11,7 +11,7 @@ The calls themselves, the expression builders and the paging loops are in `dynam
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConditionFailed, TransactionCancelled
 from .codec import from_item, to_attr, to_item
@@ -20,62 +20,6 @@ from .keys import Key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
-
-
-class StateTable(Protocol):
-    """What the services need of the state table."""
-
-    def get(self, key: Key) -> dict[str, Any] | None: ...
-
-    def get_many(self, keys: Iterable[Key]) -> dict[Key, dict[str, Any]]: ...
-
-    def put(self, key: Key, data: Mapping[str, Any]) -> None: ...
-
-    def put_new(self, key: Key, data: Mapping[str, Any]) -> bool: ...
-
-    def update(
-        self,
-        key: Key,
-        changes: Mapping[str, Any],
-        *,
-        expect: Mapping[str, Any] | None = None,
-        remove: Sequence[str] = (),
-    ) -> bool: ...
-
-    def add(
-        self, key: Key, counts: Mapping[str, int], *, set_once: Mapping[str, Any] | None = None
-    ) -> dict[str, int]: ...
-
-    def add_up_to(
-        self,
-        key: Key,
-        name: str,
-        limit: int,
-        *,
-        also: Mapping[str, int] | None = None,
-        set_once: Mapping[str, Any] | None = None,
-    ) -> int | None: ...
-
-    def add_once(
-        self,
-        marker: Key,
-        flags: Sequence[str],
-        target: Key,
-        counts: Mapping[str, int],
-        *,
-        extra: Mapping[str, Any] | None = None,
-        also: Mapping[Key, Mapping[str, int]] | None = None,
-    ) -> bool: ...
-
-    def query(
-        self, pk: str, sk_prefix: str = "", *, newest_first: bool = False, page: int = 0
-    ) -> Iterator[dict[str, Any]]: ...
-
-    def query_index(self, index_pk: str, until: str | None = None) -> Iterator[dict[str, Any]]: ...
-
-    def delete(self, key: Key) -> None: ...
-
-    def scan(self) -> Iterator[dict[str, Any]]: ...
 
 
 def _key_item(key: Key) -> dict[str, Any]:

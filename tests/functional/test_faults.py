@@ -304,17 +304,32 @@ def test_a_partial_sqs_failure_is_a_503_never_a_202_and_the_retry_doubles_nothin
 
 
 def test_when_sns_refuses_the_page_the_alert_waits_and_the_minute_job_pages_once(
-    client, stack, team, secret, faults
+    client, stack, team, secret, faults, capsys
 ):
     faults.fail("sns", "Publish", code="InternalError")
-    send(client, secret, "1001")
+    send(client, secret, "1001")  # (posted 5 minutes ago)
     counts = drain(client, stack)
     assert counts["failed_batches"] == 0  # stored and alert kept: nothing to retry
     assert team["ann"].messages() == []
     assert wiring.alerts().get("alert:generic:1001").pending_page == "ann"
+    capsys.readouterr()
     minute_job(client, 1)
     minute_job(client, 2)
     assert pages_by_alert(team["ann"]) == {"alert:generic:1001": 1}
+    # AND the minute job's metrics count the page, and its wait from the post (~6 min)
+    runs = [m for m in emf_lines(capsys) if m["service"] == "alerts_every_minute"]
+    assert [(m["Resent"], m["Pages"], m["PageFailures"]) for m in runs] == [
+        ([1.0], [1.0], [0.0]),
+        ([0.0], [0.0], [0.0]),
+    ]
+    [waited] = runs[0]["PostToPage"]
+    assert 355 <= waited <= 420 and "PostToPage" not in runs[1]
+
+
+def emf_lines(capsys: Any) -> list[dict[str, Any]]:
+    """The embedded-metric-format lines the handlers printed (one per emit)."""
+    lines = [line for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    return [json.loads(line) for line in lines]
 
 
 def records_a_page(params: dict) -> bool:

@@ -123,7 +123,7 @@ def test_every_alarm_tells_the_ops_topic_and_each_function_has_errors_and_thrott
             if a["Namespace"] == "AWS/Lambda" and a["Dimensions"][0]["Value"]["Sub"] == function
         }
         assert metrics == {"Errors", "Throttles"}, function
-    assert {"DigestOverdue", "Quarantined", "ApproximateAgeOfOldestMessage"} <= {
+    assert {"DigestOverdue", "Quarantined", "ApproximateAgeOfOldestMessage", "Exhausted"} <= {
         a["MetricName"] for a in alarms.values()
     }
     assert len(app.app.event_sources) + 1 == len(names)
