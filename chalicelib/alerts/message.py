@@ -43,6 +43,10 @@ class Rendered:
     sms: str
 
 
+# what a grouped message keeps of each example (the name: Meta sends no handle)
+EXAMPLE_FIELDS = ("source", "handle", "name", "followers", "excerpt", "url", "priority")
+
+
 def reach(followers: int) -> str:
     if followers >= 1_000_000:
         return f"{followers / 1_000_000:.1f}M"
@@ -98,10 +102,7 @@ def group_card(
         "count": count,
         "reason": reason,
         "priority": max((int(c.get("priority", 0)) for c in cards), default=0),
-        "examples": [
-            {k: c.get(k) for k in ("source", "handle", "followers", "excerpt", "url", "priority")}
-            for c in top
-        ],
+        "examples": [{k: c.get(k) for k in EXAMPLE_FIELDS if c.get(k) is not None} for c in top],
     }
 
 
@@ -154,7 +155,9 @@ def _render_mention(
     priority = f"P{card.get('priority', 0)}" + (f" {band}" if band else "")
     source = untrusted.line(str(card.get("source", "")))
     named = who(card)
-    followers = reach(int(card.get("followers") or 0))
+    # (0 is what a network that sends no count gives: Meta, feeds; it tells a manager nothing)
+    count = int(card.get("followers") or 0)
+    followers = reach(count) if count else ""
     excerpt = str(card.get("excerpt", ""))
     subject = subject_line(
         f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {named} – {excerpt}"
@@ -162,7 +165,8 @@ def _render_mention(
     lines = [untrusted.line(note), ""] if note else []
     name = untrusted.line(str(card.get("name") or ""))
     also = name + ", " if name and name not in (named, named[1:]) else ""
-    author = f"{named} ({also}{followers} followers)"
+    about = also + f"{followers} followers" if followers else also.removesuffix(", ")
+    author = f"{named} ({about})" if about else named
     lines += [
         f"Negative post on {source}, priority {card.get('priority')}"
         + (f" ({band})" if band else ""),
@@ -179,7 +183,9 @@ def _render_mention(
         f"{flag + ' ' if flag else ''}{_band(band) + ' ' if band else ''}P{card.get('priority', 0)}"
     )
     return Rendered(
-        subject, "\n".join(lines), _sms(f"{head} {source} {named} {followers}", excerpt, links)
+        subject,
+        "\n".join(lines),
+        _sms(f"{head} {source} {named} {followers}".rstrip(), excerpt, links),
     )
 
 
@@ -203,7 +209,7 @@ def _render_group(
         lines.append(
             f"{number}. {untrusted.line(str(example.get('source')))}"
             f" {who(example)}"
-            f" ({reach(int(example.get('followers') or 0))}) P{example.get('priority')}:"
+            f"{_reach_in_brackets(example)} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
             f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
         )
@@ -213,6 +219,11 @@ def _render_group(
     head = f"{flag + ' ' if flag else ''}{what.upper()} {posts}, top {top.get('source')}"
     head += f" {who(top)}"
     return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))
+
+
+def _reach_in_brackets(card: dict[str, Any]) -> str:
+    count = int(card.get("followers") or 0)
+    return f" ({reach(count)})" if count else ""
 
 
 def _sms(head: str, quote: str, links: Links | None) -> str:

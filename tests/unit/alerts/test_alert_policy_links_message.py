@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -183,6 +184,20 @@ def test_sms_is_one_gsm7_segment_with_band_source_handle_reach_words_and_the_cas
         'HIGH P72 x @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
     )
     assert "Belgie" in rendered.sms
+
+
+def test_a_post_from_a_network_that_sends_no_follower_count_shows_no_reach_of_zero():
+    # GIVEN a Facebook comment: Meta sends a name, no handle and no follower count
+    post = mention()
+    post = replace(post, source="facebook", author=Author("77", "", "Annelies Peeters", 0))
+    rendered = message.render(message.card_for(post), LINKS, timezone="Europe/Amsterdam")
+    # THEN neither the SMS nor the e-mail says "0"
+    assert rendered.sms.startswith('P72 facebook Annelies Peeters: "Storing al drie dagen')
+    assert "Annelies Peeters, posted Mon 23 Nov 10:28 CET" in rendered.email
+    assert "0 followers" not in rendered.email
+    group = message.group_card("group", "why", [message.card_for(post)], 1)
+    shown = message.render(group, LINKS, timezone="Europe/Amsterdam").email
+    assert "1. facebook Annelies Peeters P72:" in shown
 
 
 def test_the_stored_copy_has_no_links():
