@@ -83,9 +83,10 @@ def _post(card: dict[str, Any], mention: Mention | None, timezone: str) -> dict[
     named = message.who(card)
     name = untrusted.line(str(card.get("name") or ""))
     text = mention.text if mention is not None else str(card.get("text") or card.get("excerpt"))
+    followers = int(card.get("followers") or 0)  # 0: the network sends no count (Meta)
     return {
         "author": f"{name} ({named})" if name and name not in (named, named[1:]) else named,
-        "reach": message.reach(int(card.get("followers") or 0)),
+        "reach": message.reach(followers) if followers else "",
         "platform": untrusted.line(str(card.get("source", ""))),
         "posted": local(str(card.get("created_at") or ""), timezone),
         "text": untrusted.block(text),

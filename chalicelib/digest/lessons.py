@@ -50,6 +50,7 @@ class Example:
     url: str
     link: str | None
     themes: tuple[str, ...] = ()  # what the post was about (triage's themes)
+    name: str = ""  # the author's name (Meta sends no handle)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class LessonsService:
         alert_id = str(post.get("alert_id", ""))
         return Example(
             handle=str(post.get("handle", "")),
+            name=str(post.get("name", "")),
             source=str(post.get("source", "")),
             followers=int(post.get("followers", 0)),
             text=str(post.get("text", "")),

@@ -72,6 +72,7 @@ class BandLine:
 @dataclass(frozen=True)
 class OpenCase:
     handle: str
+    name: str
     source: str
     followers: int
     priority: float
@@ -110,6 +111,7 @@ class Turned:
 @dataclass(frozen=True)
 class Story:
     handle: str
+    name: str
     source: str
     followers: int
     text: str
@@ -172,6 +174,7 @@ def _done(data: LoopData, link: CaseLink) -> Done:
         cases.append(
             OpenCase(
                 handle=str(p.get("handle", "")),
+                name=str(p.get("name", "")),
                 source=str(p.get("source", "")),
                 followers=int(p.get("followers", 0)),
                 priority=float(p.get("priority", 0)),
@@ -236,6 +239,7 @@ def _stories(data: LoopData, link: CaseLink) -> list[Story]:
         out.append(
             Story(
                 handle=str(post.get("handle", "")),
+                name=str(post.get("name", "")),
                 source=str(post.get("source", "")),
                 followers=int(post.get("followers", 0)),
                 text=str(post.get("text", "")),

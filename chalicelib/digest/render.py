@@ -150,6 +150,19 @@ def shown(text: object, limit: int | None = None) -> str:
     return untrusted.line(str(text or ""), limit)
 
 
+def author(record: object) -> str:
+    """An author in one line: "@handle", else their name (Meta sends no handle), else
+    "someone" (`alerts.message.who` says the same on a page)."""
+    handle = shown(getattr(record, "handle", ""))
+    return f"@{handle}" if handle else shown(getattr(record, "name", "")) or "someone"
+
+
+def followers(count: int | float | None, before: str = " · ") -> str:
+    """ " · 2.3k followers", or nothing where the network sends no count (Meta, feeds)."""
+    number_of = int(count or 0)
+    return f"{before}{compact(number_of)} followers" if number_of > 0 else ""
+
+
 def excerpt(text: object, limit: int = 140) -> str:
     """`shown`, cut at a word before `limit` characters, with "…"."""
     flat = shown(text)
@@ -208,6 +221,8 @@ def _environment() -> Any:
         sample=sample,
         spark=spark,
         shown=shown,
+        author=author,
+        followers=followers,
         excerpt=excerpt,
         paragraph=paragraph,
     )

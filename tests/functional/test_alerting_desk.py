@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from chalicelib.alerts import codes, links
 from chalicelib.alerts.budget import PhoneBudget
 from chalicelib.alerts.notify import filter_policy
 from chalicelib.alerts.policy import Policy
+from chalicelib.model import Author
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
 from tests.functional.desk import BASE, act, board_link, case_link, csrf_of, post, tap
@@ -180,6 +182,22 @@ def test_the_case_page_shows_the_post_author_reasons_timeline_in_local_time_and_
     assert "Outage again, still no refund" in body and "negative -0.80" in body
     assert "Acknowledge: I am on it" not in body  # acknowledged already
     assert 'name="outcome" value="turned_positive"' in body
+
+
+def test_a_facebook_authors_case_names_them_and_shows_no_reach_it_does_not_know(client, oncall):
+    # GIVEN a Facebook comment: Meta sends a name, no handle and no follower count
+    facebook = replace(
+        negative("fb1"),
+        source="facebook",
+        url="https://www.facebook.com/44444444_444444444",
+        author=Author("77", "", "Annelies Peeters", 0),
+    )
+    wiring.mentions().insert(facebook)
+    wiring.alerts().alert_for(facebook, NOW)
+    body = client.http.get(case_link(page_of(oncall))).body.decode()
+    # THEN the case page names her, and says nothing about followers
+    assert '<div class="meta">Annelies Peeters · facebook · ' in body
+    assert "followers" not in body.split("Why it paged")[0]
 
 
 def test_resolving_needs_an_outcome_and_keeps_note_lesson_and_theme_for_the_digest(

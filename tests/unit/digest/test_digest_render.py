@@ -299,3 +299,31 @@ def test_the_html_needs_no_script_and_no_image_host():
     html = rendered_loop().html
     assert "<script" not in html.lower() and "<img" not in html.lower()
     assert "url(" not in html and "<link" not in html.lower()
+
+
+def test_an_author_meta_sends_without_handle_or_follower_count_is_named_not_at_zero():
+    # GIVEN a Facebook post among the negatives and open cases: a name, no handle, no count
+    facebook = post("facebook:5", "Drie keer gebeld, drie keer een ander verhaal", 67.0, 0)
+    facebook.payload.update(source="facebook", handle="", name="Annelies Peeters")
+    data = replace(day_data(), negatives=[facebook])
+    data = replace(data, loop=replace(loop_data(), open_cases=[facebook]))
+    # WHEN the digest is rendered
+    digest = render.render(report.build(data), brand="Voltera")
+    # THEN both parts name her, with no "@" before nothing and no "0 followers"
+    for part in (digest.text, digest.html):
+        assert "Annelies Peeters on facebook" in part or "Annelies Peeters</" in part
+        assert "@ on" not in part and "0 followers" not in part and "@</" not in part
+    assert "1. Annelies Peeters on facebook, priority 67" in digest.text
+    assert "* Annelies Peeters on facebook, waiting, priority 67" in digest.text
+
+
+def test_an_author_is_their_handle_else_their_name_else_someone_and_reach_only_when_known():
+    assert render.author(replace(report_post(), handle="boze_klant")) == "@boze_klant"
+    assert render.author(replace(report_post(), handle="", name="Annelies")) == "Annelies"
+    assert render.author(replace(report_post(), handle="", name="")) == "someone"
+    assert render.followers(15300) == " · 15.3k followers"
+    assert render.followers(0, ", ") == "" and render.followers(None) == ""
+
+
+def report_post() -> report.Post:
+    return report.build(day_data()).top_negatives[0]
