@@ -44,11 +44,15 @@ class Blend:
 
     def combine(self, lexicon: float, negative_probability: float) -> float:
         """(1 - s) * lexicon + s * m: s by the lexicon's strength, m = 1 - 2p past the margin
-        (rescaled to [-1, 1]), so an unsure model leaves a neutral text neutral."""
-        share = self.weak_share if abs(lexicon) < self.weak_below else self.share
+        (rescaled to [-1, 1]). An unsure model (|1 - 2p| within the margin) counts as 0
+        where it nudges; where it would decide (|lexicon| < weak_below) it leaves the
+        lexicon's faint score standing, so a neutral text stays neutral and a faintly
+        positive one is not zeroed (which opened it to the negation lean)."""
+        weak = abs(lexicon) < self.weak_below
         said = 1 - 2 * negative_probability
         if abs(said) <= self.margin:
-            return (1 - share) * lexicon
+            return lexicon if weak else (1 - self.share) * lexicon
+        share = self.weak_share if weak else self.share
         said = math.copysign((abs(said) - self.margin) / (1 - self.margin), said)
         return (1 - share) * lexicon + share * said
 

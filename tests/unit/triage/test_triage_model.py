@@ -12,6 +12,7 @@ import pytest
 from chalicelib.triage import model as model_module
 from chalicelib.triage.features import featurise, token_features
 from chalicelib.triage.model import Blend, LinearModel, dumps, loads, path_for, shipped
+from chalicelib.triage.sentiment import assess
 from tests.conftest import ROOT, realdata_dir
 
 TOY = LinearModel(
@@ -40,6 +41,24 @@ def test_a_sure_model_moves_a_neutral_text_and_an_unsure_one_does_not() -> None:
     assert blend.combine(0.0, 0.95) < -0.5  # the lexicon found nothing, the model is sure
     assert blend.combine(0.0, 0.6) == 0.0  # |1 - 2p| = 0.2 is inside the margin
     assert blend.combine(0.7, 0.95) == 0.7  # a confident lexicon keeps its say
+
+
+def test_an_unsure_model_leaves_a_faint_lexicon_score_as_it_is() -> None:
+    blend = Blend(share=0.1, weak_share=1.0, weak_below=0.1, margin=0.4)
+    assert blend.combine(0.06, 0.55) == 0.06  # a faint lexicon score is not zeroed
+    assert blend.combine(-0.06, 0.45) == -0.06
+    assert blend.combine(-0.6, 0.45) == 0.9 * -0.6  # where it nudges, it counts as 0
+    assert blend.combine(0.06, 0.95) < -0.5  # a sure model still decides
+
+
+def test_an_unsure_model_does_not_open_a_faintly_positive_text_to_the_negation_lean() -> None:
+    # GIVEN a text VADER finds faintly positive (0.077) that holds a "not", and a model
+    # with no opinion (p = 0.5)
+    text = "I did not know the shop was open on Sundays, pls tell me more"
+    unsure = LinearModel("en", {}, bias=0.0, blend=Blend(0.1, 1.0, 0.1, 0.4))
+    # WHEN it is judged THEN the lexicon's score stands: not negative
+    sentiment = assess(text, "en", models=lambda lang: unsure if lang == "en" else None).sentiment
+    assert sentiment.score == 0.0772 and sentiment.label == "positive"
 
 
 def test_the_file_format_round_trips_and_is_deterministic() -> None:
