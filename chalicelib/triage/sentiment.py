@@ -54,7 +54,8 @@ _NEGATION_WORDS = {
     ),
     "nl": frozenset(["niet", "geen", "nooit", "niets", "niks", "niemand", "nergens", "zonder"]),
 }
-# negations that do not complain: "can't wait", "no worries", "niet slecht"
+# negations that do not complain: "can't wait", "no worries", "niet slecht" (they
+# neither lean a text negative nor let the learned layer make a weak one negative)
 _NOT_NEGATIVE = tuple(
     f" {phrase} "
     for phrase in (
@@ -72,8 +73,13 @@ def _negated(cleaned: str, lang: str) -> bool:
         lang == "en" and any(token.endswith("n't") for token in tokens)
     ):
         return False
+    return not _negation_idiom(tokens)
+
+
+def _negation_idiom(tokens: tuple[str, ...]) -> bool:
+    """The text holds a negation that does not complain ("can't wait", "no worries")."""
     joined = f" {' '.join(tokens)} "
-    return not any(phrase in joined for phrase in _NOT_NEGATIVE)
+    return any(phrase in joined for phrase in _NOT_NEGATIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +117,13 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     negative_probability = None
     analyzer = ANALYZERS[lang]
     if learned is not None:
-        negative_probability = learned.negative_probability(text)
+        negative_probability = learned.negative_probability(text, lexicon)
         score = learned.blend.combine(score, negative_probability)
         if abs(lexicon) < learned.blend.weak_below:
             score = max(-MODEL_ALONE_AT_MOST, min(MODEL_ALONE_AT_MOST, score))
+            # the model reads any negation as a complaint; "can't wait for…" is eager
+            if score < lexicon and _negation_idiom(words(cleaned)):
+                score = lexicon
         evidence = True
         analyzer += "+model"
     if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
