@@ -5,7 +5,10 @@ list of nouns, verbs and interjections it lacks (`data/nl-extra.tsv`). A word no
 as written is tried as an inflection ("slechte" -> "slecht", "grote" -> "groot") and as
 a compound ("superslecht", "kutservice": the longest known tail or head).
 
-Rules: negation ("niet goed", "geen aanrader") flips and damps a word; intensifiers
+Rules: negation ("niet goed", "geen aanrader") flips and damps a word in its clause (a
+comma ends it; a negation word that negates, "niks mis", is no opinion of its own); a
+few function words spelled like opinion words are not read as such ("naar huis" is the
+preposition, "een naar gevoel" the adjective; "waar", "langs"); intensifiers
 ("heel", "erg", "echt", "wreed") scale the next one; "te" + a neutral adjective is
 an excess ("te duur"); what follows "maar" weighs more than what precedes it; set phrases
 ("valt tegen", "net niet") count as words, and so do emoji and emoticons. The score is
@@ -29,20 +32,10 @@ DATA = Path(__file__).with_name("data")
 
 NEGATIONS = frozenset(
     [
-        "niet",
-        "geen",
-        "nooit",
-        "niets",
-        "niks",
-        "nergens",
-        "allerminst",
-        "zonder",
-        "noch",
-        "ni",
-        "nie",
-        "gene",
+        "niet", "geen", "nooit", "niets", "niks", "nergens", "allerminst", "zonder", "noch", "ni",
+        "nie", "gene",
     ]
-)
+)  # fmt: skip
 INTENSIFIERS = {
     "heel": 1.4, "erg": 1.5, "zeer": 1.5, "echt": 1.3, "enorm": 1.6, "ontzettend": 1.6,
     "ongelooflijk": 1.6, "vreselijk": 1.5, "verschrikkelijk": 1.5, "super": 1.6,
@@ -60,31 +53,22 @@ INTENSIFYING_PREFIXES = {
 # "te" + one of these is too much of something, which customers complain about
 EXCESS_WORDS = frozenset(
     [
-        "lang",
-        "duur",
-        "veel",
-        "traag",
-        "langzaam",
-        "laat",
-        "klein",
-        "groot",
-        "kort",
-        "moeilijk",
-        "zwaar",
-        "simpel",
-        "weinig",
-        "warm",
-        "koud",
-        "vol",
-        "druk",
-        "hoog",
-        "laag",
-        "oud",
-        "vaag",
+        "lang", "duur", "veel", "traag", "langzaam", "laat", "klein", "groot", "kort", "moeilijk",
+        "zwaar", "simpel", "weinig", "warm", "koud", "vol", "druk", "hoog", "laag", "oud", "vaag",
         "ingewikkeld",
     ]
-)
+)  # fmt: skip
 CONTRAST = frozenset({"maar", "echter", "doch", "alleen"})
+# words that come before the adjective "naar" (nasty), never before the preposition
+DEGREE_WORDS = frozenset(
+    [
+        "een", "'n", "heel", "erg", "echt", "best", "nogal", "behoorlijk", "ontzettend",
+        "vreselijk", "verschrikkelijk", "zeer", "te", "wat",
+    ]
+)  # fmt: skip
+# function words spelled like an opinion word: "naar" (to; see PHRASES for the adjective),
+# "waar" (where, not "true"), "langs" (along, not "lang" + s)
+FUNCTION_WORDS = frozenset(["naar", "waar", "langs"])
 # set phrases whose words say little alone (separable verbs, idioms): (a word the phrase
 # cannot do without, so most sentences skip the regex; the regex; polarity)
 PHRASES = [
@@ -106,6 +90,14 @@ PHRASES = [
     ("mee", r"\bblij mee\b", 0.6),
     ("terug", r"\b(niet|nooit) (meer )?terug\b", -0.3),
     ("opnieuw", r"\b(niet|nooit) (meer )?opnieuw\b", -0.3),
+    # "naar" is the preposition ("naar huis", "waar kijk je naar") unless a degree word or
+    # "een" comes first, or it says how one feels ("wat naar", "een naar gevoel", "ik
+    # voel me naar")
+    (
+        "naar",
+        rf"\b({'|'.join(sorted(DEGREE_WORDS))}) naar\b|\bvoel(de|t|en)? (me |je |zich )?naar\b",
+        -0.65,
+    ),
 ]
 
 
@@ -151,6 +143,8 @@ def _stems(word: str) -> list[str]:
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
             continue
         stem = word[: -len(suffix)]
+        if suffix == "s" and stem.endswith("s"):
+            continue  # Dutch adds no -s to a word ending in s ("miss" is not "mis" + s)
         # lieve -> lief, boze -> boos: the consonant hardens at the end of the base form
         hardened = stem[:-1] + {"v": "f", "z": "s"}[stem[-1]] if stem[-1] in "vz" else None
         for base in (stem, hardened):
@@ -169,6 +163,8 @@ def _stems(word: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def lookup(word: str) -> tuple[float, float] | None:
     """(polarity, subjectivity) of a word, via inflection and compounds; None if unknown."""
+    if word in FUNCTION_WORDS:
+        return None
     entries = lexicon()
     for form in (word, *_stems(word)):
         entry = entries.get(form)
@@ -194,6 +190,8 @@ def lookup(word: str) -> tuple[float, float] | None:
 
 
 _END_SPLIT_RE = re.compile(r"[.!?…\n]+")
+CLAUSE_BREAK = ","  # a comma, semicolon or colon among a sentence's tokens
+_CLAUSE_TOKEN_RE = re.compile(WORD_RE.pattern + "|[,;:]")
 _PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in PHRASES)
 _MISSING = object()
 Found = tuple[float, float] | None
@@ -216,10 +214,13 @@ class DutchScore:
 
 
 def _negated(tokens: list[str], i: int) -> bool:
-    """A negation within three words before `tokens[i]`, and no other opinion word between:
-    "niet goed" is negated, in "niet normaal hoe slecht" the "niet" belongs to "normaal"."""
+    """A negation within three words before `tokens[i]`, in the same clause, and no other
+    opinion word between: "niet goed" is negated, in "niet normaal hoe slecht" the "niet"
+    belongs to "normaal", and in "ik hoef niet meer, dank u" the "dank" is not negated."""
     for j in range(i - 1, max(-1, i - 4), -1):
         token = tokens[j]
+        if token == CLAUSE_BREAK:
+            return False
         if token in NEGATIONS:
             return True
         if token not in INTENSIFIERS:
@@ -229,11 +230,28 @@ def _negated(tokens: list[str], i: int) -> bool:
     return False
 
 
+def _negates_next(tokens: list[str], i: int) -> bool:
+    """The negation word `tokens[i]` ("niks") negates an opinion word after it ("niks mis"),
+    so it does not count as one itself."""
+    for token in tokens[i + 1 : i + 4]:
+        if token == CLAUSE_BREAK:
+            return False
+        found = lookup(token)
+        if found is not None and found[0] != 0 and found[1] >= MIN_SUBJECTIVITY:
+            return True
+    return False
+
+
 def _sentence_tokens(text: str) -> list[list[str]]:
-    """Word tokens per sentence: the text split at end marks, each part tokenised by one
-    C-level findall (a word never holds an end mark, so this is the same as one scan)."""
+    """Word tokens per sentence, with CLAUSE_BREAK for a comma, semicolon or colon: the
+    text split at end marks, each part tokenised by one C-level findall (a word never
+    holds an end mark, so this is the same as one scan)."""
     lowered = clean(text).lower().replace("’", "'")
-    return [found for part in _END_SPLIT_RE.split(lowered) if (found := WORD_RE.findall(part))]
+    return [
+        [CLAUSE_BREAK if found in ",;:" else found for found in _CLAUSE_TOKEN_RE.findall(part)]
+        for part in _END_SPLIT_RE.split(lowered)
+        if WORD_RE.search(part)
+    ]
 
 
 def score(text: str) -> DutchScore:
@@ -245,7 +263,7 @@ def score(text: str) -> DutchScore:
     for tokens in _sentence_tokens(text):
         present = set(tokens)
         if not _PHRASE_NEEDS.isdisjoint(present):
-            joined = " ".join(tokens)
+            joined = " ".join(token for token in tokens if token != CLAUSE_BREAK)
             for needed, phrase, polarity in _phrase_res():
                 if needed not in present:
                     continue
@@ -274,6 +292,8 @@ def score(text: str) -> DutchScore:
             polarity, subjectivity = found
             if polarity == 0 or subjectivity < MIN_SUBJECTIVITY:
                 continue
+            if token in NEGATIONS and _negates_next(tokens, i):
+                continue  # "niks mis": "niks" is the negation, not an opinion of its own
             if i > 0 and tokens[i - 1] in INTENSIFIERS:
                 polarity *= INTENSIFIERS[tokens[i - 1]]
             if _negated(tokens, i):
