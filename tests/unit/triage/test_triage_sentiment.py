@@ -70,6 +70,8 @@ def test_naar_is_the_preposition_unless_it_says_how_something_feels() -> None:
     # after "een" or a degree word, or how one feels: the adjective (nasty)
     for text in ("Ik heb een naar gevoel", "Wat naar voor je", "Ik voel me naar"):
         assert dutch.score(text).score < 0, text
+    # and a degree word scales it like any adjective, without counting itself
+    assert dutch.score("Dat voelt heel naar").score < dutch.score("Dat voelt naar").score < 0
 
 
 def test_function_words_spelled_like_opinion_words_carry_no_sentiment() -> None:
