@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..model import Sentiment
 from . import dutch, english
 from .complaints import complaint_signals, is_question, may_complain, sarcastic_praise
-from .model import ModelSource, shipped
+from .model import LinearModel, ModelSource, shipped
 from .text import clean, sentences, word_set, words
 
 
@@ -116,14 +116,18 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     learned = models(lang)
     negative_probability = None
     analyzer = ANALYZERS[lang]
-    if learned is not None:
+    # where the lexicon is clear and the model's share there is 0, the model cannot move
+    # the score: it runs only if the post ends up negative, for its reason
+    silent = learned is not None and learned.blend.share == 0 and not _weak(lexicon, learned)
+    if learned is not None and not silent:
         negative_probability = learned.negative_probability(text, lexicon)
         score = learned.blend.combine(score, negative_probability)
-        if abs(lexicon) < learned.blend.weak_below:
+        if _weak(lexicon, learned):
             score = max(-MODEL_ALONE_AT_MOST, min(MODEL_ALONE_AT_MOST, score))
             # the model reads any negation as a complaint; "can't wait for…" is eager
             if score < lexicon and _negation_idiom(words(cleaned)):
                 score = lexicon
+    if learned is not None:
         evidence = True
         analyzer += "+model"
     if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
@@ -159,7 +163,14 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         if QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative:
             score = THRESHOLDS[lang].negative
     label = label_for(score, lang) if evidence else "neutral"
+    if silent and label == "negative" and learned is not None:
+        negative_probability = learned.negative_probability(text, lexicon)
     return Assessment(Sentiment(round(score, 4), label, analyzer), complaints, negative_probability)
+
+
+def _weak(lexicon: float, learned: LinearModel) -> bool:
+    """The lexicon found next to nothing: where the model decides (see `model.Blend`)."""
+    return abs(lexicon) < learned.blend.weak_below
 
 
 def assess_unplaced(text: str, *, models: ModelSource = shipped) -> tuple[str, Assessment]:

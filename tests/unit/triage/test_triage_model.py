@@ -108,6 +108,28 @@ def test_a_negation_that_does_not_complain_is_no_ground_for_the_model_to_call_a_
         assert assess(text, "en", models=models).sentiment.label != "negative", text
 
 
+class _Counting(LinearModel):
+    __slots__ = ("calls",)
+
+    def negative_probability(self, text: str, lexicon: float) -> float:
+        self.calls += 1
+        return super().negative_probability(text, lexicon)
+
+
+def test_where_the_model_has_no_share_it_runs_only_for_a_negative_post_s_reason() -> None:
+    # GIVEN a model with no share where the lexicon is clear (the shipped blend)
+    model = _Counting("en", {"w:awful": 2.0}, bias=0.0, blend=Blend(0.0, 1.0, 0.1, 0.4))
+    model.calls = 0
+    models = lambda lang: model if lang == "en" else None  # noqa: E731
+    # WHEN a clearly positive post is judged THEN the model does not run
+    assert assess("What a lovely, helpful team", "en", models=models).model_negative is None
+    assert model.calls == 0
+    # WHEN a clearly negative one is THEN it runs once, for the reason "model: …"
+    judged = assess("What an awful, useless team", "en", models=models)
+    assert judged.sentiment.label == "negative" and judged.model_negative is not None
+    assert model.calls == 1
+
+
 def test_the_file_format_round_trips_and_is_deterministic() -> None:
     text = dumps(TOY, ["a comment"])
     again = loads(text)
