@@ -116,6 +116,36 @@ class Mention:
     def with_(self, **changes: Any) -> Mention:
         return replace(self, **changes)
 
+    def judged(
+        self,
+        lang: str,
+        sentiment: Sentiment,
+        priority: float,
+        reasons: tuple[str, ...],
+        themes: tuple[str, ...],
+    ) -> Mention:
+        """`with_()` of triage's five fields, built by one constructor call: triage judges
+        every post, and `dataclasses.replace` looks each field up by name (~2x the time)."""
+        return Mention(
+            source=self.source,
+            native_id=self.native_id,
+            url=self.url,
+            author=self.author,
+            text=self.text,
+            created_at=self.created_at,
+            received_at=self.received_at,
+            lang=lang,
+            engagement=self.engagement,
+            matched_terms=self.matched_terms,
+            in_reply_to=self.in_reply_to,
+            sentiment=sentiment,
+            priority=priority,
+            reasons=reasons,
+            themes=themes,
+            status=self.status,
+            expires_at=self.expires_at,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["id"] = self.id

@@ -6,16 +6,19 @@ Recipe (every number below is fixed here or chosen by cross-validation on the tr
 data; no evaluation set is ever looked at):
 - data: VADER's three human-rated English sets (MIT): tweets, movie-review snippets,
   NYT editorial snippets; negative = mean rating < 0. Each text weighs
-  min(1, |mean| + 0.1): a text the raters barely agreed on teaches little.
-  Never the bol.com reviews (personal use only).
-- features: `chalicelib.triage.features` (words, character 3-5-grams, word pairs),
-  kept when they occur in at least MIN_DF training texts.
+  min(1, |mean| + 0.1): a text the raters barely agreed on teaches little; a text
+  whose VADER score is weak (|score| < weak_below, where the model decides alone)
+  weighs `weak_weight` times that. Never the bol.com reviews (personal use only).
+- features: `chalicelib.triage.features` (words, character 3-5-grams, word pairs, the
+  post's marks and, where VADER is weak, the weak-region marks), kept when they occur
+  in at least MIN_DF training texts.
 - model: L2 logistic regression (scikit-learn's liblinear, fixed seed), then weights
   under PRUNE_BELOW in magnitude are dropped (smaller file, same F1 in CV).
 - settings chosen by 5-fold cross-validation (folds stratified by set and label,
-  seed SEED) through the production path (`judge()` with the fold's model): C, and
-  the blend with the lexicon. The goal: the best mean F1 over the training sets among
-  the settings that keep every set within TOLERANCE of the lexicon alone.
+  seed SEED) through the production path (`judge()` with the fold's model): C, the
+  weak-region weight and the blend with the lexicon. The goal (issue 16's): every
+  training set at or above its F1 in GOALS; the setting chosen meets them with the
+  most room (the largest smallest F1 - goal), ties to the best mean F1.
 
 `--refit` skips the search and fits with the settings recorded in the shipped file
 (seconds, not minutes): that is what the reproduction test runs. `--check` writes
@@ -34,8 +37,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.triage import english
 from chalicelib.triage.features import featurise
 from chalicelib.triage.model import Blend, LinearModel, dumps, path_for, shipped
+from chalicelib.triage.text import clean
 from tools.evaluate import (
     ENGLISH_TWEETS,
     MOVIE_SNIPPETS,
@@ -52,17 +57,22 @@ SEED = 0
 FOLDS = 5
 MIN_DF = 3
 PRUNE_BELOW = 0.1
-TOLERANCE = 0.005  # F1 a training set may lose against the lexicon alone
-C_GRID = (1.0, 4.0)
-WEAK_BELOW_GRID = (0.05, 0.1)  # |lexicon score| under which the model decides
+# issue 16's goals for the negative class's F1 through judge(), here in 5-fold CV
+GOALS = {ENGLISH_TWEETS: 0.94, MOVIE_SNIPPETS: 0.59, NYT_SNIPPETS: 0.66}
+C_GRID = (2.0, 4.0, 8.0)
+WEAK_WEIGHT_GRID = (1.0, 3.0)  # how much more a text with a weak VADER score weighs
+# |lexicon score| under which the model decides (0.05 lost on every set in earlier
+# searches); the weak-region marks are defined by it, so it is not searched
+WEAK_BELOW = 0.1
 SHARE_GRID = (0.0, 0.1)  # the model's share elsewhere
-MARGIN_GRID = (0.4, 0.6, 0.8)  # how far from 0.5 its p(negative) must be to count
+MARGIN_GRID = (0.3, 0.4, 0.5, 0.6)  # how far from 0.5 its p(negative) must be to count
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     c: float
     blend: Blend
+    weak_weight: float = 1.0
     min_df: int = MIN_DF
     prune_below: float = PRUNE_BELOW
 
@@ -72,6 +82,7 @@ class Settings:
         return cls(
             float(model.params["c"]),
             model.blend,
+            float(model.params["weak_weight"]),
             int(model.params["min_df"]),
             float(model.params["prune_below"]),
         )
@@ -84,6 +95,10 @@ class Corpus:
     weights: list[float]
     sets: list[str]  # the relative path each text came from
     digests: dict[str, str]  # relative path -> sha256 of the file
+    lexicon: list[float]  # VADER's score of each text, as assess() computes it
+
+    def features(self, weak_below: float) -> list[dict[str, float]]:
+        return [featurise(t, s, weak_below) for t, s in zip(self.texts, self.lexicon, strict=True)]
 
 
 def load(root: Path, lang: str = "en") -> Corpus:
@@ -100,7 +115,8 @@ def load(root: Path, lang: str = "en") -> Corpus:
             negative.append(example.negative)
             weights.append(min(1.0, abs(example.rating) + 0.1))
             sets.append(relative)
-    return Corpus(texts, negative, weights, sets, digests)
+    lexicon = [english.score(clean(text)) for text in texts]
+    return Corpus(texts, negative, weights, sets, digests, lexicon)
 
 
 def fold_of(corpus: Corpus) -> list[int]:
@@ -127,7 +143,8 @@ def fit(
     from sklearn.linear_model import LogisticRegression
 
     chosen = list(range(len(corpus.texts))) if rows is None else list(rows)
-    vectors = features if features is not None else [featurise(t) for t in corpus.texts]
+    weak_below = settings.blend.weak_below
+    vectors = features if features is not None else corpus.features(weak_below)
     seen: Counter[str] = Counter()
     for i in chosen:
         seen.update(vectors[i].keys())
@@ -147,10 +164,14 @@ def fit(
     regression = LogisticRegression(
         C=settings.c, solver="liblinear", max_iter=1000, random_state=SEED
     )
+    weak = settings.weak_weight
     regression.fit(
         matrix,
         [corpus.negative[i] for i in chosen],
-        sample_weight=[corpus.weights[i] for i in chosen],
+        sample_weight=[
+            corpus.weights[i] * (weak if abs(corpus.lexicon[i]) < weak_below else 1.0)
+            for i in chosen
+        ],
     )
     weights = {
         name: float(w)
@@ -159,6 +180,7 @@ def fit(
     }
     params = {
         "c": f"{settings.c:g}",
+        "weak_weight": f"{settings.weak_weight:g}",
         "min_df": str(settings.min_df),
         "prune_below": f"{settings.prune_below:g}",
         "trained_on": ",".join(corpus.digests),
@@ -189,7 +211,7 @@ def fold_models_by_set(root: Path, settings: Settings) -> dict[str, list[LinearM
     """For evaluation: per training set, per text, the fold model that never saw the text."""
     corpus = load(root)
     folds = fold_of(corpus)
-    models = fold_models(corpus, settings, folds, [featurise(t) for t in corpus.texts])
+    models = fold_models(corpus, settings, folds, corpus.features(settings.blend.weak_below))
     out: dict[str, list[LinearModel]] = {}
     for relative, fold in zip(corpus.sets, folds, strict=True):
         out.setdefault(relative, []).append(models[fold])
@@ -215,33 +237,34 @@ def cv_f1(
 
 
 def search(corpus: Corpus, log: Callable[[str], None] = print) -> Settings:
-    """The settings with the best mean CV F1 that keep every set near the lexicon alone."""
+    """The settings that meet GOALS in CV with the most room (see `room`)."""
     folds = fold_of(corpus)
-    features = [featurise(t) for t in corpus.texts]
-    baseline = cv_f1(corpus, folds, lambda _fold: None)
-    log("lexicon alone: " + _show(baseline))
-    best: tuple[float, Settings] | None = None
-    fallback: tuple[float, Settings] | None = None
-    for c in C_GRID:
-        models = fold_models(corpus, Settings(c, Blend(0.0, 1.0, 0.1)), folds, features)
-        grid = itertools.product(WEAK_BELOW_GRID, SHARE_GRID, MARGIN_GRID)
-        for weak_below, share, margin in grid:
-            blend = Blend(share, 1.0, weak_below, margin)
+    features = corpus.features(WEAK_BELOW)
+    log("lexicon alone: " + _show(cv_f1(corpus, folds, lambda _fold: None)))
+    best: tuple[tuple[float, float], Settings] | None = None
+    for c, weak_weight in itertools.product(C_GRID, WEAK_WEIGHT_GRID):
+        fitted = Settings(c, Blend(0.0, 1.0, WEAK_BELOW), weak_weight)
+        models = fold_models(corpus, fitted, folds, features)
+        for share, margin in itertools.product(SHARE_GRID, MARGIN_GRID):
+            blend = Blend(share, 1.0, WEAK_BELOW, margin)
             blended = [model.with_blend(blend) for model in models]
             figures = cv_f1(corpus, folds, blended.__getitem__)
-            mean = sum(figures.values()) / len(figures)
-            keeps = all(figures[s] >= baseline[s] - TOLERANCE for s in figures)
-            settings = Settings(c, blend)
-            log(f"C={c:g} weak<{weak_below:g} share={share:g} margin={margin:g}: "
-                f"{_show(figures)} mean {mean:.4f}"
-                + ("" if keeps else "  (loses a set)"))  # fmt: skip
-            if keeps and (best is None or mean > best[0]):
-                best = (mean, settings)
-            if fallback is None or mean > fallback[0]:
-                fallback = (mean, settings)
-    chosen = best or fallback
-    assert chosen is not None
-    return chosen[1]
+            rank = room(figures)
+            log(f"C={c:g} weak_weight={weak_weight:g} share={share:g} margin={margin:g}: "
+                f"{_show(figures)} room {rank[0]:+.4f} mean {rank[1]:.4f}")  # fmt: skip
+            if best is None or rank > best[0]:
+                best = (rank, Settings(c, blend, weak_weight))
+    assert best is not None
+    return best[1]
+
+
+def room(figures: dict[str, float]) -> tuple[float, float]:
+    """(the smallest F1 - goal over the sets, the mean F1): what `search` maximises.
+    A setting meets every goal when the first is >= 0."""
+    return (
+        round(min(figures[name] - goal for name, goal in GOALS.items()), 6),
+        round(sum(figures.values()) / len(figures), 6),
+    )
 
 
 def _show(figures: dict[str, float]) -> str:

@@ -82,13 +82,13 @@ def judge(
         reasons = (f"language {lang}: sentiment not judged", *reasons)
     elif judged_as != lang:
         reasons = (f"language {lang}: judged as {judged_as}", *reasons)
-    return mention.with_(
-        lang=lang,
-        sentiment=assessment.sentiment,
-        priority=priority.score,
-        reasons=reasons,
+    return mention.judged(
+        lang,
+        assessment.sentiment,
+        priority.score,
+        reasons,
         # themes are what *negative* posts share (the digest's "what customers raise")
-        themes=extract_themes(mention.text, judged_as, exclude=mention.matched_terms)
+        extract_themes(mention.text, judged_as, exclude=mention.matched_terms)
         if assessment.sentiment.label == "negative"
         else (),
     )

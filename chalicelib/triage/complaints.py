@@ -98,6 +98,10 @@ ALSO_NEEDS = {
     "kan niet inloggen": "inloggen aanmelden bellen betalen bestellen verbinden streamen "
     "internetten kijken",
     "waar blijft": "blijf blijven mijn m'n ons",
+    "storing": "storing ligt liggen lucht",
+    "dubbel betaald": "afgeschreven betaald gefactureerd",
+    "weer": "tweede derde vierde vijfde alweer wéér 0 1 2 3 4 5 6 7 8 9",
+    "uitgelogd": "uitgelogd uitloggen logt gooit",
 }
 _ALSO = {name: tuple(spec.split()) for name, spec in ALSO_NEEDS.items()}
 

@@ -5,13 +5,17 @@ list of nouns, verbs and interjections it lacks (`data/nl-extra.tsv`). A word no
 as written is tried as an inflection ("slechte" -> "slecht", "grote" -> "groot") and as
 a compound ("superslecht", "kutservice": the longest known tail or head).
 
-Rules: negation ("niet goed", "geen aanrader") flips and damps a word; intensifiers
+Rules: negation ("niet goed", "geen aanrader") flips and damps a word in its clause (a
+comma ends it; a negation word that negates, "niks mis", is no opinion of its own); a
+few function words spelled like opinion words are not read as such ("naar huis" is the
+preposition, "een naar gevoel" the adjective; "waar", "langs"); intensifiers
 ("heel", "erg", "echt", "wreed") scale the next one; "te" + a neutral adjective is
 an excess ("te duur"); what follows "maar" weighs more than what precedes it; set phrases
 ("valt tegen", "net niet") count as words, and so do emoji and emoticons. The score is
 the mean of the word polarities, weighted by subjectivity (words under 0.5, mostly
 factual ones like "open", are left out) and 1.6x for negative words (reviews and posts
-praise freely, so a negative word says more), clamped to [-1, 1].
+praise freely, so a negative word says more), clamped to [-1, 1]. The words with a role
+(negations, intensifiers, set phrases…) are listed in `dutch_words.py`.
 """
 
 from __future__ import annotations
@@ -20,93 +24,26 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
 
+from .dutch_words import (
+    CONTRAST,
+    DEGREE_WORDS,
+    EXCESS_WORDS,
+    FEEL_WORDS,
+    FUNCTION_WORDS,
+    INTENSIFIERS,
+    INTENSIFYING_PREFIXES,
+    NAAR,
+    NAAR_ADJECTIVE,
+    NEGATIONS,
+    NEGATIVE_HEADS,
+    PHRASES,
+    POSITIVE_HEADS,
+)
 from .emoji import emoji_polarities
 from .text import WORD_RE, clean
 
 DATA = Path(__file__).with_name("data")
-
-NEGATIONS = frozenset(
-    [
-        "niet",
-        "geen",
-        "nooit",
-        "niets",
-        "niks",
-        "nergens",
-        "allerminst",
-        "zonder",
-        "noch",
-        "ni",
-        "nie",
-        "gene",
-    ]
-)
-INTENSIFIERS = {
-    "heel": 1.4, "erg": 1.5, "zeer": 1.5, "echt": 1.3, "enorm": 1.6, "ontzettend": 1.6,
-    "ongelooflijk": 1.6, "vreselijk": 1.5, "verschrikkelijk": 1.5, "super": 1.6,
-    "hartstikke": 1.5, "bijzonder": 1.4, "uiterst": 1.6, "zwaar": 1.4, "totaal": 1.5,
-    "compleet": 1.5, "volledig": 1.4, "absoluut": 1.5, "wreed": 1.5, "kei": 1.5,
-    "best": 1.1, "zo": 1.2, "zó": 1.3, "veel": 1.2, "nogal": 0.9, "vrij": 0.8,
-    "redelijk": 0.7, "beetje": 0.6, "wat": 0.8, "tamelijk": 0.8, "weinig": -0.6,
-    "minder": -0.5, "amper": -0.6, "nauwelijks": -0.6,
-}  # fmt: skip
-INTENSIFYING_PREFIXES = {
-    "super": 1.5, "hyper": 1.5, "mega": 1.5, "reuze": 1.4, "oer": 1.4, "bloed": 1.5,
-    "knetter": 1.6, "dood": 1.5, "steen": 1.4, "bere": 1.5, "kei": 1.5, "ultra": 1.5,
-    "over": 1.0, "loei": 1.5, "snoei": 1.5, "top": 1.3,
-}  # fmt: skip
-# "te" + one of these is too much of something, which customers complain about
-EXCESS_WORDS = frozenset(
-    [
-        "lang",
-        "duur",
-        "veel",
-        "traag",
-        "langzaam",
-        "laat",
-        "klein",
-        "groot",
-        "kort",
-        "moeilijk",
-        "zwaar",
-        "simpel",
-        "weinig",
-        "warm",
-        "koud",
-        "vol",
-        "druk",
-        "hoog",
-        "laag",
-        "oud",
-        "vaag",
-        "ingewikkeld",
-    ]
-)
-CONTRAST = frozenset({"maar", "echter", "doch", "alleen"})
-# set phrases whose words say little alone (separable verbs, idioms): (a word the phrase
-# cannot do without, so most sentences skip the regex; the regex; polarity)
-PHRASES = [
-    ("tegen", r"\b(valt|vallen|viel|vielen) (\w+ ){0,4}tegen\b", -0.7),
-    ("net", r"\bnet niet\b", -0.6),
-    ("verwacht", r"\b(had|hadden) (er )?(\w+ ){0,3}meer (van )?verwacht", -0.7),
-    ("verwacht", r"\bniet wat (ik|we|wij) (had|hadden) verwacht", -0.7),
-    ("moeite", r"\bmet (veel )?moeite\b", -0.5),
-    ("van", r"\b(zonde|jammer) van (het|de|mijn|m'n|ons) (geld|tijd)\b", -0.8),
-    ("weggegooid", r"\bweggegooid geld\b", -0.8),
-    ("niet", r"\bniet (de moeite|aan te raden|aan te bevelen)\b", -0.8),
-    ("meer", r"\b(niet|nooit) (meer )?(uitgelezen|afgemaakt)\b", -0.7),
-    ("uitgelezen", r"\b(niet|nooit) (uitgelezen|afgemaakt)\b", -0.7),
-    ("afgemaakt", r"\b(niet|nooit) (afgemaakt)\b", -0.7),
-    ("waard", r"\b(de moeite|het lezen|het geld) (meer dan |zeker |echt |wel )?waard\b", 0.6),
-    ("waard", r"\bniet (meer )?waard\b", -0.7),
-    ("must", r"\b(een )?must\b", 0.6),
-    ("nergens", r"\b(slaat|sloeg) (helemaal |echt )?nergens op\b", -0.8),
-    ("mee", r"\bblij mee\b", 0.6),
-    ("terug", r"\b(niet|nooit) (meer )?terug\b", -0.3),
-    ("opnieuw", r"\b(niet|nooit) (meer )?opnieuw\b", -0.3),
-]
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +54,6 @@ def _phrase_res() -> list[tuple[str, re.Pattern[str], float]]:
 
 MIN_SUBJECTIVITY = 0.5  # below this a word is mostly factual ("open", "Brussels")
 NEGATIVE_WEIGHT = 1.6  # a negative word means more than a positive one (reviews praise freely)
-NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
-POSITIVE_HEADS = {"top": 0.6, "wereld": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +86,8 @@ def _stems(word: str) -> list[str]:
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
             continue
         stem = word[: -len(suffix)]
+        if suffix == "s" and stem.endswith("s"):
+            continue  # Dutch adds no -s to a word ending in s ("miss" is not "mis" + s)
         # lieve -> lief, boze -> boos: the consonant hardens at the end of the base form
         hardened = stem[:-1] + {"v": "f", "z": "s"}[stem[-1]] if stem[-1] in "vz" else None
         for base in (stem, hardened):
@@ -169,6 +106,8 @@ def _stems(word: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def lookup(word: str) -> tuple[float, float] | None:
     """(polarity, subjectivity) of a word, via inflection and compounds; None if unknown."""
+    if word in FUNCTION_WORDS:
+        return None
     entries = lexicon()
     for form in (word, *_stems(word)):
         entry = entries.get(form)
@@ -194,10 +133,10 @@ def lookup(word: str) -> tuple[float, float] | None:
 
 
 _END_SPLIT_RE = re.compile(r"[.!?…\n]+")
+CLAUSE_BREAK = ","  # a comma, semicolon or colon among a sentence's tokens
+_CLAUSE_TOKEN_RE = re.compile(WORD_RE.pattern + "|,")
 _PHRASE_NEEDS = frozenset(word for word, _phrase, _polarity in PHRASES)
-_MISSING = object()
-Found = tuple[float, float] | None
-_SPECIAL = frozenset(INTENSIFIERS) | CONTRAST | EXCESS_WORDS
+_SPECIAL = frozenset(INTENSIFIERS) | CONTRAST | EXCESS_WORDS | {NAAR}
 _found_cache: dict[str, tuple[float, float] | None] = {}
 _FOUND_LIMIT = 100_000
 
@@ -216,24 +155,57 @@ class DutchScore:
 
 
 def _negated(tokens: list[str], i: int) -> bool:
-    """A negation within three words before `tokens[i]`, and no other opinion word between:
-    "niet goed" is negated, in "niet normaal hoe slecht" the "niet" belongs to "normaal"."""
+    """A negation within three words before `tokens[i]`, in the same clause, and no other
+    opinion word between: "niet goed" is negated, in "niet normaal hoe slecht" the "niet"
+    belongs to "normaal", and in "ik hoef niet meer, dank u" the "dank" is not negated."""
     for j in range(i - 1, max(-1, i - 4), -1):
         token = tokens[j]
+        if token == CLAUSE_BREAK:
+            return False
         if token in NEGATIONS:
             return True
-        if token not in INTENSIFIERS:
-            found = lookup(token)
-            if found is not None and found[0] != 0 and found[1] >= MIN_SUBJECTIVITY:
-                return False
+        if token not in INTENSIFIERS and _opinion(token):
+            return False
     return False
 
 
+def _opinion(token: str) -> bool:
+    found = lookup(token)
+    return found is not None and found[0] != 0 and found[1] >= MIN_SUBJECTIVITY
+
+
+def _negates_next(tokens: list[str], i: int) -> bool:
+    """The negation word `tokens[i]` ("niks") negates an opinion word after it ("niks mis"),
+    so it does not count as one itself."""
+    for token in tokens[i + 1 : i + 4]:
+        if token == CLAUSE_BREAK:
+            return False
+        if _opinion(token):
+            return True
+    return False
+
+
+def _adjective_naar(tokens: list[str], i: int) -> bool:
+    """`tokens[i]` is "naar": the adjective after a degree word or "een", or after a form
+    of "voelen" (and "me", "je", "zich"); the preposition otherwise."""
+    before = tokens[i - 1] if i else ""
+    if before in DEGREE_WORDS or before in FEEL_WORDS:
+        return True
+    return before in ("me", "je", "zich") and i > 1 and tokens[i - 2] in FEEL_WORDS
+
+
 def _sentence_tokens(text: str) -> list[list[str]]:
-    """Word tokens per sentence: the text split at end marks, each part tokenised by one
-    C-level findall (a word never holds an end mark, so this is the same as one scan)."""
-    lowered = clean(text).lower().replace("’", "'")
-    return [found for part in _END_SPLIT_RE.split(lowered) if (found := WORD_RE.findall(part))]
+    """Word tokens per sentence, with CLAUSE_BREAK for a comma, semicolon or colon: the
+    text split at end marks, each part tokenised by one C-level findall (a word never
+    holds an end mark, so this is the same as one scan). A part with no word gives
+    only clause breaks, which score nothing."""
+    lowered = clean(text).lower()  # clean() has straightened the apostrophes
+    for mark in ";:":
+        if mark in lowered:
+            lowered = lowered.replace(mark, CLAUSE_BREAK)
+    return [
+        found for part in _END_SPLIT_RE.split(lowered) if (found := _CLAUSE_TOKEN_RE.findall(part))
+    ]
 
 
 def score(text: str) -> DutchScore:
@@ -241,11 +213,13 @@ def score(text: str) -> DutchScore:
     total = 0.0
     weights = 0.0
     hits = 0
-    found_of = _found_cache.get
+    known = _found_cache
     for tokens in _sentence_tokens(text):
         present = set(tokens)
         if not _PHRASE_NEEDS.isdisjoint(present):
-            joined = " ".join(tokens)
+            joined = " ".join(
+                tokens if CLAUSE_BREAK not in present else [t for t in tokens if t != CLAUSE_BREAK]
+            )
             for needed, phrase, polarity in _phrase_res():
                 if needed not in present:
                     continue
@@ -257,11 +231,17 @@ def score(text: str) -> DutchScore:
         after_contrast = False
         contrast_seen = not CONTRAST.isdisjoint(present)
         for i, token in enumerate(tokens):
-            cached = found_of(token, _MISSING)
-            found = _remember(token) if cached is _MISSING else cast(Found, cached)
+            try:
+                found = known[token]
+            except KeyError:
+                found = _remember(token)
             if found is None and token not in _SPECIAL:
                 continue  # most words: no sentiment, no role
-            if token in INTENSIFIERS and i + 1 < len(tokens) and lookup(tokens[i + 1]):
+            if (
+                token in INTENSIFIERS
+                and i + 1 < len(tokens)
+                and (lookup(tokens[i + 1]) or (tokens[i + 1] == NAAR and token in DEGREE_WORDS))
+            ):
                 continue  # it modifies the next word
             if token in CONTRAST:
                 after_contrast = True
@@ -269,11 +249,15 @@ def score(text: str) -> DutchScore:
             if found is None:
                 if token in EXCESS_WORDS and i > 0 and tokens[i - 1] == "te":
                     found = (-0.4, 1.0)
+                elif token == NAAR and _adjective_naar(tokens, i):
+                    found = NAAR_ADJECTIVE
                 else:
                     continue
             polarity, subjectivity = found
             if polarity == 0 or subjectivity < MIN_SUBJECTIVITY:
                 continue
+            if token in NEGATIONS and _negates_next(tokens, i):
+                continue  # "niks mis": "niks" is the negation, not an opinion of its own
             if i > 0 and tokens[i - 1] in INTENSIFIERS:
                 polarity *= INTENSIFIERS[tokens[i - 1]]
             if _negated(tokens, i):

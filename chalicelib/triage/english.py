@@ -22,6 +22,9 @@ EXTRA_WORDS = {
 }  # fmt: skip
 
 
+_STRIPPED_LIMIT = 100_000  # distinct words whose stripped form the analyzer remembers
+
+
 def _build() -> Any:
     from vaderSentiment import vaderSentiment as vs
 
@@ -44,6 +47,13 @@ def _build() -> Any:
         return lowered in negate or "n't" in lowered
 
     strip_punctuation = vs.SentiText._strip_punc_if_word
+    stripped: dict[str, str] = {}  # word -> strip_punctuation(word), for words seen
+
+    def strip(word: str) -> str:
+        found: str = strip_punctuation(word)
+        if len(stripped) < _STRIPPED_LIMIT:
+            stripped[word] = found
+        return found
 
     class _SentiText:
         """vs.SentiText's two attributes, worked out the same way with C-level loops."""
@@ -52,7 +62,11 @@ def _build() -> Any:
 
         def __init__(self, text: str) -> None:
             self.text = text
-            words = list(map(strip_punctuation, text.split()))
+            split = text.split()
+            try:  # every word seen before: one C-level pass over the cache
+                words = list(map(stripped.__getitem__, split))
+            except KeyError:
+                words = list(map(strip, split))
             self.words_and_emoticons = words
             capitals = sum(map(str.isupper, words))  # vs.allcap_differential(words)
             self.is_cap_diff = 0 < len(words) - capitals < len(words)

@@ -1,14 +1,18 @@
 """The learned layer at run time: a logistic regression scored as a sparse dot product.
 
-    p(negative) = sigmoid(bias + (sum of the weights of the features the text emits)
-                                 / sqrt(number of features it emits))
+    p(negative) = sigmoid(bias + (sum of the weights of the text's marks)
+                               + (sum of the weights of the n-grams the text emits)
+                                 / sqrt(number of n-grams it emits))
+
+The marks (`features.marks`: a link, a handle, the length band…, and where the lexicon
+score is weak, the weak-region marks) need the lexicon's score, so `assess` passes it in.
 
 The weights were fitted offline (`tools/train_triage.py`) on the features of
 `features.py` and ship as a small text file per language (`data/model-<lang>.tsv`),
 read on first use and kept for the process: importing this module reads nothing, and
 no numpy or scikit-learn is needed here. A word's summed weight (the word and its
 character n-grams) is cached and pairs are keyed by (word, word), so a text costs about
-one dict look-up per word and per pair of words, and builds no feature names.
+one dict look-up per word and per pair of words, and a few for its marks.
 A language without a file has no learned layer (`shipped` says None).
 
 File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
@@ -26,7 +30,7 @@ from functools import lru_cache
 from itertools import pairwise, repeat
 from pathlib import Path
 
-from .features import token_features, tokens
+from .features import marks, token_features, tokens, weak_marks
 
 DATA = Path(__file__).with_name("data")
 WEIGHT_UNIT = 1e-4  # weights are stored as integers in this unit
@@ -44,11 +48,15 @@ class Blend:
 
     def combine(self, lexicon: float, negative_probability: float) -> float:
         """(1 - s) * lexicon + s * m: s by the lexicon's strength, m = 1 - 2p past the margin
-        (rescaled to [-1, 1]), so an unsure model leaves a neutral text neutral."""
-        share = self.weak_share if abs(lexicon) < self.weak_below else self.share
+        (rescaled to [-1, 1]). An unsure model (|1 - 2p| within the margin) counts as 0
+        where it nudges; where it would decide (|lexicon| < weak_below) it leaves the
+        lexicon's faint score standing, so a neutral text stays neutral and a faintly
+        positive one is not zeroed (which opened it to the negation lean)."""
+        weak = abs(lexicon) < self.weak_below
         said = 1 - 2 * negative_probability
         if abs(said) <= self.margin:
-            return (1 - share) * lexicon
+            return lexicon if weak else (1 - self.share) * lexicon
+        share = self.weak_share if weak else self.share
         said = math.copysign((abs(said) - self.margin) / (1 - self.margin), said)
         return (1 - share) * lexicon + share * said
 
@@ -76,7 +84,8 @@ class LinearModel:
         self._pairs = _pair_index(self.weights)
 
     def with_blend(self, blend: Blend) -> LinearModel:
-        """The same weights combined another way (sharing the weights, not the cache)."""
+        """The same weights combined another way (sharing the weights, not the cache);
+        the weak-region marks follow the new blend's `weak_below`, so training keeps it."""
         twin = LinearModel(self.lang, {}, self.bias, blend, self.params)
         twin.weights = self.weights
         twin._pairs = self._pairs
@@ -94,22 +103,34 @@ class LinearModel:
             self._weight_of[token], self._count_of[token] = found
         return found
 
-    def logit(self, text: str) -> float:
+    def logit(self, text: str, lexicon: float) -> float:
+        """The log-odds of negative for `text`, whose lexicon score is `lexicon`."""
         found = tokens(text)
+        marked = self.bias + self._marked(text, found, lexicon)
         if not found:
-            return self.bias
+            return marked
         try:  # every word seen before: C-level sums over the per-word caches
             total = sum(map(self._weight_of.__getitem__, found), 0.0)
             count = sum(map(self._count_of.__getitem__, found))
         except KeyError:  # a new word (or the caches are full): word by word
-            return self._slow_logit(found)
+            return marked + self._slow_sum(found)
         count += len(found) - 1  # one pair feature per neighbouring pair
         # the pairs after the words, as featurise() sums them
         total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
-        return self.bias + total / math.sqrt(count)
+        return marked + total / math.sqrt(count)
 
-    def _slow_logit(self, found: tuple[str, ...]) -> float:
-        """The same sum, word by word, filling the caches on the way."""
+    def _marked(self, text: str, found: tuple[str, ...], lexicon: float) -> float:
+        """The summed weight of the text's marks (and, where the lexicon is weak, of
+        its weak-region marks): they count 1 each, whatever the text's length."""
+        get = self.weights.get
+        text_marks = marks(text, found)
+        total = sum(map(get, text_marks, repeat(0.0)), 0.0)
+        if abs(lexicon) < self.blend.weak_below:
+            total = sum(map(get, weak_marks(text_marks, lexicon), repeat(0.0)), total)
+        return total
+
+    def _slow_sum(self, found: tuple[str, ...]) -> float:
+        """The words' and pairs' part of the logit, word by word, filling the caches."""
         total = 0.0
         count = len(found) - 1
         for token in found:
@@ -117,10 +138,11 @@ class LinearModel:
             total += weight
             count += emitted
         total = sum(map(self._pairs.get, pairwise(found), repeat(0.0)), total)
-        return self.bias + total / math.sqrt(count)
+        return total / math.sqrt(count)
 
-    def negative_probability(self, text: str) -> float:
-        z = self.logit(text)
+    def negative_probability(self, text: str, lexicon: float) -> float:
+        """p(negative) of `text`, whose lexicon score is `lexicon` (see `features`)."""
+        z = self.logit(text, lexicon)
         if z < -30:
             return 0.0
         return 1 / (1 + math.exp(-z))

@@ -59,9 +59,9 @@ def extract_themes(
         if tag[1:] not in skip and tag not in themes:
             themes.append(tag)
     themes.extend(kind for kind in urgency_kinds(text) if kind not in themes)
-    content = [
+    content = [  # each word once, in order of first use (a long review repeats many)
         word
-        for word in words(clean(text))
+        for word in dict.fromkeys(words(clean(text)))
         if len(word) >= MIN_TERM_LENGTH
         and word not in STOPWORDS
         and word not in skip
@@ -70,7 +70,7 @@ def extract_themes(
         and "#" + word not in themes
         and not carries_sentiment(word)
     ]
-    for word in sorted(dict.fromkeys(content), key=len, reverse=True):
+    for word in sorted(content, key=len, reverse=True):
         if len(themes) >= MAX_THEMES:
             break
         themes.append(word)

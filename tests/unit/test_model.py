@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -39,6 +40,35 @@ def test_round_trip_through_a_dict_keeps_every_field():
     data = original.to_dict()
     assert data["id"] == "x:123"
     assert Mention.from_dict(data) == original
+
+
+def test_judged_equals_with_for_triage_fields_and_keeps_every_other_field():
+    # GIVEN a mention with every field set away from its default
+    original = mention(
+        lang="und",
+        engagement=Engagement(likes=3, replies=1, reposts=2, score=4),
+        matched_terms=("voltera",),
+        in_reply_to="x:122",
+        sentiment=Sentiment(score=0.1, label="neutral", analyzer="old"),
+        priority=1.5,
+        reasons=("old",),
+        themes=("old",),
+        status="alerted",
+        expires_at=1_800_000_000,
+    )
+    # (a new Mention field must be added above, or judged() may drop it unnoticed)
+    assert {f.name for f in fields(Mention)} == set(original.to_dict()) - {"id"}
+    defaults = Mention("y", "1", "", Author(id="1", handle="h"), "", "", "")
+    assert all(getattr(original, f.name) != getattr(defaults, f.name) for f in fields(Mention))
+    verdict = {
+        "lang": "nl",
+        "sentiment": Sentiment(score=-0.61, label="negative", analyzer="lexicon-nl"),
+        "priority": 71.5,
+        "reasons": ("negative sentiment -0.61",),
+        "themes": ("storing",),
+    }
+    # WHEN triage's verdict is filled in THEN it is what with_() gives
+    assert original.judged(**verdict) == original.with_(**verdict)
 
 
 def test_from_dict_accepts_numbers_as_dynamodb_returns_them():

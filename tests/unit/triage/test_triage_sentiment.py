@@ -59,6 +59,45 @@ def test_dutch_contrast_weighs_what_follows_maar() -> None:
     assert dutch.score("Het begin is wat saai, maar daarna prachtig").score > 0
 
 
+def test_naar_is_the_preposition_unless_it_says_how_something_feels() -> None:
+    # "naar huis", "uitkijken naar": the preposition, far the commonest use, says nothing
+    for text in (
+        "Ik breng je naar huis.",
+        "Ik kijk uit naar het volgende deel",
+        "Waar kijk je naar?",
+    ):
+        assert dutch.score(text) == dutch.DutchScore(0.0, 0), text
+    # after "een" or a degree word, or how one feels: the adjective (nasty)
+    for text in ("Ik heb een naar gevoel", "Wat naar voor je", "Ik voel me naar"):
+        assert dutch.score(text).score < 0, text
+    # and a degree word scales it like any adjective, without counting itself
+    assert dutch.score("Dat voelt heel naar").score < dutch.score("Dat voelt naar").score < 0
+
+
+def test_function_words_spelled_like_opinion_words_carry_no_sentiment() -> None:
+    assert dutch.lookup("waar") is None  # where (not "true")
+    assert dutch.lookup("langs") is None  # along (not "lang" + s)
+    assert dutch.lookup("miss") is None and dutch.lookup("mis") is not None  # no -s after s
+    assert dutch.lookup("fouts") is not None  # an -s still comes off ("iets fouts")
+
+
+def test_a_dutch_negation_stops_at_a_comma() -> None:
+    assert dutch.score("Ik hoef niet meer, dank u wel").score > 0
+    assert dutch.score("Niet duur, wel goed").score > 0
+    assert dutch.score("Niet goed").score < 0
+
+
+def test_a_negation_word_that_negates_is_not_an_opinion_word_itself() -> None:
+    assert dutch.score("Er gaat niks mis").score > 0  # "niks" negates "mis"
+    assert dutch.score("Het boek is niks").score < 0  # alone, "niks" is no good
+
+
+def test_swearing_lies_and_congratulations_are_opinion_words() -> None:
+    for text in ("Jullie liegen gewoon", "Verdomme, weer geen bereik", "Wat een klootzakken"):
+        assert dutch.score(text).score < 0, text
+    assert dutch.score("Gefeliciteerd!").score > 0
+
+
 def test_emoji_count_in_dutch() -> None:
     assert assess("Pakket is er 😡", "nl").sentiment.label == "negative"
     assert assess("Pakket is er 😍", "nl").sentiment.label == "positive"
