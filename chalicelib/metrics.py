@@ -10,6 +10,12 @@ which the alarms in `infra/template.yaml` name:
     redrive_dead_letters  DeadLetterArrivals, Redriven, Quarantined
     daily_digest          DigestOverdue (1 while yesterday's digest is not sent an hour
                           after its local hour, else 0)
+    alerts_every_minute   Pages, Resent, Escalated, Exhausted, Grouped, PageFailures,
+                          Reminded, HandedOver, CaughtUp, PostToPage (`alerts.tick`)
+
+A line carries at most `MAX_SAMPLES` values of a timing: Powertools prints a line by
+itself at a metric's 100th value, even where metrics are switched off (the local tools'
+stdout), and CloudWatch reads at most 100 values a metric from one line anyway.
 
 Chalice handlers take one argument, so Powertools' `log_metrics` decorator does not
 fit (it wants `(event, context)`): `emit` adds and flushes itself. Powertools loads on
@@ -23,6 +29,7 @@ from collections.abc import Mapping, Sequence
 
 NAMESPACE = "SocialListening"
 SECONDS = frozenset({"PostToPage"})
+MAX_SAMPLES = 99  # values of one timing in one line (see above)
 
 
 def emit(
@@ -44,7 +51,7 @@ def emit(
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=float(value))
         for name, values in (samples or {}).items():
             unit = MetricUnit.Seconds if name in SECONDS else MetricUnit.Count
-            for value in values:
+            for value in list(values)[:MAX_SAMPLES]:
                 metrics.add_metric(name=name, unit=unit, value=float(value))
         metrics.flush_metrics()
     except Exception:  # Powertools refusing a value, stdout closed…

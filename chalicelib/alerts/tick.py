@@ -43,4 +43,4 @@ class Tick:
         counts = self.counts()
         out = {METRIC_NAMES[name]: float(n) for name, n in counts.items()}
         out["Pages"] = float(sum(counts[name] for name in PAGES))
-        return out, {"PostToPage": self.post_to_page[:100]}
+        return out, {"PostToPage": self.post_to_page}

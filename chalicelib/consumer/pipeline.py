@@ -75,7 +75,7 @@ class BatchOutcome:
             "Quarantined": len(self.quarantined) + len(self.poison),
             "FailedMessages": len(self.failed),
         }
-        return {k: float(v) for k, v in counts.items()}, {"PostToPage": self.post_to_page[:100]}
+        return {k: float(v) for k, v in counts.items()}, {"PostToPage": self.post_to_page}
 
 
 @dataclass

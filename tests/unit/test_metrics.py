@@ -25,3 +25,20 @@ def test_each_emit_is_one_line_with_its_own_values_however_many_there_are(capsys
 def test_a_metric_that_cannot_be_written_never_fails_the_caller(capsys):
     metrics.emit("triage", "prod", {"": 1})  # Powertools refuses an empty name
     assert capsys.readouterr().out == ""
+
+
+def test_a_timing_with_hundreds_of_values_is_one_line_and_nothing_when_switched_off(
+    capsys, monkeypatch
+):
+    # GIVEN a minute job that paged 586 alerts late (the chaos replay's first run)
+    late = [float(n) for n in range(586)]
+    # WHEN metrics are switched off (the local tools), THEN nothing is printed
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    metrics.emit("alerts_every_minute", "dev", {"Pages": 586}, {"PostToPage": late})
+    assert capsys.readouterr().out == ""  # (Powertools printed its 100th value's line)
+    # AND when they are on, it is one line with the first 99 values and the count
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    metrics.emit("alerts_every_minute", "dev", {"Pages": 586}, {"PostToPage": late})
+    (line,) = capsys.readouterr().out.splitlines()
+    emitted = json.loads(line)
+    assert emitted["Pages"] == [586.0] and emitted["PostToPage"] == late[: metrics.MAX_SAMPLES]
