@@ -47,6 +47,13 @@ class Rendered:
 EXAMPLE_FIELDS = ("source", "handle", "name", "followers", "excerpt", "url", "priority")
 
 
+def known_reach(card: Mapping[str, Any]) -> str:
+    """`reach` of a card's author, or "" where the network sends no count (Meta, feeds):
+    a reach of 0 tells a manager nothing."""
+    count = int(card.get("followers") or 0)
+    return reach(count) if count else ""
+
+
 def reach(followers: int) -> str:
     if followers >= 1_000_000:
         return f"{followers / 1_000_000:.1f}M"
@@ -156,8 +163,7 @@ def _render_mention(
     source = untrusted.line(str(card.get("source", "")))
     named = who(card)
     # (0 is what a network that sends no count gives: Meta, feeds; it tells a manager nothing)
-    count = int(card.get("followers") or 0)
-    followers = reach(count) if count else ""
+    followers = known_reach(card)
     excerpt = str(card.get("excerpt", ""))
     subject = subject_line(
         f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {named} – {excerpt}"
@@ -206,10 +212,10 @@ def _render_group(
         "Top posts:",
     ]
     for number, example in enumerate(card.get("examples") or [], start=1):
+        known = known_reach(example)
         lines.append(
             f"{number}. {untrusted.line(str(example.get('source')))}"
-            f" {who(example)}"
-            f"{_reach_in_brackets(example)} P{example.get('priority')}:"
+            f" {who(example)}{f' ({known})' if known else ''} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
             f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
         )
@@ -219,11 +225,6 @@ def _render_group(
     head = f"{flag + ' ' if flag else ''}{what.upper()} {posts}, top {top.get('source')}"
     head += f" {who(top)}"
     return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))
-
-
-def _reach_in_brackets(card: dict[str, Any]) -> str:
-    count = int(card.get("followers") or 0)
-    return f" ({reach(count)})" if count else ""
 
 
 def _sms(head: str, quote: str, links: Links | None) -> str:

@@ -83,10 +83,9 @@ def _post(card: dict[str, Any], mention: Mention | None, timezone: str) -> dict[
     named = message.who(card)
     name = untrusted.line(str(card.get("name") or ""))
     text = mention.text if mention is not None else str(card.get("text") or card.get("excerpt"))
-    followers = int(card.get("followers") or 0)  # 0: the network sends no count (Meta)
     return {
         "author": f"{name} ({named})" if name and name not in (named, named[1:]) else named,
-        "reach": message.reach(followers) if followers else "",
+        "reach": message.known_reach(card),
         "platform": untrusted.line(str(card.get("source", ""))),
         "posted": local(str(card.get("created_at") or ""), timezone),
         "text": untrusted.block(text),

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .. import untrusted
+from ..alerts.message import who
 from .aggregates import Sample
 from .report import Change, DayReport
 from .trends import Trend
@@ -151,10 +152,9 @@ def shown(text: object, limit: int | None = None) -> str:
 
 
 def author(record: object) -> str:
-    """An author in one line: "@handle", else their name (Meta sends no handle), else
-    "someone" (`alerts.message.who` says the same on a page)."""
-    handle = shown(getattr(record, "handle", ""))
-    return f"@{handle}" if handle else shown(getattr(record, "name", "")) or "someone"
+    """An author in one line, as a page names them (`alerts.message.who`): "@handle",
+    else their name (Meta sends no handle), else "someone"."""
+    return who({"handle": getattr(record, "handle", ""), "name": getattr(record, "name", "")})
 
 
 def followers(count: int | float | None, before: str = " · ") -> str:

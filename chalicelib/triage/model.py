@@ -46,13 +46,17 @@ class Blend:
     weak_below: float
     margin: float = 0.0  # the model says nothing until |1 - 2p| exceeds this
 
+    def weak(self, lexicon: float) -> bool:
+        """The lexicon found next to nothing: where the model decides alone."""
+        return abs(lexicon) < self.weak_below
+
     def combine(self, lexicon: float, negative_probability: float) -> float:
         """(1 - s) * lexicon + s * m: s by the lexicon's strength, m = 1 - 2p past the margin
         (rescaled to [-1, 1]). An unsure model (|1 - 2p| within the margin) counts as 0
         where it nudges; where it would decide (|lexicon| < weak_below) it leaves the
         lexicon's faint score standing, so a neutral text stays neutral and a faintly
         positive one is not zeroed (which opened it to the negation lean)."""
-        weak = abs(lexicon) < self.weak_below
+        weak = self.weak(lexicon)
         said = 1 - 2 * negative_probability
         if abs(said) <= self.margin:
             return lexicon if weak else (1 - self.share) * lexicon
@@ -125,7 +129,7 @@ class LinearModel:
         get = self.weights.get
         text_marks = marks(text, found)
         total = sum(map(get, text_marks, repeat(0.0)), 0.0)
-        if abs(lexicon) < self.blend.weak_below:
+        if self.blend.weak(lexicon):
             total = sum(map(get, weak_marks(text_marks, lexicon), repeat(0.0)), total)
         return total
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..model import Sentiment
 from . import dutch, english
 from .complaints import complaint_signals, is_question, may_complain, sarcastic_praise
-from .model import LinearModel, ModelSource, shipped
+from .model import ModelSource, shipped
 from .text import clean, sentences, word_set, words
 
 
@@ -120,11 +120,11 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     analyzer = ANALYZERS[lang]
     # where the lexicon is clear and the model's share there is 0, the model cannot move
     # the score: it runs only if the post ends up negative, for its reason
-    silent = learned is not None and learned.blend.share == 0 and not _weak(lexicon, learned)
+    silent = learned is not None and learned.blend.share == 0 and not learned.blend.weak(lexicon)
     if learned is not None and not silent:
         negative_probability = learned.negative_probability(text, lexicon)
         score = learned.blend.combine(score, negative_probability)
-        if _weak(lexicon, learned):
+        if learned.blend.weak(lexicon):
             score = max(-MODEL_ALONE_AT_MOST, min(MODEL_ALONE_AT_MOST, score))
             # the model reads any negation as a complaint; "can't wait for…" is eager
             if score < lexicon and _negation_idiom(words(cleaned)):
@@ -168,11 +168,6 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     if silent and label == "negative" and learned is not None:
         negative_probability = learned.negative_probability(text, lexicon)
     return Assessment(Sentiment(round(score, 4), label, analyzer), complaints, negative_probability)
-
-
-def _weak(lexicon: float, learned: LinearModel) -> bool:
-    """The lexicon found next to nothing: where the model decides (see `model.Blend`)."""
-    return abs(lexicon) < learned.blend.weak_below
 
 
 def assess_unplaced(text: str, *, models: ModelSource = shipped) -> tuple[str, Assessment]:
