@@ -28,6 +28,7 @@ from chalicelib.errors import (
     StoreError,
     TokenError,
 )
+from chalicelib.intake import webhooks
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import generic, meta, polling, x_webhook
@@ -229,7 +230,7 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
     request = _request()
     try:
         secret = wiring.secrets().require(secret_name)
-        mentions = accept(
+        delivery = accept(
             webhook,
             headers=dict(request.headers),
             raw_body=_raw_body(),
@@ -246,9 +247,9 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
             status_code=503,
             headers={"Retry-After": "30"},
         )
-    return Response(
-        {"accepted": len(mentions), "ids": [m.id for m in mentions]}, status_code=status_code
-    )
+    if delivery.skipped:  # an event type we do not subscribe to: 200, counted
+        metrics.emit("webhook", wiring.settings().stage, {"SkippedEvents": len(delivery.skipped)})
+    return Response(webhooks.answer(delivery), status_code=status_code)
 
 
 def _watched(webhook: ModuleType) -> Watched:

@@ -16,6 +16,7 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.brand_posts import WithBrandPosts
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -31,6 +32,7 @@ from .model import utc_now
 from .secrets import Secrets
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .store.brand import BrandActivity
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
 
@@ -128,7 +130,13 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> Triage:
+def triage() -> WithBrandPosts:
+    """Triage of the mentions queue, and the brand's own posts recorded after it."""
+    return WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+
+
+@cache
+def mention_triage() -> Triage:
     s = settings()
     return Triage(
         mentions=mentions(),
@@ -139,6 +147,12 @@ def triage() -> Triage:
         recorder=recorder(),
         quarantine=quarantine(),
     )
+
+
+@cache
+def brand_activity() -> BrandActivity:
+    """The brand's own posts by thread (`store/brand.py`): the replies work reads it."""
+    return BrandActivity(state(), timedelta(days=settings().retention_days))
 
 
 @cache
@@ -252,6 +266,7 @@ def reset() -> None:
         notifier,
         alerts,
         triage,
+        mention_triage,
         digest,
         day_lists,
         tally,
@@ -262,6 +277,7 @@ def reset() -> None:
         turnarounds,
         cases,
         lessons,
+        brand_activity,
     ):
         factory.cache_clear()
     aws.reset()

@@ -33,6 +33,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
+from ..activity import Delivery
 from ..errors import ConfigError
 from ..model import Mention
 
@@ -216,6 +217,14 @@ class Watched:
     def parse(self, raw_body: bytes, received_at: datetime) -> list[Mention]:
         mentions: list[Mention] = self.webhook.parse(raw_body, received_at, self.watch)
         return mentions
+
+    def parse_delivery(self, raw_body: bytes, received_at: datetime) -> Delivery:
+        """Mentions and the brand's own posts, for a webhook that tells them apart."""
+        parse = getattr(self.webhook, "parse_delivery", None)
+        if parse is None:
+            return Delivery(mentions=tuple(self.parse(raw_body, received_at)))
+        delivery: Delivery = parse(raw_body, received_at, self.watch)
+        return delivery
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -48,6 +48,9 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
                                                            cases)
     list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
+    brandpost#<net>:<post id>    post                      the brand's own post      store.brand
+    brand#thread#<net>:<conv>    post#<post id>            its posts on a thread     store.brand
+    brand#reply#<net>:<post id>  post#<post id>            its replies to that post  store.brand
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
@@ -74,6 +77,20 @@ from typing import NamedTuple
 class Key(NamedTuple):
     pk: str
     sk: str
+
+
+# ------------------------------------------------------------------ the brand's own posts
+BRAND_POST_PREFIX = "post#"
+
+
+def brand_post(post_id: str) -> Key:
+    return Key(f"brandpost#{post_id}", "post")  # post_id: "<network>:<native id>"
+
+
+def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Key:
+    """kind "thread" (target: a conversation id) or "reply" (target: the post answered);
+    without `native_id`, the partition to query."""
+    return Key(f"brand#{kind}#{network}:{target}", BRAND_POST_PREFIX + native_id)
 
 
 # ------------------------------------------------------------------ sources
