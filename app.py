@@ -31,7 +31,7 @@ from chalicelib.errors import (
 from chalicelib.intake import webhooks
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import generic, meta, polling, x_webhook
+from chalicelib.sources import generic, meta, polling, registry, x_webhook
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
 
@@ -80,19 +80,20 @@ def x_activity() -> Response:
 # ---------------------------------------------------------------- intake: pollers
 
 
-@app.schedule(Rate(5, unit=Rate.MINUTES), name="poll_x")
-def poll_x(event: CloudWatchEvent) -> None:
-    _poll("x", event)
+# One schedule per scheduled source of the registry (chalicelib/sources/registry.py);
+# Lambda finds each handler as `app.poll_<name>`.
+def _poller(name: str) -> Callable[[CloudWatchEvent], None]:
+    def handler(event: CloudWatchEvent) -> None:
+        _poll(name, event)
+
+    handler.__name__ = handler.__qualname__ = f"poll_{name}"
+    return handler
 
 
-@app.schedule(Rate(2, unit=Rate.MINUTES), name="poll_reddit")
-def poll_reddit(event: CloudWatchEvent) -> None:
-    _poll("reddit", event)
-
-
-@app.schedule(Rate(15, unit=Rate.MINUTES), name="poll_feeds")
-def poll_feeds(event: CloudWatchEvent) -> None:
-    _poll("feeds", event)
+for _source in registry.scheduled():
+    globals()[f"poll_{_source.name}"] = app.schedule(
+        Rate(_source.every_minutes or 1, unit=Rate.MINUTES), name=_source.function
+    )(_poller(_source.name))
 
 
 # ---------------------------------------------------------------- triage

@@ -139,10 +139,23 @@ class Watch:
 
     # ---- X --------------------------------------------------------------------------
 
+    @property
+    def x_search_wanted(self) -> bool:
+        """Keyword search has work: always, unless the owned mentions timeline
+        (`x_mentions_user_id`) finds every @mention and there is no term or hashtag."""
+        return self.x_mentions_user_id is None or bool(self.terms or self.hashtags)
+
     def x_query(self) -> str:
-        """The recent-search query: any term, none of the excluded, our languages, no RTs."""
-        wanted = [_x_term(t) for t in self.terms] + list(self.handles) + list(self.hashtags)
+        """The recent-search query: any term, none of the excluded, our languages, no RTs.
+
+        With `x_mentions_user_id` the @mentions come from the owned mentions timeline at a
+        fifth of the price: the search then looks only for posts naming the brand without
+        its @handle (``-@handle``)."""
+        owned = self.x_mentions_user_id is not None and self.x_search_wanted
+        handles = [] if owned else list(self.handles)
+        wanted = [_x_term(t) for t in self.terms] + handles + list(self.hashtags)
         parts = ["(" + " OR ".join(wanted) + ")" if len(wanted) > 1 else wanted[0]]
+        parts += ["-" + h for h in self.handles] if owned else []
         parts += ["-" + _x_term(t) for t in self.exclude]
         if self.languages:
             langs = [f"lang:{lang}" for lang in self.languages]
