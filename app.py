@@ -31,7 +31,7 @@ from chalicelib.errors import (
 from chalicelib.intake import webhooks
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import generic, meta, polling, registry, x_webhook
+from chalicelib.sources import catch_up, generic, meta, polling, registry, x_webhook, xaa_api
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
 
@@ -63,7 +63,9 @@ def meta_subscription() -> Response:
 
 @app.route("/webhooks/meta", methods=["POST"], content_types=["application/json"])
 def meta_webhook() -> Response:
-    return _receive(_watched(meta), secret_name="meta_app_secret", status_code=200)
+    return _receive(
+        _watched(meta), secret_name="meta_app_secret", status_code=200, source="meta_webhook"
+    )
 
 
 @app.route("/webhooks/x", methods=["GET"])
@@ -74,7 +76,9 @@ def x_crc() -> Response:
 
 @app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
 def x_activity() -> Response:
-    return _receive(_watched(x_webhook), secret_name="x_consumer_secret", status_code=200)
+    return _receive(
+        _watched(x_webhook), secret_name="x_consumer_secret", status_code=200, source="x_webhook"
+    )
 
 
 # ---------------------------------------------------------------- intake: pollers
@@ -94,6 +98,19 @@ for _source in registry.scheduled():
     globals()[f"poll_{_source.name}"] = app.schedule(
         Rate(_source.every_minutes or 1, unit=Rate.MINUTES), name=_source.function
     )(_poller(_source.name))
+
+
+# Webhooks that went quiet: catch up by polling, replay a gap we caused (sources/catch_up.py).
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="catch_up")
+def catch_up_webhooks(event: CloudWatchEvent) -> None:
+    catch_up.run(
+        wiring.state(),
+        extra=wiring.settings().extra,
+        credentials=wiring.secrets(),
+        enqueue=wiring.intake().enqueue,
+        now=_event_time(event),
+        replay=xaa_api.replayer(wiring.secrets()),
+    )
 
 
 # ---------------------------------------------------------------- triage
@@ -227,7 +244,10 @@ def weekly_lessons(event: CloudWatchEvent) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> Response:
+def _receive(
+    webhook: Webhook, *, secret_name: str, status_code: int = 202, source: str = ""
+) -> Response:
+    """A signed delivery queued; a push source's delivery (or our failure) is recorded."""
     request = _request()
     try:
         secret = wiring.secrets().require(secret_name)
@@ -243,11 +263,15 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
         return Response({"error": str(error)}, status_code=error.status_code)
     except (DeliveryError, ConfigError) as error:
         log.error("webhook not accepted", extra={"fields": {"reason": str(error)}})
+        if source:  # a gap we caused: the catch-up job asks X to replay it
+            catch_up.endpoint_failed(wiring.state, source, utc_now())
         return Response(
             {"error": "temporarily unavailable, retry later"},
             status_code=503,
             headers={"Retry-After": "30"},
         )
+    if source:
+        wiring.heard().delivered(source, utc_now())
     if delivery.skipped:  # an event type we do not subscribe to: 200, counted
         metrics.emit("webhook", wiring.settings().stage, {"SkippedEvents": len(delivery.skipped)})
     return Response(webhooks.answer(delivery), status_code=status_code)

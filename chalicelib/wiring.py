@@ -30,6 +30,7 @@ from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.catch_up import Heard
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .store.brand import BrandActivity
@@ -147,6 +148,12 @@ def mention_triage() -> Triage:
         recorder=recorder(),
         quarantine=quarantine(),
     )
+
+
+@cache
+def heard() -> Heard:
+    """When each webhook last delivered (source health, the catch-up job)."""
+    return Heard(state())
 
 
 @cache
@@ -278,6 +285,7 @@ def reset() -> None:
         cases,
         lessons,
         brand_activity,
+        heard,
     ):
         factory.cache_clear()
     aws.reset()

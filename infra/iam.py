@@ -220,6 +220,9 @@ for _source in registry.scheduled():
         QUEUE,
         QUEUE_URLS,
     ]
+# Every 15 minutes: webhooks that went quiet are read by their catch-up poller (cursor,
+# health, the queue, its credentials); a gap we caused is replayed (X, over HTTPS).
+FUNCTIONS["catch_up"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
 # X-Ray (tracing is on per stage): AWS offers no narrower resource for these two.
 XRAY = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 

@@ -29,6 +29,7 @@ class Health:
     paged_at: str | None = None
     month: str | None = None  # YYYY-MM of `month_reads`
     month_reads: int = 0  # posts read this month (X bills per read: `pricing.dollars`)
+    gap_from: str | None = None  # a webhook: our endpoint failed a delivery since then
 
     def succeeded(self, now: datetime) -> Health:
         return replace(self, last_success=iso(now), consecutive_failures=0)

@@ -211,12 +211,19 @@ def scheduled(
     enqueue: Enqueue,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,
+    catching_up: bool = False,
 ) -> PollOutcome:
     """A schedule's run: watch configuration and budget (dollars, `pricing`) from
     `Settings.extra`, then `poll`.
 
-    Without a watch configuration the run is skipped with one log line.
+    Without a watch configuration the run is skipped with one log line. With
+    ``WATCH_X_MENTIONS_VIA=webhook`` (real time, $0.005 a post) the X Activity webhook
+    brings the @mentions: the owned timeline ($0.001 a post) is then read only to catch
+    up (`catching_up`, `sources/catch_up.py`).
     """
+    via = extra.get("WATCH_X_MENTIONS_VIA", "timeline").strip() or "timeline"
+    if name == "x_mentions" and via == "webhook" and not catching_up:
+        return _logged(PollOutcome(name, "skipped", notes=["mentions come by webhook"]))
     try:
         watch = Watch.from_settings(extra)
         budget = pricing.read_budget(name, extra, store, now.strftime("%Y-%m"))
