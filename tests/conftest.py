@@ -1,4 +1,4 @@
-"""Shared fixtures: the suite's clock, real data location.
+"""Shared fixtures: the suite's clock, real data location; the rule on skips.
 
 The suite's clock: every test runs on `SUITE_NOW` (a Monday morning in Amsterdam),
 ticking from there, whatever the date on the machine. A test that needs another moment
@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,43 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# Under CI (CI=true) a skipped test fails the run, unless it is declared here with its
+# reason (node id prefix -> why it may skip on CI's machine). `make preflight` says at the
+# start of `make test` what this machine would skip and how to get it.
+DECLARED_SKIPS: dict[str, str] = {}
+_skipped: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # (on the controller under pytest-xdist: every worker's reports come through here)
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skipped.append((report.nodeid, reason))
+
+
+def undeclared_skips() -> list[tuple[str, str]]:
+    return [
+        (nodeid, reason)
+        for nodeid, reason in _skipped
+        if not any(nodeid.startswith(prefix) for prefix in DECLARED_SKIPS)
+    ]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput") or not os.environ.get("CI"):
+        return
+    if undeclared_skips() and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    undeclared = undeclared_skips()
+    if not (os.environ.get("CI") and undeclared):
+        return
+    terminalreporter.section("skipped under CI, not declared: the run fails", red=True)
+    for nodeid, reason in undeclared:
+        terminalreporter.line(f"{nodeid}: {reason}")
 
 
 # Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.
@@ -57,6 +95,43 @@ def _no_long_poll_under_faketime() -> Iterator[None]:
         yield
     finally:
         Queue.wait_for_messages = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _provision_once_per_template() -> Iterator[None]:
+    """Every functional test deploys infra/template.yaml into a fresh moto (`stack`). Two
+    things moto redoes each time that cannot change between tests, done once here:
+    parsing the template (pure-Python YAML: ~40 % of a deploy) and generating the RSA key
+    it gives every KMS key, symmetric ones too (~35 %; nothing here signs with KMS). The
+    stack moto builds is the same: each test still gets its own parsed copy and its own
+    resources."""
+    import copy
+
+    import moto.kms.models as kms_models
+    from moto.cloudformation.models import Stack
+
+    parse = Stack.parse_template
+    generate = kms_models.generate_private_key
+    parsed: dict[str, Any] = {}
+    keys: dict[str, Any] = {}
+
+    def parse_once(template: str) -> Any:
+        if template not in parsed:
+            parsed[template] = parse(template)
+        return copy.deepcopy(parsed[template])
+
+    def key_once(key_spec: str) -> Any:
+        if key_spec not in keys:
+            keys[key_spec] = generate(key_spec)
+        return keys[key_spec]
+
+    Stack.parse_template = staticmethod(parse_once)  # type: ignore[method-assign,assignment]
+    kms_models.generate_private_key = key_once
+    try:
+        yield
+    finally:
+        Stack.parse_template = staticmethod(parse)  # type: ignore[method-assign,assignment]
+        kms_models.generate_private_key = generate
 
 
 @pytest.fixture(autouse=True)
