@@ -1,4 +1,4 @@
-"""Shared fixtures: the suite's clock, real data location; the rule on skips.
+"""Shared fixtures: the suite's clock, real data location.
 
 The suite's clock: every test runs on `SUITE_NOW` (a Monday morning in Amsterdam),
 ticking from there, whatever the date on the machine. A test that needs another moment
@@ -36,42 +36,8 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-# Under CI (CI=true) a skipped test fails the run, unless it is declared here with its
-# reason (node id prefix -> why it may skip on CI's machine). `make preflight` says at the
-# start of `make test` what this machine would skip and how to get it.
-DECLARED_SKIPS: dict[str, str] = {}
-_skipped: list[tuple[str, str]] = []
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    # (on the controller under pytest-xdist: every worker's reports come through here)
-    if report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        _skipped.append((report.nodeid, reason))
-
-
-def undeclared_skips() -> list[tuple[str, str]]:
-    return [
-        (nodeid, reason)
-        for nodeid, reason in _skipped
-        if not any(nodeid.startswith(prefix) for prefix in DECLARED_SKIPS)
-    ]
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if hasattr(session.config, "workerinput") or not os.environ.get("CI"):
-        return
-    if undeclared_skips() and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    undeclared = undeclared_skips()
-    if not (os.environ.get("CI") and undeclared):
-        return
-    terminalreporter.section("skipped under CI, not declared: the run fails", red=True)
-    for nodeid, reason in undeclared:
-        terminalreporter.line(f"{nodeid}: {reason}")
+# The rule on skips under CI (and its declared list): tests/skip_rule.py.
+pytest_plugins = ["tests.skip_rule"]
 
 
 # Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.

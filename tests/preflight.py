@@ -2,7 +2,7 @@
 
 Each line names a group of tests, what it needs, and whether this machine has it; a
 missing need says how to get it. Without it those tests skip, and under CI (`CI=true`) a
-skip that is not declared in `tests/conftest.py` (`DECLARED_SKIPS`) fails the run.
+skip that is not declared in `tests/skip_rule.py` (`DECLARED_SKIPS`) fails the run.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def report(items: list[Need]) -> str:
         else:
             lines.append(f"  SKIPS  {need.tests}: no {need.what}; to run them: {need.how}")
     if any(not need.met for need in items) and os.environ.get("CI"):
-        lines.append("  under CI a skipped test fails the run (tests/conftest.py, DECLARED_SKIPS)")
+        lines.append("  under CI a skipped test fails the run (tests/skip_rule.py, DECLARED_SKIPS)")
     return "\n".join(lines)
 
 
