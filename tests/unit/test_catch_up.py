@@ -111,3 +111,17 @@ def test_deliveries_are_recorded_at_most_once_every_five_minutes():
     for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes
         heard.delivered("x_webhook", NOW + timedelta(seconds=second))
     assert len(writes) == 2
+
+
+def test_a_quiet_webhook_pages_once_naming_it():
+    from chalicelib.alerts.source_health import describe
+    from chalicelib.sources import health
+
+    store = MemoryTable()
+    last_heard(store, "x_webhook", NOW - timedelta(hours=7))
+    last_heard(store, "meta_webhook", NOW - timedelta(hours=7))  # its quiet time is 12 h
+    [quiet] = health.sources_to_page(store, NOW)
+    subject, _, _ = describe(quiet, NOW, "Europe/Amsterdam")
+    assert subject == "[Source] X Activity webhook has been silent"
+    health.mark_paged(store, "x_webhook", NOW)
+    assert health.sources_to_page(store, NOW + timedelta(minutes=1)) == []
