@@ -107,10 +107,14 @@ def test_deliveries_are_recorded_at_most_once_every_five_minutes():
             writes.append(key)
             super().put(key, data)
 
-    heard = catch_up.Heard(Counting())
-    for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes
+    store = Counting()
+    heard = catch_up.Heard(store)
+    for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes: 20
         heard.delivered("x_webhook", NOW + timedelta(seconds=second))
-    assert len(writes) == 2
+    assert len(writes) == 2  # at 0 s and at 300 s
+    # the post events X bills, as far as written: 1 at 0 s, then the 10 up to 300 s
+    recorded = Health.from_dict(store.get(keys.source_health("x_webhook")))
+    assert (recorded.month, recorded.month_reads) == ("2022-10", 11)
 
 
 def test_a_quiet_webhook_pages_once_naming_it():
