@@ -39,8 +39,8 @@ class Heard:
     month's post events X bills (`Health.month_reads`; the events of a container that ends
     before its next write are not counted: the figure is a floor)."""
 
-    def __init__(self, store: StateTable, every: timedelta = HEARD_EVERY) -> None:
-        self._store = store
+    def __init__(self, state: Callable[[], StateTable], every: timedelta = HEARD_EVERY) -> None:
+        self._state = state  # built on first use: a delivery never fails for this record
         self._every = every
         self._written: dict[str, datetime] = {}
         self._pending: dict[str, int] = {}
@@ -52,11 +52,12 @@ class Heard:
             return
         month = now.strftime("%Y-%m")
         try:
-            health = load_health(self._store, source, now).succeeded(now)
+            store = self._state()
+            health = load_health(store, source, now).succeeded(now)
             before = health.month_reads if health.month == month else 0
             health = replace(health, month=month, month_reads=before + self._pending[source])
-            self._store.put(keys.source_health(source), health.to_dict())
-        except StoreError:
+            store.put(keys.source_health(source), health.to_dict())
+        except (StoreError, ConfigError):
             return  # the delivery is queued; its record can wait for the next one
         self._written[source] = now
         self._pending[source] = 0

@@ -108,7 +108,7 @@ def test_deliveries_are_recorded_at_most_once_every_five_minutes():
             super().put(key, data)
 
     store = Counting()
-    heard = catch_up.Heard(store)
+    heard = catch_up.Heard(lambda: store)
     for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes: 20
         heard.delivered("x_webhook", NOW + timedelta(seconds=second))
     assert len(writes) == 2  # at 0 s and at 300 s
