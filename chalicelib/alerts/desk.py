@@ -219,8 +219,10 @@ class Desk:
                 raise MalformedPayload("unknown action")
         except MalformedPayload as error:
             return self._case(grant, alert_id, now, error=str(error), status=400)
-        if not result.changed:  # someone else changed hands first (or the case is done)
-            return self._case(grant, alert_id, now, error=_lost(result.alert), status=409)
+        done = result.alert
+        again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
+        if not result.changed and not again:  # someone else changed hands first
+            return self._case(grant, alert_id, now, error=_lost(done), status=409)
         return self._case(grant, alert_id, now, notice=DONE[action])
 
     def _guard(self, show: Any) -> web.Page:
