@@ -3,7 +3,6 @@ resolve against the shift change. Each is written only over the holder, state an
 it was decided on: one wins, the other changes nothing and says so; the history keeps
 every hand-over that happened."""
 
-# ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
 from __future__ import annotations
 
 import itertools
@@ -20,7 +19,7 @@ from chalicelib import wiring
 from chalicelib.alerts.records import AlertRecords
 from chalicelib.alerts.tick import Tick
 from tests.functional.desk import case_link, csrf_of, post, tap
-from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, negative
 
 NOW = at("2026-11-23T10:00")
 MANAGERS = ("ann", "bob", "lea")

@@ -2,7 +2,6 @@
 manager, or revoking a lost phone's links, withdraws every board pass and case code they
 hold at once; a board pass lives at most 12 hours (docs/oncall.md)."""
 
-# ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
 from __future__ import annotations
 
 import io
@@ -14,7 +13,7 @@ import time_machine
 from chalicelib import wiring
 from chalicelib.alerts.message import Links
 from tests.functional.desk import BASE, board_link, csrf_of, post
-from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, negative
 from tools import oncall as cli
 
 NOW = at("2026-11-23T10:00")
