@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.alerts.rotation import OnCall, Override, Rotation, next_change
+from chalicelib.alerts.rotation import OnCall, Override, Rotation, handoff_instant, next_change
 from tests.dst import HANDOFF_INSTANTS
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -191,3 +191,13 @@ def test_on_a_dst_night_the_shift_changes_once_at_the_intended_instant(night, ha
     later, who = rotation.next_handoff(intended)
     assert utc(later) > intended and who == "bob"
     assert later.astimezone(AMS).strftime("%H:%M") == handoff
+
+
+def test_a_skipped_handoff_time_is_the_moment_the_clocks_jump_in_any_zone():
+    # Lord Howe Island springs forward half an hour: 02:00 +10:30 -> 02:30 +11:00, on
+    # Sunday 4 October 2026 (15:30 UTC on the 3rd); 02:15 never happens there
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    jump = datetime(2026, 10, 3, 15, 30, tzinfo=UTC)
+    assert handoff_instant(date(2026, 10, 4), time(2, 15), lord_howe) == jump
+    assert handoff_instant(date(2026, 10, 4), time(2, 30), lord_howe) == jump
+    assert handoff_instant(date(2026, 10, 4), time(1, 59), lord_howe) == jump - timedelta(minutes=1)
