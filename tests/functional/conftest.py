@@ -12,12 +12,13 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import wiring
+from chalicelib import aws, wiring
 from chalicelib.alerts.rotation import Rotation
 from chalicelib.alerts.team import Manager
 from chalicelib.model import iso
 from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack
+from devstack.chaos import Faults
 from tests.conftest import ROOT
 
 
@@ -42,6 +43,21 @@ def client(stack: dict[str, str]) -> Iterator[Client]:
 
     with Client(app.app, stage_name="local", project_dir=str(ROOT)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def faults(stack: dict[str, str]) -> Iterator[Faults]:
+    """Faults injected into the app's own AWS clients (`devstack.chaos.Faults`)."""
+    injected = Faults()
+    for service in ("dynamodb", "sns", "sqs", "ses"):
+        injected.attach(getattr(aws, service)())
+    yield injected
+    injected.detach()
+
+
+@pytest.fixture
+def secret(secret_values: dict[str, str]) -> str:
+    return secret_values["generic_webhook_secret"]
 
 
 @pytest.fixture

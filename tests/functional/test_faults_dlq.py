@@ -13,14 +13,13 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from chalicelib import wiring
 from chalicelib.consumer import dead_letters
+from chalicelib.model import iso
 from tests.functional.conftest import scheduled
 from tests.functional.test_faults import (
     counted,
     drain,
-    faults,  # noqa: F401 - fixture
     pages_by_alert,
     quarantined,
-    secret,  # noqa: F401 - fixture
     send,
     stored_ids,
 )
@@ -49,7 +48,7 @@ def queue(stack: dict[str, str]) -> dead_letters.DeadLetterQueue:
 
 
 @pytest.fixture
-def outage(client, stack, team, secret, faults):  # noqa: F811
+def outage(client, stack, team, secret, faults):
     """DynamoDB keeps refusing post 1's transaction until someone fixes it (a deploy took
     a permission away: AccessDenied is not worth an immediate retry, yet is no fault of the
     post): after five deliveries it is in the DLQ. Post 2 is fine; a poison message was
@@ -153,7 +152,7 @@ def test_redriving_a_post_that_was_stored_meanwhile_does_not_count_it_twice(
     queue,
     client,
     stack,
-    secret,  # noqa: F811
+    secret,
 ):
     outage.rules.clear()
     send(client, secret, "1")  # the sender retried after the outage
@@ -177,3 +176,82 @@ def test_the_cli_lists_the_dlq_and_the_quarantine_and_requeues(outage, client, s
     assert quarantined(stack) == {}
     assert dlq.main(["--stage", "dev", "release", "nothing"]) == 2
     assert "nothing quarantined" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- issue 25, item 7
+
+
+def letters(
+    stack, count: int, *, redrives: int = 0, redriven_at: datetime | None = None, first: int = 0
+):
+    """`count` dead letters, each a mentions message, as the schedule would find them."""
+    from chalicelib.intake.queue import encode
+    from tests.unit.test_intake import mention
+
+    sqs = boto3.client("sqs")
+    attributes = {}
+    if redrives:
+        assert redriven_at is not None
+        attributes = {
+            dead_letters.REDRIVES: {"DataType": "Number", "StringValue": str(redrives)},
+            dead_letters.REDRIVEN_AT: {"DataType": "String", "StringValue": iso(redriven_at)},
+        }
+    base = first + redrives * 1_000_000
+    for start in range(0, count, 10):
+        sqs.send_message_batch(
+            QueueUrl=stack["DEAD_LETTER_QUEUE_URL"],
+            Entries=[
+                {
+                    "Id": str(n),
+                    "MessageBody": encode([mention(base + n)]),
+                    "MessageAttributes": attributes,
+                }
+                for n in range(start, min(start + 10, count))
+            ],
+        )
+
+
+def depth(stack, name: str) -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=stack[name],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return sum(int(v) for v in attributes.values())
+
+
+def test_list_and_redrive_see_letters_the_schedule_is_backing_off(stack, queue):
+    # GIVEN 200 letters the schedule has redriven before and now waits on (back-off)
+    now = datetime.now(UTC)
+    letters(stack, 200, redrives=2, redriven_at=now - timedelta(seconds=30))
+    counts = queue.auto_redrive(now)
+    assert counts == {"arrived": 0, "redriven": 0, "waiting": 200, "quarantined": 0}
+    # AND 100 new ones since
+    letters(stack, 100, first=500)
+    # THEN an operator lists all 300 (was: 100, the 200 hidden until due) and moves them all
+    assert len(queue.inspect()) == 300
+    assert queue.redrive(now) == {"moved": 300, "quarantined": 0}
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 300
+
+
+def test_the_schedule_empties_a_deep_dlq_within_the_hour_of_the_outage_ending(stack, queue):
+    # GIVEN 250 letters at every stage of the back-off, the last redrives just done
+    # (the worst moment for the outage to end); the depth a run can take is measured
+    # in docs/reliability.md (moto's SQS is too slow for thousands here)
+    now = datetime.now(UTC)
+    letters(stack, 150)
+    for redrives in range(1, dead_letters.MAX_REDRIVES):
+        letters(stack, 20, redrives=redrives, redriven_at=now)
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 250
+    # WHEN the schedule runs every 5 minutes and each letter it sends back succeeds
+    runs = 0
+    at = now
+    while depth(stack, "DEAD_LETTER_QUEUE_URL") and runs < 13:
+        at += timedelta(minutes=5)
+        queue.auto_redrive(at)
+        runs += 1
+    # THEN the DLQ is empty within the hour (12 runs) and every letter is back in the queue
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0
+    assert at - now <= timedelta(hours=1)
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 250
+    assert quarantined(stack) == {}

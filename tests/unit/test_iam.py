@@ -40,7 +40,9 @@ CALLS = {
     "redrive_dead_letters": {
         "sqs:ReceiveMessage",
         "sqs:SendMessage",
+        "sqs:SendMessageBatch",  # the schedule, ten letters a request
         "sqs:DeleteMessage",
+        "sqs:DeleteMessageBatch",
         "sqs:ChangeMessageVisibility",
         "sqs:GetQueueAttributes",
         "dynamodb:PutItem",
