@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import yaml
-
 from chalicelib import wiring
-from devstack import moto_stack
+from tests.conftest import load_template
 from tests.functional.conftest import scheduled
 from tests.functional.test_faults import drain, emf_lines, send
 
 
 def alarms_on(metric: str, service: str = "alerts_every_minute") -> list[dict]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor(
-        "!",
-        lambda loader, tag, node: {
-            tag[1:]: loader.construct_scalar(node)
-            if isinstance(node, yaml.ScalarNode)
-            else loader.construct_sequence(node)
-        },
-    )
-    resources = yaml.load(moto_stack.TEMPLATE.read_text(), Loader=Loader)["Resources"]
+    resources = load_template()["Resources"]
     return [
         r["Properties"]
         for r in resources.values()
