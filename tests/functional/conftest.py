@@ -46,21 +46,6 @@ def client(stack: dict[str, str]) -> Iterator[Client]:
 
 
 @pytest.fixture
-def faults(stack: dict[str, str]) -> Iterator[Faults]:
-    """Faults injected into the app's own AWS clients (`devstack.chaos.Faults`)."""
-    injected = Faults()
-    for service in ("dynamodb", "sns", "sqs", "ses"):
-        injected.attach(getattr(aws, service)())
-    yield injected
-    injected.detach()
-
-
-@pytest.fixture
-def secret(secret_values: dict[str, str]) -> str:
-    return secret_values["generic_webhook_secret"]
-
-
-@pytest.fixture
 def secret_values(stack: dict[str, str]) -> dict[str, str]:
     sm = boto3.client("secretsmanager")
     return json.loads(sm.get_secret_value(SecretId=stack["SECRETS_ID"])["SecretString"])
