@@ -24,7 +24,7 @@ times in a row bring nothing new (was: it stopped at the first answer without ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,7 @@ QUIET_RECEIVES = 3  # receives in a row with nothing new before we believe it is
 # seconds to wait before redrive n+1 (the first goes at once); MAX_REDRIVES = len(BACKOFF)
 BACKOFF = (0, 60, 300, 600, 900, 1200)
 PER_RUN = 6000  # letters one run reads; 12 runs an hour
+ATTEMPTS = 3  # each SQS request of a run
 MAX_REDRIVES = len(BACKOFF)
 REDRIVES = "redrives"
 REDRIVEN_AT = "redriven_at"
@@ -104,7 +105,8 @@ class DeadLetterQueue:
         self._quarantine = quarantine
 
     def _depth(self) -> int:
-        attributes = self._sqs.get_queue_attributes(
+        attributes = _tried(
+            self._sqs.get_queue_attributes,
             QueueUrl=self._dlq,
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
@@ -119,14 +121,18 @@ class DeadLetterQueue:
             if limit is None and expected and len(seen) >= expected:
                 return
             want = 10 if limit is None else min(10, limit - len(seen))
-            got = self._sqs.receive_message(
-                QueueUrl=self._dlq,
-                MaxNumberOfMessages=want,
-                VisibilityTimeout=PEEK_SECONDS,
-                WaitTimeSeconds=self._wait,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            )
+            try:
+                got = _tried(
+                    self._sqs.receive_message,
+                    QueueUrl=self._dlq,
+                    MaxNumberOfMessages=want,
+                    VisibilityTimeout=PEEK_SECONDS,
+                    WaitTimeSeconds=self._wait,
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                )
+            except Exception:  # botocore errors of every kind: a quiet answer, read on
+                got = {}
             messages = [m for m in got.get("Messages", []) if m["MessageId"] not in seen]
             quiet = 0 if messages else quiet + 1
             for message in messages:
@@ -172,7 +178,12 @@ class DeadLetterQueue:
                     counts["arrived"] += 1  # first time here: a DLQ arrival (metric)
                 if letter.poison or letter.redrives >= MAX_REDRIVES:
                     reason = letter.reason if letter.poison else _spent(letter)
-                    self._to_quarantine(message, letter, reason, now)
+                    try:
+                        self._to_quarantine(message, letter, reason, now)
+                    except Exception:  # kept for the next run (a quarantine twice is one)
+                        log.warning("dead letter not quarantined this run", exc_info=True)
+                        waiting.append(message["ReceiptHandle"])
+                        continue
                     counts["quarantined"] += 1
                     continue
                 wait = BACKOFF[letter.redrives]
@@ -199,28 +210,41 @@ class DeadLetterQueue:
         DLQ; one SQS refused stays (its handle goes to `kept`, released with the waiting)."""
         if not letters:
             return 0
-        answer = self._sqs.send_message_batch(
-            QueueUrl=self._queue,
-            Entries=[
-                {
-                    "Id": str(i),
-                    "MessageBody": message["Body"],
-                    "MessageAttributes": {
-                        REDRIVES: {"DataType": "Number", "StringValue": str(letter.redrives + 1)},
-                        REDRIVEN_AT: {"DataType": "String", "StringValue": iso(now)},
-                    },
-                }
-                for i, (message, letter) in enumerate(letters)
-            ],
-        )
+        try:
+            answer = _tried(
+                self._sqs.send_message_batch,
+                QueueUrl=self._queue,
+                Entries=[
+                    {
+                        "Id": str(i),
+                        "MessageBody": message["Body"],
+                        "MessageAttributes": {
+                            REDRIVES: {
+                                "DataType": "Number",
+                                "StringValue": str(letter.redrives + 1),
+                            },
+                            REDRIVEN_AT: {"DataType": "String", "StringValue": iso(now)},
+                        },
+                    }
+                    for i, (message, letter) in enumerate(letters)
+                ],
+            )
+        except Exception:  # botocore errors of every kind: all ten stay for the next run
+            log.warning("dead letters not sent back this run", exc_info=True)
+            kept += [message["ReceiptHandle"] for message, _ in letters]
+            return 0
         refused = {int(f["Id"]) for f in answer.get("Failed", [])}
         sent = [m["ReceiptHandle"] for i, (m, _) in enumerate(letters) if i not in refused]
         kept += [m["ReceiptHandle"] for i, (m, _) in enumerate(letters) if i in refused]
-        if sent:  # a delete that fails leaves a copy in both queues: absorbed as duplicate
-            self._sqs.delete_message_batch(
-                QueueUrl=self._dlq,
-                Entries=[{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(sent)],
-            )
+        try:  # a delete that fails leaves a copy in both queues: absorbed as a duplicate
+            if sent:
+                _tried(
+                    self._sqs.delete_message_batch,
+                    QueueUrl=self._dlq,
+                    Entries=[{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(sent)],
+                )
+        except Exception:
+            log.warning("dead letters sent back, not deleted", exc_info=True)
         return len(sent)
 
     def _to_quarantine(
@@ -245,13 +269,30 @@ class DeadLetterQueue:
     def _release(self, handles: list[str]) -> None:
         """Make read messages visible again at once (not after `PEEK_SECONDS`)."""
         for start in range(0, len(handles), 10):
-            self._sqs.change_message_visibility_batch(
-                QueueUrl=self._dlq,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                    for i, h in enumerate(handles[start : start + 10])
-                ],
-            )
+            try:
+                _tried(
+                    self._sqs.change_message_visibility_batch,
+                    QueueUrl=self._dlq,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                        for i, h in enumerate(handles[start : start + 10])
+                    ],
+                )
+            except Exception:  # visible again after PEEK_SECONDS anyway
+                log.warning("dead letters not released", exc_info=True)
+
+
+def _tried(call: Callable[..., Any], **params: Any) -> Any:
+    """An SQS request, asked up to `ATTEMPTS` times: one refused request must not end a
+    run (was: at 20 % faults every run died within its first requests, and the harsh
+    replay ended with hundreds of letters in the DLQ)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return call(**params)
+        except Exception:  # botocore errors of every kind
+            if attempt == ATTEMPTS - 1:
+                raise
+    return None
 
 
 def _spent(letter: DeadLetter) -> str:

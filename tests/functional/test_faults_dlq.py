@@ -255,3 +255,28 @@ def test_the_schedule_empties_a_deep_dlq_within_the_hour_of_the_outage_ending(st
     assert at - now <= timedelta(hours=1)
     assert depth(stack, "MENTIONS_QUEUE_URL") == 250
     assert quarantined(stack) == {}
+
+
+def test_a_run_goes_on_when_sqs_refuses_some_of_its_requests(stack, faults):
+    # GIVEN 30 letters, and SQS refusing a receive and the first batch send three times
+    # (as at 20 % faults: every run used to die within its first requests)
+    from chalicelib import aws
+
+    letters(stack, 30)
+    queue = dead_letters.DeadLetterQueue(
+        aws.sqs(),
+        stack["DEAD_LETTER_QUEUE_URL"],
+        stack["MENTIONS_QUEUE_URL"],
+        wait_seconds=0,
+        quarantine=wiring.quarantine(),
+    )
+    faults.fail("sqs", "ReceiveMessage", times=1)
+    faults.fail("sqs", "SendMessageBatch", times=dead_letters.ATTEMPTS)
+    # WHEN the schedule runs
+    counts = queue.auto_redrive(datetime.now(UTC))
+    # THEN the other 20 go back, the refused ten are visible again for the next run
+    assert counts["redriven"] == 20
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 20
+    assert len(queue.inspect()) == 10
+    assert queue.auto_redrive(datetime.now(UTC))["redriven"] == 10
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0
