@@ -72,7 +72,7 @@ def act(alert_id: str, at: datetime, **resolution: str) -> None:
     service = wiring.alerts()
     alert = service.get(alert_id)
     assert alert is not None
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     acked = at - timedelta(minutes=20)
     token = links.make_token(key, alert_id, alert.recipient, acked.timestamp() - 60)
     service.acknowledge(alert_id, token, acked)
