@@ -128,6 +128,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     # where the lexicon is clear and the model's share there is 0, the model cannot move
     # the score: it runs only if the post ends up negative, for its reason
     silent = learned is not None and learned.blend.share == 0 and not learned.blend.weak(lexicon)
+    model_cleared = False  # the model read a weak post as not negative
     if learned is not None and not silent:
         negative_probability = learned.negative_probability(text, lexicon)
         score = learned.blend.combine(score, negative_probability)
@@ -136,10 +137,16 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
             # the model reads any negation as a complaint; "can't wait for…" is eager
             if score < lexicon and _negation_idiom(words(cleaned)):
                 score = lexicon
+            # it says whether a post is negative, not whether it praises: where the
+            # lexicon found next to nothing it may make a post negative, never positive
+            # (a polite "@brand please help…" was pushed up to +0.5); where it says "not
+            # negative" the post is neutral at most, and clear of the negation lean
+            if score > lexicon:
+                score, model_cleared = max(lexicon, 0.0), True
     if learned is not None:
         evidence = True
         analyzer += "+model"
-    if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
+    if abs(score) < NEUTRAL_BAND and not model_cleared and _negated(cleaned, lang):
         score = min(score, NEGATION_LEAN)
         evidence = True
     tokens = word_set(cleaned)

@@ -95,3 +95,21 @@ def test_a_review_that_wonders_aloud_does_not_ask_us() -> None:
         "dan niet missen, maar tot nu toe is het vooral heel erg langdradig en traag."
     )
     assert all(not r.startswith("asks us") for r in classify(review).reasons)
+
+
+def test_the_learned_layer_cannot_invert_a_complaint_nor_make_a_weak_post_positive() -> None:
+    from chalicelib.triage.model import Blend, LinearModel
+    from chalicelib.triage.sentiment import assess
+
+    # GIVEN a learned layer sure that everything is fine (p(negative) ~ 0)
+    cheerful = LinearModel("en", {}, bias=-20.0, blend=Blend(0.1, 1.0, 0.1, 0.4))
+
+    def models(lang: str) -> LinearModel | None:
+        return cheerful if lang == "en" else None
+
+    # THEN a complaint stated as fact stays a complaint, and negative
+    complaint = assess("@brand please help, bag never arrived", "en", models=models)
+    assert complaint.sentiment.label == "negative" and complaint.need.kind == "complaint"
+    # AND a post the lexicon finds nothing in is neutral, not positive
+    weak = assess("Pizza time.", "en", models=models)
+    assert weak.sentiment.label == "neutral" and weak.sentiment.score == 0.0
