@@ -47,9 +47,10 @@ NEEDS = {
     "where is it": "where where's wheres",
     "waiting since": "wait waiting waited",
     "waiting hours": "waiting waited stuck stranded queuing queueing hold queue",
-    "without service": "without no",
+    "without service": "power electricity internet wifi wi-fi water heating gas signal tv "
+    "phone service connection",
     "cancelled": "cancelled canceled called",
-    "finally": "finally ever last long",
+    "finally": "finally ever last long",  # and "when" or "how" (ALSO_NEEDS)
     "irony": "not right if",
     "logged out": "keep keeps kept logs signs kicks logged signed",
     "talking to a wall": "wall",
@@ -102,6 +103,10 @@ ALSO_NEEDS = {
     "without service": "min mins hour hours hrs day days week weeks month 0 1 2 3 4 5 6 7 8 9",
     "irony": "great awesome fantastic brilliant amazing excellent wonderful superb perfect good "
     "nice",
+    "finally": "when how",
+    "eindelijk": "wanneer hoe",
+    "geannuleerd": "afspraak bestelling vlucht levering reservering order monteur bezorging "
+    "installatie aansluiting geannuleerd afgezegd",
     "ironie": "top super geweldig fantastisch prima fijn goed lekker mooi klasse perfect",
     "cannot reach you": "reach contact call hold through",
     "service down": "down offline broken outage internet signal service power connection",
@@ -268,6 +273,10 @@ def may_complain(tokens: Iterable[str]) -> bool:
     return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
+TAIL_RULES = frozenset(["irony", "ironie"])
+TAIL = 80  # characters: praise and the words that take it back ("Top service, echt niet")
+
+
 def complaint_signals(
     sentences: Sequence[str], lang: str, tokens: Iterable[str] | None = None
 ) -> tuple[str, ...]:
@@ -279,20 +288,29 @@ def complaint_signals(
 
 
 def complaint_matches(
-    sentences: Sequence[str], lang: str, tokens: Iterable[str] | None = None
+    sentences: Sequence[str],
+    lang: str,
+    tokens: Iterable[str] | None = None,
+    only: frozenset[str] | None = None,
 ) -> tuple[tuple[str, str], ...]:
-    """(rule name, the words it matched) for each complaint rule the sentences match."""
+    """(rule name, the words it matched) for each complaint rule the sentences match
+    (of the rules named in `only`, when given)."""
     rules = RULES.get(lang, ())
     if not rules:
         return ()
     present = frozenset(words("\n".join(sentences)) if tokens is None else tokens)
     candidates = _candidates(present)
+    if only is not None:
+        candidates &= only
+        if not candidates:
+            return ()
     whole = "\n".join(sentences)  # rules never match across a line break
     found: list[tuple[str, str]] = []
     for rule in rules:
         if rule.name not in candidates:
             continue
-        match = rule.pattern.search(whole)
+        # irony is praise the post's last words take back: only its end is searched
+        match = rule.pattern.search(whole[-TAIL:] if rule.name in TAIL_RULES else whole)
         if match is None:
             continue
         if rule.strong or any(

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from .text import sentences as split
 from .text import words
 
 NEEDS = ("complaint", "help", "question", "praise", "other")
@@ -78,6 +79,20 @@ _ASKS_UNMARKED = {
     r"(komt|wordt|krijg|is|gaat|kan))\b",
 }
 ASKS_AT_MOST = 50  # words: a longer post with a question in it is a review, not a request
+_GREETINGS = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "hoi",
+        "hallo",
+        "beste",
+        "goedemorgen",
+        "goedemiddag",
+        "goedenavond",
+    ]
+)
 _GREETING = re.compile(
     r"^\W*(hi|hello|hey|dear \w+|hoi|hallo|beste \w+|goedemorgen|goedemiddag|goedenavond)"
     r"\b\W*",
@@ -88,14 +103,131 @@ _OWN = {
     "en": frozenset(["i", "my", "me", "mine", "i'm", "im", "i've", "ive", "we", "our", "us"]),
     "nl": frozenset(["ik", "mijn", "m'n", "mn", "me", "mij", "we", "wij", "ons", "onze"]),
 }
-_PRAISE = {
-    "en": r"\b(thanks?|thank you|thx|ty|love|loving|loved|great|awesome|amazing|brilliant|"
-    r"excellent|fantastic|perfect|well done|good job|best|helpful|quick|fast|friendly|kudos|"
-    r"cheers|appreciate\w*|recommend\w*|happy|pleased)\b",
-    "nl": r"\b(bedankt|dank|dankjewel|dankuwel|top|toppie|super|geweldig\w*|fantastisch\w*|"
-    r"prima|fijn\w*|blij|tevreden|snel|vriendelijk\w*|goed geholpen|aanrader|chapeau|"
-    r"complimenten|compliment|klasse|heerlijk|perfect\w*)\b",
-}
+# words that praise, looked up per word (a positive post's deciding words)
+PRAISE_WORDS = frozenset(
+    [
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "love",
+        "loving",
+        "loved",
+        "great",
+        "awesome",
+        "amazing",
+        "brilliant",
+        "excellent",
+        "fantastic",
+        "perfect",
+        "helpful",
+        "quick",
+        "fast",
+        "friendly",
+        "kudos",
+        "cheers",
+        "happy",
+        "pleased",
+        "best",
+        "appreciate",
+        "appreciated",
+        "recommend",
+        "recommended",
+        "superb",
+        "wonderful",
+        "lovely",
+        "bedankt",
+        "dank",
+        "dankjewel",
+        "dankuwel",
+        "top",
+        "toppie",
+        "super",
+        "geweldig",
+        "geweldige",
+        "fantastisch",
+        "fantastische",
+        "prima",
+        "fijn",
+        "fijne",
+        "blij",
+        "tevreden",
+        "snel",
+        "vriendelijk",
+        "vriendelijke",
+        "aanrader",
+        "chapeau",
+        "complimenten",
+        "compliment",
+        "klasse",
+        "heerlijk",
+        "perfecte",
+    ]
+)
+# a request for help needs one of these words, or a pair of them (see `_may_ask_help`);
+# most posts have neither and skip the regex
+_HELP_ALONE = frozenset(
+    [
+        "please",
+        "pls",
+        "plz",
+        "pleas",
+        "help",
+        "graag",
+        "alsjeblieft",
+        "alstublieft",
+        "aub",
+        "a.u.b",
+        "svp",
+        "hulp",
+        "assistentie",
+        "helpen",
+    ]
+)
+# pairs: a modal and whom it asks ("can you", "kunnen jullie"), "any" and what
+# ("any idea"), a channel and whom ("dm me", "bel mij")
+_HELP_PAIRS = tuple(
+    (frozenset(first.split()), frozenset(second.split()))
+    for first, second in (
+        ("can could would will", "you u someone anyone somebody"),
+        ("need want require", "assistance support"),
+        ("any", "idea ideas advice update"),
+        ("dm message contact call bel mail app", "me us mij ons"),
+        ("kunnen kun kan wil willen", "jullie iemand"),
+        ("wie", "helpen"),
+    )
+)
+# a sentence asked without "?" starts with one of these (after a greeting, if any)
+_OPENERS = frozenset(
+    [
+        "what",
+        "what's",
+        "whats",
+        "how",
+        "where",
+        "who",
+        "is",
+        "can",
+        "could",
+        "when",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "wat",
+        "hoe",
+        "waar",
+        "kan",
+        "kunnen",
+        "wanneer",
+        "hoi",
+        "hallo",
+        "beste",
+        "goedemorgen",
+        "goedemiddag",
+        "goedenavond",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +257,29 @@ def _pattern(kind: str, lang: str) -> re.Pattern[str]:
         "help": _HELP,
         "question": _QUESTION_WORD,
         "unmarked": _ASKS_UNMARKED,
-        "praise": _PRAISE,
     }[kind]
     return re.compile(table.get(lang, table["en"]), re.IGNORECASE)
 
 
-def asks_for_help(cleaned: str, lang: str) -> str:
-    """The words asking for help ("please help"), or "" when the text asks none."""
+_HELP_FIRSTS = frozenset().union(*(first for first, _second in _HELP_PAIRS))
+_HELP_SECOND_OF = {
+    word: frozenset().union(*(second for first, second in _HELP_PAIRS if word in first))
+    for word in _HELP_FIRSTS
+}
+
+
+def _may_ask_help(tokens: frozenset[str]) -> bool:
+    if not tokens.isdisjoint(_HELP_ALONE):
+        return True
+    firsts = tokens & _HELP_FIRSTS
+    return bool(firsts) and any(not tokens.isdisjoint(_HELP_SECOND_OF[w]) for w in firsts)
+
+
+def asks_for_help(cleaned: str, lang: str, tokens: frozenset[str] | None = None) -> str:
+    """The words asking for help ("please help"), or "" when the text asks none.
+    `tokens`: the text's words when the caller has them (most texts then skip the regex)."""
+    if tokens is not None and not _may_ask_help(tokens):
+        return ""
     found = _pattern("help", lang).search(cleaned)
     return " ".join(found.group(0).lower().split()).strip(" !") if found else ""
 
@@ -142,7 +290,13 @@ def question_in(sentences: tuple[str, ...], lang: str) -> str:
     without its mark ("What is the best way to contact support", "hoe kan ik opzeggen")."""
     marked, unmarked = _pattern("question", lang), _pattern("unmarked", lang)
     for sentence in sentences:
-        stripped = _GREETING.sub("", sentence.strip())
+        stripped = sentence.strip()
+        if not stripped.endswith("?"):
+            first = stripped.split(None, 1)[0].lower().strip(".,!:;\"'()") if stripped else ""
+            if first not in _OPENERS:
+                continue
+        if stripped.split(None, 1)[0].lower().strip(".,!:;\"'()") in _GREETINGS:
+            stripped = _GREETING.sub("", stripped)
         if stripped.endswith("?"):
             if marked.match(stripped) or len(words(stripped)) >= 3:
                 return stripped
@@ -151,27 +305,38 @@ def question_in(sentences: tuple[str, ...], lang: str) -> str:
     return ""
 
 
+def _opens_with_a_question_word(cleaned: str) -> bool:
+    """The post's first word, or the one after a greeting, can start a question."""
+    first_words = [w.lower().strip(".,!:;\"'()@") for w in cleaned.split(None, 3)[:3]]
+    return any(w in _OPENERS for w in first_words)
+
+
 def about_own_case(text: str, lang: str) -> bool:
     return not _OWN.get(lang, _OWN["en"]).isdisjoint(words(text.lower()))
 
 
 def need_of(
     cleaned: str,
-    sentences: tuple[str, ...],
+    sentences: tuple[str, ...] | None,
     lang: str,
     label: str,
     complaints: tuple[tuple[str, str], ...] = (),
     help_words: str | None = None,
+    tokens: frozenset[str] | None = None,
 ) -> Need:
     """What the post asks of us (see the module's docstring); `complaints` are the complaint
     rules' (name, matched words), `label` the sentiment label of the post, `help_words`
-    what `asks_for_help` found when the caller has it already."""
+    what `asks_for_help` found and `tokens` the post's words, when the caller has them;
+    `sentences` None: split here if a question may be among them."""
     if help_words is None:
-        help_words = asks_for_help(cleaned, lang)
-    question = question_in(sentences, lang)
+        help_words = asks_for_help(cleaned, lang, tokens)
+    question = ""
+    if "?" in cleaned:
+        question = question_in(split(cleaned) if sentences is None else sentences, lang)
+    elif _opens_with_a_question_word(cleaned):  # asked without its mark: the post's opening
+        question = question_in((split(cleaned) if sentences is None else sentences)[:2], lang)
     # a message to a care team, not a review that wonders aloud
     own = bool(question) and about_own_case(question, lang) and len(words(cleaned)) <= ASKS_AT_MOST
-
     if complaints:
         said = ", ".join(_distinct(w for _name, w in complaints))
         return Need("complaint", said, bool(help_words) or own)
@@ -180,10 +345,8 @@ def need_of(
     if question:
         return Need("question", _short(question) if own else "", own)
     if label == "positive":
-        praised = _pattern("praise", lang).finditer(cleaned)
-        return Need(
-            "praise", ", ".join(list(dict.fromkeys(m.group(0).lower() for m in praised))[:3])
-        )
+        praised = dict.fromkeys(w for w in words(cleaned) if w in PRAISE_WORDS)
+        return Need("praise", ", ".join(list(praised)[:3]))
     return Need("other")
 
 

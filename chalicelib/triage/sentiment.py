@@ -45,6 +45,7 @@ COMPLAINT_PULL = 0.35  # how far below neutral a complaint puts the score
 # never arrived"); nor is praise the post itself takes back ("Top service, echt niet")
 COMPLAINT_OVERRULED_ABOVE = 0.5
 _IRONY = frozenset(["irony", "ironie"])
+_IRONY_WORDS = frozenset(["not", "niet"])  # a happy text needs one to be irony
 OTHER = Need("other")
 
 
@@ -150,13 +151,20 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         score = min(score, NEGATION_LEAN)
         evidence = True
     tokens = word_set(cleaned)
-    parts = sentences(cleaned)
-    help_words = asks_for_help(cleaned, lang)
+    parts: tuple[str, ...] | None = None  # the sentences, split only when something needs them
+    help_words = asks_for_help(cleaned, lang, tokens)
     matches: tuple[tuple[str, str], ...] = ()
     if may_complain(tokens):
-        matches = complaint_matches(parts, lang, tokens)
-        sarcastic = bool(matches) and sarcastic_praise(parts, lang)
-        if matches and score >= COMPLAINT_OVERRULED_ABOVE and not (help_words or sarcastic):
+        parts = sentences(cleaned)
+        happy = score >= COMPLAINT_OVERRULED_ABOVE and not help_words
+        sarcastic = happy and sarcastic_praise(parts, lang)
+        if not happy or sarcastic:
+            matches = complaint_matches(parts, lang, tokens)
+        elif not tokens.isdisjoint(_IRONY_WORDS):  # a happy post: only irony can count
+            matches = complaint_matches(parts, lang, tokens, _IRONY)
+        if matches and not sarcastic and not happy:
+            sarcastic = sarcastic_praise(parts, lang)
+        if matches and happy and not sarcastic:
             matches = tuple(m for m in matches if m[0] in _IRONY)
         if matches and sarcastic:
             matches = (*matches, ("sarcastic praise", "sarcastic praise"))
@@ -173,7 +181,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         not complaints
         and score < THRESHOLDS[lang].negative
         and "?" in cleaned
-        and all(is_question(part) for part in parts)
+        and all(is_question(part) for part in (parts or sentences(cleaned)))
     ):
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)
@@ -183,7 +191,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     label = label_for(score, lang) if evidence else "neutral"
     if silent and label == "negative" and learned is not None:
         negative_probability = learned.negative_probability(text, lexicon)
-    need = need_of(cleaned, parts, lang, label, matches, help_words)
+    need = need_of(cleaned, parts, lang, label, matches, help_words, tokens)
     return Assessment(
         Sentiment(round(score, 4), label, analyzer, need.kind),
         complaints,

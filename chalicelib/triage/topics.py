@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 CONFIG = Path(__file__).resolve().parents[1] / "topics.json"
 
@@ -35,11 +36,13 @@ class Topic:
         cleaned = [" ".join(str(entry).lower().split()) for entry in entries]
         if not name.strip() or not cleaned or not all(cleaned):
             raise ValueError(f"topic {name!r}: a name and at least one word, none empty")
+        prefixes = tuple(e[:-1] for e in cleaned if e.endswith("*") and " " not in e)
+        suffixes = tuple(e[1:] for e in cleaned if e.startswith("*") and " " not in e)
         return cls(
             name.strip(),
             frozenset(e for e in cleaned if " " not in e and "*" not in e),
-            tuple(e[:-1] for e in cleaned if e.endswith("*") and " " not in e),
-            tuple(e[1:] for e in cleaned if e.startswith("*") and " " not in e),
+            prefixes,
+            suffixes,
             tuple(f" {e} " for e in cleaned if " " in e),
         )
 
@@ -49,13 +52,11 @@ class Topic:
             return True
         if any(phrase in joined for phrase in self.phrases):
             return True
-        if self.prefixes or self.suffixes:
-            return any(
-                (self.prefixes and t.startswith(self.prefixes))
-                or (self.suffixes and t.endswith(self.suffixes))
-                for t in tokens
-            )
-        return False
+        return any(
+            (self.prefixes and t.startswith(self.prefixes))
+            or (self.suffixes and t.endswith(self.suffixes))
+            for t in tokens
+        )
 
 
 def parse(text: str) -> tuple[Topic, ...]:
@@ -73,12 +74,63 @@ def configured() -> tuple[Topic, ...]:
     return parse(CONFIG.read_text(encoding="utf-8"))
 
 
+class _Matcher:
+    """All topics at once: what each word names (remembered per word: posts share most of
+    their words) and the phrases by their first word, so a post costs a dict look-up per
+    distinct word and a substring test per phrase whose first word it has."""
+
+    __slots__ = ("_known", "names", "phrases", "topics")
+    _LIMIT = 100_000  # distinct words remembered
+
+    def __init__(self, topics: tuple[Topic, ...]) -> None:
+        self.topics = topics
+        self.names = tuple(topic.name for topic in topics)
+        self.phrases: dict[str, list[tuple[str, int]]] = {}
+        for i, topic in enumerate(topics):
+            for phrase in topic.phrases:
+                self.phrases.setdefault(phrase.split()[0], []).append((phrase, i))
+        self._known: dict[str, tuple[int, ...]] = {}
+
+    def of_word(self, token: str) -> tuple[int, ...]:
+        known = self._known.get(token)
+        if known is None:
+            known = tuple(
+                i
+                for i, topic in enumerate(self.topics)
+                if token in topic.words
+                or (topic.prefixes and token.startswith(topic.prefixes))
+                or (topic.suffixes and token.endswith(topic.suffixes))
+            )
+            if len(self._known) < self._LIMIT:
+                self._known[token] = known
+        return known
+
+    def named(self, tokens: tuple[str, ...]) -> list[str]:
+        present = set(tokens)
+        looked = list(map(self._known.get, present))  # most words are known: C-level look-ups
+        hits = (
+            [self.of_word(token) for token in present]
+            if None in looked
+            else cast("list[tuple[int, ...]]", looked)
+        )
+        found: set[int] = set().union(*hits)
+        starts = present & self.phrases.keys()
+        if starts:
+            joined = f" {' '.join(tokens)} "
+            for first in starts:
+                found.update(i for phrase, i in self.phrases[first] if phrase in joined)
+        return [self.names[i] for i in sorted(found)]
+
+
+@cache
+def _configured_matcher() -> _Matcher:
+    return _Matcher(configured())
+
+
 def topics_in(tokens: tuple[str, ...], topics: tuple[Topic, ...] | None = None) -> list[str]:
     """The names of the configured topics the words name, in the file's order."""
-    chosen = configured() if topics is None else topics
-    present = frozenset(tokens)
-    joined = f" {' '.join(tokens)} "
-    return [topic.name for topic in chosen if topic.named_by(present, joined)]
+    matcher = _configured_matcher() if topics is None else _Matcher(topics)
+    return matcher.named(tokens)
 
 
 # Never a key word: greetings and sign-offs, times of day and days, filler of a message
