@@ -121,7 +121,7 @@ class DayRecorder:
             if label == "negative":
                 rank = (float(mention.priority), float(mention.author.followers or 0))
                 offers[(day, NEGATIVES.name)].append((mention.id, rank, post_summary(mention)))
-            elif label == "positive":
+            elif aggregates.praises(mention):
                 author = f"{mention.source}:{mention.author.id}"
                 rank = (float(mention.author.followers or 0), float(engagement(mention)))
                 offers[(day, AMBASSADORS.name)].append((author, rank, post_summary(mention)))
