@@ -259,6 +259,11 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
+    # Answered on the network (alerts/replies.py): the first reply, sent from the case
+    # page ("product") or seen on the network from the brand's account ("network")
+    answered_at: str | None = None
+    answered_via: str | None = None
+    answered_by: str | None = None  # the manager, or the brand account's handle
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)

@@ -29,6 +29,7 @@ from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.reply import Outbound
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .triage.rising import excluded_terms
@@ -110,7 +111,16 @@ def alerts() -> AlertService:
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
         ),
+        outbound=Outbound(secrets()),
+        brand_handles=_brand_handles(),
     )
+
+
+def _brand_handles() -> tuple[str, ...]:
+    """The brand's own accounts (the watch configuration's handles): a post naming one
+    summoned the brand, which X requires before we may reply."""
+    watch = watch_or_none(settings().extra)
+    return tuple(watch.handles) if watch else ()
 
 
 def case_codes() -> CaseCodes:
