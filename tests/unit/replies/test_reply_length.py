@@ -50,3 +50,15 @@ def test_the_other_networks_count_characters():
     assert RULES["facebook"].check("x" * 8000) == (8000, True)
     assert RULES["instagram"].check("x" * 2201) == (2201, False)
     assert RULES["reddit"].limit == 10000
+
+
+def test_a_saved_reply_fills_its_placeholders_by_plain_replacement():
+    from chalicelib.alerts.saved_replies import SavedReply, case_ref, fill
+
+    reply = SavedReply("t", "en", "Title", "Hi {name} ({case}) {status_page} {other}")
+    assert fill(reply, name="", alert_id="alert:x:9", status_page="") == (
+        f"Hi there ({case_ref('alert:x:9')}) our status page {{other}}"
+    )
+    assert case_ref("alert:x:9").startswith("C-") and len(case_ref("alert:x:9")) == 8
+    dutch = SavedReply("t", "nl", "T", "Hoi {name}, zie {status_page}")
+    assert fill(dutch, name="", alert_id="a", status_page="") == "Hoi daar, zie onze statuspagina"
