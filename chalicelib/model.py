@@ -91,6 +91,9 @@ class Mention:
     themes: tuple[str, ...] = ()
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
+    # posted by the brand's own account: never a mention; its `in_reply_to` is answered
+    # (triage marks that case answered on the network, alerts/replies.py)
+    by_brand: bool = False
 
     def __post_init__(self) -> None:
         if not self.source or ":" in self.source:
@@ -144,6 +147,7 @@ class Mention:
             themes=themes,
             status=self.status,
             expires_at=self.expires_at,
+            by_brand=self.by_brand,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,6 +186,7 @@ class Mention:
             themes=tuple(data.get("themes") or ()),
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
+            by_brand=bool(data.get("by_brand", False)),
         )
 
 

@@ -16,6 +16,7 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.brand_replies import BrandAwareTriage
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -138,8 +139,13 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> Triage:
+def triage() -> BrandAwareTriage:
+    """Triage, with the brand's own replies taken out first (they answer cases)."""
     s = settings()
+    return BrandAwareTriage(triage_only(s), alerts().replies, _brand_handles())
+
+
+def triage_only(s: Settings) -> Triage:
     return Triage(
         mentions=mentions(),
         alerts=alerts(),

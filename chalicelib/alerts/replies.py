@@ -34,7 +34,7 @@ from typing import Any
 from .. import untrusted
 from ..errors import DeliveryError, ReplyRefused, ReplyUncertain
 from ..logs import get_logger
-from ..model import Alert, Mention, iso
+from ..model import Alert, Mention, alert_id_for, iso, parse_time
 from ..sources.reply import Outbound, Sent, Target
 from ..store import StateTable, keys
 from .events import Events
@@ -270,6 +270,19 @@ class Replies:
                 return
         if self._records.change(alert.id, changes):
             self._events.emit(alert.with_(**changes))
+
+    def brand_replied(self, post: Mention) -> bool:
+        """The brand's own post `post` (`Mention.by_brand`) answers the case of the post it
+        replies to, if that post has one: see `seen_on_network`."""
+        if not post.in_reply_to:
+            return False
+        alert = self._records.get(alert_id_for(post.in_reply_to))
+        if alert is None:
+            return False
+        who = post.author.handle or post.author.name or "the brand"
+        return self.seen_on_network(
+            alert, post.native_id, post.text, parse_time(post.created_at), who
+        )
 
     def seen_on_network(
         self, alert: Alert, native_id: str, text: str, at: datetime, handle: str

@@ -21,10 +21,11 @@ from chalicelib.alerts.rotation import Rotation
 from chalicelib.alerts.saved_replies import case_ref
 from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
+from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack
 from devstack.reply_standins import SECRETS, StandIns
 from tests.conftest import ROOT
-from tests.functional.conftest import Inbox
+from tests.functional.conftest import Inbox, drain
 from tests.functional.desk import case_link, csrf_of, post
 
 NOW = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
@@ -208,3 +209,36 @@ def test_x_reply_only_where_the_author_summoned_the_brand(client, desk):
         else:
             assert "only to posts that mention or quote the brand" in page
             assert 'id="reply-copy"' in page  # the composed text to copy, then open the post
+
+
+def test_a_page_reply_made_outside_the_product_answers_the_case_on_the_network(
+    client, desk, stack, secret_values
+):
+    page = "1067280970047460"
+    mention = complaint(f"{page}_777")
+    link = link_for(desk, mention)
+    # the Page's own comment under the customer's, in Meta's documented feed-change shape
+    value = {"from": {"id": page, "name": "Voltera"}, "item": "comment", "verb": "add",
+             "post_id": f"{page}_1", "comment_id": f"{page}_778", "parent_id": f"{page}_777",
+             "message": "Hoi Anna, de monteur komt morgen.",
+             "created_time": "2026-11-23T09:20:00+0000"}  # fmt: skip
+    change = {"field": "feed", "value": value}
+    body = json.dumps({"object": "page", "entry": [{"id": page, "changes": [change]}]}).encode()
+    signature = hex_signature(secret_values["meta_app_secret"], body)
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+    assert client.http.post("/webhooks/meta", headers=headers, body=body).status_code == 200
+    for _ in range(2):  # a redelivered webhook changes nothing more
+        client.http.post("/webhooks/meta", headers=headers, body=body)
+        drain(client, stack)
+    alert = wiring.alerts().get(f"alert:{mention.id}")
+    assert (alert.answered_at, alert.answered_via, alert.answered_by) == (
+        "2026-11-23T09:20:00Z", "network", "Voltera")  # fmt: skip
+    assert alert.state == "sent"  # nobody touched the case; it stays open
+    assert wiring.mentions().get(f"facebook:{page}_778") is None  # the reply is no mention
+    with at(NOW + timedelta(minutes=30)):
+        timeline = client.http.get(link).body.decode()
+    assert (
+        "Answered on the network by Voltera: &#34;Hoi Anna, de monteur komt morgen.&#34;"
+        in timeline
+    )
+    assert len(wiring.alerts().replies.sent(alert.id)) == 1
