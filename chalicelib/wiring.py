@@ -16,6 +16,7 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.brand_posts import WithBrandPosts
 from .consumer.brand_replies import BrandAwareTriage
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
@@ -30,9 +31,11 @@ from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.catch_up import Heard
 from .sources.reply import Outbound
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .store.brand import BrandActivity
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
 
@@ -140,12 +143,15 @@ def own_terms() -> frozenset[str]:
 
 @cache
 def triage() -> BrandAwareTriage:
-    """Triage, with the brand's own replies taken out first (they answer cases)."""
+    """Triage of the mentions queue: the brand's own replies taken out first (they answer
+    cases), its X Activity posts recorded after triage (and answering cases too)."""
+    posts = WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+    return BrandAwareTriage(posts, alerts().replies, _brand_handles())
+
+
+@cache
+def mention_triage() -> Triage:
     s = settings()
-    return BrandAwareTriage(triage_only(s), alerts().replies, _brand_handles())
-
-
-def triage_only(s: Settings) -> Triage:
     return Triage(
         mentions=mentions(),
         alerts=alerts(),
@@ -155,6 +161,18 @@ def triage_only(s: Settings) -> Triage:
         recorder=recorder(),
         quarantine=quarantine(),
     )
+
+
+@cache
+def heard() -> Heard:
+    """When each webhook last delivered (source health, the catch-up job)."""
+    return Heard(state)
+
+
+@cache
+def brand_activity() -> BrandActivity:
+    """The brand's own posts by thread (`store/brand.py`): the replies work reads it."""
+    return BrandActivity(state(), timedelta(days=settings().retention_days))
 
 
 @cache
@@ -221,7 +239,7 @@ def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
     """Case links for people who read, not act (marketing, theme owners): a view-only
     code per case, issued when the mail is written (`alerts/codes.py`). Without a
     PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
-    base, codes_ = settings().public_base_url, CaseCodes(state())
+    base, codes_ = settings().public_base_url, CaseCodes(state(), team().generation)
 
     def link(alert_id: str) -> str | None:
         if not base:
@@ -268,6 +286,7 @@ def reset() -> None:
         notifier,
         alerts,
         triage,
+        mention_triage,
         digest,
         day_lists,
         tally,
@@ -278,6 +297,8 @@ def reset() -> None:
         turnarounds,
         cases,
         lessons,
+        brand_activity,
+        heard,
     ):
         factory.cache_clear()
     aws.reset()

@@ -13,7 +13,9 @@ A code opens its own alert only, and only if it was sent to someone the alert we
 scope "act" (or a board pass), a case not resolved, and the case not with someone else
 (once it has a holder, only the holder acts; before, whoever was paged for it, or whoever
 is on call now with a board pass). Every POST spends a CSRF token of the page it came
-from (`web.Csrf`). Refusals are pages that say why, with the same headers.
+from (`web.Csrf`). Refusals are pages that say why, with the same headers; an action
+that lost a race (the case changed hands between the read and the write: another
+hand-over, the shift change) is a 409 that says where the case is now.
 """
 
 from __future__ import annotations
@@ -131,18 +133,9 @@ class Desk:
         return "This case was paged to someone else; you can see it, not change it."
 
     def may_reply(self, grant: Grant, alert: Alert, now: datetime) -> str:
-        """Why `grant` may not reply for the brand on `alert` now; "" when it may: the
-        case's holder, or the team lead (even on a case someone else holds)."""
-        if grant.scope == "view" or alert.state == "resolved":
-            return self.may_act(grant, alert, now)
-        who = grant.recipient
-        if who == alert.holder or who == self.team.on_call(now).lead:
-            return ""
-        if alert.holder:
-            return f"Only {alert.holder} (who holds the case) or the team lead replies."
-        return self.may_act(grant, alert, now) or (
-            "Acknowledge the case first: then the reply is yours to send."
-        )
+        """Why `grant` may not reply on `alert` now ("" when it may): `reply_box.may_reply`."""
+        lead, acting = self.team.on_call(now).lead, self.may_act(grant, alert, now)
+        return reply_box.may_reply(grant.scope, grant.recipient, alert, lead, acting)
 
     # ------------------------------------------------------------ pages
 
@@ -227,10 +220,8 @@ class Desk:
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
         alert = self._alert(grant, alert_id)
-        if form.get("do") == "reply":  # the holder, or the lead on anyone's case
-            refusal = self.may_reply(grant, alert, now)
-        else:
-            refusal = self.may_act(grant, alert, now)
+        rule = self.may_reply if form.get("do") == "reply" else self.may_act
+        refusal = rule(grant, alert, now)
         if refusal:
             return self._case(grant, alert_id, now, error=refusal, status=403)
         try:
@@ -240,12 +231,12 @@ class Desk:
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":
-                self.acks.acknowledge_as(alert, who, now)
+                result = self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
                 outcome = form.get("outcome", "")
                 if outcome not in OUTCOMES:
                     raise MalformedPayload("choose how the case ended")
-                self.acks.resolve_as(
+                result = self.acks.resolve_as(
                     alert,
                     who,
                     now,
@@ -255,22 +246,26 @@ class Desk:
                     lesson_theme=form.get("theme", ""),
                 )
             elif action == "reply":
-                result = reply_box.answer(self.replies, self.mentions, alert, form, who, now)
-                if result.ok:
-                    return self._case(grant, alert_id, now, notice=result.message)
-                status = 400 if result.state == "invalid" else 200
+                sent = reply_box.answer(self.replies, self.mentions, alert, form, who, now)
+                if sent.ok:
+                    return self._case(grant, alert_id, now, notice=sent.message)
+                status = 400 if sent.state == "invalid" else 200
                 kept = form.get("text", "")  # the box keeps what was typed
                 return self._case(
-                    grant, alert_id, now, error=result.message, status=status, draft=kept
+                    grant, alert_id, now, error=sent.message, status=status, draft=kept
                 )
             elif action == "handover":
-                self.handovers.hand_over(
+                result = self.handovers.hand_over(
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
                 )
             else:
                 raise MalformedPayload("unknown action")
         except MalformedPayload as error:
             return self._case(grant, alert_id, now, error=str(error), status=400)
+        done = result.alert
+        again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
+        if not result.changed and not again:  # someone else changed hands first
+            return self._case(grant, alert_id, now, error=_lost(done), status=409)
         return self._case(grant, alert_id, now, notice=DONE[action])
 
     def _guard(self, show: Any) -> web.Page:
@@ -288,6 +283,17 @@ def _reached(alert: Alert) -> set[str]:
     if alert.holder:
         out.add(alert.holder)
     return out
+
+
+def _lost(alert: Alert) -> str:
+    """Why an action changed nothing: the case moved between the page and the button."""
+    if alert.state == "resolved":
+        now = f"it was resolved by {alert.resolved_by}"
+    elif alert.holder:
+        now = f"it is with {alert.holder} now"
+    else:
+        now = "look at it again"
+    return f"Not done: the case changed while you decided; {now}."
 
 
 def _subject(grant: Grant, alert_id: str) -> str:

@@ -16,7 +16,7 @@ calls the network, then records what it answered:
 
 A double tap, a retry or a second manager pressing at the same time finds the claim and
 is told what became of it; nothing reaches the network twice. A token the network
-revoked pages the team lead once (`keys.reply_token_revoked`, cleared by the next reply
+revoked pages the team lead once (`keys.reply` "revoked", cleared by the next reply
 that goes through). The case stays open whatever happens: resolving stays a choice.
 
 The first reply, from here ("product") or the brand's own reply seen on the network
@@ -197,7 +197,7 @@ class Replies:
             {"state": "sent", "reply_id": sent.reply_id, "url": sent.url, "sent_at": iso(now)},
         )
         network = str(alert.card.get("source") or "")
-        self._state.delete(keys.reply_token_revoked(network))
+        self._state.delete(keys.reply("", "revoked", network))
         self._answered(alert, now, via="product", by=who)
         log.info(
             "reply sent",
@@ -240,7 +240,7 @@ class Replies:
         if not lead:
             log.error("token refused and no lead to tell", extra={"fields": {"network": network}})
             return
-        marker = keys.reply_token_revoked(network)
+        marker = keys.reply("", "revoked", network)
         if not self._state.put_new(marker, {"at": iso(now), "lead": lead}):
             return
         subject = f"[Replies] {network} refuses the brand's token"

@@ -23,6 +23,19 @@ from .saved_replies import SavedReplies, fill
 MARKUP = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
+def may_reply(scope: str, who: str, alert: Alert, lead: str | None, acting: str) -> str:
+    """Why `who` may not reply for the brand on `alert` ("" when they may): the case's
+    holder, or the team lead even on a case someone else holds; `acting` is why they may
+    not act on it at all ("" when they may)."""
+    if scope == "view" or alert.state == "resolved":
+        return acting
+    if who == alert.holder or who == lead:
+        return ""
+    if alert.holder:
+        return f"Only {alert.holder} (who holds the case) or the team lead replies."
+    return acting or "Acknowledge the case first: then the reply is yours to send."
+
+
 def has_markup(text: str) -> bool:
     """A reply is plain text: anything that reads as an HTML tag is refused."""
     return bool(MARKUP.search(text))

@@ -7,29 +7,40 @@ one of the brand's accounts (the watch ``handles``) that replies to another is o
 with the mentions; before triage, `BrandAwareTriage` takes them out of their messages (a
 message without one is handed on untouched: a substring test or two) and marks
 the case of the post each replies to answered on the network, at the reply's time
-(`alerts/replies.py`, idempotent). A failure to record one retries its whole message,
+(`alerts/replies.py`, idempotent). The X Activity API's brand posts (`activity.BrandPost`,
+messages of their own, recorded by `brand_posts.WithBrandPosts`) answer cases the same
+way, after triage. A failure to record one retries its whole message,
 which triage's own idempotency makes harmless.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
+from ..activity import BrandPost
 from ..alerts.replies import Replies
 from ..errors import InputError, StoreError
-from ..intake.queue import decode, encode
+from ..intake.queue import decode, decode_brand_posts, encode
 from ..logs import get_logger
-from ..model import Mention
+from ..model import Author, Mention
 from ..sources.reply.seen import account, is_brand_reply
-from .pipeline import BatchOutcome, Message, Triage
+from .pipeline import BatchOutcome, Message
 
 log = get_logger("consumer.brand")
 MARK = '"by_brand":true'
+POSTS = '"brand_posts"'
+
+
+class Batches(Protocol):
+    """Triage, or triage wrapped (`brand_posts.WithBrandPosts`)."""
+
+    def handle_batch(self, messages: Sequence[Message]) -> BatchOutcome: ...
 
 
 class BrandAwareTriage:
     def __init__(
-        self, triage: Triage, replies: Replies | None, brand_accounts: Iterable[str] = ()
+        self, triage: Batches, replies: Replies | None, brand_accounts: Iterable[str] = ()
     ) -> None:
         self._triage = triage
         self._replies = replies
@@ -67,9 +78,24 @@ class BrandAwareTriage:
                 rest.append(Message(message.message_id, encode(others)))
         outcome = self._triage.handle_batch(rest) if rest else BatchOutcome()
         outcome.failed |= failed
+        answered += self._brand_posts(rest, outcome)
         if answered:
             log.info("cases answered on the network", extra={"fields": {"cases": answered}})
         return outcome
+
+    def _brand_posts(self, messages: Sequence[Message], outcome: BatchOutcome) -> int:
+        """The X Activity API's brand posts (`activity.BrandPost`, recorded by the wrapped
+        `WithBrandPosts`): a reply among them answers the case of the post it replies to."""
+        answered = 0
+        for message in messages:
+            if POSTS not in message.body or message.message_id in outcome.poison:
+                continue
+            try:
+                posts = [p for p in decode_brand_posts(message.body) if p.in_reply_to]
+                answered += self._answer([as_mention(p) for p in posts if not p.deleted])
+            except (InputError, StoreError):
+                outcome.failed.add(message.message_id)
+        return answered
 
     def _is_brand(self, mention: Mention) -> bool:
         return is_brand_reply(mention, self._accounts)
@@ -78,3 +104,18 @@ class BrandAwareTriage:
         if self._replies is None:
             return 0
         return sum(1 for post in posts if self._replies.brand_replied(post))
+
+
+def as_mention(post: BrandPost) -> Mention:
+    """A brand post that replies, as the brand's reply (`Mention.by_brand`)."""
+    return Mention(
+        source=post.network,
+        native_id=post.post_id,
+        url="",
+        author=Author(post.author_id, ""),
+        text=post.text,
+        created_at=post.created_at or post.received_at,
+        received_at=post.received_at or post.created_at,
+        in_reply_to=f"{post.network}:{post.in_reply_to}",
+        by_brand=True,
+    )

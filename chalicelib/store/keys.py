@@ -16,8 +16,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     team                         policy                    the Policy                alerts.team
     alert#<alert id>             alert                     the Alert (outbox)        alerts.records
     alert#<alert id>             tally                     events the digest counted digest.tally
-    alert#<alert id>             reply#…, answered         its replies (`reply`)     alerts.replies
-    replies#<network>            revoked                   lead told: token refused  alerts.replies
+    alert#<id> | replies#<net>   reply#…, answered|revoked  replies | lead told   alerts.replies
     team                         replies                   saved replies, status pg. (saved_replies)
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
                                                            t#<theme> the themes of
@@ -51,6 +50,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
                                                            cases)
     list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
+    brandpost#<net>:<post id>    post                      the brand's own post      store.brand
+    brand#<thread|reply>#<net>:<conversation | post answered> / post#<post id>: its copies
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
@@ -79,6 +80,16 @@ class Key(NamedTuple):
     sk: str
 
 
+# ------------------------------------------------------------------ the brand's own posts
+def brand_post(post_id: str) -> Key:
+    return Key(f"brandpost#{post_id}", "post")  # post_id: "<network>:<native id>"
+
+
+def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Key:
+    """kind "thread" (a conversation id) or "reply" (the post answered); no `native_id`: a query"""
+    return Key(f"brand#{kind}#{network}:{target}", f"post#{native_id}")
+
+
 # ------------------------------------------------------------------ sources
 
 CURSOR = "cursor"
@@ -105,6 +116,11 @@ REPLY_SETTINGS = Key(TEAM, "replies")  # the saved replies and the status page t
 
 def manager(manager_id: str) -> Key:
     return Key(TEAM, f"{MANAGER_PREFIX}{manager_id}")
+
+
+def manager_revocations(manager_id: str) -> Key:
+    """How often a manager's passes and codes were withdrawn; kept when they leave."""
+    return Key(TEAM, f"revoked#{manager_id}")
 
 
 def override(start: str, manager_id: str) -> Key:
@@ -142,13 +158,12 @@ REPLY_PREFIX, SEEN_PREFIX = "reply#", "reply#seen#"
 
 
 def reply(alert_id: str, kind: str, ref: str = "") -> Key:
-    """A case's "sent" reply (`ref`: case + text), "seen" one (`ref`: its id), "answered"."""
+    """A case's "sent" reply (`ref`: case + text), "seen" one (`ref`: its id), "answered";
+    "revoked": the lead told that network `ref` refuses our token (no `alert_id`)."""
+    if kind == "revoked":
+        return Key(f"replies#{ref}", "revoked")
     sk = {"sent": f"{REPLY_PREFIX}{ref}", "seen": f"{SEEN_PREFIX}{ref}", "answered": "answered"}
     return Key(alert_pk(alert_id), sk[kind])
-
-
-def reply_token_revoked(network: str) -> Key:
-    return Key(f"replies#{network}", "revoked")
 
 
 def is_alert(key: Key) -> bool:

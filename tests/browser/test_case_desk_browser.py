@@ -10,6 +10,8 @@ THEN every step shows what happened, the board changes, nothing breaks the page'
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -211,3 +213,23 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
     assert (stored.answered_via, stored.answered_by) == ("product", "sanne")
     print(f"\nreply from the case link: {taps} taps, {seconds:.2f} s ({chosen})")
     context.close()
+
+
+def test_make_serve_answers_the_recorded_links_over_http(served) -> None:
+    # (no browser: plain HTTP against the same served morning as the browser tests)
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    texts = [r for r in records if r["channel"] == "sms"]
+    assert texts and {r["segments"] for r in texts} == {1}
+    assert {r["encoding"] for r in texts} == {"GSM-7"}
+    assert {r["channel"] for r in records} == {"sms", "email"}
+    for link in (phones.case_links(texts)[0], served.board_url()):
+        assert link.startswith(served.base_url)
+        with urllib.request.urlopen(link) as answer:
+            assert answer.status == 200
+            assert answer.headers["Referrer-Policy"] == "no-referrer"
+    try:
+        urllib.request.urlopen(served.base_url + "/c/AAAAAAAAAAAAAAAA")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403
+    else:
+        raise AssertionError("a guessed code opened a case")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._common import Credentials
-from .length import RULES, Rule
+from .length import Rule
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,9 @@ class Channel:
     secret_keys: tuple[str, ...]
     connect: Callable[[Credentials], Any]  # the network's client, from the stage's secrets
     post: Callable[[Any, Target, str, str], Sent]  # (client, target, text, idempotency key)
+    rule: Rule  # the network's length rule, counted as it counts
     cost_usd: float = 0.0  # what the network bills per reply
     needs_summons: bool = False  # only to posts that mention or quote the brand
-
-    @property
-    def rule(self) -> Rule:
-        return RULES[self.network]
 
 
 def _registry() -> dict[str, Channel]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 X_LIMIT = 280
@@ -38,14 +39,15 @@ _TRAILING = ".,:;!?)'\""
 
 @dataclass(frozen=True)
 class Rule:
-    """A network's length rule: `limit` of what `count` counts, and what the page says."""
+    """A network's length rule: `limit` of what `counter` counts, and what the page says
+    (each channel module gives its own: x.py, meta.py, mastodon.py, reddit.py)."""
 
-    network: str
     limit: int
     unit: str  # shown on the page: "characters as X counts them"
+    counter: Callable[[str], int] = len
 
     def count(self, text: str) -> int:
-        return COUNTERS[self.network](text)
+        return self.counter(text)
 
     def check(self, text: str) -> tuple[int, bool]:
         used = self.count(text)
@@ -118,20 +120,3 @@ def mastodon_length(text: str) -> int:
         total += len(text[last:start]) + URL_WEIGHT
         last = end
     return total + len(text[last:])
-
-
-COUNTERS = {
-    "x": x_length,
-    "mastodon": mastodon_length,
-    "facebook": len,
-    "instagram": len,
-    "reddit": len,
-}
-
-RULES = {
-    "x": Rule("x", X_LIMIT, "as X counts them (links 23, emoji 2)"),
-    "mastodon": Rule("mastodon", 500, "as Mastodon counts them (links 23)"),
-    "facebook": Rule("facebook", 8000, "characters"),
-    "instagram": Rule("instagram", 2200, "characters"),
-    "reddit": Rule("reddit", 10000, "characters"),
-}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ...errors import ReplyRefused, ReplyUncertain
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
+from .length import Rule, mastodon_length
 
 KEYS = ("mastodon_base_url", "mastodon_access_token")
 TIMEOUT = 10
@@ -82,4 +83,11 @@ def post(client: Server, target: Target, text: str, key: str) -> Sent:
     return Sent(reply_id, str(body.get("url") or ""))
 
 
-CHANNEL = Channel("mastodon", "Mastodon", KEYS, connect, post)
+CHANNEL = Channel(
+    "mastodon",
+    "Mastodon",
+    KEYS,
+    connect,
+    post,
+    Rule(500, "as Mastodon counts them (links 23)", mastodon_length),
+)

@@ -17,6 +17,7 @@ from typing import Any
 from ...errors import ReplyRefused, ReplyUncertain
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
+from .length import Rule
 
 GRAPH = "https://graph.facebook.com/v25.0"
 KEYS = ("meta_page_token",)
@@ -103,5 +104,7 @@ def post_instagram(client: Graph, target: Target, text: str, key: str) -> Sent:
     return _post(client, f"{target.native_id}/replies", text)
 
 
-FACEBOOK = Channel("facebook", "Facebook", KEYS, connect, post_facebook)
-INSTAGRAM = Channel("instagram", "Instagram", KEYS, connect, post_instagram)
+FACEBOOK = Channel("facebook", "Facebook", KEYS, connect, post_facebook, Rule(8000, "characters"))
+INSTAGRAM = Channel(
+    "instagram", "Instagram", KEYS, connect, post_instagram, Rule(2200, "characters")
+)

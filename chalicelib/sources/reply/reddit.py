@@ -14,6 +14,7 @@ from typing import Any
 from ...errors import ReplyRefused, ReplyUncertain
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
+from .length import Rule
 
 KEYS = (
     "reddit_client_id",
@@ -89,4 +90,4 @@ def _link(reply: Any) -> str:
     return link_id.partition("_")[2] or link_id
 
 
-CHANNEL = Channel("reddit", "Reddit", KEYS, connect, post)
+CHANNEL = Channel("reddit", "Reddit", KEYS, connect, post, Rule(10000, "characters"))

@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import ReplyRefused, ReplyUncertain
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
+from .length import X_LIMIT, Rule, x_length
 
 KEYS = ("x_api_key", "x_api_secret", "x_access_token", "x_access_token_secret")
 COST_USD = 0.010
@@ -80,6 +81,7 @@ CHANNEL = Channel(
     secret_keys=KEYS,
     connect=connect,
     post=post,
+    rule=Rule(X_LIMIT, "as X counts them (links 23, emoji 2)", x_length),
     cost_usd=COST_USD,
     needs_summons=True,
 )

@@ -17,6 +17,7 @@ from chalicelib.alerts.team import Manager, Team
 from chalicelib.errors import ReplyRefused, ReplyUncertain
 from chalicelib.model import Alert, Author, Mention
 from chalicelib.sources.reply import Channel, Outbound, Sent, Target
+from chalicelib.sources.reply.length import Rule
 from chalicelib.store.memory import MemoryTable
 
 NOW = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
@@ -99,9 +100,8 @@ def make_kit() -> Callable[[], Kit]:
             team.add_manager(Manager(who, who.title()))
         team.set_rotation(Rotation(("ann",), start=date(2026, 11, 2), handoff=time(9), lead="lea"))
         network = Network()
-        channel = Channel(
-            "facebook", "Facebook", ("meta_page_token",), lambda c: None, network.post
-        )
+        rule, keys = Rule(8000, "characters"), ("meta_page_token",)
+        channel = Channel("facebook", "Facebook", keys, lambda c: None, network.post, rule)
         records = AlertRecords(state, timedelta(days=90))
         changed: list[Alert] = []
         pager = Pager()

@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from chalicelib.consumer.brand_replies import as_mention
 from chalicelib.errors import MalformedPayload
 from chalicelib.model import Author, Mention
-from chalicelib.sources import generic, meta, reddit, x_webhook
-from chalicelib.sources.reply.seen import is_brand_reply, xaa_brand_reply
+from chalicelib.sources import generic, meta, reddit, x_activity, x_webhook
+from chalicelib.sources.reply.seen import is_brand_reply
 from tests.replay_http import need, praw_cassette, ruby_yaml
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
@@ -56,18 +57,23 @@ def test_the_pages_own_status_post_is_still_nothing(realdata):
     assert meta.parse(json.dumps(sample).encode(), NOW) == []
 
 
-def test_xaa_post_create_that_replies_is_the_brands_reply(realdata):
+def test_xaa_post_create_that_replies_answers_the_case_of_the_post(realdata, make_kit):
     delivery = json.loads(need(realdata, "x_activity", "xaa_post.create.json").read_text())
-    assert xaa_brand_reply(delivery, NOW) is None  # the recorded example answers nothing
+    (post,) = x_activity.parse(delivery, NOW, None).brand_posts
+    assert post.in_reply_to is None  # the recorded example answers nothing
     # the documented field of a reply (X API v2 post: referenced_tweets type replied_to)
-    delivery["data"]["payload"]["referenced_tweets"] = [
-        {"type": "replied_to", "id": "2080000000000000001"}
-    ]
-    reply = xaa_brand_reply(delivery, NOW)
-    assert reply is not None and reply.by_brand
-    assert (reply.native_id, reply.in_reply_to) == ("2080761390344937796", "x:2080000000000000001")
-    assert (reply.author.handle, reply.created_at) == ("ExampleUser", "2026-07-24T21:05:48Z")
-    assert reply.text == "Hello from the Activity API"
+    payload = delivery["data"]["payload"]
+    payload["referenced_tweets"] = [{"type": "replied_to", "id": "2080000000000000001"}]
+    (post,) = x_activity.parse(delivery, NOW, None).brand_posts
+    reply = as_mention(post)
+    assert reply.by_brand and reply.in_reply_to == "x:2080000000000000001"
+    kit = make_kit()
+    alert, _ = kit.case("2080000000000000001", source="x")
+    assert kit.replies.brand_replied(reply) and not kit.replies.brand_replied(reply)
+    stored = kit.records.get(alert.id)
+    assert (stored.answered_at, stored.answered_via) == ("2026-07-24T21:05:48Z", "network")
+    (seen,) = kit.replies.sent(alert.id)
+    assert (seen["text"], seen["reply_id"]) == ("Hello from the Activity API", post.post_id)
 
 
 def test_an_account_activity_post_by_the_brand_that_replies_is_kept_as_its_reply(realdata):

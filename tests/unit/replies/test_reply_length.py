@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.sources.reply.length import RULES, mastodon_length, x_length
+from chalicelib.sources.reply import CHANNELS
+from chalicelib.sources.reply.length import mastodon_length, x_length
+
+RULES = {name: channel.rule for name, channel in CHANNELS.items()}
 
 
 @pytest.mark.parametrize(
