@@ -186,7 +186,7 @@ FORM = ["application/x-www-form-urlencoded"]
 
 @app.route("/c/{code}", methods=["GET"])
 def case_page(code: str) -> Response:
-    return _desk(lambda d: d.open_code(code, utc_now()))
+    return _desk(lambda d: d.open_code(code, utc_now(), saved=_query("saved")))
 
 
 @app.route("/c/{code}", methods=["POST"], content_types=FORM)
@@ -201,7 +201,8 @@ def shift_board(board_pass: str) -> Response:
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
-    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now()))
+    saved = _query("saved")
+    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now(), saved=saved))
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)

@@ -8,6 +8,7 @@ functions).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -131,9 +132,15 @@ def case_context(
     }
 
 
-def timeline(alert: Alert, mention: Mention | None, timezone: str) -> list[dict[str, str]]:
-    """What happened to the case, oldest first, in the team's local time."""
-    events: list[tuple[str, str]] = []
+def timeline(
+    alert: Alert,
+    mention: Mention | None,
+    timezone: str,
+    more: Iterable[tuple[str, str]] = (),
+) -> list[dict[str, str]]:
+    """What happened to the case, oldest first, in the team's local time (`more`: other
+    (moment, text) events, such as its replies)."""
+    events: list[tuple[str, str]] = list(more)
     card = alert.card
     if card.get("created_at"):
         events.append(
