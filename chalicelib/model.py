@@ -259,6 +259,7 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
+    incident_id: str | None = None  # a post's alert that joined an incident (alerts.incidents)
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)

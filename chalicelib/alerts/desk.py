@@ -30,6 +30,7 @@ from .cases import OpenCases
 from .codes import CaseCodes, Grant
 from .handover import Handovers
 from .history import AuthorHistory
+from .incidents import page as incident_page
 from .linking import CaseLinks
 from .records import AlertRecords
 from .team import Team
@@ -38,6 +39,10 @@ DONE = {
     "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
     "resolve": "Resolved. Thank you: the outcome is in the digest.",
     "handover": "Handed over: they have it now, with a link of their own.",
+    "ack_all": "Acknowledged: the incident and all its posts are yours.",
+    "resolve_all": "Resolved: the incident and all its posts, with one outcome.",
+    "answer": "One reply per post below: copy each, open the post, paste it.",
+    "split": "Split out: that post is a case of its own now, on the board.",
 }
 
 
@@ -56,6 +61,7 @@ class Desk:
     targets: Mapping[str, int]
     timezone: str
     retention_days: int
+    incidents: incident_page.IncidentActions
 
     # ------------------------------------------------------------ entry points
 
@@ -75,6 +81,7 @@ class Desk:
                 now=now,
                 timezone=self.timezone,
                 targets=dict(self.targets),
+                incidents=self.incidents.incidents,
             )
             return _page(200, "board.html", context)
 
@@ -132,7 +139,9 @@ class Desk:
         error: str = "",
         status: int = 200,
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
+        if alert.kind == "incident":
+            return self._incident(grant, alert, now, notice=notice, error=error, status=status)
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
         members = self._members(alert)
         refusal = self.may_act(grant, alert, now)
@@ -176,6 +185,91 @@ class Desk:
         }
         return _page(status, "case.html", context)
 
+    def _incident_of(self, alert: Alert) -> Alert:
+        """A post of an incident opens the incident's page (its first post's link too)."""
+        if alert.incident_id:
+            return self.records.get(alert.incident_id) or alert
+        return alert
+
+    def _incident(
+        self,
+        grant: Grant,
+        incident: Alert,
+        now: datetime,
+        *,
+        notice: str = "",
+        error: str = "",
+        status: int = 200,
+        reply: str = "",
+    ) -> web.Page:
+        refusal = self.may_act(grant, incident, now)
+        actions = self.incidents
+        posts = incident_page.posts_of(self.records, incident)
+        facts = incident_page.context(
+            incident,
+            actions.incidents.raw(incident.id) or {},
+            posts,
+            now=now,
+            timezone=self.timezone,
+        )
+        text = reply or incident_page.DEFAULT_REPLY
+        context = {
+            "title": f"Incident: {facts['label']}",
+            "incident": facts,
+            "notice": notice,
+            "error": error,
+            "readonly": refusal,
+            "acting": not refusal,
+            "ack": incident.state != "resolved"
+            and (incident.state != "acknowledged" or facts["waiting"] > 0),
+            "csrf": self.csrf.token(_subject(grant, incident.id), now) if not refusal else "",
+            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "reply": text,
+            "drafts": incident_page.drafts(posts, text) if reply else [],
+            "zone": self.timezone,
+            "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
+        }
+        return _page(status, "incident.html", context)
+
+    def _act_incident(
+        self, grant: Grant, incident: Alert, form: Mapping[str, str], now: datetime
+    ) -> web.Page:
+        action, who = form.get("do", ""), grant.recipient
+        actions = self.incidents
+        try:
+            if action == "ack":
+                actions.acknowledge_all(incident, who, now)
+                action = "ack_all"
+            elif action == "resolve":
+                outcome = form.get("outcome", "")
+                if outcome not in OUTCOMES:
+                    raise MalformedPayload("choose how the incident ended")
+                actions.resolve_all(
+                    incident,
+                    who,
+                    now,
+                    outcome=outcome,
+                    note=form.get("note", ""),
+                    lesson=form.get("lesson", ""),
+                    lesson_theme=form.get("theme", ""),
+                )
+                action = "resolve_all"
+            elif action == "answer":
+                reply = form.get("reply", "").strip()
+                if not reply:
+                    raise MalformedPayload("reply: write the text to send to every author")
+                fresh = self.records.get(incident.id) or incident
+                return self._incident(grant, fresh, now, notice=DONE["answer"], reply=reply)
+            elif action == "split":
+                if not actions.split(incident, form.get("post", "")):
+                    raise MalformedPayload("post: not a post of this incident that can be split")
+            else:
+                raise MalformedPayload("unknown action")
+        except MalformedPayload as error:
+            return self._incident(grant, incident, now, error=str(error), status=400)
+        fresh = self.records.get(incident.id) or incident
+        return self._incident(grant, fresh, now, notice=DONE[action])
+
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:
             return []
@@ -184,7 +278,7 @@ class Desk:
     def _act(
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
         refusal = self.may_act(grant, alert, now)
         if refusal:
             return self._case(grant, alert_id, now, error=refusal, status=403)
@@ -192,6 +286,8 @@ class Desk:
             self.csrf.spend(form.get("csrf", ""), _subject(grant, alert.id), now)
         except TokenError as error:
             return self._case(grant, alert_id, now, error=f"Not done: {error}.", status=403)
+        if alert.kind == "incident":
+            return self._act_incident(grant, alert, form, now)
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":

@@ -8,6 +8,11 @@ while nobody is on duty, it waits as "unassigned" for the every-minute job to gi
 to whoever is on duty then. A band routed to no channel ("low=board") is not paged: the
 case waits on the shift board (state "board").
 
+A post that shares an open incident's cause joins the incident instead of paging
+(`incidents/`): its alert is stored unpaged ("board", with `incident_id`) after it is
+added to the incident, so a retry finds it a member already and adds it once. A paged
+post with a shared cause is listed under it, for the posts after it to join.
+
 After the page: the case joins the board's queue (`cases.py`) and the author's history
 (`history.py`). A retry that finds the alert stored already puts its board entry again
 (idempotent), so a failure between the two never leaves a case off the board.
@@ -27,6 +32,7 @@ from .cases import OpenCases, is_open
 from .delivery import UNASSIGNED, Delivery
 from .events import Events
 from .history import AuthorHistory
+from .incidents import Entry, Incidents, cause_of
 from .records import NO_INDEX, AlertRecords, due_at, held_until
 from .storm import Storm
 from .team import Team
@@ -50,7 +56,9 @@ class Outbox:
         history: AuthorHistory,
         routing: Mapping[str, tuple[str, ...]],
         timezone: str,
+        incidents: Incidents | None = None,
     ) -> None:
+        self._incidents = incidents
         self._records = records
         self._mentions = mentions
         self._team = team
@@ -70,6 +78,12 @@ class Outbox:
         band), or when it is low priority in quiet hours; the every-minute job sends held
         alerts as one message. Not paged at all when its band is routed to the board.
         """
+        cause = cause_of(mention, self._incidents.kinds) if self._incidents else None
+        entry = self._incidents.match(cause, mention, now) if self._incidents and cause else None
+        if entry is not None:
+            joined = self._join(mention, entry, now)
+            if not isinstance(joined, bool):
+                return joined
         policy = self._team.policy()
         chain = self._team.on_call(now).chain
         recipient = chain[0] if chain else UNASSIGNED
@@ -123,6 +137,49 @@ class Outbox:
         self._cases.add(alert)  # raising here: triage retries, `_again` puts it on the board
         self._remember(mention, alert, now)
         self._events.emit(alert, mention, created=True)
+        if cause is not None and self._incidents and alert.state in ("pending", "sent"):
+            self._incidents.register(cause, alert, now)
+        return alert
+
+    def _join(self, mention: Mention, entry: Entry, now: datetime) -> Alert | bool | None:
+        # (True never comes back; False: page on its own, None: a duplicate)
+        """Store `mention`'s alert as a post of `entry`'s incident, unpaged; None if it
+        was stored already, False when the incident is closed (page it on its own)."""
+        assert self._incidents is not None
+        policy = self._team.policy()
+        rules = policy.rules(mention.priority, self._team.on_call(now).chain)
+        card = message.card_for(mention)
+        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        alert = Alert(
+            id=alert_id_for(mention.id),
+            kind="mention",
+            recipient=UNASSIGNED,
+            created_at=iso(now),
+            subject=stored.subject,
+            body=stored.email,
+            sms=stored.sms,
+            mention_id=mention.id,
+            priority=mention.priority,
+            state="board",
+            card=card,
+            rules=rules.to_dict(),
+            incident_id=entry.id,
+        )
+        incident = self._incidents.join(entry, alert, mention.author.followers, now)
+        if incident is None:
+            return False
+        alert = alert.with_(recipient=incident.recipient)
+        if not self._records.create(alert, NO_INDEX, now):
+            return None
+        self._storm.count(alert, now)
+        self._mentions.set_status(mention.id, "alerted")
+        self._cases.add(alert)
+        self._remember(mention, alert, now)
+        self._events.emit(alert, mention, created=True)
+        log.info(
+            "post joined an incident",
+            extra={"fields": {"alert_id": alert.id, "incident_id": entry.id}},
+        )
         return alert
 
     def _again(self, alert_id: str) -> None:

@@ -14,6 +14,7 @@ METRIC_NAMES = {
     "reminded": "Reminded",
     "handed_over": "HandedOver",
     "caught_up": "CaughtUp",
+    "incident_updates": "IncidentUpdates",
 }
 PAGES = ("resent", "escalated", "grouped")
 
@@ -28,6 +29,7 @@ class Tick:
     reminded: list[str] = field(default_factory=list)  # reminders on open cases sent
     handed_over: list[str] = field(default_factory=list)  # incoming managers told (shift)
     caught_up: list[str] = field(default_factory=list)  # managers sent a catch-up SMS
+    incident_updates: list[str] = field(default_factory=list)  # incidents' follow-ups sent
     # seconds from the post to its first page, for alerts first paged by this run (their
     # first try failed, or nobody was on duty): the slow end of triage's PostToPage
     post_to_page: list[float] = field(default_factory=list)

@@ -73,6 +73,8 @@ def band_of(alert: Alert) -> str:
 
 def headline(alert: Alert) -> str:
     card = alert.card
+    if alert.kind == "incident":
+        return f"Incident: {untrusted.line(str(card.get('label') or ''))}, {alert.count} posts"
     if alert.kind in ("group", "spike"):
         what = "Spike" if alert.kind == "spike" else "Grouped"
         return f"{what}: {alert.count} negative posts"
@@ -97,6 +99,9 @@ def _safe_url(url: str) -> str:
     """Only http(s) links become buttons (never javascript: or data:)."""
     url = untrusted.line(url)
     return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+safe_url = _safe_url  # (the incident page's posts and status link)
 
 
 def case_context(

@@ -28,6 +28,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#shift                 current                   primary on duty now       alerts.handover
     code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
     csrf#<nonce>                 used                      a form already submitted  alerts.web
+    incidents#cause              <cause kind>              its open incidents       alerts.incidents
+    incidents#open               <incident alert id>       an open incident         alerts.incidents
     cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
     cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
     author#<source>:<author id>  history                   earlier alerted posts     alerts.history
@@ -288,6 +290,26 @@ def cases_held_pk(manager: str) -> str:
 def open_case(pk: str, created_at: str, alert_id: str) -> Key:
     """An open case on the board: in the queue (`CASE_QUEUE`) or held (`cases_held_pk`)."""
     return Key(pk, f"{created_at}#{alert_id}")
+
+
+# ------------------------------------------------------------------ incidents
+
+INCIDENTS_OPEN = "incidents#open"
+INCIDENT_PREFIX = "alert:incident:"
+
+
+def incident_cause(kind: str) -> Key:
+    """The open incidents of one cause kind ("outage"), with their places and last post."""
+    return Key("incidents#cause", kind)
+
+
+def open_incident(incident_id: str) -> Key:
+    return Key(INCIDENTS_OPEN, incident_id)
+
+
+def incident_id_for(head_alert_id: str) -> str:
+    """An incident's alert id, from its first post's alert: one incident per head."""
+    return INCIDENT_PREFIX + head_alert_id.removeprefix("alert:")
 
 
 def author_history(source: str, author_id: str) -> Key:
