@@ -241,18 +241,7 @@ class Desk:
                 actions.acknowledge_all(incident, who, now)
                 action = "ack_all"
             elif action == "resolve":
-                outcome = form.get("outcome", "")
-                if outcome not in OUTCOMES:
-                    raise MalformedPayload("choose how the incident ended")
-                actions.resolve_all(
-                    incident,
-                    who,
-                    now,
-                    outcome=outcome,
-                    note=form.get("note", ""),
-                    lesson=form.get("lesson", ""),
-                    lesson_theme=form.get("theme", ""),
-                )
+                actions.resolve_all(incident, who, now, **_resolution(form, "incident"))
                 action = "resolve_all"
             elif action == "answer":
                 reply = form.get("reply", "").strip()
@@ -293,18 +282,7 @@ class Desk:
             if action == "ack":
                 self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
-                outcome = form.get("outcome", "")
-                if outcome not in OUTCOMES:
-                    raise MalformedPayload("choose how the case ended")
-                self.acks.resolve_as(
-                    alert,
-                    who,
-                    now,
-                    outcome=outcome,
-                    note=form.get("note", ""),
-                    lesson=form.get("lesson", ""),
-                    lesson_theme=form.get("theme", ""),
-                )
+                self.acks.resolve_as(alert, who, now, **_resolution(form, "case"))
             elif action == "handover":
                 self.handovers.hand_over(
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
@@ -322,6 +300,19 @@ class Desk:
         except InputError as error:
             return refused(error)
         return page
+
+
+def _resolution(form: Mapping[str, str], what: str) -> dict[str, str]:
+    """How it ended, from a resolve form: an outcome (required), note, lesson, theme."""
+    outcome = form.get("outcome", "")
+    if outcome not in OUTCOMES:
+        raise MalformedPayload(f"choose how the {what} ended")
+    return {
+        "outcome": outcome,
+        "note": form.get("note", ""),
+        "lesson": form.get("lesson", ""),
+        "lesson_theme": form.get("theme", ""),
+    }
 
 
 def _reached(alert: Alert) -> set[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..errors import StoreError
 from ..logs import get_logger
@@ -33,6 +34,7 @@ from .delivery import UNASSIGNED, Delivery
 from .events import Events
 from .history import AuthorHistory
 from .incidents import Entry, Incidents, cause_of
+from .policy import Rules
 from .records import NO_INDEX, AlertRecords, due_at, held_until
 from .storm import Storm
 from .team import Team
@@ -91,25 +93,16 @@ class Outbox:
         channels = tuple(self._routing.get(rules.band, ()))
         if recipient == UNASSIGNED and channels:
             log.error("nobody is on duty", extra={"fields": {"mention_id": mention.id}})
-        card = message.card_for(mention)
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
         held_reason, release_at = (
             self._storm.hold(mention.priority, recipient, policy, now) if channels else (None, None)
         )
         state = "held" if held_reason else ("pending" if channels else "board")
-        alert = Alert(
-            id=alert_id_for(mention.id),
-            kind="mention",
+        alert = self._new(
+            mention,
+            rules,
+            now,
             recipient=recipient,
-            created_at=iso(now),
-            subject=stored.subject,
-            body=stored.email,
-            sms=stored.sms,
-            mention_id=mention.id,
-            priority=mention.priority,
             state=state,
-            card=card,
-            rules=rules.to_dict(),
             pending_page=recipient if state == "pending" else None,
             held_reason=held_reason,
             release_at=iso(release_at) if release_at else None,
@@ -148,22 +141,8 @@ class Outbox:
         assert self._incidents is not None
         policy = self._team.policy()
         rules = policy.rules(mention.priority, self._team.on_call(now).chain)
-        card = message.card_for(mention)
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
-        alert = Alert(
-            id=alert_id_for(mention.id),
-            kind="mention",
-            recipient=UNASSIGNED,
-            created_at=iso(now),
-            subject=stored.subject,
-            body=stored.email,
-            sms=stored.sms,
-            mention_id=mention.id,
-            priority=mention.priority,
-            state="board",
-            card=card,
-            rules=rules.to_dict(),
-            incident_id=entry.id,
+        alert = self._new(
+            mention, rules, now, recipient=UNASSIGNED, state="board", incident_id=entry.id
         )
         incident = self._incidents.join(entry, alert, mention.author.followers, now)
         if incident is None:
@@ -181,6 +160,24 @@ class Outbox:
             extra={"fields": {"alert_id": alert.id, "incident_id": entry.id}},
         )
         return alert
+
+    def _new(self, mention: Mention, rules: Rules, now: datetime, **fields: Any) -> Alert:
+        """The alert of `mention`, its stored texts rendered (no links yet)."""
+        card = message.card_for(mention)
+        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        return Alert(
+            id=alert_id_for(mention.id),
+            kind="mention",
+            created_at=iso(now),
+            subject=stored.subject,
+            body=stored.email,
+            sms=stored.sms,
+            mention_id=mention.id,
+            priority=mention.priority,
+            card=card,
+            rules=rules.to_dict(),
+            **fields,
+        )
 
     def _again(self, alert_id: str) -> None:
         """A retry of a post already alerted: make sure its case is on the board."""

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..config import theme_name
-from ..model import OUTCOMES
+from ..model import OUTCOMES, parse_time
 from ..triage.rising import Rising, rising_themes, themable
 from . import aggregates
 from .aggregates import Sample
@@ -27,6 +27,8 @@ OPEN_SHOWN = 5
 # An author who turned is marked an ambassador when their praise is on the day's
 # ambassador list (the shown ones, by reach) to an audience of at least this many.
 AMBASSADOR_REACH = 1000
+INCIDENTS_SHOWN = 20  # a day's incidents the digest lists
+
 OUTCOME_LABELS = {
     "answered": "answered",
     "solved": "solved",
@@ -59,6 +61,7 @@ class LoopData:
     owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
     window_days: int = 14
+    incidents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # id -> item
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,26 @@ class BandLine:
     target_minutes: int
     met: int
     sample: Sample
+    due: int = 0  # the band's cases: each should have been acknowledged within target
+
+    @property
+    def missed(self) -> int:
+        """Acknowledged late, or never: every case of the band counts."""
+        return max(0, self.due - self.met)
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    """One of the day's incidents: an outage answered as one."""
+
+    label: str
+    posts: int
+    reach: int
+    declared: bool
+    ack_seconds: float | None  # until someone took it (replies are not recorded yet)
+    outcome: str
+    lesson: str
+    link: str | None
 
 
 @dataclass(frozen=True)
@@ -148,6 +171,7 @@ class LoopReport:
     lessons: list[LessonGroup]
     trends: list[Trend]
     rising: list[Rising]
+    incidents: list[IncidentLine] = field(default_factory=list)
 
 
 def owners_of(theme: str, owners: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -164,9 +188,13 @@ def _done(data: LoopData, link: CaseLink) -> Done:
     bands = []
     for band, minutes in data.targets.items():
         histogram = aggregates.histogram(data.stats, aggregates.band_prefix(band))
-        if histogram:
+        sample = Sample.of(histogram)
+        # every case of the band should have been acknowledged in time, not only those that
+        # were (days counted before `alerted.<band>` existed: the acknowledged ones)
+        due = max(int(data.stats.get(f"alerted.{band}", 0)), sample.n)
+        if due:
             met = int(data.stats.get(f"met.{band}", 0))
-            bands.append(BandLine(band, int(minutes), met, Sample.of(histogram)))
+            bands.append(BandLine(band, int(minutes), met, sample, due))
     cases = []
     for entry in data.open_cases[:OPEN_SHOWN]:
         p, alert = entry.payload, data.alerts.get(str(entry.payload.get("alert_id")), {})
@@ -293,4 +321,33 @@ def build(data: LoopData, case_link: CaseLink = no_link) -> LoopReport:
         lessons=_lessons(data, case_link),
         trends=lines(data.trend) if data.trend else [],
         rising=rising_themes(current, history),
+        incidents=_incidents(data, case_link),
     )
+
+
+def _incidents(data: LoopData, link: CaseLink) -> list[IncidentLine]:
+    out = []
+    for incident_id, item in sorted(
+        data.incidents.items(), key=lambda i: str(i[1].get("created_at"))
+    ):
+        card = item.get("card") or {}
+        acked = item.get("acknowledged_at")
+        out.append(
+            IncidentLine(
+                label=str(card.get("label") or "incident"),
+                posts=int(item.get("count", 0)),
+                reach=int(item.get("reach", 0)),
+                declared=bool(item.get("declared")),
+                ack_seconds=(
+                    (parse_time(str(acked)) - parse_time(str(item["created_at"]))).total_seconds()
+                    if acked and not item.get("declared")
+                    else None
+                ),
+                outcome=OUTCOME_LABELS.get(str(item.get("outcome") or ""), "still open")
+                if item.get("state") == "resolved" or item.get("outcome")
+                else "still open",
+                lesson=str(item.get("lesson") or ""),
+                link=link(incident_id),
+            )
+        )
+    return out

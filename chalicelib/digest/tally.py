@@ -77,8 +77,8 @@ class AlertTally:
         day = aggregates.local_day(
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
-        events = {"alerted": aggregates.alert_counts("alerted")}
         band = str(alert.rules.get("band") or "")
+        events = {"alerted": aggregates.alert_counts("alerted", band=band)}
         target = self._targets.get(band)
         for event, stamp in (
             ("acknowledged", alert.acknowledged_at),

@@ -30,6 +30,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     csrf#<nonce>                 used                      a form already submitted  alerts.web
     incidents#cause              <cause kind>              its open incidents       alerts.incidents
     incidents#open               <incident alert id>       an open incident         alerts.incidents
+    day#<local day>              incidents                 its incidents            alerts.incidents
     cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
     cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
     author#<source>:<author id>  history                   earlier alerted posts     alerts.history
@@ -305,6 +306,11 @@ def incident_cause(kind: str) -> Key:
 
 def open_incident(incident_id: str) -> Key:
     return Key(INCIDENTS_OPEN, incident_id)
+
+
+def day_incidents(day: str) -> Key:
+    """The incidents opened on a local day (`i#<incident id>`): the digest lists them."""
+    return Key(day_pk(day), "incidents")
 
 
 def incident_id_for(head_alert_id: str) -> str:

@@ -6,6 +6,7 @@ managers' inboxes are SQS queues subscribed to the alerts topic without a channe
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
-from tests.functional.desk import case_link, csrf_of, tap
+from tests.functional.desk import board_link, case_link, csrf_of, tap
 from tests.functional.desk import post as desk_post
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -277,3 +278,72 @@ def test_a_replayed_incident_form_is_refused(client, duty):
         first = desk_post(client, link, {"csrf": token, "do": "ack"})
         again = desk_post(client, link, {"csrf": token, "do": "ack"})
     assert first.status_code == 200 and again.status_code == 403
+
+
+# ---------------------------------------------------------------- declared, and the board
+
+
+def oncall_cli(*argv: str) -> tuple[int, str]:
+    from tools import oncall as cli
+
+    out = io.StringIO()
+    return cli.main(list(argv), out=out), out.getvalue()
+
+
+def test_a_declared_incident_takes_matching_posts_without_paging_and_ends_with_a_lesson(duty):
+    # GIVEN the lead declares the Amersfoort outage before the posts come
+    code, said = oncall_cli(
+        "--at", "2026-11-23T09:55", "declare-incident", "--places", "amersfoort",
+        "--label", "storing Amersfoort", "--status-url", "https://status.example.com",
+        "--until", "14:00", "--by", "lea",
+    )  # fmt: skip
+    assert code == 0 and "storing Amersfoort (held by lea)" in said
+    incident_id = said.split()[1].rstrip(":")
+    service = wiring.alerts()
+    # WHEN an Amersfoort post and a post naming no town come in, and one from Zwolle
+    service.alert_for(post("1", text="Storing in Amersfoort"), at("2026-11-23T10:00"))
+    service.alert_for(post("2"), at("2026-11-23T10:01"))
+    service.alert_for(post("3", text="Storing in Zwolle"), at("2026-11-23T10:02"))
+    # THEN only Zwolle's pages; the others are the declared incident's
+    paged = [m["MessageAttributes"]["alert_id"]["Value"] for m in duty["ann"].messages()]
+    assert paged == ["alert:x:3"]
+    incident = service.get(incident_id)
+    assert incident is not None and incident.members == ("alert:x:1", "alert:x:2")
+    assert service.every_minute(at("2026-11-23T10:20")).incident_updates == []
+    assert duty["lea"].messages() == []
+    code, listed = oncall_cli("incidents")
+    assert incident_id in listed and "storing Amersfoort" in listed
+    # AND it ends with an outcome and a lesson, for every post of it
+    code, said = oncall_cli(
+        "end-incident", incident_id, "--outcome", "solved", "--lesson", "status page was late",
+        "--by", "lea",
+    )  # fmt: skip
+    assert code == 0
+    for alert_id in (incident_id, "alert:x:1", "alert:x:2"):
+        done = service.get(alert_id)
+        assert done is not None and (done.state, done.lesson) == (
+            "resolved",
+            "status page was late",
+        )
+    assert oncall_cli("incidents")[1].strip() == "no open incidents"
+
+
+def test_declaring_refuses_an_unknown_cause_or_manager_and_a_status_link_that_is_not_http(duty):
+    assert oncall_cli("declare-incident", "--cause", "refund", "--by", "lea")[0] != 0
+    assert oncall_cli("declare-incident", "--by", "nobody")[0] != 0
+    assert oncall_cli("declare-incident", "--status-url", "javascript:x", "--by", "lea")[0] != 0
+    assert oncall_cli("incidents")[1].strip() == "no open incidents"
+
+
+def test_the_board_lists_the_incident_first_and_its_posts_not_again(client, duty):
+    service = wiring.alerts()
+    outage_of_three(service)
+    service.alert_for(
+        post("9", kinds=("refund",), text="Nog steeds geen terugbetaling"), at("2026-11-23T10:04")
+    )
+    board = board_link(duty["ann"].messages()[0])
+    with time_machine.travel(at("2026-11-23T10:05"), tick=False):
+        html = client.http.get(board).body.decode()
+    assert html.index("Incidents (1)") < html.index("Waiting: not acknowledged (1)")
+    assert "3 posts" in html and "klant9" in html
+    assert "klant1" not in html and "klant2" not in html

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ...model import Alert, Mention, iso, parse_time
 from ...store import StateTable, keys
@@ -92,8 +93,10 @@ class Incidents:
         records: AlertRecords,
         window: timedelta = WINDOW,
         kinds: Sequence[str] = SHARED_KINDS,
+        timezone: str = "UTC",
     ):
         self.kinds = tuple(kinds)
+        self._timezone = ZoneInfo(timezone)
         self._state = state
         self._records = records
         self._window = window
@@ -188,7 +191,13 @@ class Incidents:
         entry = Entry(cause.kind, incident.id, "", cause.places, iso(now), 100.0)
         self._add_entry(cause.kind, entry, now)
         self._state.put(keys.open_incident(incident.id), {"cause": cause.kind, "at": iso(now)})
+        self._dated(incident.id, now)
         return incident
+
+    def _dated(self, incident_id: str, now: datetime) -> None:
+        """On its local day's list: the digest lists the day's incidents."""
+        day = now.astimezone(self._timezone).date().isoformat()
+        self._state.add(keys.day_incidents(day), {f"i#{incident_id}": 1})
 
     def _add_entry(self, kind: str, entry: Entry, now: datetime) -> bool:
         for _ in range(MAX_TRIES):
@@ -273,6 +282,7 @@ class Incidents:
         incident = incident.with_(subject=stored.subject, body=stored.email, sms=stored.sms)
         index = {"gsi1pk": raw_head.get("gsi1pk"), "gsi1sk": raw_head.get("gsi1sk")}
         if self._records.create(incident, index, now):
+            self._dated(incident.id, parse_time(head.created_at))
             extra = {
                 "cause": entry.kind,
                 "places": list(entry.places),
