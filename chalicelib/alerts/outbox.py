@@ -20,7 +20,7 @@ After the page: the case joins the board's queue (`cases.py`) and the author's h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,7 +83,7 @@ class Outbox:
         cause = cause_of(mention, self._incidents.kinds) if self._incidents else None
         entry = self._incidents.match(cause, mention, now) if self._incidents and cause else None
         if entry is not None:
-            joined = self._join(mention, entry, now)
+            joined = self._join(mention, entry, now, cause.places if cause else ())
             if not isinstance(joined, bool):
                 return joined
         policy = self._team.policy()
@@ -134,7 +134,9 @@ class Outbox:
             self._incidents.register(cause, alert, now)
         return alert
 
-    def _join(self, mention: Mention, entry: Entry, now: datetime) -> Alert | bool | None:
+    def _join(
+        self, mention: Mention, entry: Entry, now: datetime, places: Sequence[str]
+    ) -> Alert | bool | None:
         # (True never comes back; False: page on its own, None: a duplicate)
         """Store `mention`'s alert as a post of `entry`'s incident, unpaged; None if it
         was stored already, False when the incident is closed (page it on its own)."""
@@ -144,7 +146,7 @@ class Outbox:
         alert = self._new(
             mention, rules, now, recipient=UNASSIGNED, state="board", incident_id=entry.id
         )
-        incident = self._incidents.join(entry, alert, mention.author.followers, now)
+        incident = self._incidents.join(entry, alert, mention.author.followers, now, places)
         if incident is None:
             return False
         alert = alert.with_(recipient=incident.recipient)

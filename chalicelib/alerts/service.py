@@ -149,6 +149,7 @@ class AlertService:
             delivery=delivery,
             events=self.events,
             timezone=timezone,
+            incidents_held=self.incidents.held_by,
         )
         self._followups = Followups(
             records=self._records,

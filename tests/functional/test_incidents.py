@@ -347,3 +347,19 @@ def test_the_board_lists_the_incident_first_and_its_posts_not_again(client, duty
     assert html.index("Incidents (1)") < html.index("Waiting: not acknowledged (1)")
     assert "3 posts" in html and "klant9" in html
     assert "klant1" not in html and "klant2" not in html
+
+
+def test_at_a_shift_change_the_incident_passes_to_the_incoming_manager_once(duty):
+    service = wiring.alerts()
+    outage_of_three(service)
+    incident_id = keys.incident_id_for("alert:x:0")
+    service.every_minute(at("2026-11-23T10:02"))  # the job knows ann's shift
+    incident = service.get(incident_id)
+    assert incident is not None
+    service.desk.incidents.acknowledge_all(incident, "ann", at("2026-11-23T10:03"))
+    # WHEN bob's week begins (Mon 30 Nov 09:00)
+    tick = service.every_minute(at("2026-11-30T09:00"))
+    assert tick.handed_over == ["bob"]
+    moved = service.get(incident_id)
+    assert moved is not None and moved.holder == "bob"
+    assert [h["reason"] for h in moved.handovers] == ["shift change"]

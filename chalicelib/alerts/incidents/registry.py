@@ -124,6 +124,13 @@ class Incidents:
         for item in self._state.query(keys.INCIDENTS_OPEN):
             yield str(item["sk"])
 
+    def held_by(self, manager: str) -> list[Alert]:
+        """Open incidents `manager` holds (a shift change hands them over)."""
+        found = [self._records.get(i) for i in self.open_ids()]
+        return [
+            i for i in found if i is not None and i.state == "acknowledged" and i.holder == manager
+        ]
+
     def raw(self, incident_id: str) -> dict[str, Any] | None:
         """The incident's item with the fields an `Alert` does not carry (reach, cause…)."""
         return self._state.get(keys.alert(incident_id))
@@ -218,7 +225,14 @@ class Incidents:
 
     # ------------------------------------------------------------ joining
 
-    def join(self, entry: Entry, post: Alert, followers: int, now: datetime) -> Alert | None:
+    def join(
+        self,
+        entry: Entry,
+        post: Alert,
+        followers: int,
+        now: datetime,
+        places: Sequence[str] = (),
+    ) -> Alert | None:
         """Add `post` (its alert, about to be stored) to `entry`'s incident; the incident,
         or None when it is closed (the post then pages on its own)."""
         incident = self._incident(entry, now)
@@ -239,8 +253,12 @@ class Incidents:
             reach = int(item.get("reach", 0)) + max(0, followers)
             priority = max(current.priority, post.priority)
             examples = [*current.card.get("examples", []), post.card]
+            named = sorted({*(item.get("places") or ()), *places})
             label = str(current.card.get("label", ""))
+            if not item.get("declared"):  # "outage Amersfoort, Utrecht": the towns named
+                label = Cause(entry.kind, tuple(named)).label
             changes = {
+                "places": named,
                 "members": [*current.members, post.id],
                 "count": count,
                 "reach": reach,
