@@ -3,6 +3,7 @@
     GET  /c/<code>                  the case page (changes nothing)
     POST /c/<code>                  acknowledge, resolve (outcome, note, lesson), hand over
     GET  /board/<pass>              the manager's shift board
+    POST /board/<pass>              declare an incident (whoever is on call)
     GET  /board/<pass>/<alert id>   a case page, opened from the board
     POST /board/<pass>/<alert id>   an action on it
 
@@ -72,20 +73,49 @@ class Desk:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
     def open_board(self, board_pass: str, now: datetime) -> web.Page:
-        def show() -> web.Page:
-            grant = self.links.passes.check(board_pass, now)
-            context = board.context(
-                grant,
-                cases=self.cases,
-                team=self.team,
-                now=now,
-                timezone=self.timezone,
-                targets=dict(self.targets),
-                incidents=self.incidents.incidents,
-            )
-            return _page(200, "board.html", context)
+        return self._guard(lambda: self._board(self.links.passes.check(board_pass, now), now))
 
-        return self._guard(show)
+    def act_board(self, board_pass: str, form: Mapping[str, str], now: datetime) -> web.Page:
+        """Declare an incident from the board: whoever is on call (the lead too)."""
+
+        def act() -> web.Page:
+            grant = self.links.passes.check(board_pass, now)
+            if grant.recipient not in self.team.on_call(now).chain:
+                text = "Only whoever is on call (the team lead too) declares an incident."
+                return self._board(grant, now, error=text, status=403)
+            try:
+                self.csrf.spend(form.get("csrf", ""), _subject(grant, "declare"), now)
+            except TokenError as error:
+                return self._board(grant, now, error=f"Not done: {error}.", status=403)
+            try:
+                incident = self.incidents.declare(grant.recipient, form, now)
+            except MalformedPayload as error:
+                return self._board(grant, now, error=str(error), status=400)
+            label = incident.card.get("label")
+            return self._board(grant, now, notice=f"Declared: {label}. Matching posts join it.")
+
+        return self._guard(act)
+
+    def _board(
+        self, grant: Grant, now: datetime, *, notice: str = "", error: str = "", status: int = 200
+    ) -> web.Page:
+        context = board.context(
+            grant,
+            cases=self.cases,
+            team=self.team,
+            now=now,
+            timezone=self.timezone,
+            targets=dict(self.targets),
+            incidents=self.incidents.incidents,
+        )
+        acting = grant.recipient in self.team.on_call(now).chain
+        context |= {
+            "notice": notice,
+            "error": error,
+            "declare_csrf": self.csrf.token(_subject(grant, "declare"), now) if acting else "",
+            "kinds": list(self.incidents.incidents.kinds),
+        }
+        return _page(status, "board.html", context)
 
     def open_board_case(self, board_pass: str, alert_id: str, now: datetime) -> web.Page:
         return self._guard(

@@ -363,3 +363,32 @@ def test_at_a_shift_change_the_incident_passes_to_the_incoming_manager_once(duty
     moved = service.get(incident_id)
     assert moved is not None and moved.holder == "bob"
     assert [h["reason"] for h in moved.handovers] == ["shift change"]
+
+
+def test_the_manager_on_call_declares_an_incident_from_the_board(client, duty):
+    service = wiring.alerts()
+    service.alert_for(
+        post("1", kinds=("refund",), text="Geen terugbetaling"), at("2026-11-23T10:00")
+    )
+    board = board_link(duty["ann"].messages()[0])
+    with time_machine.travel(at("2026-11-23T10:01"), tick=False):
+        token = csrf_of(client.http.get(board).body)
+        missing = desk_post(client, board, {"csrf": token, "label": ""})
+        token = csrf_of(missing.body)
+        done = desk_post(
+            client,
+            board,
+            {
+                "csrf": token,
+                "label": "storing Amersfoort",
+                "places": "Amersfoort",
+                "until": "14:00",
+            },
+        )
+    assert missing.status_code == 400 and "label: say what it is" in missing.body.decode()
+    assert done.status_code == 200 and "Declared: storing Amersfoort" in done.body.decode()
+    assert "Incidents (1)" in done.body.decode()
+    service.alert_for(post("2", text="Storing in Amersfoort"), at("2026-11-23T10:02"))
+    assert duty["ann"].messages() == []  # joined the declared incident, nobody paged
+    (incident_id,) = list(service.incidents.open_ids())
+    assert service.get(incident_id).members == ("alert:x:2",)  # type: ignore[union-attr]

@@ -22,10 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from ... import untrusted
+from ...errors import MalformedPayload
 from ...model import Alert, parse_time
 from .. import message, views
 from ..acks import Acknowledgements
 from ..records import AlertRecords
+from .causes import Cause
 from .registry import Incidents
 
 SHOWN = 50  # posts listed on the page, newest first ("and N more")
@@ -180,6 +182,27 @@ class IncidentActions:
                 self.acks.resolve_as(post, who, now, **given)
         raw = self.incidents.raw(incident.id) or {}
         self.incidents.close(incident.id, str(raw.get("cause", "")))
+
+    def declare(self, who: str, form: Mapping[str, str], now: datetime) -> Alert:
+        """A declared incident from the board's form; `MalformedPayload` names the field."""
+        kind = form.get("cause", "") or (self.incidents.kinds[0] if self.incidents.kinds else "")
+        if kind not in self.incidents.kinds:
+            raise MalformedPayload("cause: not a kind of incident this team groups")
+        label = untrusted.line(form.get("label", ""), 80)
+        if not label:
+            raise MalformedPayload('label: say what it is, e.g. "storing Amersfoort"')
+        status_url = untrusted.line(form.get("status_url", ""), 300)
+        if status_url and not views.safe_url(status_url):
+            raise MalformedPayload("status_url: an http(s) link, or nothing")
+        towns = {t.strip().lower() for t in form.get("places", "").split(",") if t.strip()}
+        return self.incidents.declare(
+            Cause(kind, tuple(sorted(towns))[:10]),
+            who=who,
+            now=now,
+            label=label,
+            status_url=status_url,
+            expected_end=untrusted.line(form.get("until", ""), 40),
+        )
 
     def split(self, incident: Alert, post_id: str) -> bool:
         """`post_id` leaves the incident: a case of its own (on the board, as it stands)."""
