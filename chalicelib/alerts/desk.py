@@ -32,6 +32,8 @@ from .codes import CaseCodes, Grant
 from .handover import Handovers
 from .history import AuthorHistory
 from .incidents import page as incident_page
+from .incidents.desk import IncidentDesk, render
+from .incidents.desk import subject as _subject
 from .linking import CaseLinks
 from .records import AlertRecords
 from .team import Team
@@ -40,15 +42,11 @@ DONE = {
     "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
     "resolve": "Resolved. Thank you: the outcome is in the digest.",
     "handover": "Handed over: they have it now, with a link of their own.",
-    "ack_all": "Acknowledged: the incident and all its posts are yours.",
-    "resolve_all": "Resolved: the incident and all its posts, with one outcome.",
-    "answer": "One reply per post below: copy each, open the post, paste it.",
-    "split": "Split out: that post is a case of its own now, on the board.",
 }
 
 
 @dataclass(frozen=True)
-class Desk:
+class Desk(IncidentDesk):
     records: AlertRecords
     mentions: MentionStore
     team: Team
@@ -74,27 +72,6 @@ class Desk:
 
     def open_board(self, board_pass: str, now: datetime) -> web.Page:
         return self._guard(lambda: self._board(self.links.passes.check(board_pass, now), now))
-
-    def act_board(self, board_pass: str, form: Mapping[str, str], now: datetime) -> web.Page:
-        """Declare an incident from the board: whoever is on call (the lead too)."""
-
-        def act() -> web.Page:
-            grant = self.links.passes.check(board_pass, now)
-            if grant.recipient not in self.team.on_call(now).chain:
-                text = "Only whoever is on call (the team lead too) declares an incident."
-                return self._board(grant, now, error=text, status=403)
-            try:
-                self.csrf.spend(form.get("csrf", ""), _subject(grant, "declare"), now)
-            except TokenError as error:
-                return self._board(grant, now, error=f"Not done: {error}.", status=403)
-            try:
-                incident = self.incidents.declare(grant.recipient, form, now)
-            except MalformedPayload as error:
-                return self._board(grant, now, error=str(error), status=400)
-            label = incident.card.get("label")
-            return self._board(grant, now, notice=f"Declared: {label}. Matching posts join it.")
-
-        return self._guard(act)
 
     def _board(
         self, grant: Grant, now: datetime, *, notice: str = "", error: str = "", status: int = 200
@@ -215,80 +192,6 @@ class Desk:
         }
         return _page(status, "case.html", context)
 
-    def _incident_of(self, alert: Alert) -> Alert:
-        """A post of an incident opens the incident's page (its first post's link too)."""
-        if alert.incident_id:
-            return self.records.get(alert.incident_id) or alert
-        return alert
-
-    def _incident(
-        self,
-        grant: Grant,
-        incident: Alert,
-        now: datetime,
-        *,
-        notice: str = "",
-        error: str = "",
-        status: int = 200,
-        reply: str = "",
-    ) -> web.Page:
-        refusal = self.may_act(grant, incident, now)
-        actions = self.incidents
-        posts = incident_page.posts_of(self.records, incident)
-        facts = incident_page.context(
-            incident,
-            actions.incidents.raw(incident.id) or {},
-            posts,
-            now=now,
-            timezone=self.timezone,
-        )
-        text = reply or incident_page.DEFAULT_REPLY
-        context = {
-            "title": f"Incident: {facts['label']}",
-            "incident": facts,
-            "notice": notice,
-            "error": error,
-            "readonly": refusal,
-            "acting": not refusal,
-            "ack": incident.state != "resolved"
-            and (incident.state != "acknowledged" or facts["waiting"] > 0),
-            "csrf": self.csrf.token(_subject(grant, incident.id), now) if not refusal else "",
-            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
-            "reply": text,
-            "drafts": incident_page.drafts(posts, text) if reply else [],
-            "zone": self.timezone,
-            "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
-        }
-        return _page(status, "incident.html", context)
-
-    def _act_incident(
-        self, grant: Grant, incident: Alert, form: Mapping[str, str], now: datetime
-    ) -> web.Page:
-        action, who = form.get("do", ""), grant.recipient
-        actions = self.incidents
-        try:
-            if action == "ack":
-                actions.acknowledge_all(incident, who, now)
-                action = "ack_all"
-            elif action == "resolve":
-                actions.resolve_all(incident, who, now, **_resolution(form, "incident"))
-                action = "resolve_all"
-            elif action == "answer":
-                reply = form.get("reply", "").strip()
-                if not reply:
-                    raise MalformedPayload("reply: write the text to send to every author")
-                fresh = self.records.get(incident.id) or incident
-                return self._incident(grant, fresh, now, notice=DONE["answer"], reply=reply)
-            elif action == "split":
-                if not actions.split(incident, form.get("post", "")):
-                    raise MalformedPayload("post: not a post of this incident that can be split")
-            else:
-                raise MalformedPayload("unknown action")
-        except MalformedPayload as error:
-            return self._incident(grant, incident, now, error=str(error), status=400)
-        fresh = self.records.get(incident.id) or incident
-        return self._incident(grant, fresh, now, notice=DONE[action])
-
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:
             return []
@@ -312,7 +215,7 @@ class Desk:
             if action == "ack":
                 self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
-                self.acks.resolve_as(alert, who, now, **_resolution(form, "case"))
+                self.acks.resolve_as(alert, who, now, **incident_page.resolution(form, "case"))
             elif action == "handover":
                 self.handovers.hand_over(
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
@@ -332,19 +235,6 @@ class Desk:
         return page
 
 
-def _resolution(form: Mapping[str, str], what: str) -> dict[str, str]:
-    """How it ended, from a resolve form: an outcome (required), note, lesson, theme."""
-    outcome = form.get("outcome", "")
-    if outcome not in OUTCOMES:
-        raise MalformedPayload(f"choose how the {what} ended")
-    return {
-        "outcome": outcome,
-        "note": form.get("note", ""),
-        "lesson": form.get("lesson", ""),
-        "lesson_theme": form.get("theme", ""),
-    }
-
-
 def _reached(alert: Alert) -> set[str]:
     """Everyone the case went to: paged, escalated to, handed it, holding it."""
     out = {alert.recipient, *alert.paged, *(str(h.get("to")) for h in alert.handovers)}
@@ -353,13 +243,8 @@ def _reached(alert: Alert) -> set[str]:
     return out
 
 
-def _subject(grant: Grant, alert_id: str) -> str:
-    return f"{grant.scope}|{grant.code}|{alert_id}"
-
-
 def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
-    nonce = web.new_nonce()
-    return web.Page(status, views.render(template, nonce=nonce, **context), nonce)
+    return render(status, template, context)
 
 
 def refused(error: InputError) -> web.Page:

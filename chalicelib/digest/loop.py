@@ -13,10 +13,11 @@ from datetime import date
 from typing import Any
 
 from ..config import theme_name
-from ..model import OUTCOMES, parse_time
+from ..model import OUTCOMES
 from ..triage.rising import Rising, rising_themes, themable
 from . import aggregates
 from .aggregates import Sample
+from .incidents import IncidentLine, incident_lines
 from .toplists import Entry
 from .trends import DayFigures, Trend, lines
 
@@ -76,20 +77,6 @@ class BandLine:
     def missed(self) -> int:
         """Acknowledged late, or never: every case of the band counts."""
         return max(0, self.due - self.met)
-
-
-@dataclass(frozen=True)
-class IncidentLine:
-    """One of the day's incidents: an outage answered as one."""
-
-    label: str
-    posts: int
-    reach: int
-    declared: bool
-    ack_seconds: float | None  # until someone took it (replies are not recorded yet)
-    outcome: str
-    lesson: str
-    link: str | None
 
 
 @dataclass(frozen=True)
@@ -321,33 +308,5 @@ def build(data: LoopData, case_link: CaseLink = no_link) -> LoopReport:
         lessons=_lessons(data, case_link),
         trends=lines(data.trend) if data.trend else [],
         rising=rising_themes(current, history),
-        incidents=_incidents(data, case_link),
+        incidents=incident_lines(data.incidents, case_link, OUTCOME_LABELS),
     )
-
-
-def _incidents(data: LoopData, link: CaseLink) -> list[IncidentLine]:
-    out = []
-    for incident_id, item in sorted(
-        data.incidents.items(), key=lambda i: str(i[1].get("created_at"))
-    ):
-        card = item.get("card") or {}
-        acked = item.get("acknowledged_at")
-        out.append(
-            IncidentLine(
-                label=str(card.get("label") or "incident"),
-                posts=int(item.get("count", 0)),
-                reach=int(item.get("reach", 0)),
-                declared=bool(item.get("declared")),
-                ack_seconds=(
-                    (parse_time(str(acked)) - parse_time(str(item["created_at"]))).total_seconds()
-                    if acked and not item.get("declared")
-                    else None
-                ),
-                outcome=OUTCOME_LABELS.get(str(item.get("outcome") or ""), "still open")
-                if item.get("state") == "resolved" or item.get("outcome")
-                else "still open",
-                lesson=str(item.get("lesson") or ""),
-                link=link(incident_id),
-            )
-        )
-    return out

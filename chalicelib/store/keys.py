@@ -28,8 +28,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#shift                 current                   primary on duty now       alerts.handover
     code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
     csrf#<nonce>                 used                      a form already submitted  alerts.web
-    incidents#cause              <cause kind>              its open incidents       alerts.incidents
-    incidents#open               <incident alert id>       an open incident         alerts.incidents
+    incidents#cause | #open      <kind> | <incident id>    open incidents           alerts.incidents
     day#<local day>              incidents                 its incidents            alerts.incidents
     cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
     cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
@@ -293,14 +292,10 @@ def open_case(pk: str, created_at: str, alert_id: str) -> Key:
     return Key(pk, f"{created_at}#{alert_id}")
 
 
-# ------------------------------------------------------------------ incidents
-
-INCIDENTS_OPEN = "incidents#open"
-INCIDENT_PREFIX = "alert:incident:"
+INCIDENTS_OPEN = "incidents#open"  # sk: an open incident's id (alerts/incidents)
 
 
-def incident_cause(kind: str) -> Key:
-    """The open incidents of one cause kind ("outage"), with their places and last post."""
+def incident_cause(kind: str) -> Key:  # a cause kind's open incidents
     return Key("incidents#cause", kind)
 
 
@@ -308,14 +303,8 @@ def open_incident(incident_id: str) -> Key:
     return Key(INCIDENTS_OPEN, incident_id)
 
 
-def day_incidents(day: str) -> Key:
-    """The incidents opened on a local day (`i#<incident id>`): the digest lists them."""
+def day_incidents(day: str) -> Key:  # the incidents opened that local day
     return Key(day_pk(day), "incidents")
-
-
-def incident_id_for(head_alert_id: str) -> str:
-    """An incident's alert id, from its first post's alert: one incident per head."""
-    return INCIDENT_PREFIX + head_alert_id.removeprefix("alert:")
 
 
 def author_history(source: str, author_id: str) -> Key:

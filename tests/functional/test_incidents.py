@@ -16,6 +16,7 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
+from chalicelib.alerts.incidents import incident_id_for
 from chalicelib.alerts.rotation import Rotation
 from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
@@ -98,7 +99,7 @@ def test_an_outage_pages_once_and_the_posts_after_it_join_one_incident(duty):
     got = subjects(duty["ann"])
     assert len(got) == 1 and "klant0" in got[0]
     # AND the four after it are posts of one incident, unpaged
-    incident = service.get(keys.incident_id_for("alert:x:0"))
+    incident = service.get(incident_id_for("alert:x:0"))
     assert incident is not None and incident.kind == "incident"
     assert incident.members == ("alert:x:0", "alert:x:1", "alert:x:2", "alert:x:3", "alert:x:4")
     assert incident.count == 5
@@ -119,7 +120,7 @@ def test_the_incident_escalates_once_and_follows_up_once_not_per_post(duty):
     # WHEN nobody acknowledges for five minutes
     tick = service.every_minute(at("2026-11-23T10:05:30"))
     # THEN bob gets one escalation, for the incident; ann one follow-up: +5 posts
-    assert tick.escalated == [keys.incident_id_for("alert:x:0")]
+    assert tick.escalated == [incident_id_for("alert:x:0")]
     bob = duty["bob"].messages()
     assert len(bob) == 1 and "[ESCALATED] [Incident] 6 negative posts" in bob[0]["Subject"]
     ann = duty["ann"].messages()
@@ -134,7 +135,7 @@ def test_an_acknowledged_incident_does_not_escalate_and_a_later_post_is_reported
     first = service.alert_for(post("1"), at("2026-11-23T10:00"))
     assert first is not None
     service.alert_for(post("2"), at("2026-11-23T10:01"))
-    incident = service.get(keys.incident_id_for(first.id))
+    incident = service.get(incident_id_for(first.id))
     assert incident is not None
     service.desk.acks.acknowledge_as(incident, "ann", at("2026-11-23T10:02"))
     service.alert_for(post("3"), at("2026-11-23T10:04"))
@@ -155,7 +156,7 @@ def test_a_retried_post_joins_the_incident_once(duty):
     again = post("2")
     assert service.alert_for(again, at("2026-11-23T10:01")) is not None
     assert service.alert_for(again, at("2026-11-23T10:01:05")) is None
-    incident = service.get(keys.incident_id_for("alert:x:1"))
+    incident = service.get(incident_id_for("alert:x:1"))
     assert incident is not None and incident.count == 2
     assert incident.members == ("alert:x:1", "alert:x:2")
 
@@ -173,7 +174,7 @@ def test_another_town_another_cause_a_watch_list_author_or_a_far_higher_priority
     service.alert_for(post("6"), at("2026-11-23T10:03"))
     paged = sorted(m["MessageAttributes"]["alert_id"]["Value"] for m in duty["ann"].messages())
     assert paged == ["alert:x:1", "alert:x:2", "alert:x:3", "alert:x:4", "alert:x:5"]
-    zwolle = service.get(keys.incident_id_for("alert:x:2"))
+    zwolle = service.get(incident_id_for("alert:x:2"))
     assert zwolle is not None and zwolle.members == ("alert:x:2", "alert:x:6")
 
 
@@ -181,7 +182,7 @@ def test_a_post_after_the_incident_was_resolved_pages_again(duty):
     service = wiring.alerts()
     service.alert_for(post("1"), at("2026-11-23T10:00"))
     service.alert_for(post("2"), at("2026-11-23T10:01"))
-    incident = service.get(keys.incident_id_for("alert:x:1"))
+    incident = service.get(incident_id_for("alert:x:1"))
     assert incident is not None
     service.desk.acks.resolve_as(incident, "ann", at("2026-11-23T10:20"), outcome="solved")
     assert service.get("alert:x:2").state == "resolved"  # type: ignore[union-attr]
@@ -202,7 +203,7 @@ def outage_of_three(service) -> tuple[str, dict[str, Any]]:
         service.alert_for(
             post(str(n), followers=100 * (n + 1)), at("2026-11-23T10:00") + timedelta(minutes=n)
         )
-    return keys.incident_id_for("alert:x:0"), {}
+    return incident_id_for("alert:x:0"), {}
 
 
 def test_the_first_posts_link_opens_the_incident_page_and_acknowledge_all_takes_every_post(
@@ -352,7 +353,7 @@ def test_the_board_lists_the_incident_first_and_its_posts_not_again(client, duty
 def test_at_a_shift_change_the_incident_passes_to_the_incoming_manager_once(duty):
     service = wiring.alerts()
     outage_of_three(service)
-    incident_id = keys.incident_id_for("alert:x:0")
+    incident_id = incident_id_for("alert:x:0")
     service.every_minute(at("2026-11-23T10:02"))  # the job knows ann's shift
     incident = service.get(incident_id)
     assert incident is not None

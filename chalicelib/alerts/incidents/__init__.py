@@ -1,6 +1,7 @@
 """Incidents: an outage is one incident, not a page per post.
 
 causes.py    what a post is about (a shared-cause kind, the towns it names), pure
+entries.py   an incident's id, its entry in the cause item, its card
 registry.py  open incidents: match a post, open on the second post, join, declare, close
 updates.py   every minute: one follow-up per incident at most every 5 minutes
 
@@ -9,7 +10,7 @@ does, and is listed under its cause (`keys.incident_cause`). A later negative po
 same cause within `registry.WINDOW` of the incident's last post, naming no other town,
 joins it instead of paging: its alert is stored with state "board", `incident_id` set, no
 index entry, no page. The second post turns the first into an incident: an alert of kind
-"incident" whose id derives from the first post's (`keys.incident_id_for`), taking over its
+"incident" whose id derives from the first post's (`entries.incident_id_for`), taking over its
 paging state, so escalation, reminders and handover act on the incident, never on each
 post. A watch-list author, or a post `causes.PRIORITY_MARGIN` above the incident's
 priority, pages on its own. A lead may declare an incident before any post
@@ -32,7 +33,8 @@ Items (state table; keys in `store/keys.py`):
 from __future__ import annotations
 
 from .causes import Cause, cause_of, places_in, same_place, stands_apart
-from .registry import WINDOW, Entry, Incidents
+from .entries import Entry, incident_id_for
+from .registry import WINDOW, Incidents
 from .updates import UPDATE_EVERY, IncidentUpdates, update_text
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "IncidentUpdates",
     "Incidents",
     "cause_of",
+    "incident_id_for",
     "places_in",
     "same_place",
     "stands_apart",

@@ -23,14 +23,20 @@ from typing import Any
 
 from ... import untrusted
 from ...errors import MalformedPayload
-from ...model import Alert, parse_time
+from ...model import OUTCOMES, Alert, parse_time
 from .. import message, views
 from ..acks import Acknowledgements
 from ..records import AlertRecords
 from .causes import Cause
-from .registry import Incidents
+from .registry import MAX_TRIES, Incidents
 
 SHOWN = 50  # posts listed on the page, newest first ("and N more")
+NOTICES = {
+    "ack": "Acknowledged: the incident and all its posts are yours.",
+    "resolve": "Resolved: the incident and all its posts, with one outcome.",
+    "answer": "One reply per post below: copy each, open the post, paste it.",
+    "split": "Split out: that post is a case of its own now, on the board.",
+}
 REPLY_LIMIT = 1000
 DEFAULT_REPLY = (
     "Hoi {name}, sorry voor het ongemak. We weten van de storing en werken aan een oplossing."
@@ -155,13 +161,79 @@ def board_rows(
     return [r for _, r in sorted(rows, key=lambda r: r[0], reverse=True)], members
 
 
+def resolution(form: Mapping[str, str], what: str) -> dict[str, str]:
+    """How it ended, from a resolve form: an outcome (required), note, lesson, theme."""
+    outcome = form.get("outcome", "")
+    if outcome not in OUTCOMES:
+        raise MalformedPayload(f"choose how the {what} ended")
+    return {
+        "outcome": outcome,
+        "note": form.get("note", ""),
+        "lesson": form.get("lesson", ""),
+        "lesson_theme": form.get("theme", ""),
+    }
+
+
 @dataclass(frozen=True)
 class IncidentActions:
-    """What the incident page's buttons do."""
+    """What the incident page shows and what its buttons do."""
 
     records: AlertRecords
     incidents: Incidents
     acks: Acknowledgements
+
+    def page(
+        self,
+        incident: Alert,
+        now: datetime,
+        timezone: str,
+        *,
+        refusal: str,
+        csrf: str,
+        board_url: str,
+        reply: str = "",
+    ) -> dict[str, Any]:
+        """The incident page's context (`incident.html`)."""
+        posts = posts_of(self.records, incident)
+        facts = context(
+            incident, self.incidents.raw(incident.id) or {}, posts, now=now, timezone=timezone
+        )
+        text = reply or DEFAULT_REPLY
+        open_posts = incident.state != "acknowledged" or facts["waiting"] > 0
+        return {
+            "title": f"Incident: {facts['label']}",
+            "incident": facts,
+            "readonly": refusal,
+            "acting": not refusal,
+            "ack": incident.state != "resolved" and open_posts,
+            "csrf": csrf,
+            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "reply": text,
+            "drafts": drafts(posts, text) if reply else [],
+            "zone": timezone,
+            "board_url": board_url,
+        }
+
+    def act(
+        self, incident: Alert, who: str, form: Mapping[str, str], now: datetime
+    ) -> tuple[str, str]:
+        """Do what the form asks; (notice, the reply to draft). `MalformedPayload` names
+        the field that will not do."""
+        action, reply = form.get("do", ""), ""
+        if action == "ack":
+            self.acknowledge_all(incident, who, now)
+        elif action == "resolve":
+            self.resolve_all(incident, who, now, **resolution(form, "incident"))
+        elif action == "answer":
+            reply = form.get("reply", "").strip()
+            if not reply:
+                raise MalformedPayload("reply: write the text to send to every author")
+        elif action == "split":
+            if not self.split(incident, form.get("post", "")):
+                raise MalformedPayload("post: not a post of this incident that can be split")
+        else:
+            raise MalformedPayload("unknown action")
+        return NOTICES[action], reply
 
     def acknowledge_all(self, incident: Alert, who: str, now: datetime) -> int:
         """The incident and every post of it not acknowledged yet; how many posts changed."""
@@ -205,5 +277,26 @@ class IncidentActions:
         )
 
     def split(self, incident: Alert, post_id: str) -> bool:
-        """`post_id` leaves the incident: a case of its own (on the board, as it stands)."""
-        return self.incidents.split(incident.id, post_id)
+        """`post_id` leaves the incident: a case of its own (on the board, as it stands);
+        the incident's count, reach and members without it. Not its first post."""
+        incident_id = incident.id
+        for _ in range(MAX_TRIES):
+            item = self.incidents.raw(incident_id)
+            post = self.records.get(post_id)
+            if item is None or post is None:
+                return False
+            current = Alert.from_dict(item)
+            first = current.members[0] if current.members and not item.get("declared") else ""
+            if post_id not in current.members or post_id == first:
+                return False  # not in it, or its first post (the incident stands for it)
+            followers = int(post.card.get("followers") or 0)
+            members = [m for m in current.members if m != post_id]
+            changes = {
+                "members": members,
+                "count": len(members),
+                "reach": max(0, int(item.get("reach", 0)) - followers),
+            }
+            if self.records.change(incident_id, changes, expect={"count": current.count}):
+                self.records.change(post_id, {"incident_id": None})
+                return True
+        return False

@@ -5,7 +5,7 @@ and each post in it once:
 
 - the cause item (`keys.incident_cause`) carries a `version`; adding or pruning an entry
   expects the version read (`MAX_TRIES` attempts, then the post simply pages on its own);
-- the incident's alert id derives from its first post's (`keys.incident_id_for`), so it is
+- the incident's alert id derives from its first post's (`entries.incident_id_for`), so it is
   created with put-if-absent however often the second post is retried;
 - a post joins with an update that expects the `count` read; a post already among the
   `members` is not added again.
@@ -18,7 +18,7 @@ and handover from then on act on the incident alone.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,62 +28,12 @@ from ...store import StateTable, keys
 from .. import message
 from ..records import NO_INDEX, AlertRecords
 from .causes import SHARED_KINDS, Cause, same_place, stands_apart
+from .entries import INCIDENT_PREFIX, Entry, incident_card, incident_id_for
 
 WINDOW = timedelta(minutes=60)  # a post joins an incident whose last post is this recent
 MAX_TRIES = 8
 TOUCH_EVERY = timedelta(minutes=1)  # the cause entry's last post time, at most this often
 DECLARED = "declared"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One open incident of a cause, as the cause item lists it."""
-
-    kind: str  # the cause kind ("outage")
-    id: str  # the incident's alert id
-    head: str  # the alert id of its first post ("" for a declared incident)
-    places: tuple[str, ...]
-    last_at: str
-    priority: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "head": self.head,
-            "places": list(self.places),
-            "last_at": self.last_at,
-            "priority": self.priority,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(
-            kind=str(data.get("kind", "")),
-            id=str(data["id"]),
-            head=str(data.get("head") or ""),
-            places=tuple(data.get("places") or ()),
-            last_at=str(data["last_at"]),
-            priority=float(data.get("priority", 0)),
-        )
-
-
-def incident_card(
-    label: str, cards: list[dict[str, Any]], count: int, reach: int, priority: float
-) -> dict[str, Any]:
-    """What an incident's messages render from: a grouped card of kind "incident"."""
-    top = sorted(cards, key=lambda c: -float(c.get("priority", 0)))[: message.EXAMPLES]
-    return {
-        "kind": "incident",
-        "label": label,
-        "count": count,
-        "reach": reach,
-        "reason": f"one incident: {label}",
-        "priority": round(priority),
-        "examples": [
-            {k: c.get(k) for k in message.EXAMPLE_FIELDS if c.get(k) is not None} for c in top
-        ],
-    }
 
 
 class Incidents:
@@ -147,7 +97,7 @@ class Incidents:
             return
         entry = Entry(
             cause.kind,
-            keys.incident_id_for(head.id),
+            incident_id_for(head.id),
             head.id,
             cause.places,
             iso(now),
@@ -168,7 +118,7 @@ class Incidents:
         """A declared incident: matching posts join it without paging anyone."""
         name = label or cause.label
         incident = Alert(
-            id=f"{keys.INCIDENT_PREFIX}{DECLARED}:{cause.kind}:{iso(now)}",
+            id=f"{INCIDENT_PREFIX}{DECLARED}:{cause.kind}:{iso(now)}",
             kind="incident",
             recipient=who,
             created_at=iso(now),
@@ -346,29 +296,6 @@ class Incidents:
         entries, version = self.entries(entry.kind)
         fresh = [replace(e, last_at=iso(now)) if e.id == entry.id else e for e in entries]
         self._write_cause(entry.kind, fresh, version)  # lost to a concurrent write: no matter
-
-    def split(self, incident_id: str, post_id: str) -> bool:
-        """`post_id` leaves the incident (count, reach and members without it)."""
-        for _ in range(MAX_TRIES):
-            item = self.raw(incident_id)
-            post = self._records.get(post_id)
-            if item is None or post is None:
-                return False
-            current = Alert.from_dict(item)
-            first = current.members[0] if current.members and not item.get("declared") else ""
-            if post_id not in current.members or post_id == first:
-                return False  # not in it, or its first post (the incident stands for it)
-            followers = int(post.card.get("followers") or 0)
-            members = [m for m in current.members if m != post_id]
-            changes = {
-                "members": members,
-                "count": len(members),
-                "reach": max(0, int(item.get("reach", 0)) - followers),
-            }
-            if self._records.change(incident_id, changes, expect={"count": current.count}):
-                self._records.change(post_id, {"incident_id": None})
-                return True
-        return False
 
     # ------------------------------------------------------------ closing
 
