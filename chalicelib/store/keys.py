@@ -105,6 +105,11 @@ def manager(manager_id: str) -> Key:
     return Key(TEAM, f"{MANAGER_PREFIX}{manager_id}")
 
 
+def manager_revocations(manager_id: str) -> Key:
+    """How often a manager's passes and codes were withdrawn; kept when they leave."""
+    return Key(TEAM, f"revoked#{manager_id}")
+
+
 def override(start: str, manager_id: str) -> Key:
     """An override's key; `start` is its UTC ISO start, so overrides sort by start."""
     return Key(TEAM, f"{OVERRIDE_PREFIX}{start}#{manager_id}")

@@ -2,7 +2,6 @@
 handover, the SMS budget, pages SNS refuses for good, and the security of it all.
 """
 
-# ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
 from __future__ import annotations
 
 import json
@@ -25,7 +24,7 @@ from chalicelib.model import Author
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
 from tests.functional.desk import BASE, act, board_link, case_link, csrf_of, post, tap
-from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, negative
 
 TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
             "ConditionCheck": "ConditionCheckItem"}  # fmt: skip
@@ -298,11 +297,12 @@ def test_a_board_pass_is_signed_per_manager_and_lasts_the_shift_plus_grace(
     client,
     oncall,
 ):
-    wiring.alerts().alert_for(negative("1"), NOW)
+    wiring.alerts().alert_for(negative("1"), at("2026-11-30T02:00"))
     path = board_link(page_of(oncall))
     manager, expires, mac = path.removeprefix("/board/").split(".")
     assert manager == "ann"
     # ann's shift ends Mon 30 Nov 09:00 (bob takes over); the pass lasts 60 min more
+    # (and at most 12 hours: tests/functional/test_alerting_revoke.py)
     with time_machine.travel(at("2026-11-30T09:59"), tick=False):
         assert client.http.get(path).status_code == 200
     with time_machine.travel(at("2026-11-30T10:01"), tick=False):
