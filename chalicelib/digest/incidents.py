@@ -1,6 +1,6 @@
 """The day's incidents in the digest: an outage answered as one (alerts/incidents).
 
-Read from the day's list (`keys.day_incidents`) and the incidents' own items: label,
+Read from the day's list (`keys.incidents("day", …)`) and the incidents' own items: label,
 posts, reach, how soon someone took it, outcome and lesson. A first *reply* is not
 recorded on a case yet; when it is (answering from the case page), it belongs here.
 """

@@ -136,7 +136,7 @@ class DigestService:
         ids = [str(e.payload.get("alert_id")) for e in open_cases[: loop.OPEN_SHOWN]]
         found = self._state.get_many([keys.alert(i) for i in ids]) if ids else {}
         today = {e.key: int(e.rank[0]) for e in themes}
-        opened = self._state.get(keys.day_incidents(key)) or {}
+        opened = self._state.get(keys.incidents("day", key)) or {}
         incident_ids = [k[2:] for k in opened if k.startswith("i#")][: loop.INCIDENTS_SHOWN]
         incidents = (
             self._state.get_many([keys.alert(i) for i in incident_ids]) if incident_ids else {}

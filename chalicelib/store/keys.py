@@ -70,7 +70,7 @@ window (`digest.trail.sweep`). Entries that name an author or a post are attribu
 from __future__ import annotations
 
 import zlib
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 
 class Key(NamedTuple):
@@ -300,16 +300,9 @@ def open_case(pk: str, created_at: str, alert_id: str) -> Key:
 INCIDENTS_OPEN = "incidents#open"  # sk: an open incident's id (alerts/incidents)
 
 
-def incident_cause(kind: str) -> Key:  # a cause kind's open incidents
-    return Key("incidents#cause", kind)
-
-
-def open_incident(incident_id: str) -> Key:
-    return Key(INCIDENTS_OPEN, incident_id)
-
-
-def day_incidents(day: str) -> Key:  # the incidents opened that local day
-    return Key(day_pk(day), "incidents")
+def incidents(what: Literal["cause", "open", "day"], name: str) -> Key:
+    """("cause", kind): that cause's open incidents; ("open", id); ("day", local day)."""
+    return Key(day_pk(name), "incidents") if what == "day" else Key(f"incidents#{what}", name)
 
 
 def author_history(source: str, author_id: str) -> Key:

@@ -240,7 +240,7 @@ def test_resolve_all_gives_every_post_one_outcome_and_lesson(client, duty):
         alert = service.get(alert_id)
         assert alert is not None
         assert (alert.state, alert.outcome, alert.lesson) == ("resolved", "solved", lesson)
-    assert wiring.state().get(keys.open_incident(incident_id)) is None
+    assert wiring.state().get(keys.incidents("open", incident_id)) is None
 
 
 def test_answer_all_gives_one_personalised_reply_per_post_and_changes_nothing(client, duty):

@@ -6,7 +6,7 @@ registry.py  open incidents: match a post, open on the second post, join, declar
 updates.py   every minute: one follow-up per incident at most every 5 minutes
 
 How it goes. The first post with a shared cause ("urgency: outage") pages as any case
-does, and is listed under its cause (`keys.incident_cause`). A later negative post of the
+does, and is listed under its cause (`keys.incidents("cause", kind)`). A later negative post of the
 same cause within `registry.WINDOW` of the incident's last post, naming no other town,
 joins it instead of paging: its alert is stored with state "board", `incident_id` set, no
 index entry, no page. The second post turns the first into an incident: an alert of kind
@@ -28,6 +28,8 @@ Items (state table; keys in `store/keys.py`):
                                            so far), followed_up_at, last_post_at, and for a
                                            declared one declared, status_url, expected_end
     alert#<post alert>  alert              a post's Alert; incident_id when it joined one
+    day#<local day>     incidents          i#<incident id>: the incidents opened that day
+                                           (the digest lists them)
 """
 
 from __future__ import annotations

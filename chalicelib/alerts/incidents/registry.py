@@ -3,7 +3,7 @@
 Every write is conditional, so retries and two triage Lambdas at once give one incident
 and each post in it once:
 
-- the cause item (`keys.incident_cause`) carries a `version`; adding or pruning an entry
+- the cause item (`keys.incidents("cause", kind)`) carries a `version`; adding or pruning an entry
   expects the version read (`MAX_TRIES` attempts, then the post simply pages on its own);
 - the incident's alert id derives from its first post's (`entries.incident_id_for`), so it is
   created with put-if-absent however often the second post is retried;
@@ -54,7 +54,7 @@ class Incidents:
     # ------------------------------------------------------------ finding
 
     def entries(self, kind: str) -> tuple[list[Entry], int]:
-        item = self._state.get(keys.incident_cause(kind)) or {}
+        item = self._state.get(keys.incidents("cause", kind)) or {}
         found = [Entry.from_dict({"kind": kind, **e}) for e in item.get("open") or []]
         return found, int(item.get("version", 0))
 
@@ -147,14 +147,14 @@ class Incidents:
         # a declared incident outranks every post (priority 100): none stands apart by it
         entry = Entry(cause.kind, incident.id, "", cause.places, iso(now), 100.0)
         self._add_entry(cause.kind, entry, now)
-        self._state.put(keys.open_incident(incident.id), {"cause": cause.kind, "at": iso(now)})
+        self._state.put(keys.incidents("open", incident.id), {"cause": cause.kind, "at": iso(now)})
         self._dated(incident.id, now)
         return incident
 
     def _dated(self, incident_id: str, now: datetime) -> None:
         """On its local day's list: the digest lists the day's incidents."""
         day = now.astimezone(self._timezone).date().isoformat()
-        self._state.add(keys.day_incidents(day), {f"i#{incident_id}": 1})
+        self._state.add(keys.incidents("day", day), {f"i#{incident_id}": 1})
 
     def _add_entry(self, kind: str, entry: Entry, now: datetime) -> bool:
         for _ in range(MAX_TRIES):
@@ -167,7 +167,7 @@ class Incidents:
         return False
 
     def _write_cause(self, kind: str, entries: list[Entry], version: int) -> bool:
-        key = keys.incident_cause(kind)
+        key = keys.incidents("cause", kind)
         item = {"open": [e.to_dict() for e in entries], "version": version + 1}
         if version == 0:
             return self._state.put_new(key, item)
@@ -259,7 +259,7 @@ class Incidents:
                 "last_post_at": head.created_at,
             }
             self._records.change(incident.id, extra)
-        self._state.put(keys.open_incident(incident.id), {"at": iso(now), "head": head.id})
+        self._state.put(keys.incidents("open", incident.id), {"at": iso(now), "head": head.id})
         self._take_over(incident, head)
         return self._records.get(incident.id)
 
@@ -301,7 +301,7 @@ class Incidents:
 
     def close(self, incident_id: str, kind: str) -> None:
         """Resolved: off the open list, and no post joins it any more."""
-        self._state.delete(keys.open_incident(incident_id))
+        self._state.delete(keys.incidents("open", incident_id))
         for _ in range(MAX_TRIES):
             entries, version = self.entries(kind)
             kept = [e for e in entries if e.id != incident_id]
