@@ -1,7 +1,8 @@
 """The normalised records: a `Mention` (one post, from any network) and an `Alert`.
 
 Both are plain dataclasses that turn into JSON-safe dicts (`to_dict`) and back
-(`from_dict`). Only `store.py` knows how a dict becomes a DynamoDB item.
+(`from_dict`). Only `store.py` knows how a dict becomes a DynamoDB item. The brand's own
+posts are not mentions: `activity.BrandPost`.
 
 A mention id is ``"{source}:{native_id}"``: the same post seen by a poller and a
 webhook is one mention. Sources that carry the same network (the X poller and the

@@ -16,6 +16,7 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.brand_posts import WithBrandPosts
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -29,8 +30,10 @@ from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.catch_up import Heard
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .store.brand import BrandActivity
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
 
@@ -129,7 +132,13 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> Triage:
+def triage() -> WithBrandPosts:
+    """Triage of the mentions queue, and the brand's own posts recorded after it."""
+    return WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+
+
+@cache
+def mention_triage() -> Triage:
     s = settings()
     return Triage(
         mentions=mentions(),
@@ -140,6 +149,18 @@ def triage() -> Triage:
         recorder=recorder(),
         quarantine=quarantine(),
     )
+
+
+@cache
+def heard() -> Heard:
+    """When each webhook last delivered (source health, the catch-up job)."""
+    return Heard(state)
+
+
+@cache
+def brand_activity() -> BrandActivity:
+    """The brand's own posts by thread (`store/brand.py`): the replies work reads it."""
+    return BrandActivity(state(), timedelta(days=settings().retention_days))
 
 
 @cache
@@ -253,6 +274,7 @@ def reset() -> None:
         notifier,
         alerts,
         triage,
+        mention_triage,
         digest,
         day_lists,
         tally,
@@ -263,6 +285,8 @@ def reset() -> None:
         turnarounds,
         cases,
         lessons,
+        brand_activity,
+        heard,
     ):
         factory.cache_clear()
     aws.reset()

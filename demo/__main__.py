@@ -154,7 +154,8 @@ def run(
                 )
             accepted += 1
         say(
-            f"{accepted} posts arrived through the signed webhooks (X, Meta, generic);"
+            f"{accepted} posts arrived through the signed webhooks (X Activity API, Meta,"
+            " generic);"
             " triage consumes the queue."
         )
         moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)

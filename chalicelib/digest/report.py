@@ -21,6 +21,7 @@ from . import aggregates, loop
 from .aggregates import LABELS, Sample
 from .loop import LoopData, LoopReport
 from .silences import Silence, silences
+from .spend import spend
 from .toplists import Entry
 
 AMBASSADORS_SHOWN = 5
@@ -133,6 +134,7 @@ class DayReport:
     hours: list[HourBar]
     silences: list[Silence]
     loop: LoopReport | None = None
+    spend: list[tuple[str, float]] = field(default_factory=list)  # X dollars this month
 
     @property
     def spikes(self) -> list[HourBar]:
@@ -274,4 +276,5 @@ def build(data: DayData, *, top: int = 10, case_link: loop.CaseLink = loop.no_li
             data.day, data.timezone, data.stats, data.previous, data.last_week, data.health
         ),
         loop=loop.build(data.loop, case_link) if data.loop is not None else None,
+        spend=spend(data.day.strftime("%Y-%m"), data.health),
     )

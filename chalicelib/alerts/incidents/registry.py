@@ -71,7 +71,7 @@ class Incidents:
         return None
 
     def open_ids(self) -> Iterator[str]:
-        for item in self._state.query(keys.INCIDENTS_OPEN):
+        for item in self._state.query(keys.incidents("open", "").pk):
             yield str(item["sk"])
 
     def held_by(self, manager: str) -> list[Alert]:
