@@ -47,6 +47,16 @@ MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions
 TRIAGE_MAX_CONCURRENCY = int(os.environ.get("TRIAGE_MAX_CONCURRENCY", "2"))
 
 
+@app.middleware("http")
+def count_server_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """A 5xx Chalice made of an exception is a successful invocation to Lambda: the API's
+    `Errors` never see it. `ServerErrors` (alarm `ApiServerErrors`) counts every one."""
+    response = get_response(event)
+    if response.status_code >= 500:
+        metrics.emit("api", os.environ.get("STAGE", "dev"), {"ServerErrors": 1})
+    return response
+
+
 # ---------------------------------------------------------------- intake: webhooks
 
 

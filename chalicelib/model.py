@@ -71,6 +71,9 @@ class Sentiment:
     score: float  # in [-1, 1]
     label: str  # one of SENTIMENT_LABELS
     analyzer: str  # e.g. "vader-en", "pattern-nl"
+    # what the customer needs (triage/needs.py): complaint, help, question, praise, other;
+    # "" when not judged
+    need: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,7 @@ class Mention:
                 score=float(sentiment["score"]),
                 label=sentiment["label"],
                 analyzer=sentiment["analyzer"],
+                need=sentiment.get("need") or "",
             )
             if sentiment
             else None,

@@ -68,6 +68,11 @@ def secrets() -> Secrets:
 
 
 @cache
+def signing_secrets() -> Secrets:
+    return Secrets(aws.secretsmanager(), settings().signing_secret_id)
+
+
+@cache
 def state() -> Table:
     return Table(aws.dynamodb(), settings().state_table)
 
@@ -101,7 +106,7 @@ def alerts() -> AlertService:
         mentions=mentions(),
         notifier=notifier(),
         team=team(),
-        signing_key=lambda: secrets().require("ack_signing_key"),
+        signing_key=lambda: signing_secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
         spike_policy=SpikePolicy(ignore_themes=own_terms()),

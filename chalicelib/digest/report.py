@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import untrusted
 from ..model import parse_time
 from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
@@ -220,7 +221,7 @@ def _post(entry: Entry, alert: Mapping[str, Any] | None = None) -> Post:
     return Post(
         id=str(p.get("id", entry.key)),
         source=str(p.get("source", "")),
-        url=str(p.get("url", "")),
+        url=untrusted.link(str(p.get("url", ""))),
         handle=str(p.get("handle", "")),
         name=str(p.get("name", "")),
         followers=int(p.get("followers", 0)),

@@ -77,7 +77,7 @@ def drafts(posts: list[Alert], template: str) -> list[Draft]:
                 post.id,
                 message.who(card),
                 untrusted.line(str(card.get("source", ""))),
-                views.safe_url(str(card.get("url") or "")),
+                untrusted.link(str(card.get("url") or "")),
                 body,
             )
         )
@@ -115,7 +115,7 @@ def context(
                 "platform": untrusted.line(str(card.get("source", ""))),
                 "posted": views.local(str(card.get("created_at") or ""), timezone, "%H:%M"),
                 "excerpt": message.first_words(str(card.get("excerpt", "")), 200),
-                "url": views.safe_url(str(card.get("url") or "")),
+                "url": untrusted.link(str(card.get("url") or "")),
                 "state_text": views.STATE_TEXT.get(post.state, post.state),
                 "splittable": post.id != head and post.state != "resolved",
             }
@@ -130,7 +130,7 @@ def context(
         "state": incident.state,
         "state_text": state,
         "declared": bool(raw.get("declared")),
-        "status_url": views.safe_url(str(raw.get("status_url") or "")),
+        "status_url": untrusted.link(str(raw.get("status_url") or "")),
         "expected_end": untrusted.line(str(raw.get("expected_end") or "")),
         "posts": rows,
         "more": max(0, incident.count - len(rows)),
@@ -264,7 +264,7 @@ class IncidentActions:
         if not label:
             raise MalformedPayload('label: say what it is, e.g. "storing Amersfoort"')
         status_url = untrusted.line(form.get("status_url", ""), 300)
-        if status_url and not views.safe_url(status_url):
+        if status_url and not untrusted.link(status_url):
             raise MalformedPayload("status_url: an http(s) link, or nothing")
         towns = {t.strip().lower() for t in form.get("places", "").split(",") if t.strip()}
         return self.incidents.declare(
