@@ -11,7 +11,7 @@ JOBS   ?= auto
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install lock demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
+.PHONY: install lock messages demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
 
 $(STAMP): $(LOCK)
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.13 found; install one (pyenv install 3.13, or apt-get install python3.13) or pass PYTHON=/path/to/python3.13"; exit 1; }
@@ -24,8 +24,22 @@ install: $(STAMP)
 
 lock: ## resolve requirements.txt + requirements-dev.in into requirements-dev.lock (pins and hashes)
 	$(BIN)/python -m pip install --quiet pip-tools==7.7.0
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) requirements-dev.in
+
+CATALOGUES := chalicelib/i18n/locales
+
+messages: install ## the message catalogues: extract the marked words into nl/en .po, compile the .mo files
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output \
+		-k N_ -k _ -k n_:1,2 -o build/messages.pot .
+	for code in nl en; do \
+		test -f $(CATALOGUES)/$$code/LC_MESSAGES/messages.po \
+		|| $(BIN)/pybabel -q init -l $$code -i build/messages.pot -d $(CATALOGUES); \
+	done
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
+		-i build/messages.pot -d $(CATALOGUES)
+	$(BIN)/pybabel -q compile -d $(CATALOGUES)
 
 demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 	$(BIN)/python -m demo

@@ -109,6 +109,7 @@ def alerts() -> AlertService:
             targets=s.response_targets,
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
+            locale=s.locale,
         ),
     )
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError, MalformedPayload, NotFound, TokenError
+from ..i18n import DEFAULT, choose
 from ..model import OUTCOMES, Alert
 from ..store import MentionStore
 from . import board, views, web
@@ -56,6 +57,11 @@ class Desk:
     targets: Mapping[str, int]
     timezone: str
     retention_days: int
+    locale: str = DEFAULT  # the team's language; a manager's own wins on their pages
+
+    def lang(self, manager: str) -> str:
+        """The language of `manager`'s pages: their own choice, else the team's."""
+        return choose(self.team.locale_of(manager), self.locale)
 
     # ------------------------------------------------------------ entry points
 
@@ -76,7 +82,7 @@ class Desk:
                 timezone=self.timezone,
                 targets=dict(self.targets),
             )
-            return _page(200, "board.html", context)
+            return _page(200, "board.html", context, self.lang(grant.recipient))
 
         return self._guard(show)
 
@@ -174,7 +180,7 @@ class Desk:
             "retention_days": self.retention_days,
             "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
         }
-        return _page(status, "case.html", context)
+        return _page(status, "case.html", context, self.lang(grant.recipient))
 
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:
@@ -224,7 +230,7 @@ class Desk:
         try:
             page: web.Page = show()
         except InputError as error:
-            return refused(error)
+            return refused(error, self.locale)
         return page
 
 
@@ -240,12 +246,12 @@ def _subject(grant: Grant, alert_id: str) -> str:
     return f"{grant.scope}|{grant.code}|{alert_id}"
 
 
-def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
+def _page(status: int, template: str, context: dict[str, Any], code: str) -> web.Page:
     nonce = web.new_nonce()
-    return web.Page(status, views.render(template, nonce=nonce, **context), nonce)
+    return web.Page(status, views.render(template, code, nonce=nonce, **context), nonce)
 
 
-def refused(error: InputError) -> web.Page:
+def refused(error: InputError, code: str = DEFAULT) -> web.Page:
     if isinstance(error, NotFound):
         title, text = "Case not found", str(error)
     elif isinstance(error, TokenError):
@@ -255,9 +261,9 @@ def refused(error: InputError) -> web.Page:
         )
     else:
         title, text = "Not done", str(error)
-    return _page(error.status_code, "notice.html", {"title": title, "text": text})
+    return _page(error.status_code, "notice.html", {"title": title, "text": text}, code)
 
 
-def unavailable() -> web.Page:
+def unavailable(code: str = DEFAULT) -> web.Page:
     text = "The case desk cannot reach its data right now. Try again in a minute."
-    return _page(503, "notice.html", {"title": "Temporarily unavailable", "text": text})
+    return _page(503, "notice.html", {"title": "Temporarily unavailable", "text": text}, code)

@@ -99,9 +99,12 @@ class Handovers:
         return AckResult(moved, changed=True)
 
     def _tell(self, alert: Alert, to: str, who: str, note: str, now: datetime) -> None:
+        lang = self._delivery.lang(to)
         said = f' "{note}"' if note else ""
-        headline = f"HANDED OVER by {who}:{said} the case is yours now."
-        rendered = self._delivery.render(alert, to, now, note=headline, tag="HANDED OVER")
+        headline = lang._(
+            "HANDED OVER by %(who)s:%(said)s the case is yours now.", who=who, said=said
+        )
+        rendered = self._delivery.render(alert, to, now, note=headline, tag=message.HANDED_OVER)
         channels = self._delivery.channels_for(alert, to, now)
         self._delivery.send(to, rendered, "handover", channels, alert.id)
 

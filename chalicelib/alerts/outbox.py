@@ -78,7 +78,9 @@ class Outbox:
         if recipient == UNASSIGNED and channels:
             log.error("nobody is on duty", extra={"fields": {"mention_id": mention.id}})
         card = message.card_for(mention)
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        stored = message.render(
+            card, None, timezone=self._timezone, lang=self._delivery.team_lang, band=rules.band
+        )
         held_reason, release_at = (
             self._storm.hold(mention.priority, recipient, policy, now) if channels else (None, None)
         )

@@ -58,6 +58,7 @@ class DeskSettings:
     targets: Mapping[str, int] = field(default_factory=lambda: parse_targets("high=15,medium=60"))
     sms_per_hour: int = 8
     board_grace: timedelta = timedelta(minutes=60)
+    locale: str = "nl"  # the team's language (TEAM_LOCALE); a manager's own wins
 
 
 class AlertService:
@@ -97,6 +98,7 @@ class AlertService:
             links=self.links,
             budget=PhoneBudget(state, setup.sms_per_hour),
             timezone=timezone,
+            locale=setup.locale,
         )
         self._storm = Storm(
             state=state,
@@ -161,6 +163,7 @@ class AlertService:
             targets=setup.targets,
             timezone=timezone,
             retention_days=retention.days,
+            locale=setup.locale,
         )
 
     # reading

@@ -1,7 +1,8 @@
 """The webcare team in the state table: managers, the rotation, overrides and the policy.
 
 All under pk "team" (keys in `store/keys.py`): a Manager (with its SNS subscription
-ARNs) per manager, the Rotation, an Override per holiday swap, and the Policy
+ARNs and, where it differs from TEAM_LOCALE, the language they read) per manager, the
+Rotation, an Override per holiday swap, and the Policy
 (escalation, storm control, quiet hours).
 
 The rotation, the overrides and the policy are asked for several times while one post
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ..i18n import LOCALES, normalise
 from ..model import iso
 from ..store import StateTable, keys
 from .policy import Policy
@@ -38,6 +40,7 @@ class Manager:
     email: str = ""
     phone: str = ""  # E.164, e.g. +31612345678
     subscriptions: tuple[str, ...] = ()  # SNS subscription ARNs, removed with the manager
+    locale: str = ""  # their own language ("nl", "en") where it differs; "" = the team's
 
     def __post_init__(self) -> None:
         if not MANAGER_ID.match(self.id):
@@ -46,6 +49,8 @@ class Manager:
             raise ValueError(f"phone must be E.164 (+31612345678), not {self.phone!r}")
         if self.email and "@" not in self.email:
             raise ValueError(f"not an e-mail address: {self.email!r}")
+        if self.locale and normalise(self.locale) != self.locale:
+            raise ValueError(f"locale: one of {', '.join(LOCALES)} (or none), not {self.locale!r}")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -60,6 +65,7 @@ class Manager:
             email=data.get("email", ""),
             phone=data.get("phone", ""),
             subscriptions=tuple(data.get("subscriptions") or ()),
+            locale=data.get("locale", ""),
         )
 
 
@@ -84,9 +90,11 @@ class Team:
     # managers
     def add_manager(self, manager: Manager) -> None:
         self._state.put(keys.manager(manager.id), manager.to_dict())
+        self.forget()
 
     def remove_manager(self, manager_id: str) -> None:
         self._state.delete(keys.manager(manager_id))
+        self.forget()
 
     def manager(self, manager_id: str) -> Manager | None:
         data = self._state.get(keys.manager(manager_id))
@@ -96,6 +104,14 @@ class Team:
         return [
             Manager.from_dict(item) for item in self._state.query(keys.TEAM, keys.MANAGER_PREFIX)
         ]
+
+    def locale_of(self, manager_id: str) -> str:
+        """A manager's own language, "" for the team's. The managers are read once per
+        piece of work (one query, like the rotation), not once per page."""
+        for manager in self._cached("managers", self.managers):
+            if manager.id == manager_id:
+                return manager.locale
+        return ""
 
     # rotation
     def rotation(self) -> Rotation | None:

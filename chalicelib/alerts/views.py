@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .. import untrusted
+from .. import i18n, untrusted
 from ..model import Alert, Mention, parse_time
 from . import message
 from .cases import age_minutes
@@ -42,20 +42,14 @@ CHANNEL_TEXT = {"sms": "SMS", "email": "e-mail"}
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("chalicelib.alerts", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _environment(code: str) -> jinja2.Environment:
+    env: jinja2.Environment = i18n.jinja_environment("chalicelib.alerts", code, autoescape=True)
+    return env
 
 
-def render(template: str, **context: Any) -> str:
-    return _environment().get_template(template).render(**context)
+def render(template: str, code: str, **context: Any) -> str:
+    """`template` in language `code` (`<html lang>`, the catalogue, Babel's formats)."""
+    return _environment(code).get_template(template).render(**context)
 
 
 def local(stamp: str | None, timezone: str, fmt: str = "%a %d %b %H:%M") -> str:
