@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from .. import untrusted
 from ..i18n import N_, Lang
 from ..model import Mention, parse_time
+from ..sources import names
 from . import sms
 
 SUBJECT_LIMIT = 100  # SNS e-mail subject limit
@@ -75,11 +76,16 @@ def first_words(text: str, limit: int, ellipsis: str = "…") -> str:
 
 
 def who(record: Mapping[str, Any]) -> str:
-    """An author in one line: "@handle", else their name (Meta gives no handle), else "someone"."""
+    """An author in one line: "@handle", else their name, else "someone". A network of
+    names (Facebook, feeds, forums: `names.has_handles`) is never written with "@": what
+    it sent as a handle is a name."""
     handle = untrusted.line(str(record.get("handle") or ""))
+    name = untrusted.line(str(record.get("name") or ""))
+    if handle and not names.has_handles(str(record.get("source") or "")):
+        handle, name = "", name or handle
     if handle:
         return f"@{handle}"
-    return untrusted.line(str(record.get("name") or "")) or "someone"
+    return name or "someone"
 
 
 def card_for(mention: Mention) -> dict[str, Any]:

@@ -182,6 +182,7 @@ class DigestService:
             report.build(self.gather(day), case_link=self._case_link),
             brand=self._settings.brand,
             unsubscribe_url=self._unsubscribe(),
+            locale=self._settings.locale,
         )
 
     def _unsubscribe(self) -> str:
