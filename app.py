@@ -157,7 +157,7 @@ FORM = ["application/x-www-form-urlencoded"]
 
 @app.route("/c/{code}", methods=["GET"])
 def case_page(code: str) -> Response:
-    return _desk(lambda d: d.open_code(code, utc_now()))
+    return _desk(lambda d: d.open_code(code, utc_now(), done=_query("done")))
 
 
 @app.route("/c/{code}", methods=["POST"], content_types=FORM)
@@ -172,7 +172,8 @@ def shift_board(board_pass: str) -> Response:
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
-    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now()))
+    done = _query("done")
+    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now(), done=done))
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)
@@ -302,7 +303,7 @@ def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
 
 
 def _web(page: web.Page, **more: str) -> Response:
-    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **more}
+    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **page.headers, **more}
     return Response(page.body, status_code=page.status, headers=headers)
 
 

@@ -65,8 +65,10 @@ class Desk:
 
     # ------------------------------------------------------------ entry points
 
-    def open_code(self, code: str, now: datetime) -> web.Page:
-        return self._guard(lambda: self._case(self.codes.check(code, now), None, now))
+    def open_code(self, code: str, now: datetime, *, done: str = "") -> web.Page:
+        return self._guard(
+            lambda: self._case(self.codes.check(code, now), None, now, notice=_done(done))
+        )
 
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
@@ -86,9 +88,13 @@ class Desk:
 
         return self._guard(show)
 
-    def open_board_case(self, board_pass: str, alert_id: str, now: datetime) -> web.Page:
+    def open_board_case(
+        self, board_pass: str, alert_id: str, now: datetime, *, done: str = ""
+    ) -> web.Page:
         return self._guard(
-            lambda: self._case(self.links.passes.check(board_pass, now), alert_id, now)
+            lambda: self._case(
+                self.links.passes.check(board_pass, now), alert_id, now, notice=_done(done)
+            )
         )
 
     def act_board_case(
@@ -223,7 +229,9 @@ class Desk:
                 raise MalformedPayload("unknown action")
         except MalformedPayload as error:
             return self._case(grant, alert_id, now, error=str(error), status=400)
-        return self._case(grant, alert_id, now, notice=DONE[action])
+        # POST-redirect-GET: the page after an action is a GET of the same case, so a
+        # reload (or the back button) shows it again instead of sending the form twice
+        return web.Page(303, "", web.new_nonce(), {"Location": f"?done={action}"})
 
     def _guard(self, show: Any) -> web.Page:
         self.team.forget()  # the rotation and policy as they are now, read once per request
@@ -232,6 +240,11 @@ class Desk:
         except InputError as error:
             return refused(error, self.locale)
         return page
+
+
+def _done(action: str) -> str:
+    """The notice after an action (the redirect's ``?done=``); "" for anything else."""
+    return DONE.get(action, "")
 
 
 def _reached(alert: Alert) -> set[str]:
