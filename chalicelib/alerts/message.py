@@ -123,6 +123,11 @@ def group_card(
     }
 
 
+def source_name(source: object, lang: Lang) -> str:
+    """A source as people name it ("generic-reddit" -> "Reddit"), on one safe line."""
+    return untrusted.line(lang.gettext(names.display(str(source or ""))))
+
+
 def band_name(band: str, lang: Lang) -> str:
     """ "HIGH" / "HOOG" for "high"; an unknown band as it is, in capitals."""
     name = BAND_NAMES.get(band)
@@ -184,7 +189,7 @@ def _render_mention(
 ) -> Rendered:
     named_band = band_name(band, lang) if band else ""
     priority = f"P{card.get('priority', 0)}" + (f" {named_band.lower()}" if band else "")
-    source = untrusted.line(str(card.get("source", "")))
+    source = source_name(card.get("source"), lang)
     named = who(card)
     # (0 is what a network that sends no count gives: Meta, feeds; it tells a manager nothing)
     followers = known_reach(card, lang)
@@ -259,7 +264,7 @@ def _render_group(
     for number, example in enumerate(card.get("examples") or [], start=1):
         known = known_reach(example, lang)
         lines.append(
-            f"{number}. {untrusted.line(str(example.get('source')))}"
+            f"{number}. {source_name(example.get('source'), lang)}"
             f" {who(example)}{f' ({known})' if known else ''} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
             f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
@@ -275,7 +280,7 @@ def _render_group(
         flag=flag + " " if flag else "",
         what=what.upper(),
         posts=posts,
-        source=top.get("source"),
+        source=source_name(top.get("source"), lang),
     )
     head += f" {who(top)}"
     return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))

@@ -37,7 +37,7 @@ def test_a_dutch_team_gets_its_page_and_case_page_in_dutch(dutch, client, oncall
     (envelope,) = oncall["ann"].messages()
     # THEN her e-mail is Dutch, dates included
     text = envelope["Message"]
-    assert "Negatief bericht op x, prioriteit 72" in text
+    assert "Negatief bericht op X, prioriteit 72" in text
     assert "@boze_klant (Boze Klant, 15,3k volgers), geplaatst ma 23 nov 09:58 CET" in text
     # AND the case page says which language it is in
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
@@ -50,7 +50,7 @@ def test_a_manager_who_reads_english_gets_english_in_a_dutch_team(dutch, client,
     wiring.team().add_manager(Manager("ann", "Ann", email="ann@example.com", locale="en"))
     wiring.alerts().alert_for(negative("2"), NOW)
     (envelope,) = oncall["ann"].messages()
-    assert "Negative post on x, priority 72" in envelope["Message"]
+    assert "Negative post on X, priority 72" in envelope["Message"]
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         page = client.http.get(link(envelope, "Open the case"))
     assert '<html lang="en">' in page.body.decode()

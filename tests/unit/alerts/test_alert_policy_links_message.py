@@ -152,7 +152,7 @@ def test_email_carries_the_whole_post_author_reach_priority_why_and_every_link()
         message.card_for(mention()), LINKS, timezone="Europe/Amsterdam", lang=EN, band="high"
     )
     email = rendered.email
-    assert "Negative post on x, priority 72 (high)" in email
+    assert "Negative post on X, priority 72 (high)" in email
     assert "@boze_klant (Boze Klant, 15.3k followers), posted Mon 23 Nov 10:28 CET" in email
     assert (
         "> Storing al drie dagen, geen internet en niemand helpt. Ik zeg mijn abonnement op!"
@@ -190,7 +190,7 @@ def test_sms_is_one_gsm7_segment_with_band_source_handle_reach_words_and_the_cas
     assert (measured.encoding, measured.segments) == ("GSM-7", 1)
     assert rendered.sms.endswith(f" {LINKS.case}")
     assert rendered.sms.startswith(
-        'HIGH P72 x @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
+        'HIGH P72 X @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
     )
     assert "Belgie" in rendered.sms
 
@@ -201,12 +201,12 @@ def test_a_post_from_a_network_that_sends_no_follower_count_shows_no_reach_of_ze
     post = replace(post, source="facebook", author=Author("77", "", "Annelies Peeters", 0))
     rendered = message.render(message.card_for(post), LINKS, timezone="Europe/Amsterdam", lang=EN)
     # THEN neither the SMS nor the e-mail says "0"
-    assert rendered.sms.startswith('P72 facebook Annelies Peeters: "Storing al drie dagen')
+    assert rendered.sms.startswith('P72 Facebook Annelies Peeters: "Storing al drie dagen')
     assert "Annelies Peeters, posted Mon 23 Nov 10:28 CET" in rendered.email
     assert "0 followers" not in rendered.email
     group = message.group_card("group", "why", [message.card_for(post)], 1)
     shown = message.render(group, LINKS, timezone="Europe/Amsterdam", lang=EN).email
-    assert "1. facebook Annelies Peeters P72:" in shown
+    assert "1. Facebook Annelies Peeters P72:" in shown
 
 
 def test_the_stored_copy_has_no_links():

@@ -141,7 +141,7 @@ def test_an_author_without_a_handle_is_named_not_asked_about():
     mention = _mention("Al drie dagen wachten op een monteur.", "", "Koen Maes", "", "facebook")
     card = message.card_for(mention)
     rendered = message.render(card, links, timezone="Europe/Amsterdam", lang=EN, band="high")
-    assert rendered.sms.startswith("HIGH P88 facebook Koen Maes 15.3k: ")
+    assert rendered.sms.startswith("HIGH P88 Facebook Koen Maes 15.3k: ")
     assert "@" not in rendered.sms + rendered.subject
     assert "Koen Maes (15.3k followers), posted" in rendered.email
     assert message.who({"handle": "", "name": ""}) == "someone"
