@@ -11,7 +11,7 @@ JOBS   ?= auto
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install lock messages demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
+.PHONY: install lock messages axe demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
 
 $(STAMP): $(LOCK)
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.13 found; install one (pyenv install 3.13, or apt-get install python3.13) or pass PYTHON=/path/to/python3.13"; exit 1; }
@@ -28,6 +28,17 @@ lock: ## resolve requirements.txt + requirements-dev.in into requirements-dev.lo
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) requirements-dev.in
 
 CATALOGUES := chalicelib/i18n/locales
+# axe-core for the browser tests' accessibility check: the version pinned (with its
+# integrity hash) in tests/browser/axe/package-lock.json, installed by npm ci
+AXE_DIR := tests/browser/axe
+AXE     := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing (apt-get install -y npm) for axe-core"; exit 1; }
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent
+	touch $(AXE)
+
+axe: $(AXE) ## axe-core (npm, pinned) for the browser tests' accessibility check
 
 messages: install ## the message catalogues: extract the marked words into nl/en .po, compile the .mo files
 	mkdir -p build
@@ -47,7 +58,7 @@ demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 serve: install ## the API on a moto stack seeded with the demo's morning: open the printed board link
 	$(BIN)/python -m devstack.serve $(SERVE_ARGS)
 
-test: install preflight ## lint, types, layers + every test (unit, functional on moto, conformance, browser, deploy)
+test: install axe preflight ## lint, types, layers + every test (unit, functional on moto, conformance, browser, deploy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -57,7 +68,7 @@ test: install preflight ## lint, types, layers + every test (unit, functional on
 preflight: install ## what `make test` can run on this machine, and what it would skip (and how to get it)
 	@$(BIN)/python -m tests.preflight
 
-screenshots: install ## the browser tests, writing their 390 px screenshots into docs/
+screenshots: install axe ## the browser tests, writing their 390 px screenshots (both languages, light and dark) into docs/
 	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
