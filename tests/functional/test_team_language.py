@@ -99,3 +99,24 @@ def test_a_posted_form_with_a_bad_value_is_answered_not_redirected(client, oncal
         fields = {"csrf": token.group(1), "do": "resolve"}
         missing = client.http.post(path, headers=FORM, body=urlencode(fields).encode())
     assert missing.status_code == 400 and b"choose how the case ended" in missing.body
+
+
+def test_the_team_lead_gives_a_manager_their_own_language_and_their_test_page_uses_it(
+    dutch, oncall
+) -> None:
+    import io
+
+    from tools import oncall as cli
+
+    # GIVEN a Dutch team WHEN the lead says bob reads English
+    out = io.StringIO()
+    code = cli.main(["add-manager", "bob", "--email", "bob@example.com", "--locale", "en"], out=out)
+    assert code == 0
+    listing = io.StringIO()
+    cli.main(["managers"], out=listing)
+    # THEN the list says so, and each gets their test page in their own language
+    assert "reads en" in listing.getvalue() and wiring.team().locale_of("bob") == "en"
+    for manager, expected in (("bob", "Test page for bob"), ("ann", "Testmelding voor ann")):
+        assert cli.main(["--at", "2026-11-23T10:00", "test-page", manager], out=io.StringIO()) == 0
+        (page,) = oncall[manager].messages()
+        assert page["Message"].startswith(expected)
