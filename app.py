@@ -28,9 +28,10 @@ from chalicelib.errors import (
     StoreError,
     TokenError,
 )
+from chalicelib.intake import webhooks
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import generic, meta, polling, x_webhook
+from chalicelib.sources import catch_up, generic, meta, polling, registry, x_webhook, xaa_api
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
 
@@ -44,6 +45,16 @@ MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions
 # poller's receives that Lambda throttles count towards maxReceiveCount (and dead-letter
 # unprocessed batches). The function's reserved concurrency is set above it (config.json).
 TRIAGE_MAX_CONCURRENCY = int(os.environ.get("TRIAGE_MAX_CONCURRENCY", "2"))
+
+
+@app.middleware("http")
+def count_server_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """A 5xx Chalice made of an exception is a successful invocation to Lambda: the API's
+    `Errors` never see it. `ServerErrors` (alarm `ApiServerErrors`) counts every one."""
+    response = get_response(event)
+    if response.status_code >= 500:
+        metrics.emit("api", os.environ.get("STAGE", "dev"), {"ServerErrors": 1})
+    return response
 
 
 # ---------------------------------------------------------------- intake: webhooks
@@ -62,7 +73,9 @@ def meta_subscription() -> Response:
 
 @app.route("/webhooks/meta", methods=["POST"], content_types=["application/json"])
 def meta_webhook() -> Response:
-    return _receive(_watched(meta), secret_name="meta_app_secret", status_code=200)
+    return _receive(
+        _watched(meta), secret_name="meta_app_secret", status_code=200, source="meta_webhook"
+    )
 
 
 @app.route("/webhooks/x", methods=["GET"])
@@ -73,25 +86,41 @@ def x_crc() -> Response:
 
 @app.route("/webhooks/x", methods=["POST"], content_types=["application/json"])
 def x_activity() -> Response:
-    return _receive(_watched(x_webhook), secret_name="x_consumer_secret", status_code=200)
+    return _receive(
+        _watched(x_webhook), secret_name="x_consumer_secret", status_code=200, source="x_webhook"
+    )
 
 
 # ---------------------------------------------------------------- intake: pollers
 
 
-@app.schedule(Rate(5, unit=Rate.MINUTES), name="poll_x")
-def poll_x(event: CloudWatchEvent) -> None:
-    _poll("x", event)
+# One schedule per scheduled source of the registry (chalicelib/sources/registry.py);
+# Lambda finds each handler as `app.poll_<name>`.
+def _poller(name: str) -> Callable[[CloudWatchEvent], None]:
+    def handler(event: CloudWatchEvent) -> None:
+        _poll(name, event)
+
+    handler.__name__ = handler.__qualname__ = f"poll_{name}"
+    return handler
 
 
-@app.schedule(Rate(2, unit=Rate.MINUTES), name="poll_reddit")
-def poll_reddit(event: CloudWatchEvent) -> None:
-    _poll("reddit", event)
+for _source in registry.scheduled():
+    globals()[f"poll_{_source.name}"] = app.schedule(
+        Rate(_source.every_minutes or 1, unit=Rate.MINUTES), name=_source.function
+    )(_poller(_source.name))
 
 
-@app.schedule(Rate(15, unit=Rate.MINUTES), name="poll_feeds")
-def poll_feeds(event: CloudWatchEvent) -> None:
-    _poll("feeds", event)
+# Webhooks that went quiet: catch up by polling, replay a gap we caused (sources/catch_up.py).
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="catch_up")
+def catch_up_webhooks(event: CloudWatchEvent) -> None:
+    catch_up.run(
+        wiring.state(),
+        extra=wiring.settings().extra,
+        credentials=wiring.secrets(),
+        enqueue=wiring.intake().enqueue,
+        now=_event_time(event),
+        replay=xaa_api.replayer(wiring.secrets()),
+    )
 
 
 # ---------------------------------------------------------------- triage
@@ -226,11 +255,14 @@ def weekly_lessons(event: CloudWatchEvent) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> Response:
+def _receive(
+    webhook: Webhook, *, secret_name: str, status_code: int = 202, source: str = ""
+) -> Response:
+    """A signed delivery queued; a push source's delivery (or our failure) is recorded."""
     request = _request()
     try:
         secret = wiring.secrets().require(secret_name)
-        mentions = accept(
+        delivery = accept(
             webhook,
             headers=dict(request.headers),
             raw_body=_raw_body(),
@@ -242,14 +274,18 @@ def _receive(webhook: Webhook, *, secret_name: str, status_code: int = 202) -> R
         return Response({"error": str(error)}, status_code=error.status_code)
     except (DeliveryError, ConfigError) as error:
         log.error("webhook not accepted", extra={"fields": {"reason": str(error)}})
+        if source:  # a gap we caused: the catch-up job asks X to replay it
+            catch_up.endpoint_failed(wiring.state, source, utc_now())
         return Response(
             {"error": "temporarily unavailable, retry later"},
             status_code=503,
             headers={"Retry-After": "30"},
         )
-    return Response(
-        {"accepted": len(mentions), "ids": [m.id for m in mentions]}, status_code=status_code
-    )
+    if source:
+        wiring.heard().delivered(source, utc_now())
+    if delivery.skipped:  # an event type we do not subscribe to: 200, counted
+        metrics.emit("webhook", wiring.settings().stage, {"SkippedEvents": len(delivery.skipped)})
+    return Response(webhooks.answer(delivery), status_code=status_code)
 
 
 def _watched(webhook: ModuleType) -> Watched:

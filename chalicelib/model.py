@@ -1,7 +1,8 @@
 """The normalised records: a `Mention` (one post, from any network) and an `Alert`.
 
 Both are plain dataclasses that turn into JSON-safe dicts (`to_dict`) and back
-(`from_dict`). Only `store.py` knows how a dict becomes a DynamoDB item.
+(`from_dict`). Only `store.py` knows how a dict becomes a DynamoDB item. The brand's own
+posts are not mentions: `activity.BrandPost`.
 
 A mention id is ``"{source}:{native_id}"``: the same post seen by a poller and a
 webhook is one mention. Sources that carry the same network (the X poller and the
@@ -70,6 +71,9 @@ class Sentiment:
     score: float  # in [-1, 1]
     label: str  # one of SENTIMENT_LABELS
     analyzer: str  # e.g. "vader-en", "pattern-nl"
+    # what the customer needs (triage/needs.py): complaint, help, question, praise, other;
+    # "" when not judged
+    need: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,7 @@ class Mention:
                 score=float(sentiment["score"]),
                 label=sentiment["label"],
                 analyzer=sentiment["analyzer"],
+                need=sentiment.get("need") or "",
             )
             if sentiment
             else None,
@@ -253,6 +258,9 @@ class Alert:
     channels: tuple[str, ...] = ()  # how its band is paged ("sms", "email"); () board only
     holder: str | None = None  # who has the case now (acknowledged it, or was handed it)
     handovers: tuple[dict[str, Any], ...] = ()  # {from, to, at, note, reason} per handover
+    # one more at every change of hands (acknowledge, hand over, resolve); each is made
+    # only over the version it was decided on (`records.decided_on`); None: not yet
+    version: int | None = None
     reminders: int = 0  # 1: the holder was reminded, 2: and the backup told
     reminded_at: str | None = None  # acknowledged, unresolved past target: holder reminded
     reminder_escalated_at: str | None = None  # ... and then the backup told
@@ -275,6 +283,8 @@ class Alert:
                 values[key] = int(values[key])
         if "priority" in values:
             values["priority"] = float(values["priority"])
+        if values.get("version") is not None:
+            values["version"] = int(values["version"])
         for key in ("paged", "pages", "members", "channels", "handovers", "failed_pages"):
             if key in values:
                 values[key] = tuple(values[key] or ())

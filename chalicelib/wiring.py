@@ -16,6 +16,7 @@ from .alerts.notify import Notifier
 from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
+from .consumer.brand_posts import WithBrandPosts
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -29,8 +30,10 @@ from .digest.turnaround import Turnarounds
 from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
+from .sources.catch_up import Heard
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
+from .store.brand import BrandActivity
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
 
@@ -62,6 +65,11 @@ def _queue_url(name: str) -> str:
 @cache
 def secrets() -> Secrets:
     return Secrets(aws.secretsmanager(), settings().secrets_id)
+
+
+@cache
+def signing_secrets() -> Secrets:
+    return Secrets(aws.secretsmanager(), settings().signing_secret_id)
 
 
 @cache
@@ -98,7 +106,7 @@ def alerts() -> AlertService:
         mentions=mentions(),
         notifier=notifier(),
         team=team(),
-        signing_key=lambda: secrets().require("ack_signing_key"),
+        signing_key=lambda: signing_secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
         spike_policy=SpikePolicy(ignore_themes=own_terms()),
@@ -129,7 +137,13 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> Triage:
+def triage() -> WithBrandPosts:
+    """Triage of the mentions queue, and the brand's own posts recorded after it."""
+    return WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+
+
+@cache
+def mention_triage() -> Triage:
     s = settings()
     return Triage(
         mentions=mentions(),
@@ -140,6 +154,18 @@ def triage() -> Triage:
         recorder=recorder(),
         quarantine=quarantine(),
     )
+
+
+@cache
+def heard() -> Heard:
+    """When each webhook last delivered (source health, the catch-up job)."""
+    return Heard(state)
+
+
+@cache
+def brand_activity() -> BrandActivity:
+    """The brand's own posts by thread (`store/brand.py`): the replies work reads it."""
+    return BrandActivity(state(), timedelta(days=settings().retention_days))
 
 
 @cache
@@ -206,7 +232,7 @@ def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
     """Case links for people who read, not act (marketing, theme owners): a view-only
     code per case, issued when the mail is written (`alerts/codes.py`). Without a
     PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
-    base, codes_ = settings().public_base_url, CaseCodes(state())
+    base, codes_ = settings().public_base_url, CaseCodes(state(), team().generation)
 
     def link(alert_id: str) -> str | None:
         if not base:
@@ -253,6 +279,7 @@ def reset() -> None:
         notifier,
         alerts,
         triage,
+        mention_triage,
         digest,
         day_lists,
         tally,
@@ -263,6 +290,8 @@ def reset() -> None:
         turnarounds,
         cases,
         lessons,
+        brand_activity,
+        heard,
     ):
         factory.cache_clear()
     aws.reset()

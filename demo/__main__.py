@@ -164,8 +164,8 @@ def run(
                     )
                 accepted += 1
             say(
-                f"{accepted} posts arrived through the signed webhooks (X, Meta, generic);"
-                " triage consumes the queue."
+                f"{accepted} posts arrived through the signed webhooks (X Activity API, Meta,"
+                " generic); triage consumes the queue."
             )
             moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
         pages = show_pages(say, phones.delivered(topic, since=history_pages), "the first minute")

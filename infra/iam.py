@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from chalicelib.sources import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_DIR = ROOT / ".chalice"
 APP = "social-listening"
@@ -45,6 +47,7 @@ def _arns(stage: str, function: str = "") -> dict[str, str]:
         "dlq": f"arn:aws:sqs:{where}:{prefix}-mentions-dlq",
         "topic": f"arn:aws:sns:{where}:{prefix}-alerts",
         "secret": f"arn:aws:secretsmanager:{where}:secret:{APP}/{stage}-*",
+        "signing_secret": f"arn:aws:secretsmanager:{where}:secret:{APP}/{stage}/signing-*",
         "logs": f"arn:aws:logs:{where}:log-group:/aws/lambda/{function_name(function, stage)}:*",
         "ses": f"arn:aws:ses:{where}:identity/{sender}",
         "ses_domain": f"arn:aws:ses:{where}:identity/{sender.rsplit('@', 1)[-1]}",
@@ -67,6 +70,8 @@ def _statement(sid: str, actions: list[str], resources: list[str]) -> dict[str, 
 
 # Every function resolves the queue URLs by name once per container (wiring.settings).
 QUEUE_URLS = ("QueueUrls", ["sqs:GetQueueUrl"], ["queue", "dlq"])
+# The key that signs case codes and board passes: only who signs or verifies them
+SIGNING_KEY = ("ReadSigningKey", ["secretsmanager:GetSecretValue"], ["signing_secret"])
 # Publishing to the KMS-encrypted alerts topic needs the key (SNS asks KMS for a data key).
 ALERTS_KEY = ("AlertsTopicKey", ["kms:Decrypt", "kms:GenerateDataKey"], ["alerts_key"])
 
@@ -77,6 +82,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
     # colleague a case is handed to (sns:Publish).
     "api_handler": [
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # case pages, the board, hand-over pages
         ("QueueMentions", ["sqs:SendMessage"], ["queue"]),
         QUEUE_URLS,
         (
@@ -133,7 +139,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ),
         ("PageManagers", ["sns:Publish"], ["topic"]),
         ALERTS_KEY,
-        ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # each page carries a signed case code
     ],
     # Every 5 minutes: dead letters back to the queue (with back-off), spent ones quarantined.
     "redrive_dead_letters": [
@@ -169,7 +175,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("Mentions", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
         ("PageManagers", ["sns:Publish"], ["topic"]),
         ALERTS_KEY,
-        ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # each page carries a signed case code
         QUEUE_URLS,
     ],
     # Daily digest: read the day's aggregates, claim the day, send with SES.
@@ -211,9 +217,16 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
 CURSORS = ("CursorState", ["dynamodb:GetItem", "dynamodb:PutItem"], ["state"])
 QUEUE = ("QueueMentions", ["sqs:SendMessage"], ["queue"])
 SECRETS = ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"])
-FUNCTIONS["poll_x"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
-FUNCTIONS["poll_reddit"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
-FUNCTIONS["poll_feeds"] = [CURSORS, QUEUE, QUEUE_URLS]  # feeds need no credentials
+# One function per scheduled source of the registry; secrets only for those that read any.
+for _source in registry.scheduled():
+    FUNCTIONS[str(_source.function)] = [SECRETS] * bool(_source.secrets) + [
+        CURSORS,
+        QUEUE,
+        QUEUE_URLS,
+    ]
+# Every 15 minutes: webhooks that went quiet are read by their catch-up poller (cursor,
+# health, the queue, its credentials); a gap we caused is replayed (X, over HTTPS).
+FUNCTIONS["catch_up"] = [SECRETS, CURSORS, QUEUE, QUEUE_URLS]
 # X-Ray (tracing is on per stage): AWS offers no narrower resource for these two.
 XRAY = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 
@@ -242,10 +255,36 @@ def render_all() -> dict[Path, str]:
     }
 
 
+# A scheduled poller's Lambda settings in .chalice/config.json (written by `main`).
+POLLER_SETTINGS = {"lambda_timeout": 60, "reserved_concurrency": 1}
+LOG_RETENTION_DAYS = {"dev": 14, "prod": 90}
+
+
+def chalice_config() -> dict[str, Any]:
+    """.chalice/config.json with one block per scheduled source, each stage: the poll_*
+    functions are the registry's, never listed by hand."""
+    config: dict[str, Any] = json.loads((CHALICE_DIR / "config.json").read_text())
+    wanted = {str(s.function) for s in registry.scheduled()}
+    for stage in STAGES:
+        functions = config["stages"][stage]["lambda_functions"]
+        for name in [n for n in functions if n.startswith("poll_") and n not in wanted]:
+            del functions[name]
+        for name in sorted(wanted):
+            block = {
+                "iam_policy_file": policy_path(name, stage).name,
+                **POLLER_SETTINGS,
+                "log_retention_in_days": LOG_RETENTION_DAYS[stage],
+            }
+            functions[name] = {**block, **functions.get(name, {})}
+    return config
+
+
 def main() -> None:
     for path, text in render_all().items():
         path.write_text(text)
         print(f"wrote {path.relative_to(ROOT)}")
+    (CHALICE_DIR / "config.json").write_text(json.dumps(chalice_config(), indent=2) + "\n")
+    print("wrote .chalice/config.json (the pollers' functions)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ COMMANDS = {
     "replay": ("devstack.chaos", "chaos replay: the local pipeline on moto with AWS faults"),
     "dlq": ("tools.dlq", "inspect and redrive the dead-letter queue"),
     "erase": ("tools.erase", "GDPR: erase an author's mentions and alerts"),
+    "xaa": ("tools.xaa", "X Activity API: register the webhook, subscribe, list, replay"),
 }
 
 

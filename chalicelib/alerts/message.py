@@ -99,7 +99,7 @@ def card_for(mention: Mention) -> dict[str, Any]:
         "followers": mention.author.followers,
         "excerpt": first_words(mention.text, EXCERPT),
         "text": untrusted.block(mention.text)[:TEXT_LIMIT],
-        "url": untrusted.line(mention.url, 2000),
+        "url": untrusted.link(mention.url),
         "priority": round(mention.priority),
         "reasons": [untrusted.line(r, 200) for r in mention.reasons[:4]],
         "themes": [untrusted.line(t, 60) for t in mention.themes[:5]],
@@ -227,7 +227,7 @@ def _render_mention(
     if card.get("reasons"):
         reasons = "; ".join(untrusted.line(r) for r in card["reasons"])
         lines.append(lang._("Why you were paged: %(reasons)s", reasons=reasons))
-    url = untrusted.line(str(card.get("url") or "")) or lang.gettext("(no link)")
+    url = untrusted.link(str(card.get("url") or "")) or lang.gettext("(no link)")
     lines.append(lang._("Open the post: %(url)s", url=url))
     lines += _link_lines(links, lang.gettext("acknowledge, resolve, hand over"), lang)
     head = (
@@ -267,7 +267,7 @@ def _render_group(
             f"{number}. {source_name(example.get('source'), lang)}"
             f" {who(example)}{f' ({known})' if known else ''} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
-            f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
+            f" {untrusted.link(str(example.get('url') or ''))}".rstrip()
         )
     lines.append("")
     what_to_do = lang.n_(

@@ -83,14 +83,8 @@ def _post(card: dict[str, Any], mention: Mention | None, timezone: str) -> dict[
         "platform": untrusted.line(str(card.get("source", ""))),
         "posted": local(str(card.get("created_at") or ""), timezone),
         "text": untrusted.block(text),
-        "url": _safe_url(str(card.get("url") or "")),
+        "url": untrusted.link(str(card.get("url") or "")),
     }
-
-
-def _safe_url(url: str) -> str:
-    """Only http(s) links become buttons (never javascript: or data:)."""
-    url = untrusted.line(url)
-    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def case_context(

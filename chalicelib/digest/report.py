@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import untrusted
 from ..model import parse_time
 from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
@@ -21,6 +22,7 @@ from . import aggregates, loop
 from .aggregates import LABELS, Sample
 from .loop import LoopData, LoopReport
 from .silences import Silence, silences
+from .spend import spend
 from .toplists import Entry
 
 AMBASSADORS_SHOWN = 5
@@ -133,6 +135,7 @@ class DayReport:
     hours: list[HourBar]
     silences: list[Silence]
     loop: LoopReport | None = None
+    spend: list[tuple[str, float]] = field(default_factory=list)  # X dollars this month
 
     @property
     def spikes(self) -> list[HourBar]:
@@ -216,7 +219,7 @@ def _post(entry: Entry, alert: Mapping[str, Any] | None = None) -> Post:
     return Post(
         id=str(p.get("id", entry.key)),
         source=str(p.get("source", "")),
-        url=str(p.get("url", "")),
+        url=untrusted.link(str(p.get("url", ""))),
         handle=str(p.get("handle", "")),
         name=str(p.get("name", "")),
         followers=int(p.get("followers", 0)),
@@ -272,4 +275,5 @@ def build(data: DayData, *, top: int = 10, case_link: loop.CaseLink = loop.no_li
             data.day, data.timezone, data.stats, data.previous, data.last_week, data.health
         ),
         loop=loop.build(data.loop, case_link) if data.loop is not None else None,
+        spend=spend(data.day.strftime("%Y-%m"), data.health),
     )

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from ..config import Settings
 from ..errors import DeliveryError
 from ..model import alert_id_for
+from ..sources import registry
 from ..store import StateTable, day_counters, keys
 from ..store.keys import Key
 from ..triage import DEFAULT_MIN_PRIORITY
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ses.client import SESClient
 
 CATCH_UP_DAYS = 2  # a digest that failed is retried on the following days too
-POLLED = ("x", "x_mentions", "reddit", "feeds")  # pollers with a health item (sources/health.py)
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,12 @@ class DigestService:
                 item = self._state.get(keys.alert(alert_id_for(entry.key)))
                 if item:
                     alerts[entry.key] = item
-        names = set(POLLED)
+        names = {source.name for source in registry.SOURCES}  # those that ran have health
         for counters in (stats, previous, last_week):
             names |= aggregates.names(counters, "source")
-        health = {}
-        for name in sorted(names):
-            item = self._state.get(keys.source_health(name))
-            if item:
-                health[name] = item
+        wanted = {keys.source_health(name): name for name in sorted(names)}
+        found = self._state.get_many(wanted)  # one request for every source's health
+        health = {wanted[key]: item for key, item in sorted(found.items())}
         ambassadors = self._lists.read(key, AMBASSADORS)
         themes = [e for e in self._lists.read(key, THEMES) if themable(e.key, self._excluded)]
         return report.DayData(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from .. import limits
+from ..activity import Delivery
 from ..errors import InputError, MalformedPayload, PayloadTooLarge
 from ..logs import get_logger
 from ..model import Mention
@@ -28,6 +29,15 @@ class Webhook(Protocol):
     def parse(self, raw_body: bytes, received_at: datetime) -> list[Mention]: ...
 
 
+def read(webhook: Webhook, raw_body: bytes, now: datetime) -> Delivery:
+    """A webhook's `parse_delivery` where it has one (X: the brand's own posts too)."""
+    parse_delivery = getattr(webhook, "parse_delivery", None)
+    if parse_delivery is None:
+        return Delivery(mentions=tuple(webhook.parse(raw_body, now)))
+    delivery: Delivery = parse_delivery(raw_body, now)
+    return delivery
+
+
 def accept(
     webhook: Webhook,
     *,
@@ -36,7 +46,7 @@ def accept(
     secret: str,
     intake: Intake,
     now: datetime,
-) -> list[Mention]:
+) -> Delivery:
     """Verify and queue a webhook delivery; raises an `InputError` or `DeliveryError`.
 
     The signature is checked before the body is parsed: nothing unauthenticated is read.
@@ -46,7 +56,7 @@ def accept(
         raise PayloadTooLarge(f"body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
     webhook.verify(headers, body, secret)
     try:
-        mentions = webhook.parse(body, now)
+        delivery = read(webhook, body, now)
     except InputError:
         raise
     except (
@@ -62,8 +72,23 @@ def accept(
         # of an unexpected type) is still bad input: 400, never a 500 the sender retries.
         log.warning("webhook body not understood", extra={"fields": {"error": type(exc).__name__}})
         raise MalformedPayload(f"body could not be read ({type(exc).__name__})") from exc
-    for mention in mentions:
+    for mention in delivery.mentions:
         limits.check(mention, now)
-    if mentions:
-        intake.enqueue(mentions)
-    return mentions
+    if delivery.skipped:
+        log.info("webhook events skipped", extra={"fields": {"event_types": delivery.skipped}})
+    if delivery.mentions or delivery.brand_posts:
+        intake.enqueue(delivery.mentions, delivery.brand_posts)
+    return delivery
+
+
+def answer(delivery: Delivery) -> dict[str, object]:
+    """The route's JSON answer: what was queued, and what was skipped."""
+    body: dict[str, object] = {
+        "accepted": len(delivery.mentions),
+        "ids": [m.id for m in delivery.mentions],
+    }
+    if delivery.brand_posts:
+        body["brand_posts"] = [p.id for p in delivery.brand_posts]
+    if delivery.skipped:
+        body["skipped"] = list(delivery.skipped)
+    return body

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import iso, parse_time
 from ..store import StateTable, keys
+from . import registry
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Health:
     last_error_at: str | None = None
     consecutive_failures: int = 0
     paged_at: str | None = None
+    month: str | None = None  # YYYY-MM of `month_reads`
+    month_reads: int = 0  # posts read this month (X bills per read: `pricing.dollars`)
+    gap_from: str | None = None  # a webhook: our endpoint failed a delivery since then
 
     def succeeded(self, now: datetime) -> Health:
         return replace(self, last_success=iso(now), consecutive_failures=0)
@@ -45,6 +49,7 @@ class Health:
     def from_dict(cls, data: Mapping[str, Any]) -> Health:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         known["consecutive_failures"] = int(known.get("consecutive_failures") or 0)
+        known["month_reads"] = int(known.get("month_reads") or 0)
         return cls(**known)
 
 
@@ -78,12 +83,9 @@ def needs_page(
     return health.last_success is not None and health.paged_at < health.last_success
 
 
-# how long each scheduled source may stay without a successful run before someone is paged
-EXPECTED_INTERVALS = {
-    "x": timedelta(minutes=30),
-    "reddit": timedelta(minutes=20),
-    "feeds": timedelta(hours=2),
-}
+# how long each source may stay without a success (a poll) or a delivery (a webhook) before
+# someone is paged: the registry's quiet times
+EXPECTED_INTERVALS = {source.name: source.quiet for source in registry.SOURCES}
 
 
 def sources_to_page(

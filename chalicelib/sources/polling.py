@@ -15,8 +15,9 @@ skipped; each is one log line, and the rest of the poll goes on.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from .. import limits, logs
 from ..errors import ConfigError, FatalSourceError, RetriableSourceError
 from ..model import Mention, iso
 from ..store import StateTable, keys
-from . import FetchResult
+from . import FetchResult, pricing, registry
 from ._common import Credentials
 from .health import Health, load_health
 from .watch import Watch
@@ -38,7 +39,7 @@ FetchFn = Callable[..., FetchResult]
 @dataclass(frozen=True)
 class PollOutcome:
     source: str
-    status: str  # "ok" | "skipped" | "rate_limited" | "failed"
+    status: str  # "ok" | "skipped" | "rate_limited" | "degraded" | "failed"
     queued: int = 0
     requests: int = 0
     reads: int = 0
@@ -91,11 +92,13 @@ def run_poller(
         new_state["cursor"] = result.next_cursor
         new_state["retry_at"] = result.retry_at
         limited = result.retry_at is not None
-        if result.requests or not limited:
+        if result.degraded:
+            health = health.failed(now, f"degraded: {result.degraded}")
+        elif result.requests or not limited:
             health = health.succeeded(now)
         outcome = PollOutcome(
             name,
-            "rate_limited" if limited else "ok",
+            "degraded" if result.degraded else "rate_limited" if limited else "ok",
             queued=len(fitted),
             requests=result.requests,
             reads=result.reads,
@@ -115,6 +118,7 @@ def run_poller(
         raise
     finally:
         new_state = {k: v for k, v in new_state.items() if v is not None}
+        health = replace(health, month=month, month_reads=int(new_state["reads"]))
         store.put(keys.source_cursor(name), new_state)
         store.put(keys.source_health(name), health.to_dict())
     return _logged(outcome, health)
@@ -151,17 +155,14 @@ class Poller:
     wanted: Callable[[Watch], bool]  # does the watch configuration give it anything to do?
 
 
-def _pollers() -> dict[str, Poller]:
-    from . import feeds, reddit, x
-
-    return {
-        "x": Poller(x.make_client, x.fetch, lambda w: True),
-        "x_mentions": Poller(
-            x.make_client, x.fetch_mentions, lambda w: w.x_mentions_user_id is not None
-        ),
-        "reddit": Poller(reddit.make_client, reddit.fetch, lambda w: True),
-        "feeds": Poller(feeds.make_client, feeds.fetch, lambda w: bool(w.feeds)),
-    }
+def _poller(name: str) -> Poller:
+    """The registry's poller `name`, its module imported now (never at cold start)."""
+    if name not in registry.BY_NAME or registry.get(name).kind != "poll":
+        known = ", ".join(sorted(s.name for s in registry.polled()))
+        raise ConfigError(f"unknown poller {name!r}; known: {known}")
+    source = registry.get(name)
+    module = importlib.import_module(f"{__package__}.{source.module}")
+    return Poller(module.make_client, getattr(module, source.fetch), source.wanted)
 
 
 def poll(
@@ -180,10 +181,7 @@ def poll(
 
     A source without credentials, or with nothing to watch, is skipped with one log line.
     """
-    pollers = _pollers()
-    if name not in pollers:
-        raise ConfigError(f"unknown poller {name!r}; known: {', '.join(sorted(pollers))}")
-    poller = pollers[name]
+    poller = _poller(name)
     if not poller.wanted(watch):
         return _logged(PollOutcome(name, "skipped", notes=["nothing to watch"]))
     if client is None:
@@ -204,13 +202,6 @@ def poll(
     )
 
 
-# monthly read budget per poller: settings key (WATCH_* lands in Settings.extra), default
-READ_BUDGETS = {
-    "x": ("WATCH_X_MONTHLY_READS", 10_000),
-    "x_mentions": ("WATCH_X_MONTHLY_READS", 10_000),
-}
-
-
 def scheduled(
     name: str,
     *,
@@ -220,14 +211,22 @@ def scheduled(
     enqueue: Enqueue,
     now: datetime,
     remaining_ms: Callable[[], int] | None = None,
+    catching_up: bool = False,
 ) -> PollOutcome:
-    """A schedule's run: watch configuration and budget from `Settings.extra`, then `poll`.
+    """A schedule's run: watch configuration and budget (dollars, `pricing`) from
+    `Settings.extra`, then `poll`.
 
-    Without a watch configuration the run is skipped with one log line.
+    Without a watch configuration the run is skipped with one log line. With
+    ``WATCH_X_MENTIONS_VIA=webhook`` (real time, $0.005 a post) the X Activity webhook
+    brings the @mentions: the owned timeline ($0.001 a post) is then read only to catch
+    up (`catching_up`, `sources/catch_up.py`).
     """
+    via = extra.get("WATCH_X_MENTIONS_VIA", "timeline").strip() or "timeline"
+    if name == "x_mentions" and via == "webhook" and not catching_up:
+        return _logged(PollOutcome(name, "skipped", notes=["mentions come by webhook"]))
     try:
         watch = Watch.from_settings(extra)
-        budget = _read_budget(name, extra)
+        budget = pricing.read_budget(name, extra, store, now.strftime("%Y-%m"))
     except ConfigError as exc:
         return _logged(PollOutcome(name, "skipped", notes=[str(exc)]))
     return poll(
@@ -240,17 +239,6 @@ def scheduled(
         remaining_ms=remaining_ms,
         read_budget=budget,
     )
-
-
-def _read_budget(name: str, extra: Mapping[str, str]) -> int | None:
-    if name not in READ_BUDGETS:
-        return None
-    key, default = READ_BUDGETS[name]
-    raw = extra.get(key, "").strip()
-    try:
-        return int(raw) if raw else default
-    except ValueError as exc:
-        raise ConfigError(f"{key} must be a whole number, got {raw!r}") from exc
 
 
 def _logged(outcome: PollOutcome, health: Health | None = None) -> PollOutcome:

@@ -33,6 +33,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
+from ..activity import Delivery
 from ..errors import ConfigError
 from ..model import Mention
 
@@ -138,10 +139,23 @@ class Watch:
 
     # ---- X --------------------------------------------------------------------------
 
+    @property
+    def x_search_wanted(self) -> bool:
+        """Keyword search has work: always, unless the owned mentions timeline
+        (`x_mentions_user_id`) finds every @mention and there is no term or hashtag."""
+        return self.x_mentions_user_id is None or bool(self.terms or self.hashtags)
+
     def x_query(self) -> str:
-        """The recent-search query: any term, none of the excluded, our languages, no RTs."""
-        wanted = [_x_term(t) for t in self.terms] + list(self.handles) + list(self.hashtags)
+        """The recent-search query: any term, none of the excluded, our languages, no RTs.
+
+        With `x_mentions_user_id` the @mentions come from the owned mentions timeline at a
+        fifth of the price: the search then looks only for posts naming the brand without
+        its @handle (``-@handle``)."""
+        owned = self.x_mentions_user_id is not None and self.x_search_wanted
+        handles = [] if owned else list(self.handles)
+        wanted = [_x_term(t) for t in self.terms] + handles + list(self.hashtags)
         parts = ["(" + " OR ".join(wanted) + ")" if len(wanted) > 1 else wanted[0]]
+        parts += ["-" + h for h in self.handles] if owned else []
         parts += ["-" + _x_term(t) for t in self.exclude]
         if self.languages:
             langs = [f"lang:{lang}" for lang in self.languages]
@@ -216,6 +230,14 @@ class Watched:
     def parse(self, raw_body: bytes, received_at: datetime) -> list[Mention]:
         mentions: list[Mention] = self.webhook.parse(raw_body, received_at, self.watch)
         return mentions
+
+    def parse_delivery(self, raw_body: bytes, received_at: datetime) -> Delivery:
+        """Mentions and the brand's own posts, for a webhook that tells them apart."""
+        parse = getattr(self.webhook, "parse_delivery", None)
+        if parse is None:
+            return Delivery(mentions=tuple(self.parse(raw_body, received_at)))
+        delivery: Delivery = parse(raw_body, received_at, self.watch)
+        return delivery
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:

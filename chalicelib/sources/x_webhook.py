@@ -1,4 +1,5 @@
-"""X Account Activity webhook: CRC answer, signature check, `tweet_create_events`.
+"""X webhook: CRC answer, signature check; Account Activity bodies and, from 2027, the
+X Activity API envelope (`x_activity`), told apart by its ``data`` key.
 
 * ``GET ?crc_token=…`` -> `crc_response(token, consumer_secret)`:
   ``{"response_token": "sha256=<base64 HMAC-SHA256(consumer secret, token)>"}``.
@@ -16,9 +17,10 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from ..activity import Delivery
 from ..errors import MalformedPayload, SignatureError
 from ..model import Author, Engagement, Mention, iso, parse_time
-from . import signing
+from . import signing, x_activity
 from ._common import as_int, clip, header, load_json, snowflake_time
 from .watch import Watch
 from .x import SOURCE, post_url
@@ -41,11 +43,25 @@ def verify(headers: Mapping[str, str], raw_body: bytes, secret: str) -> None:
     signing.verify(expected, header(headers, SIGNATURE_HEADER), header=SIGNATURE_HEADER)
 
 
-def parse(raw_body: bytes, received_at: datetime, watch: Watch | None = None) -> list[Mention]:
-    """The new posts in an Account Activity event; other event kinds give []."""
+def parse_delivery(raw_body: bytes, received_at: datetime, watch: Watch | None = None) -> Delivery:
+    """An XAA delivery (mentions, the brand's own posts, skips) or an AAA body's mentions."""
     payload = load_json(raw_body, "X webhook")
     if not isinstance(payload, dict):
         raise MalformedPayload("X webhook: body is not a JSON object")
+    if x_activity.is_activity(payload):
+        return x_activity.parse(payload, received_at, watch)
+    return Delivery(mentions=tuple(_account_activity(payload, received_at, watch)))
+
+
+def parse(raw_body: bytes, received_at: datetime, watch: Watch | None = None) -> list[Mention]:
+    """The mentions of a delivery (either API); the brand's own posts are left out."""
+    return list(parse_delivery(raw_body, received_at, watch).mentions)
+
+
+def _account_activity(
+    payload: Mapping[str, Any], received_at: datetime, watch: Watch | None
+) -> list[Mention]:
+    """The new posts in an Account Activity event; other event kinds give []."""
     events = payload.get("tweet_create_events", [])
     if not isinstance(events, list):
         raise MalformedPayload("X webhook: tweet_create_events is not a list")

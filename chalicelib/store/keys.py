@@ -48,6 +48,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
                                                            cases)
     list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
+    brandpost#<net>:<post id>    post                      the brand's own post      store.brand
+    brand#<thread|reply>#<net>:<conversation | post answered> / post#<post id>: its copies
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
@@ -76,6 +78,16 @@ class Key(NamedTuple):
     sk: str
 
 
+# ------------------------------------------------------------------ the brand's own posts
+def brand_post(post_id: str) -> Key:
+    return Key(f"brandpost#{post_id}", "post")  # post_id: "<network>:<native id>"
+
+
+def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Key:
+    """kind "thread" (a conversation id) or "reply" (the post answered); no `native_id`: a query"""
+    return Key(f"brand#{kind}#{network}:{target}", f"post#{native_id}")
+
+
 # ------------------------------------------------------------------ sources
 
 CURSOR = "cursor"
@@ -101,6 +113,11 @@ POLICY = Key(TEAM, "policy")
 
 def manager(manager_id: str) -> Key:
     return Key(TEAM, f"{MANAGER_PREFIX}{manager_id}")
+
+
+def manager_revocations(manager_id: str) -> Key:
+    """How often a manager's passes and codes were withdrawn; kept when they leave."""
+    return Key(TEAM, f"revoked#{manager_id}")
 
 
 def override(start: str, manager_id: str) -> Key:

@@ -76,6 +76,7 @@ def judge(
         watchlist=watchlist,
         now=now,
         model_negative=assessment.model_negative,
+        need=assessment.need,
     )
     reasons = priority.reasons
     if assessment.sentiment.label == "unknown":

@@ -34,7 +34,7 @@ def test_a_failing_source_pages_the_on_duty_manager_once_and_again_after_recover
     minute(client, now)
     minute(client, now + timedelta(minutes=1))
     pages = team["ann"].messages()
-    assert [p["Subject"] for p in pages] == ["[Source] x failed 3 runs in a row"]
+    assert [p["Subject"] for p in pages] == ["[Source] X (keyword search) failed 3 runs in a row"]
     assert "503" in pages[0]["Message"]
     assert pages[0]["MessageAttributes"]["kind"]["Value"] == "source-health"
     assert team["bob"].messages() == []
@@ -48,7 +48,9 @@ def test_a_failing_source_pages_the_on_duty_manager_once_and_again_after_recover
         client,
         now + timedelta(minutes=2) + source_health.EXPECTED_INTERVALS["x"] + timedelta(minutes=1),
     )
-    assert [p["Subject"] for p in team["ann"].messages()] == ["[Source] x has been silent"]
+    assert [p["Subject"] for p in team["ann"].messages()] == [
+        "[Source] X (keyword search) has been silent"
+    ]
 
 
 def test_a_source_that_never_ran_never_pages(client, stack, team):
