@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import aws, config, logs, metrics, wiring
+from chalicelib import aws, config, i18n, logs, metrics, wiring
 from chalicelib.alerts import desk as case_desk
 from chalicelib.alerts import source_health, web
 from chalicelib.consumer import batch
@@ -196,7 +196,8 @@ def case_action(code: str) -> Response:
 
 @app.route("/board/{board_pass}", methods=["GET"])
 def shift_board(board_pass: str) -> Response:
-    return _desk(lambda d: d.open_board(board_pass, utc_now()))
+    show = _query("show")  # "mine" or "all" (the board's filter)
+    return _desk(lambda d: d.open_board(board_pass, utc_now(), show=show))
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
@@ -217,7 +218,7 @@ def signed_link(alert_id: str, action: str) -> Response:
     try:
         url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
     except (TokenError, NotFound) as error:
-        return _web(case_desk.refused(error))
+        return _web(case_desk.refused(error, _team_locale()))
     return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
@@ -335,7 +336,15 @@ def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
         return _web(show(wiring.alerts().desk))
     except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
         log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
-        return _web(case_desk.unavailable())
+        return _web(case_desk.unavailable(_team_locale()))
+
+
+def _team_locale() -> str:
+    """The team's language for a page with no reader known, even when settings fail."""
+    try:
+        return wiring.settings().locale
+    except ConfigError:
+        return i18n.DEFAULT
 
 
 def _web(page: web.Page, **more: str) -> Response:

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError, MalformedPayload, NotFound, TokenError
-from ..i18n import DEFAULT, choose
+from ..i18n import DEFAULT, N_, Lang, choose
 from ..model import OUTCOMES, Alert
 from ..store import MentionStore
 from . import board, views, web
@@ -38,10 +38,12 @@ from .records import AlertRecords
 from .team import Team
 
 DONE = {
-    "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
-    "resolve": "Resolved. Thank you: the outcome is in the digest.",
-    "handover": "Handed over: they have it now, with a link of their own.",
+    "ack": N_("Acknowledged: the case is yours. Nobody else will be paged for it."),
+    "resolve": N_("Resolved. Thank you: the outcome is in the digest."),
+    "handover": N_("Handed over: they have it now, with a link of their own."),
 }
+
+EN = Lang("en")
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,10 @@ class Desk:
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
-    def open_board(self, board_pass: str, now: datetime) -> web.Page:
-        def show() -> web.Page:
+    def open_board(self, board_pass: str, now: datetime, *, show: str = "all") -> web.Page:
+        def page() -> web.Page:
             grant = self.links.passes.check(board_pass, now)
+            lang = Lang(self.lang(grant.recipient))
             context = board.context(
                 grant,
                 cases=self.cases,
@@ -85,10 +88,12 @@ class Desk:
                 now=now,
                 timezone=self.timezone,
                 targets=dict(self.targets),
+                lang=lang,
+                show=show,
             )
-            return _page(200, "board.html", context, self.lang(grant.recipient))
+            return _page(200, "board.html", context, lang.code)
 
-        return self._guard(show)
+        return self._guard(page)
 
     def open_board_case(
         self, board_pass: str, alert_id: str, now: datetime, *, done: str = ""
@@ -111,28 +116,30 @@ class Desk:
     def _alert(self, grant: Grant, alert_id: str | None) -> Alert:
         wanted = grant.alert_id if grant.scope in ("act", "view") else (alert_id or "")
         if alert_id and grant.scope != "board" and alert_id != grant.alert_id:
-            raise TokenError("this link is for another case")
+            raise TokenError(N_("this link is for another case"))
         alert = self.records.get(wanted)
         if alert is None:
-            raise NotFound("this case does not exist (any more)")
+            raise NotFound(N_("this case does not exist (any more)"))
         if grant.scope == "act" and grant.recipient not in _reached(alert):
-            raise TokenError("this link was sent to someone else")
+            raise TokenError(N_("this link was sent to someone else"))
         return alert
 
-    def may_act(self, grant: Grant, alert: Alert, now: datetime) -> str:
+    def may_act(self, grant: Grant, alert: Alert, now: datetime, lang: Lang = EN) -> str:
         """Why `grant` may not act on `alert` now; "" when it may."""
         if grant.scope == "view":
-            return "View only: this link shows the case, it cannot change it."
+            return lang.gettext("View only: this link shows the case, it cannot change it.")
         if alert.state == "resolved":
-            return f"Resolved by {alert.resolved_by}: nothing left to do."
+            return lang._("Resolved by %(who)s: nothing left to do.", who=alert.resolved_by)
         who = grant.recipient
         if alert.holder:
-            return "" if alert.holder == who else f"This case is with {alert.holder} now."
+            if alert.holder == who:
+                return ""
+            return lang._("This case is with %(holder)s now.", holder=alert.holder)
         if who in _reached(alert) or (
             grant.scope == "board" and who in self.team.on_call(now).chain
         ):
             return ""
-        return "This case was paged to someone else; you can see it, not change it."
+        return lang.gettext("This case was paged to someone else; you can see it, not change it.")
 
     # ------------------------------------------------------------ pages
 
@@ -147,9 +154,10 @@ class Desk:
         status: int = 200,
     ) -> web.Page:
         alert = self._alert(grant, alert_id)
+        lang = Lang(self.lang(grant.recipient))
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
         members = self._members(alert)
-        refusal = self.may_act(grant, alert, now)
+        refusal = self.may_act(grant, alert, now, lang)
         card = alert.card
         history = (
             self.history.earlier(
@@ -158,17 +166,23 @@ class Desk:
             if card.get("author_id")
             else []
         )
-        items, summary = views.history_context(history, self.timezone)
+        items, summary = views.history_context(history, self.timezone, lang)
         acting = not refusal
         colleagues = [
             (m.id, m.name or m.id) for m in self.team.managers() if m.id != grant.recipient
         ]
         context = {
-            "title": views.headline(alert),
+            "title": views.headline(alert, lang),
             "case": views.case_context(
-                alert, mention, members, now=now, timezone=self.timezone, targets=dict(self.targets)
+                alert,
+                mention,
+                members,
+                now=now,
+                timezone=self.timezone,
+                targets=dict(self.targets),
+                lang=lang,
             ),
-            "notice": notice,
+            "notice": lang.gettext(notice) if notice else "",
             "error": error,
             "readonly": refusal,
             "actions": {
@@ -178,17 +192,17 @@ class Desk:
             if acting
             else None,
             "csrf": self.csrf.token(_subject(grant, alert.id), now) if acting else "",
-            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "outcomes": [(o, lang.gettext(views.OUTCOME_TEXT[o])) for o in OUTCOMES],
             "themes": [str(t) for t in card.get("themes") or []],
             "colleagues": colleagues,
-            "timeline": views.timeline(alert, mention, self.timezone),
+            "timeline": views.timeline(alert, mention, self.timezone, lang),
             "zone": self.timezone,
             "history": items,
             "history_summary": summary,
             "retention_days": self.retention_days,
             "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
         }
-        return _page(status, "case.html", context, self.lang(grant.recipient))
+        return _page(status, "case.html", context, lang.code)
 
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:
@@ -199,13 +213,15 @@ class Desk:
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
         alert = self._alert(grant, alert_id)
-        refusal = self.may_act(grant, alert, now)
+        lang = Lang(self.lang(grant.recipient))
+        refusal = self.may_act(grant, alert, now, lang)
         if refusal:
             return self._case(grant, alert_id, now, error=refusal, status=403)
         try:
             self.csrf.spend(form.get("csrf", ""), _subject(grant, alert.id), now)
         except TokenError as error:
-            return self._case(grant, alert_id, now, error=f"Not done: {error}.", status=403)
+            why = lang._("Not done: %(why)s.", why=lang.gettext(str(error)))
+            return self._case(grant, alert_id, now, error=why, status=403)
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":
@@ -213,7 +229,7 @@ class Desk:
             elif action == "resolve":
                 outcome = form.get("outcome", "")
                 if outcome not in OUTCOMES:
-                    raise MalformedPayload("choose how the case ended")
+                    raise MalformedPayload(N_("choose how the case ended"))
                 result = self.acks.resolve_as(
                     alert,
                     who,
@@ -228,13 +244,13 @@ class Desk:
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
                 )
             else:
-                raise MalformedPayload("unknown action")
+                raise MalformedPayload(N_("unknown action"))
         except MalformedPayload as error:
-            return self._case(grant, alert_id, now, error=str(error), status=400)
+            return self._case(grant, alert_id, now, error=lang.gettext(str(error)), status=400)
         done = result.alert
         again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
         if not result.changed and not again:  # someone else changed hands first
-            return self._case(grant, alert_id, now, error=_lost(done), status=409)
+            return self._case(grant, alert_id, now, error=_lost(done, lang), status=409)
         # POST-redirect-GET: the page after an action is a GET of the same case, so a
         # reload (or the back button) shows it again instead of sending the form twice
         return web.Page(303, "", web.new_nonce(), {"Location": f"?done={action}"})
@@ -261,15 +277,15 @@ def _reached(alert: Alert) -> set[str]:
     return out
 
 
-def _lost(alert: Alert) -> str:
+def _lost(alert: Alert, lang: Lang) -> str:
     """Why an action changed nothing: the case moved between the page and the button."""
     if alert.state == "resolved":
-        now = f"it was resolved by {alert.resolved_by}"
+        now = lang._("it was resolved by %(who)s", who=alert.resolved_by)
     elif alert.holder:
-        now = f"it is with {alert.holder} now"
+        now = lang._("it is with %(holder)s now", holder=alert.holder)
     else:
-        now = "look at it again"
-    return f"Not done: the case changed while you decided; {now}."
+        now = lang.gettext("look at it again")
+    return lang._("Not done: the case changed while you decided; %(now)s.", now=now)
 
 
 def _subject(grant: Grant, alert_id: str) -> str:
@@ -282,18 +298,20 @@ def _page(status: int, template: str, context: dict[str, Any], code: str) -> web
 
 
 def refused(error: InputError, code: str = DEFAULT) -> web.Page:
+    lang = Lang(code)
+    why = lang.gettext(str(error))
     if isinstance(error, NotFound):
-        title, text = "Case not found", str(error)
+        title, text = lang.gettext("Case not found"), why
     elif isinstance(error, TokenError):
-        title, text = (
-            "Link not valid",
-            f"{error}. Open the link in your latest page, or ask the team lead.",
-        )
+        title = lang.gettext("Link not valid")
+        text = lang._("%(why)s. Open the link in your latest page, or ask the team lead.", why=why)
     else:
-        title, text = "Not done", str(error)
+        title, text = lang.gettext("Not done"), why
     return _page(error.status_code, "notice.html", {"title": title, "text": text}, code)
 
 
 def unavailable(code: str = DEFAULT) -> web.Page:
-    text = "The case desk cannot reach its data right now. Try again in a minute."
-    return _page(503, "notice.html", {"title": "Temporarily unavailable", "text": text}, code)
+    lang = Lang(code)
+    text = lang.gettext("The case desk cannot reach its data right now. Try again in a minute.")
+    title = lang.gettext("Temporarily unavailable")
+    return _page(503, "notice.html", {"title": title, "text": text}, code)

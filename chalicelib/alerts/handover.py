@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import MalformedPayload
+from ..i18n import N_
 from ..logs import get_logger
 from ..model import Alert, iso
 from ..store import StateTable, keys
@@ -72,7 +73,7 @@ class Handovers:
     ) -> AckResult:
         """`who` gives the case to `to`; raises `MalformedPayload` for a bad colleague."""
         if to == who or self._team.manager(to) is None:
-            raise MalformedPayload("hand over to a colleague from the list")
+            raise MalformedPayload(N_("hand over to a colleague from the list"))
         if alert.state == "resolved":
             return AckResult(alert, changed=False)
         step = {"from": who, "to": to, "at": iso(now), "note": " ".join(note.split())[:NOTE_LIMIT]}

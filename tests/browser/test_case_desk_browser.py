@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
     texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
     assert texts and all(r["segments"] == 1 and r["encoding"] == "GSM-7" for r in texts)
+    # this walk reads the English pages: sanne's own choice in a Dutch team (both
+    # languages at night: test_night_browser.py)
+    sanne = wiring.team().manager("sanne")
+    assert sanne is not None
+    wiring.team().add_manager(replace(sanne, locale="en"))
     link = phones.case_links(texts)[-1]  # the last page she was texted
     alert_id = next(r["alert_id"] for r in texts if r["body"].endswith(link))
     # she opens it 17 minutes after it paged: past the high band's 15-minute target; the

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from chalicelib import wiring
-from chalicelib.alerts.team import Manager
 from chalicelib.digest import render, report
 from devstack import phones
 from tests.browser.conftest import PHONE
@@ -80,9 +79,10 @@ def phone(browser: Any, scheme: str, *, script: bool = True) -> Any:
 
 def reader(language: str) -> None:
     """sanne, the demo's manager on duty, reads `language` (her own choice)."""
-    wiring.team().add_manager(
-        Manager("sanne", "Sanne Jansen", email="sanne@example.com", locale=language)
-    )
+    team = wiring.team()
+    sanne = team.manager("sanne")
+    assert sanne is not None
+    team.add_manager(replace(sanne, locale=language))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

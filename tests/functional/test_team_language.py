@@ -120,3 +120,34 @@ def test_the_team_lead_gives_a_manager_their_own_language_and_their_test_page_us
         assert cli.main(["--at", "2026-11-23T10:00", "test-page", manager], out=io.StringIO()) == 0
         (page,) = oncall[manager].messages()
         assert page["Message"].startswith(expected)
+
+
+def test_the_board_shows_the_whole_team_filters_to_mine_and_refreshes_itself(
+    client, oncall
+) -> None:
+    from tests.functional.desk import board_link, tap
+
+    # GIVEN two cases: ann acknowledges one, the other waits
+    wiring.alerts().alert_for(negative("6"), NOW)
+    wiring.alerts().alert_for(negative("7", priority=60.0), NOW)
+    pages = oncall["ann"].messages()
+    first = next(p for p in pages if "#6" in p["Message"])
+    tap(client, link(first, "Open the case"), NOW + timedelta(minutes=2))
+    # WHEN bob (on call next, so the board's pass is his) opens his team board
+    bob = wiring.alerts().links.board("bob", NOW + timedelta(minutes=3))
+    path = bob.removeprefix("http://localhost:8000")
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        everyone = client.http.get(path)
+        mine = client.http.get(path + "?show=mine")
+    team, own = everyone.body.decode(), mine.body.decode()
+    # THEN he sees what waits, that he holds nothing, and what ann holds since when
+    assert "<h2>Waiting: not acknowledged (1)</h2>" in team
+    assert "<h2>Yours: acknowledged, not resolved (0)</h2>" in team
+    assert "<h2>With Ann (1)</h2>" in team and "with ann · since 10:02" in team
+    # AND "mine" leaves the colleagues out
+    assert "With Ann" not in own and "<h2>Waiting: not acknowledged (1)</h2>" in own
+    assert 'href="?show=mine" aria-current="page"' in own
+    # AND the page reloads itself every minute, without script (the CSP is unchanged)
+    assert '<meta http-equiv="refresh" content="60">' in team
+    assert "script-src" not in everyone.headers["Content-Security-Policy"]
+    assert board_link(first).startswith("/board/ann.")  # ann's own link is hers, not bob's
