@@ -186,7 +186,7 @@ FORM = ["application/x-www-form-urlencoded"]
 
 @app.route("/c/{code}", methods=["GET"])
 def case_page(code: str) -> Response:
-    return _desk(lambda d: d.open_code(code, utc_now(), done=_query("done")))
+    return _desk(lambda d: d.open_code(code, utc_now(), done=_query("done"), saved=_query("saved")))
 
 
 @app.route("/c/{code}", methods=["POST"], content_types=FORM)
@@ -202,8 +202,12 @@ def shift_board(board_pass: str) -> Response:
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
-    done = _query("done")
-    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now(), done=done))
+    done, saved = _query("done"), _query("saved")
+    return _desk(
+        lambda d: d.open_board_case(
+            board_pass, unquote(alert_id), utc_now(), done=done, saved=saved
+        )
+    )
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)

@@ -17,7 +17,9 @@
     │   ├── ConditionFailed      a conditional write's condition did not hold
     │   └── TransactionCancelled a transaction was cancelled (`reasons`, per item)
     ├── DeliveryError            SQS / SNS / SES refused a message
-    │   └── PageRefused          SNS refused a page for good (InvalidParameter…)
+    │   ├── PageRefused          SNS refused a page for good (InvalidParameter…)
+    │   ├── ReplyRefused         a network refused a reply (`reason`, `advice`, `revoked`)
+    │   └── ReplyUncertain       a reply's request failed half-way: it may be posted
     └── BatchFailed              some records of a queue batch failed: redeliver them
 
 Handlers in `app.py` catch these; library code lets them travel. The store turns every
@@ -122,6 +124,22 @@ class DeliveryError(PipelineError):
 
 class PageRefused(DeliveryError):
     """SNS refused this page for good (e.g. InvalidParameter): the same message never goes."""
+
+
+class ReplyRefused(DeliveryError):
+    """The network refused a reply: nothing was posted. `reason` is a short code
+    (expired_token, revoked_token, deleted, not_summoned, too_long, rate_limited,
+    refused), `advice` says in plain words what to do; `revoked` asks for the lead."""
+
+    def __init__(self, reason: str, advice: str, *, revoked: bool = False) -> None:
+        super().__init__(f"{reason}: {advice}")
+        self.reason = reason
+        self.advice = advice
+        self.revoked = revoked
+
+
+class ReplyUncertain(DeliveryError):
+    """A reply's request failed without an answer (timeout, 5xx): it may be posted."""
 
 
 class BatchFailed(PipelineError):

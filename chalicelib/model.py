@@ -95,6 +95,9 @@ class Mention:
     themes: tuple[str, ...] = ()
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
+    # posted by the brand's own account: never a mention; its `in_reply_to` is answered
+    # (triage marks that case answered on the network, alerts/replies.py)
+    by_brand: bool = False
 
     def __post_init__(self) -> None:
         if not self.source or ":" in self.source:
@@ -148,6 +151,7 @@ class Mention:
             themes=themes,
             status=self.status,
             expires_at=self.expires_at,
+            by_brand=self.by_brand,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,6 +191,7 @@ class Mention:
             themes=tuple(data.get("themes") or ()),
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
+            by_brand=bool(data.get("by_brand", False)),
         )
 
 
@@ -267,6 +272,11 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
+    # Answered on the network (alerts/replies.py): the first reply, sent from the case
+    # page ("product") or seen on the network from the brand's account ("network")
+    answered_at: str | None = None
+    answered_via: str | None = None
+    answered_by: str | None = None  # the manager, or the brand account's handle
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)

@@ -17,6 +17,7 @@ from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
 from .consumer.brand_posts import WithBrandPosts
+from .consumer.brand_replies import BrandAwareTriage
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -31,6 +32,7 @@ from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
 from .sources.catch_up import Heard
+from .sources.reply import Outbound
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .store.brand import BrandActivity
@@ -119,7 +121,16 @@ def alerts() -> AlertService:
             board_grace=timedelta(minutes=s.board_grace_minutes),
             locale=s.locale,
         ),
+        outbound=Outbound(secrets()),
+        brand_handles=_brand_handles(),
     )
+
+
+def _brand_handles() -> tuple[str, ...]:
+    """The brand's own accounts (the watch configuration's handles): a post naming one
+    summoned the brand, which X requires before we may reply."""
+    watch = watch_or_none(settings().extra)
+    return tuple(watch.handles) if watch else ()
 
 
 def case_codes() -> CaseCodes:
@@ -137,9 +148,11 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> WithBrandPosts:
-    """Triage of the mentions queue, and the brand's own posts recorded after it."""
-    return WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+def triage() -> BrandAwareTriage:
+    """Triage of the mentions queue: the brand's own replies taken out first (they answer
+    cases), its X Activity posts recorded after triage (and answering cases too)."""
+    posts = WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+    return BrandAwareTriage(posts, alerts().replies, _brand_handles())
 
 
 @cache

@@ -8,6 +8,7 @@ first use (cold start of the other functions).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -145,11 +146,16 @@ def case_context(
 
 
 def timeline(
-    alert: Alert, mention: Mention | None, timezone: str, lang: Lang = EN
+    alert: Alert,
+    mention: Mention | None,
+    timezone: str,
+    lang: Lang = EN,
+    more: Iterable[tuple[str, str]] = (),
 ) -> list[dict[str, str]]:
-    """What happened to the case, oldest first, in the team's local time."""
+    """What happened to the case, oldest first, in the team's local time and the reader's
+    language (`more`: other (moment, text) events, such as its replies)."""
     _ = lang._
-    events: list[tuple[str, str]] = []
+    events: list[tuple[str, str]] = list(more)
     card = alert.card
     if card.get("created_at"):
         source = message.source_name(card.get("source"), lang)

@@ -20,6 +20,8 @@ from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
 from . import aggregates, loop
 from .aggregates import LABELS, Sample
+from .answering import Answering
+from .answering import report as answering_report
 from .loop import LoopData, LoopReport
 from .silences import Silence, silences
 from .spend import spend
@@ -78,6 +80,7 @@ class Handling:
     open: int
     tta: Sample  # seconds, from the page to the acknowledgement
     ttr: Sample  # seconds, from the page to the resolution
+    answering: Answering | None = None  # first replies on the network (answering.py)
 
     @property
     def tta_median(self) -> float | None:
@@ -198,6 +201,7 @@ def _handling(data: DayData) -> Handling:
         open=max(0, alerted - acknowledged),
         tta=Sample.of(aggregates.histogram(stats, "tta")),
         ttr=Sample.of(aggregates.histogram(stats, "ttr")),
+        answering=answering_report(stats),
     )
 
 
