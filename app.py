@@ -17,7 +17,7 @@ from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response,
 
 from chalicelib import aws, config, i18n, logs, metrics, wiring
 from chalicelib.alerts import desk as case_desk
-from chalicelib.alerts import source_health, web
+from chalicelib.alerts import notices, source_health, web
 from chalicelib.consumer import batch
 from chalicelib.consumer.pipeline import BatchOutcome, Message
 from chalicelib.errors import (
@@ -222,7 +222,7 @@ def signed_link(alert_id: str, action: str) -> Response:
     try:
         url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
     except (TokenError, NotFound) as error:
-        return _web(case_desk.refused(error, _team_locale()))
+        return _web(notices.refused(error, _team_locale()))
     return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
@@ -340,7 +340,7 @@ def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
         return _web(show(wiring.alerts().desk))
     except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
         log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
-        return _web(case_desk.unavailable(_team_locale()))
+        return _web(notices.unavailable(_team_locale()))
 
 
 def _team_locale() -> str:

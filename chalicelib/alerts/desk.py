@@ -29,7 +29,7 @@ from ..errors import InputError, MalformedPayload, NotFound, TokenError
 from ..i18n import DEFAULT, N_, Lang, choose
 from ..model import OUTCOMES, Alert, Mention
 from ..store import MentionStore
-from . import board, reply_box, views, web
+from . import board, notices, reply_box, views, web
 from .acks import Acknowledgements
 from .cases import OpenCases
 from .codes import CaseCodes, Grant
@@ -41,13 +41,6 @@ from .replies import Replies
 from .reply_text import timeline_events
 from .saved_replies import SavedReplies
 from .team import Team
-
-DONE = {
-    "ack": N_("Acknowledged: the case is yours. Nobody else will be paged for it."),
-    "resolve": N_("Resolved. Thank you: the outcome is in the digest."),
-    "handover": N_("Handed over: they have it now, with a link of their own."),
-    "reply": N_("Sent: your reply is on the network."),
-}
 
 EN = Lang("en")
 
@@ -80,7 +73,7 @@ class Desk:
     def open_code(self, code: str, now: datetime, *, done: str = "", saved: str = "") -> web.Page:
         return self._guard(
             lambda: self._case(
-                self.codes.check(code, now), None, now, notice=_done(done), saved=saved
+                self.codes.check(code, now), None, now, notice=notices.done(done), saved=saved
             )
         )
 
@@ -101,7 +94,7 @@ class Desk:
                 lang=lang,
                 show=show,
             )
-            return _page(200, "board.html", context, lang.code)
+            return notices.page(200, "board.html", context, lang.code)
 
         return self._guard(page)
 
@@ -113,7 +106,7 @@ class Desk:
                 self.links.passes.check(board_pass, now),
                 alert_id,
                 now,
-                notice=_done(done),
+                notice=notices.done(done),
                 saved=saved,
             )
         )
@@ -228,7 +221,7 @@ class Desk:
             "retention_days": self.retention_days,
             "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
         }
-        return _page(status, "case.html", context, lang.code)
+        return notices.page(status, "case.html", context, lang.code)
 
     def _replies_of(self, alert: Alert) -> list[dict[str, Any]]:
         return self.replies.sent(alert.id) if self.replies and alert.kind == "mention" else []
@@ -299,7 +292,7 @@ class Desk:
         done = result.alert
         again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
         if not result.changed and not again:  # someone else changed hands first
-            return self._case(grant, alert_id, now, error=_lost(done, lang), status=409)
+            return self._case(grant, alert_id, now, error=notices.lost(done, lang), status=409)
         # POST-redirect-GET: the page after an action is a GET of the same case, so a
         # reload (or the back button) shows it again instead of sending the form twice
         return web.Page(303, "", web.new_nonce(), {"Location": f"?done={action}"})
@@ -309,13 +302,8 @@ class Desk:
         try:
             page: web.Page = show()
         except InputError as error:
-            return refused(error, self.locale)
+            return notices.refused(error, self.locale)
         return page
-
-
-def _done(action: str) -> str:
-    """The notice after an action (the redirect's ``?done=``); "" for anything else."""
-    return DONE.get(action, "")
 
 
 def _reached(alert: Alert) -> set[str]:
@@ -326,41 +314,5 @@ def _reached(alert: Alert) -> set[str]:
     return out
 
 
-def _lost(alert: Alert, lang: Lang) -> str:
-    """Why an action changed nothing: the case moved between the page and the button."""
-    if alert.state == "resolved":
-        now = lang._("it was resolved by %(who)s", who=alert.resolved_by)
-    elif alert.holder:
-        now = lang._("it is with %(holder)s now", holder=alert.holder)
-    else:
-        now = lang.gettext("look at it again")
-    return lang._("Not done: the case changed while you decided; %(now)s.", now=now)
-
-
 def _subject(grant: Grant, alert_id: str) -> str:
     return f"{grant.scope}|{grant.code}|{alert_id}"
-
-
-def _page(status: int, template: str, context: dict[str, Any], code: str) -> web.Page:
-    nonce = web.new_nonce()
-    return web.Page(status, views.render(template, code, nonce=nonce, **context), nonce)
-
-
-def refused(error: InputError, code: str = DEFAULT) -> web.Page:
-    lang = Lang(code)
-    why = lang.gettext(str(error))
-    if isinstance(error, NotFound):
-        title, text = lang.gettext("Case not found"), why
-    elif isinstance(error, TokenError):
-        title = lang.gettext("Link not valid")
-        text = lang._("%(why)s. Open the link in your latest page, or ask the team lead.", why=why)
-    else:
-        title, text = lang.gettext("Not done"), why
-    return _page(error.status_code, "notice.html", {"title": title, "text": text}, code)
-
-
-def unavailable(code: str = DEFAULT) -> web.Page:
-    lang = Lang(code)
-    text = lang.gettext("The case desk cannot reach its data right now. Try again in a minute.")
-    title = lang.gettext("Temporarily unavailable")
-    return _page(503, "notice.html", {"title": title, "text": text}, code)
