@@ -196,8 +196,8 @@ def case_action(code: str) -> Response:
 
 @app.route("/board/{board_pass}", methods=["GET"])
 def shift_board(board_pass: str) -> Response:
-    show = _query("show")  # "mine" or "all" (the board's filter)
-    return _desk(lambda d: d.open_board(board_pass, utc_now(), show=show))
+    show, refresh = _query("show"), _query("refresh") != "off"  # the board's filter, reload
+    return _desk(lambda d: d.open_board(board_pass, utc_now(), show=show, refresh=refresh))
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])

@@ -5,7 +5,8 @@ viewer's own cases, and each colleague's (who holds what, since when); `show=min
 the first two. Each row shows its age against its band's response target and links to
 the case page through the viewer's board pass (``/board/<pass>/<alert id>``), so the
 board opens every case without writing a code. The page reloads itself every minute
-(``<meta http-equiv="refresh">``: no script, the CSP holds).
+(``<meta http-equiv="refresh">``: no script, the CSP holds) unless the reader stops it
+(``refresh=off``: WCAG 2.2.1's "turn off" for a timed change).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def context(
     targets: Mapping[str, int],
     lang: Lang = EN,
     show: str = "all",
+    refresh: bool = True,
 ) -> dict[str, Any]:
     manager = grant.recipient
     show = show if show in FILTERS else "all"
@@ -141,7 +143,8 @@ def context(
         "summary": summary,
         "sections": sections,
         "show": show,
-        "refresh": REFRESH_SECONDS,
+        "refresh": REFRESH_SECONDS if refresh else 0,
+        "keep": "" if refresh else "&refresh=off",  # the filter links keep the choice
         "targets": ", ".join(
             lang._("%(band)s %(n)s min", band=message.band_name(b, lang).lower(), n=m)
             for b, m in targets.items()

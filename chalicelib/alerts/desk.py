@@ -80,7 +80,9 @@ class Desk:
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
-    def open_board(self, board_pass: str, now: datetime, *, show: str = "all") -> web.Page:
+    def open_board(
+        self, board_pass: str, now: datetime, *, show: str = "all", refresh: bool = True
+    ) -> web.Page:
         def page() -> web.Page:
             grant = self.links.passes.check(board_pass, now)
             lang = Lang(self.lang(grant.recipient))
@@ -93,6 +95,7 @@ class Desk:
                 targets=dict(self.targets),
                 lang=lang,
                 show=show,
+                refresh=refresh,
             )
             return notices.page(200, "board.html", context, lang.code)
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from chalicelib import wiring
 from chalicelib.digest import render, report
 from devstack import phones
 from tests.browser.conftest import PHONE
@@ -27,6 +26,7 @@ from tests.unit.digest.test_digest_render import day_data, loop_data
 AXE = ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = ("light", "dark")
 LANGUAGES = ("nl", "en")
+STOP = {"nl": "Niet meer verversen", "en": "Stop refreshing"}
 TAP = 44  # px: WCAG 2.2's target size (enhanced), the platforms' guidelines
 TAPPABLE = (
     "a.button, a.case-link, nav.filter a, button, select, textarea, input[type=text],"
@@ -41,16 +41,19 @@ def axe_script() -> Path:
     return AXE
 
 
-def serious(page: Any, axe_script: Path) -> list[str]:
-    """axe-core's serious and critical violations on the page, as "rule: target" lines."""
+def serious(page: Any, axe_script: Path, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical violations on the page, as "rule: target" lines
+    (`skip`: rules left out, each with its reason where it is asked for)."""
     page.add_script_tag(path=str(axe_script))
+    rules = {rule: {"enabled": False} for rule in skip}
     found = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
+        """async (rules) => {
+            const result = await axe.run(document, {resultTypes: ['violations'], rules});
             return result.violations
                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
                 .flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ')));
-        }"""
+        }""",
+        rules,
     )
     return list(found)
 
@@ -77,21 +80,13 @@ def phone(browser: Any, scheme: str, *, script: bool = True) -> Any:
     return context.new_page()
 
 
-def reader(language: str) -> None:
-    """sanne, the demo's manager on duty, reads `language` (her own choice)."""
-    team = wiring.team()
-    sanne = team.manager("sanne")
-    assert sanne is not None
-    team.add_manager(replace(sanne, locale=language))
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_case_page_and_board_read_well_at_night_in_both_languages(
-    browser, served, screenshots: Path, axe_script: Path, scheme: str, language: str
+    browser, served, reads, screenshots: Path, axe_script: Path, scheme: str, language: str
 ):
     # GIVEN sanne reads `language` WHEN she opens her last SMS's case and her board
-    reader(language)
+    reads("sanne", language)
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
     texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
     link = phones.case_links(texts)[-1]
@@ -110,8 +105,15 @@ def test_the_case_page_and_board_read_well_at_night_in_both_languages(
     assert page.goto(board).status == 200
     assert page.locator("html").get_attribute("lang") == language
     assert small_targets(page) == []
-    assert serious(page, axe_script) == []
+    # The board reloads itself every minute (the issue asks for it); axe's meta-refresh
+    # rule flags any timed refresh, since axe cannot see that the board offers to stop it
+    # (WCAG 2.2.1: "turn off"). So: every other rule here, and every rule, this one
+    # included, on the board with its refresh turned off.
+    assert serious(page, axe_script, skip=("meta-refresh",)) == []
     page.screenshot(path=str(screenshots / f"board-{language}-{scheme}.png"), full_page=True)
+    page.get_by_role("link", name=STOP[language]).click()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert serious(page, axe_script) == []
     page.context.close()
 
 

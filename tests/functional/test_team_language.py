@@ -150,4 +150,8 @@ def test_the_board_shows_the_whole_team_filters_to_mine_and_refreshes_itself(
     # AND the page reloads itself every minute, without script (the CSP is unchanged)
     assert '<meta http-equiv="refresh" content="60">' in team
     assert "script-src" not in everyone.headers["Content-Security-Policy"]
+    # AND the reader can stop it (WCAG 2.2.1), and the filters keep that choice
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        still = client.http.get(path + "?show=all&refresh=off").body.decode()
+    assert 'http-equiv="refresh"' not in still and 'href="?show=mine&amp;refresh=off"' in still
     assert board_link(first).startswith("/board/ann.")  # ann's own link is hers, not bob's
