@@ -120,6 +120,7 @@ def alerts() -> AlertService:
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
             locale=s.locale,
+            incident_kinds=s.incident_kinds,
         ),
         outbound=Outbound(secrets()),
         brand_handles=_brand_handles(),

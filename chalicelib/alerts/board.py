@@ -1,12 +1,13 @@
 """The team board: what the whole team holds, unacknowledged first, by priority and waiting.
 
-Sections: the team's queue (nobody has a case yet: whoever is on duty takes them), the
-viewer's own cases, and each colleague's (who holds what, since when); `show=mine` keeps
-the first two. Each row shows its age against its band's response target and links to
-the case page through the viewer's board pass (``/board/<pass>/<alert id>``), so the
-board opens every case without writing a code. The page reloads itself every minute
-(``<meta http-equiv="refresh">``: no script, the CSP holds) unless the reader stops it
-(``refresh=off``: WCAG 2.2.1's "turn off" for a timed change).
+Open incidents come first (one row each; the posts they stand for are left out of the
+lists below). Then the team's queue (nobody has a case yet: whoever is on duty takes
+them), the viewer's own cases, and each colleague's (who holds what, since when);
+`show=mine` keeps the incidents, the queue and the viewer's own. Each row shows its age
+against its band's response target and links to the case page through the viewer's board
+pass (``/board/<pass>/<alert id>``), so the board opens every case without writing a code.
+The page reloads itself every minute (``<meta http-equiv="refresh">``: no script, the CSP
+holds) unless the reader stops it (``refresh=off``: WCAG 2.2.1's "turn off").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from ..model import Alert
 from . import message, views
 from .cases import SHOWN, OpenCases, age_minutes
 from .codes import Grant
+from .incidents.page import board_rows
+from .incidents.registry import Incidents
 from .team import Team
 
 REFRESH_SECONDS = 60
@@ -72,10 +75,12 @@ def context(
     now: datetime,
     timezone: str,
     targets: Mapping[str, int],
+    incidents: Incidents | None = None,
     lang: Lang = EN,
     show: str = "all",
     refresh: bool = True,
 ) -> dict[str, Any]:
+    """Open incidents first, then single cases: waiting, and the manager's own."""
     manager = grant.recipient
     show = show if show in FILTERS else "all"
     members = {m.id: m for m in team.managers()}
@@ -101,8 +106,11 @@ def context(
             "empty": empty,
         }
 
-    waiting = ranked(cases.waiting(), now)
-    mine = ranked(cases.held(manager), now)
+    incident_rows, in_incidents = (
+        board_rows(incidents, now, link, timezone) if incidents else ([], set())
+    )
+    waiting = ranked([a for a in cases.waiting() if a.id not in in_incidents], now)
+    mine = ranked([a for a in cases.held(manager) if a.id not in in_incidents], now)
     sections = [
         section(
             lang.gettext("Waiting: not acknowledged"),
@@ -122,7 +130,7 @@ def context(
         for colleague in sorted(members):
             if colleague == manager:
                 continue
-            held = ranked(cases.held(colleague), now)
+            held = ranked([a for a in cases.held(colleague) if a.id not in in_incidents], now)
             everything += held
             if held:
                 title = lang._("With %(name)s", name=named(colleague))
@@ -141,6 +149,7 @@ def context(
         "duty": duty,
         "valid_until": views.local(grant.valid_until, timezone, lang),
         "summary": summary,
+        "incidents": incident_rows,
         "sections": sections,
         "show": show,
         "refresh": REFRESH_SECONDS if refresh else 0,

@@ -5,6 +5,7 @@
                                     reply on the network (`replies.py`)
     GET  /c/<code>?saved=<id>       the case page with a saved reply in the reply box
     GET  /board/<pass>              the manager's shift board
+    POST /board/<pass>              declare an incident (whoever is on call)
     GET  /board/<pass>/<alert id>   a case page, opened from the board
     POST /board/<pass>/<alert id>   an action on it
 
@@ -35,6 +36,9 @@ from .cases import OpenCases
 from .codes import CaseCodes, Grant
 from .handover import Handovers
 from .history import AuthorHistory
+from .incidents import page as incident_page
+from .incidents.desk import IncidentDesk
+from .incidents.desk import subject as _subject
 from .linking import CaseLinks
 from .records import AlertRecords
 from .replies import Replies
@@ -46,7 +50,7 @@ EN = Lang("en")
 
 
 @dataclass(frozen=True)
-class Desk:
+class Desk(IncidentDesk):
     records: AlertRecords
     mentions: MentionStore
     team: Team
@@ -60,12 +64,12 @@ class Desk:
     targets: Mapping[str, int]
     timezone: str
     retention_days: int
+    incidents: incident_page.IncidentActions
     locale: str = DEFAULT  # the team's language; a manager's own wins on their pages
     replies: Replies | None = None
     saved: SavedReplies | None = None
 
-    def lang(self, manager: str) -> str:
-        """The language of `manager`'s pages: their own choice, else the team's."""
+    def lang(self, manager: str) -> str:  # `manager`'s own language, else the team's
         return choose(self.team.locale_of(manager), self.locale)
 
     # ------------------------------------------------------------ entry points
@@ -80,26 +84,41 @@ class Desk:
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
-    def open_board(
-        self, board_pass: str, now: datetime, *, show: str = "all", refresh: bool = True
-    ) -> web.Page:
-        def page() -> web.Page:
-            grant = self.links.passes.check(board_pass, now)
-            lang = Lang(self.lang(grant.recipient))
-            context = board.context(
-                grant,
-                cases=self.cases,
-                team=self.team,
-                now=now,
-                timezone=self.timezone,
-                targets=dict(self.targets),
-                lang=lang,
-                show=show,
-                refresh=refresh,
-            )
-            return notices.page(200, "board.html", context, lang.code)
+    def open_board(self, board_pass: str, now: datetime, **shown: Any) -> web.Page:
+        return self._guard(
+            lambda: self._board(self.links.passes.check(board_pass, now), now, **shown)
+        )
 
-        return self._guard(page)
+    def _board(
+        self,
+        grant: Grant,
+        now: datetime,
+        *,
+        notice: str = "",
+        error: str = "",
+        status: int = 200,
+        **shown: Any,
+    ) -> web.Page:
+        lang = Lang(self.lang(grant.recipient))
+        context = board.context(
+            grant,
+            cases=self.cases,
+            team=self.team,
+            now=now,
+            timezone=self.timezone,
+            targets=dict(self.targets),
+            incidents=self.incidents.incidents,
+            lang=lang,
+            **shown,
+        )
+        acting = grant.recipient in self.team.on_call(now).chain
+        context |= {
+            "notice": notice,
+            "error": error,
+            "declare_csrf": self.csrf.token(_subject(grant, "declare"), now) if acting else "",
+            "kinds": list(self.incidents.incidents.kinds),
+        }
+        return notices.page(status, "board.html", context, lang.code)
 
     def open_board_case(
         self, board_pass: str, alert_id: str, now: datetime, *, done: str = "", saved: str = ""
@@ -170,7 +189,9 @@ class Desk:
         saved: str = "",
         draft: str = "",
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
+        if alert.kind == "incident":
+            return self._incident(grant, alert, now, notice=notice, error=error, status=status)
         lang = Lang(self.lang(grant.recipient))
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
         members = self._members(alert)
@@ -245,7 +266,7 @@ class Desk:
     def _act(
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
         lang = Lang(self.lang(grant.recipient))
         if form.get("do") == "reply":
             refusal = self.may_reply(grant, alert, now)
@@ -258,23 +279,15 @@ class Desk:
         except TokenError as error:
             why = lang._("Not done: %(why)s.", why=lang.gettext(str(error)))
             return self._case(grant, alert_id, now, error=why, status=403)
+        if alert.kind == "incident":
+            return self._act_incident(grant, alert, form, now)
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":
                 result = self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
-                outcome = form.get("outcome", "")
-                if outcome not in OUTCOMES:
-                    raise MalformedPayload(N_("choose how the case ended"))
-                result = self.acks.resolve_as(
-                    alert,
-                    who,
-                    now,
-                    outcome=outcome,
-                    note=form.get("note", ""),
-                    lesson=form.get("lesson", ""),
-                    lesson_theme=form.get("theme", ""),
-                )
+                resolution = incident_page.resolution(form, "case")
+                result = self.acks.resolve_as(alert, who, now, **resolution)
             elif action == "reply":
                 sent = reply_box.answer(self.replies, self.mentions, alert, form, who, now)
                 if sent.ok:
@@ -315,7 +328,3 @@ def _reached(alert: Alert) -> set[str]:
     if alert.holder:
         out.add(alert.holder)
     return out
-
-
-def _subject(grant: Grant, alert_id: str) -> str:
-    return f"{grant.scope}|{grant.code}|{alert_id}"

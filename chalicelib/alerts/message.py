@@ -63,7 +63,7 @@ def reach(followers: int, lang: Lang | None = None) -> str:
     lang = lang or Lang("en")
     for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
         if followers >= limit:
-            return lang.decimal(followers / limit) + suffix
+            return lang.fixed(followers / limit) + suffix
     return str(followers)
 
 
@@ -151,7 +151,7 @@ def render(
     the e-mail, and its `tag` (untranslated: `ESCALATED`…) first in the subject and SMS.
     """
     flag = untrusted.line(lang.gettext(tag)) if note else ""
-    if card.get("kind") in ("group", "spike"):
+    if card.get("kind") in ("group", "spike", "incident"):
         return _render_group(card, links, lang=lang, band=band, note=note, flag=flag)
     return _render_mention(
         card, links, timezone=timezone, lang=lang, band=band, note=note, flag=flag
@@ -245,7 +245,8 @@ def _render_group(
 ) -> Rendered:
     count = int(card.get("count", 0))
     posts = lang.n_("%(num)s negative post", "%(num)s negative posts", count)
-    what = lang.gettext(N_("Spike") if card.get("kind") == "spike" else N_("Grouped"))
+    kinds = {"spike": N_("Spike"), "incident": N_("Incident")}
+    what = lang.gettext(kinds.get(str(card.get("kind")), N_("Grouped")))
     reason = untrusted.line(str(card.get("reason", "")))
     subject = subject_line(f"{f'[{flag}] ' if flag else ''}[{what}] {posts} – {reason}", lang)
     lines = [untrusted.line(note), ""] if note else []

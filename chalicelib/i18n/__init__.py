@@ -111,6 +111,13 @@ class Lang:
 
         return str(format_decimal(round(value, digits), locale=self.code))
 
+    def fixed(self, value: float, digits: int = 1) -> str:
+        """6 -> "6,0" (nl), "6.0" (en): always `digits` decimals."""
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        return str(format_decimal(value, format=pattern, locale=self.code))
+
     def percent(self, fraction: float | None) -> str:
         """0.17 -> "17%"; "—" for no value."""
         if fraction is None:

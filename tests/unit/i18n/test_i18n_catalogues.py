@@ -26,9 +26,11 @@ TEMPLATES = sorted(
     p for p in (ROOT / "chalicelib").rglob("templates/*") if p.suffix in (".html", ".txt")
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-# Being translated (issue 28): the case desk's pages after the reply and incident work
-# lands on them. Empty when done; a template here is still checked for new words.
-NOT_YET = {}
+# Templates not translated yet (issue 28): each is rendered in English with
+# <html lang="en">, so what it says is at least true. Empty when done.
+NOT_YET = {
+    "alerts/templates/incident.html",  # English for now, <html lang="en"> (incidents/desk.py)
+}
 
 
 def marked() -> dict[str, str]:
