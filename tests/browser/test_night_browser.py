@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import wiring
 from chalicelib.digest import render, report
 from devstack import phones
 from tests.browser.conftest import PHONE
@@ -58,6 +59,12 @@ def serious(page: Any, axe_script: Path, *, skip: tuple[str, ...] = ()) -> list[
     return list(found)
 
 
+def single(alert_id: str) -> bool:
+    """A case of one post, not an incident nor part of one."""
+    alert = wiring.alerts().get(alert_id)
+    return bool(alert and alert.kind == "mention" and not alert.incident_id)
+
+
 def small_targets(page: Any) -> list[str]:
     """Tappable elements less than 44 px high (or wide, for anything but a text line)."""
     out = []
@@ -88,8 +95,12 @@ def test_the_case_page_and_board_read_well_at_night_in_both_languages(
     # GIVEN sanne reads `language` WHEN she opens her last SMS's case and her board
     reads("sanne", language)
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
-    texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
-    link = phones.case_links(texts)[-1]
+    texts = [
+        r
+        for r in records
+        if r["channel"] == "sms" and r["recipient"] == "sanne" and single(r["alert_id"])
+    ]
+    link = phones.case_links(texts)[-1]  # her last case of one post (an incident: its own page)
     page = phone(browser, scheme)
     assert page.goto(link).status == 200
     # THEN the page says its language, and the phone's dark mode is followed
