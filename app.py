@@ -11,15 +11,14 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
 from chalicelib import aws, config, i18n, logs, metrics, wiring
-from chalicelib.alerts import desk as case_desk
 from chalicelib.alerts import notices, source_health, web
 from chalicelib.consumer import batch
-from chalicelib.consumer.pipeline import BatchOutcome, Message
 from chalicelib.errors import (
     ConfigError,
     DeliveryError,
@@ -34,6 +33,10 @@ from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import catch_up, generic, meta, polling, registry, x_webhook, xaa_api
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
+
+if TYPE_CHECKING:  # (imported where a handler needs them: a cold start loads less)
+    from chalicelib.alerts.desk import Desk
+    from chalicelib.consumer.pipeline import BatchOutcome, Message
 
 app = Chalice(app_name="social-listening")
 logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
@@ -342,7 +345,7 @@ def _event_time(event: CloudWatchEvent) -> datetime:
         return utc_now()
 
 
-def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
+def _desk(show: Callable[[Desk], web.Page]) -> Response:
     try:
         return _web(show(wiring.alerts().desk))
     except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down

@@ -1,6 +1,8 @@
 """What the case desk says in a line: the notice after an action, why an action changed
 nothing, and the pages that refuse a link or say the desk is down; each in the reader's
-language (`Lang`), with the desk's headers (`web`)."""
+language (`Lang`), with the desk's headers (`web`). Small on purpose: the API handler
+imports this at a cold start; the views (Jinja2, the templates) and the catalogue load
+with the first page that needs them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from ..errors import InputError, NotFound, TokenError
 from ..i18n import DEFAULT, N_, Lang
 from ..model import Alert
-from . import views, web
+from . import web
 
 DONE = {
     "ack": N_("Acknowledged: the case is yours. Nobody else will be paged for it."),
@@ -36,6 +38,8 @@ def lost(alert: Alert, lang: Lang) -> str:
 
 
 def page(status: int, template: str, context: dict[str, Any], code: str) -> web.Page:
+    from . import views  # (Jinja2 and the templates load with the first page)
+
     nonce = web.new_nonce()
     return web.Page(status, views.render(template, code, nonce=nonce, **context), nonce)
 
