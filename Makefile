@@ -11,7 +11,7 @@ JOBS   ?= auto
 STAGE  ?= dev
 REGION ?= eu-west-1
 
-.PHONY: install lock demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
+.PHONY: install lock messages axe demo serve test preflight screenshots test-clock lint format package check bench bench-suite deploy-infra deploy clean
 
 $(STAMP): $(LOCK)
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.13 found; install one (pyenv install 3.13, or apt-get install python3.13) or pass PYTHON=/path/to/python3.13"; exit 1; }
@@ -24,8 +24,33 @@ install: $(STAMP)
 
 lock: ## resolve requirements.txt + requirements-dev.in into requirements-dev.lock (pins and hashes)
 	$(BIN)/python -m pip install --quiet pip-tools==7.7.0
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) requirements-dev.in
+
+CATALOGUES := chalicelib/i18n/locales
+# axe-core for the browser tests' accessibility check: the version pinned (with its
+# integrity hash) in tests/browser/axe/package-lock.json, installed by npm ci
+AXE_DIR := tests/browser/axe
+AXE     := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing (apt-get install -y npm) for axe-core"; exit 1; }
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --silent
+	touch $(AXE)
+
+axe: $(AXE) ## axe-core (npm, pinned) for the browser tests' accessibility check
+
+messages: install ## the message catalogues: extract the marked words into nl/en .po, compile the .mo files
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output \
+		-k N_ -k _ -k n_:1,2 -o build/messages.pot .
+	for code in nl en; do \
+		test -f $(CATALOGUES)/$$code/LC_MESSAGES/messages.po \
+		|| $(BIN)/pybabel -q init -l $$code -i build/messages.pot -d $(CATALOGUES); \
+	done
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
+		-i build/messages.pot -d $(CATALOGUES)
+	$(BIN)/pybabel -q compile -d $(CATALOGUES)
 
 demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 	$(BIN)/python -m demo
@@ -33,7 +58,7 @@ demo: install ## the whole pipeline on moto: alerts on screen, digest in out/
 serve: install ## the API on a moto stack seeded with the demo's morning: open the printed board link
 	$(BIN)/python -m devstack.serve $(SERVE_ARGS)
 
-test: install preflight ## lint, types, layers + every test (unit, functional on moto, conformance, browser, deploy)
+test: install axe preflight ## lint, types, layers + every test (unit, functional on moto, conformance, browser, deploy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -43,7 +68,7 @@ test: install preflight ## lint, types, layers + every test (unit, functional on
 preflight: install ## what `make test` can run on this machine, and what it would skip (and how to get it)
 	@$(BIN)/python -m tests.preflight
 
-screenshots: install ## the browser tests, writing their 390 px screenshots into docs/
+screenshots: install axe ## the browser tests, writing their 390 px screenshots (both languages, light and dark) into docs/
 	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
-from chalicelib import aws, config, logs, metrics, wiring
+from chalicelib import aws, config, i18n, logs, metrics, wiring
 from chalicelib.alerts import notices, source_health, web
 from chalicelib.consumer import batch
 from chalicelib.errors import (
@@ -189,7 +189,7 @@ FORM = ["application/x-www-form-urlencoded"]
 
 @app.route("/c/{code}", methods=["GET"])
 def case_page(code: str) -> Response:
-    return _desk(lambda d: d.open_code(code, utc_now(), saved=_query("saved")))
+    return _desk(lambda d: d.open_code(code, utc_now(), done=_query("done"), saved=_query("saved")))
 
 
 @app.route("/c/{code}", methods=["POST"], content_types=FORM)
@@ -199,7 +199,8 @@ def case_action(code: str) -> Response:
 
 @app.route("/board/{board_pass}", methods=["GET"])
 def shift_board(board_pass: str) -> Response:
-    return _desk(lambda d: d.open_board(board_pass, utc_now()))
+    show, refresh = _query("show"), _query("refresh") != "off"  # the board's filter, reload
+    return _desk(lambda d: d.open_board(board_pass, utc_now(), show=show, refresh=refresh))
 
 
 @app.route("/board/{board_pass}", methods=["POST"], content_types=FORM)
@@ -211,8 +212,12 @@ def board_action(board_pass: str) -> Response:
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
-    saved = _query("saved")
-    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now(), saved=saved))
+    done, saved = _query("done"), _query("saved")
+    return _desk(
+        lambda d: d.open_board_case(
+            board_pass, unquote(alert_id), utc_now(), done=done, saved=saved
+        )
+    )
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)
@@ -227,7 +232,7 @@ def signed_link(alert_id: str, action: str) -> Response:
     try:
         url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
     except (TokenError, NotFound) as error:
-        return _web(notices.refused(error))
+        return _web(notices.refused(error, _team_locale()))
     return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
@@ -345,11 +350,19 @@ def _desk(show: Callable[[Desk], web.Page]) -> Response:
         return _web(show(wiring.alerts().desk))
     except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
         log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
-        return _web(notices.unavailable())
+        return _web(notices.unavailable(_team_locale()))
+
+
+def _team_locale() -> str:
+    """The team's language for a page with no reader known, even when settings fail."""
+    try:
+        return wiring.settings().locale
+    except ConfigError:
+        return i18n.DEFAULT
 
 
 def _web(page: web.Page, **more: str) -> Response:
-    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **more}
+    headers: dict[str, str | list[str]] = {**web.headers(page.nonce), **page.headers, **more}
     return Response(page.body, status_code=page.status, headers=headers)
 
 

@@ -99,6 +99,8 @@ class Settings:
     retention_days: int = 90
     public_base_url: str = "http://localhost:8000"
     brand: str = "our brand"
+    # the team's language (TEAM_LOCALE: nl or en); a manager's own choice wins (alerts/team.py)
+    locale: str = "nl"
     routing: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: parse_routing(DEFAULT_ROUTING)
     )
@@ -162,6 +164,7 @@ class Settings:
             retention_days=number("RETENTION_DAYS", 90),
             public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
             brand=env.get("BRAND", "our brand"),
+            locale=parse_locale(env.get("TEAM_LOCALE", "")),
             routing=parse_routing(env.get("ALERT_ROUTING", "") or DEFAULT_ROUTING),
             response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
             sms_per_hour=number("SMS_PER_HOUR", 8),
@@ -193,6 +196,18 @@ class Settings:
         if not 1 <= settings.turnaround_days <= 60:
             raise ConfigError("TURNAROUND_WINDOW_DAYS must be 1..60")
         return settings
+
+
+def parse_locale(raw: str) -> str:
+    """TEAM_LOCALE: "nl" (the default), "en", or a regional form ("nl-BE", "en_GB")."""
+    from .i18n import DEFAULT, LOCALES, normalise
+
+    if not raw.strip():
+        return DEFAULT
+    found = normalise(raw)
+    if found is None:
+        raise ConfigError(f"TEAM_LOCALE {raw.strip()!r}: one of {', '.join(LOCALES)}")
+    return found
 
 
 def parse_lesson_owners(raw: str) -> dict[str, tuple[str, ...]]:

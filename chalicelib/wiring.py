@@ -128,6 +128,7 @@ def alerts() -> AlertService:
             targets=s.response_targets,
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
+            locale=s.locale,
             incident_kinds=s.incident_kinds,
         ),
         outbound=Outbound(secrets()),

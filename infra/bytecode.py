@@ -12,6 +12,8 @@ runs Chalice, which is the runtime the package declares. The pycs are *checked-h
 (PEP 552): Python checks them against a hash of the source beside them, not its mtime
 (which a zip does not keep exactly), so a stale one is never run, only recompiled.
 
+It also writes `vendor/babel/`: Babel with only the product's locales (infra/locale_data.py).
+
     python -m infra.bytecode       # writes vendor/ (generated, ignored by git)
 """
 
@@ -24,6 +26,8 @@ import sys
 from collections.abc import Iterator
 from importlib.util import cache_from_source
 from pathlib import Path
+
+from infra import locale_data
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "vendor"
@@ -55,22 +59,30 @@ def write(vendor: Path = VENDOR, root: Path = ROOT) -> int:
     shutil.rmtree(vendor, ignore_errors=True)
     for cache in (root / "chalicelib").rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
-    return compile_into(vendor, root)
+    count = compile_into(vendor, root)
+    for source in locale_data.copy_babel(vendor):  # Babel, cut to our locales
+        _compile(source, str(source.relative_to(vendor).as_posix()), vendor)
+        count += 1
+    return count
 
 
 def compile_into(vendor: Path, root: Path = ROOT) -> int:
     """Checked-hash bytecode of every packaged module under `vendor`; the count."""
     count = 0
     for source, zip_path in lambda_sources(root):
-        py_compile.compile(
-            str(source),
-            cfile=str(vendor / pyc_path(zip_path)),
-            dfile=zip_path,
-            doraise=True,
-            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-        )
+        _compile(source, zip_path, vendor)
         count += 1
     return count
+
+
+def _compile(source: Path, zip_path: str, vendor: Path) -> None:
+    py_compile.compile(
+        str(source),
+        cfile=str(vendor / pyc_path(zip_path)),
+        dfile=zip_path,
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+    )
 
 
 if __name__ == "__main__":

@@ -88,10 +88,24 @@ def _run(args: argparse.Namespace, *, seed: bool) -> int:
             seeded = sample_history.seed_history(
                 day + timedelta(days=1), now=morning, brand=settings.brand, per_day=args.posts
             )
-        summary.update(mentions=seeded.mentions, stored=seeded.stored, alerts=len(seeded.alerts))
+        # what was seeded: four weeks up to the day (not the day's figures, below)
+        summary["seeded_four_weeks"] = {
+            "mentions": seeded.mentions,
+            "stored": seeded.stored,
+            "alerts": len(seeded.alerts),
+        }
     service = wiring.digest()
     try:
-        digest = service.preview(day)
+        figures = service.figures(day)
+        digest = service.preview(day, figures)
+        # the day as the digest tells it: the same figures its first lines give
+        summary.update(
+            mentions=round(figures.total.value),
+            negative=figures.by_label.get("negative", 0),
+            positive=figures.by_label.get("positive", 0),
+            alerts=figures.handling.alerted,
+            acknowledged=figures.handling.acknowledged,
+        )
         if args.send or args.resend:
             if args.resend:
                 result = service.resend(day, utc_now())

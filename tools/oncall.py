@@ -40,6 +40,7 @@ from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
 from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
 from chalicelib.alerts.team import Manager, Team
 from chalicelib.errors import CommandError
+from chalicelib.i18n import LOCALES, Lang, choose
 from chalicelib.model import OUTCOMES, parse_time, utc_now
 from chalicelib.store import keys
 
@@ -64,6 +65,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--email", default="")
     add.add_argument("--phone", default="", help="E.164, e.g. +31612345678")
+    add.add_argument(
+        "--locale",
+        default="",
+        choices=("", *LOCALES),
+        help="their own language where it differs from the team's (TEAM_LOCALE)",
+    )
 
     remove = commands.add_parser("remove-manager", help="remove a manager and their subscriptions")
     remove.add_argument("id")
@@ -259,15 +266,23 @@ def _managers(team: Team, out: TextIO) -> None:
         print("no managers yet: add one with add-manager", file=out)
     for m in managers:
         contact = ", ".join(x for x in (m.email, m.phone) if x) or "no contact"
+        reads = f", reads {m.locale}" if m.locale else ""
         print(
-            f"{m.id:<12} {m.name:<20} {contact}  ({len(m.subscriptions)} subscriptions)", file=out
+            f"{m.id:<12} {m.name:<20} {contact}  ({len(m.subscriptions)} subscriptions{reads})",
+            file=out,
         )
 
 
 def _add_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if not args.email and not args.phone:
         raise CommandError("give --email and/or --phone: a manager must be reachable")
-    manager = Manager(args.id, args.name or args.id.title(), email=args.email, phone=args.phone)
+    manager = Manager(
+        args.id,
+        args.name or args.id.title(),
+        email=args.email,
+        phone=args.phone,
+        locale=args.locale,
+    )
     notifier = wiring.notifier()
     previous = team.manager(args.id)
     for arn in previous.subscriptions if previous else ():
@@ -425,10 +440,15 @@ def _test_page(args: argparse.Namespace, team: Team, now: datetime, out: TextIO)
     recipient = args.id or team.on_duty(now)
     if not recipient or team.manager(recipient) is None:
         raise CommandError("nobody to page: give a manager id, or set a rotation")
-    text = f"Test page for {recipient}, sent {_clock(now, _zone(team))}. No action needed."
-    message_id = wiring.notifier().publish(
-        recipient, "[TEST] Webcare on-call test page", text, text, "test"
+    # what the manager reads: in their language (their own, else the team's)
+    lang = Lang(choose(team.locale_of(recipient), wiring.settings().locale))
+    text = lang._(
+        "Test page for %(who)s, sent %(when)s. No action needed.",
+        who=recipient,
+        when=lang.moment(now, "EEE d MMM HH:mm", _zone(team)),
     )
+    subject = lang.gettext("[TEST] Webcare on-call test page")
+    message_id = wiring.notifier().publish(recipient, subject, text, text, "test")
     print(f"test page sent to {recipient} (SNS message {message_id})", file=out)
 
 

@@ -1,10 +1,13 @@
-"""The shift board: a manager's open cases, unacknowledged first, by priority and waiting.
+"""The team board: what the whole team holds, unacknowledged first, by priority and waiting.
 
 Open incidents come first (one row each; the posts they stand for are left out of the
-lists below). Then two lists: the team's queue (nobody has a case yet: whoever is on
-duty takes them) and the cases the manager holds. Each row shows its age against its
-band's response target and links to the case page through the manager's board pass
-(``/board/<pass>/<alert id>``), so the board opens every case without writing a code.
+lists below). Then the team's queue (nobody has a case yet: whoever is on duty takes
+them), the viewer's own cases, and each colleague's (who holds what, since when);
+`show=mine` keeps the incidents, the queue and the viewer's own. Each row shows its age
+against its band's response target and links to the case page through the viewer's board
+pass (``/board/<pass>/<alert id>``), so the board opens every case without writing a code.
+The page reloads itself every minute (``<meta http-equiv="refresh">``: no script, the CSP
+holds) unless the reader stops it (``refresh=off``: WCAG 2.2.1's "turn off").
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import untrusted
+from ..i18n import N_, Lang
 from ..model import Alert
 from . import message, views
 from .cases import SHOWN, OpenCases, age_minutes
@@ -23,22 +27,36 @@ from .incidents.page import board_rows
 from .incidents.registry import Incidents
 from .team import Team
 
+REFRESH_SECONDS = 60
+FILTERS = ("all", "mine")
+EN = Lang("en")
 
-def row(alert: Alert, now: datetime, targets: Mapping[str, int], url: str) -> dict[str, Any]:
+
+def row(
+    alert: Alert,
+    now: datetime,
+    targets: Mapping[str, int],
+    url: str,
+    *,
+    timezone: str = "Europe/Amsterdam",
+    lang: Lang = EN,
+) -> dict[str, Any]:
     band = views.band_of(alert)
     target = targets.get(band)
     age = age_minutes(alert, now)
     card = alert.card
+    since = alert.acknowledged_at if alert.state == "acknowledged" else alert.created_at
     return {
         "url": url,
         "band": band,
-        "band_name": message.BAND_NAMES.get(band, band).title(),
+        "band_name": message.band_name(band, lang).title(),
         "priority": round(alert.priority),
         "age": age,
         "target": target,
         "late": bool(target and age > target),
-        "state_text": views.STATE_TEXT.get(alert.state, alert.state),
-        "platform": untrusted.line(str(card.get("source", ""))),
+        "state_text": views.state_text(alert, lang),
+        "since": views.local(since, timezone, lang, "HH:mm"),
+        "platform": message.source_name(card.get("source"), lang),
         "author": message.who(card),
         "excerpt": message.first_words(str(card.get("excerpt", "")), 140),
     }
@@ -58,56 +76,88 @@ def context(
     timezone: str,
     targets: Mapping[str, int],
     incidents: Incidents | None = None,
+    lang: Lang = EN,
+    show: str = "all",
+    refresh: bool = True,
 ) -> dict[str, Any]:
     """Open incidents first, then single cases: waiting, and the manager's own."""
     manager = grant.recipient
-    person = team.manager(manager)
+    show = show if show in FILTERS else "all"
+    members = {m.id: m for m in team.managers()}
+    person = members.get(manager)
     on_call = team.on_call(now)
     base = quote(grant.code, safe="")
 
     def link(alert: Alert) -> str:
         return f"{base}/{quote(alert.id, safe=':')}"
 
+    def named(who: str) -> str:
+        found = members.get(who)
+        return untrusted.line(found.name if found and found.name else who)
+
+    def section(title: str, found: list[Alert], holder: str | None, empty: str) -> dict[str, Any]:
+        total = max(len(found), cases.count(holder) if len(found) >= SHOWN else 0)
+        rows = [row(a, now, targets, link(a), timezone=timezone, lang=lang) for a in found]
+        return {
+            "title": title,
+            "count": total,
+            "cases": rows,
+            "more": max(0, total - len(found)),
+            "empty": empty,
+        }
+
     incident_rows, in_incidents = (
         board_rows(incidents, now, link, timezone) if incidents else ([], set())
     )
     waiting = ranked([a for a in cases.waiting() if a.id not in in_incidents], now)
     mine = ranked([a for a in cases.held(manager) if a.id not in in_incidents], now)
-    sections = []
-    for title, found, pk_manager, empty in (
-        ("Waiting: not acknowledged", waiting, None, "Nothing waiting. Well done."),
-        ("Yours: acknowledged, not resolved", mine, manager, "You hold no open case."),
-    ):
-        total = max(len(found), cases.count(pk_manager) if len(found) >= SHOWN else 0)
-        sections.append(
-            {
-                "title": title,
-                "count": total,
-                "cases": [row(a, now, targets, link(a)) for a in found],
-                "more": max(0, total - len(found)),
-                "empty": empty,
-            }
-        )
+    sections = [
+        section(
+            lang.gettext("Waiting: not acknowledged"),
+            waiting,
+            None,
+            lang.gettext("Nothing waiting. Well done."),
+        ),
+        section(
+            lang.gettext("Yours: acknowledged, not resolved"),
+            mine,
+            manager,
+            lang.gettext("You hold no open case."),
+        ),
+    ]
     everything = [*waiting, *mine]
+    if show == "all":
+        for colleague in sorted(members):
+            if colleague == manager:
+                continue
+            held = ranked([a for a in cases.held(colleague) if a.id not in in_incidents], now)
+            everything += held
+            if held:
+                title = lang._("With %(name)s", name=named(colleague))
+                sections.append(section(title, held, colleague, ""))
     oldest = max((age_minutes(a, now) for a in everything), default=0)
     count = len(everything)
-    summary = f"{count} open case{'s' if count != 1 else ''}"
+    summary = lang.n_("%(num)s open case", "%(num)s open cases", count)
     if count:
-        summary += f", oldest waiting {oldest} min"
-    duty = f"on duty now: {on_call.primary or 'nobody'}"
+        summary += ", " + lang._("oldest waiting %(n)s min", n=oldest)
+    duty = lang._("on duty now: %(who)s", who=on_call.primary or lang.gettext(N_("nobody")))
     if on_call.backup:
-        duty += f", backup {on_call.backup}"
+        duty += ", " + lang._("backup %(who)s", who=on_call.backup)
     return {
-        "title": f"Board: {summary}",
-        "manager_name": untrusted.line(person.name if person and person.name else manager),
+        "title": lang._("Board: %(summary)s", summary=summary),
+        "manager_name": named(manager) if person else untrusted.line(manager),
         "duty": duty,
-        "valid_until": views.local(grant.valid_until, timezone),
+        "valid_until": views.local(grant.valid_until, timezone, lang),
         "summary": summary,
         "incidents": incident_rows,
         "sections": sections,
+        "show": show,
+        "refresh": REFRESH_SECONDS if refresh else 0,
+        "keep": "" if refresh else "&refresh=off",  # the filter links keep the choice
         "targets": ", ".join(
-            f"{message.BAND_NAMES.get(b, b).lower()} {m} min" for b, m in targets.items()
+            lang._("%(band)s %(n)s min", band=message.band_name(b, lang).lower(), n=m)
+            for b, m in targets.items()
         )
-        or "none",
+        or lang.gettext("none"),
         "zone": timezone,
     }

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..errors import TokenError
+from ..i18n import N_
 from ..model import iso, parse_time
 from ..store import StateTable, keys
 
@@ -113,16 +114,16 @@ class CaseCodes:
     def check(self, code: str, now: datetime) -> Grant:
         """The grant of a code; `TokenError` when malformed, unknown or expired."""
         if not CODE.match(code or ""):
-            raise TokenError("this link is not valid")
+            raise TokenError(N_("this link is not valid"))
         item = self._state.get(keys.case_code(_digest(code)))
         if item is None:
-            raise TokenError("this link is not valid")
+            raise TokenError(N_("this link is not valid"))
         if now > parse_time(item["valid_until"]):
-            raise TokenError("this link has expired")
+            raise TokenError(N_("this link has expired"))
         if item["scope"] == "act" and self._generation(item["recipient"]) != int(
             item.get("generation", 0)
         ):
-            raise TokenError("this link was withdrawn")
+            raise TokenError(N_("this link was withdrawn"))
         return Grant(
             scope=item["scope"],
             recipient=item["recipient"],
@@ -167,14 +168,14 @@ class BoardPasses:
     def check(self, board_pass: str, now: datetime) -> Grant:
         match = PASS.match(board_pass or "")
         if not match:
-            raise TokenError("this link is not valid")
+            raise TokenError(N_("this link is not valid"))
         manager, expires, mac = match.groups()
         generation = self._generation(manager)  # removed or revoked: no longer matches
         if generation is None or not hmac.compare_digest(
             mac, _mac(self._key(), manager, expires, generation)
         ):
-            raise TokenError("this link is not valid")
+            raise TokenError(N_("this link is not valid"))
         until = int(expires, 36)
         if now.timestamp() > until:
-            raise TokenError("this board link has expired: open the one in your latest page")
+            raise TokenError(N_("this board link has expired: open the one in your latest page"))
         return Grant("board", manager, valid_until=iso(parse_time(until)), code=board_pass)

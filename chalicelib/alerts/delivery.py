@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import DeliveryError, PageRefused, StoreError
+from ..i18n import DEFAULT, Lang, choose
 from ..logs import get_logger
 from ..model import Alert, iso
 from . import message, sms
@@ -50,6 +51,7 @@ class Delivery:
         links: CaseLinks,
         budget: PhoneBudget,
         timezone: str,
+        locale: str = DEFAULT,
     ) -> None:
         self._records = records
         self._notifier = notifier
@@ -57,6 +59,11 @@ class Delivery:
         self.links = links
         self.budget = budget
         self._timezone = timezone
+        self.team_lang = Lang(locale)
+
+    def lang(self, recipient: str) -> Lang:
+        """The language `recipient` reads: their own choice, else the team's."""
+        return Lang(choose(self._team.locale_of(recipient), self.team_lang.code))
 
     def deliver(self, alert: Alert, now: datetime) -> Alert:
         """Publish the alert's pending page; record it, or count the failed attempt."""
@@ -66,7 +73,8 @@ class Delivery:
         rules = Rules.from_dict(alert.rules)
         channels = self.channels_for(alert, recipient, now)
         try:
-            rendered = self.render(alert, recipient, now, note=escalation_note(alert, rules))
+            lang = self.lang(recipient)
+            rendered = self.render(alert, recipient, now, note=escalation_note(alert, rules, lang))
             self._notifier.publish(
                 recipient,
                 rendered.subject,
@@ -137,16 +145,23 @@ class Delivery:
         )
 
     def render(
-        self, alert: Alert, recipient: str, now: datetime, *, note: str = "", tag: str = "ESCALATED"
+        self,
+        alert: Alert,
+        recipient: str,
+        now: datetime,
+        *,
+        note: str = "",
+        tag: str = message.ESCALATED,
     ) -> message.Rendered:
         """The page for `recipient`, with a case code of theirs (stored first)."""
         ttl = timedelta(hours=self._team.policy().link_ttl_hours * RESOLVE_TTL_FACTOR)
         links = self.links.for_page(alert.id, recipient, now, ttl)
         band = Rules.from_dict(alert.rules).band
+        lang = self.lang(recipient)
         if alert.plain:
-            return plain(alert, links, band)
+            return plain(alert, links, band, lang)
         return message.render(
-            alert.card, links, timezone=self._timezone, band=band, note=note, tag=tag
+            alert.card, links, timezone=self._timezone, lang=lang, band=band, note=note, tag=tag
         )
 
     def channels_for(self, alert: Alert, recipient: str, now: datetime) -> tuple[str, ...]:
@@ -243,31 +258,42 @@ class Delivery:
         return True
 
 
-def plain(alert: Alert, links: message.Links, band: str) -> message.Rendered:
+def plain(alert: Alert, links: message.Links, band: str, lang: Lang) -> message.Rendered:
     """The page with nothing from the network in it: what SNS cannot refuse for its text."""
-    head = f"CASE P{int(alert.priority)} {band}".strip()
+    priority = int(alert.priority)
+    named = message.band_name(band, lang).lower() if band else ""
+    head = f"{lang.gettext('CASE')} P{priority} {named}".strip()
     email = "\n".join(
         (
-            f"A case (priority {int(alert.priority)}, {band or 'band unknown'}) is waiting.",
-            "Its text could not be sent here; everything is on the case page.",
+            lang._(
+                "A case (priority %(priority)s, %(band)s) is waiting.",
+                priority=priority,
+                band=named or lang.gettext("band unknown"),
+            ),
+            lang.gettext("Its text could not be sent here; everything is on the case page."),
             "",
-            f"Open the case: {links.case}",
-            f"Your shift board: {links.board}",
+            lang._("Open the case: %(url)s", url=links.case),
+            lang._("Your shift board: %(url)s", url=links.board),
         )
     )
-    return message.Rendered(
-        f"Webcare case P{int(alert.priority)}", email, sms.compose(head, links.case)
-    )
+    subject = f"{lang.gettext('Webcare case')} P{priority}"
+    return message.Rendered(subject, email, sms.compose(head, links.case))
 
 
-def escalation_note(alert: Alert, rules: Rules) -> str:
+def escalation_note(alert: Alert, rules: Rules, lang: Lang) -> str:
     failed = [f["recipient"] for f in alert.failed_pages if f["recipient"] not in alert.paged]
+    step = alert.escalation_level + 1
     if alert.escalation_level and failed:
-        step = alert.escalation_level + 1
-        return f"ESCALATED (step {step}): {', '.join(failed)} could not be paged."
+        return lang._(
+            "ESCALATED (step %(step)s): %(who)s could not be paged.",
+            step=step,
+            who=", ".join(failed),
+        )
     if alert.escalation_level == 0 or not alert.paged:
         return ""
-    return (
-        f"ESCALATED (step {alert.escalation_level + 1}): not acknowledged by"
-        f" {', '.join(alert.paged)} within {rules.escalate_after_minutes} min."
+    return lang._(
+        "ESCALATED (step %(step)s): not acknowledged by %(who)s within %(minutes)s min.",
+        step=step,
+        who=", ".join(alert.paged),
+        minutes=rules.escalate_after_minutes,
     )

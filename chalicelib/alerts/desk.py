@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError, MalformedPayload, NotFound, TokenError
+from ..i18n import DEFAULT, N_, Lang, choose
 from ..model import OUTCOMES, Alert, Mention
 from ..store import MentionStore
 from . import board, notices, reply_box, views, web
@@ -36,7 +37,7 @@ from .codes import CaseCodes, Grant
 from .handover import Handovers
 from .history import AuthorHistory
 from .incidents import page as incident_page
-from .incidents.desk import IncidentDesk, render
+from .incidents.desk import IncidentDesk
 from .incidents.desk import subject as _subject
 from .linking import CaseLinks
 from .records import AlertRecords
@@ -45,12 +46,7 @@ from .reply_text import timeline_events
 from .saved_replies import SavedReplies
 from .team import Team
 
-DONE = {
-    "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
-    "resolve": "Resolved. Thank you: the outcome is in the digest.",
-    "handover": "Handed over: they have it now, with a link of their own.",
-    "reply": "Sent: your reply is on the network.",
-}
+EN = Lang("en")
 
 
 @dataclass(frozen=True)
@@ -69,23 +65,41 @@ class Desk(IncidentDesk):
     timezone: str
     retention_days: int
     incidents: incident_page.IncidentActions
+    locale: str = DEFAULT  # the team's language; a manager's own wins on their pages
     replies: Replies | None = None
     saved: SavedReplies | None = None
 
+    def lang(self, manager: str) -> str:  # `manager`'s own language, else the team's
+        return choose(self.team.locale_of(manager), self.locale)
+
     # ------------------------------------------------------------ entry points
 
-    def open_code(self, code: str, now: datetime, *, saved: str = "") -> web.Page:
-        return self._guard(lambda: self._case(self.codes.check(code, now), None, now, saved=saved))
+    def open_code(self, code: str, now: datetime, *, done: str = "", saved: str = "") -> web.Page:
+        return self._guard(
+            lambda: self._case(
+                self.codes.check(code, now), None, now, notice=notices.done(done), saved=saved
+            )
+        )
 
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
-    def open_board(self, board_pass: str, now: datetime) -> web.Page:
-        return self._guard(lambda: self._board(self.links.passes.check(board_pass, now), now))
+    def open_board(self, board_pass: str, now: datetime, **shown: Any) -> web.Page:
+        return self._guard(
+            lambda: self._board(self.links.passes.check(board_pass, now), now, **shown)
+        )
 
     def _board(
-        self, grant: Grant, now: datetime, *, notice: str = "", error: str = "", status: int = 200
+        self,
+        grant: Grant,
+        now: datetime,
+        *,
+        notice: str = "",
+        error: str = "",
+        status: int = 200,
+        **shown: Any,
     ) -> web.Page:
+        lang = Lang(self.lang(grant.recipient))
         context = board.context(
             grant,
             cases=self.cases,
@@ -94,6 +108,8 @@ class Desk(IncidentDesk):
             timezone=self.timezone,
             targets=dict(self.targets),
             incidents=self.incidents.incidents,
+            lang=lang,
+            **shown,
         )
         acting = grant.recipient in self.team.on_call(now).chain
         context |= {
@@ -102,13 +118,19 @@ class Desk(IncidentDesk):
             "declare_csrf": self.csrf.token(_subject(grant, "declare"), now) if acting else "",
             "kinds": list(self.incidents.incidents.kinds),
         }
-        return _page(status, "board.html", context)
+        return notices.page(status, "board.html", context, lang.code)
 
     def open_board_case(
-        self, board_pass: str, alert_id: str, now: datetime, *, saved: str = ""
+        self, board_pass: str, alert_id: str, now: datetime, *, done: str = "", saved: str = ""
     ) -> web.Page:
         return self._guard(
-            lambda: self._case(self.links.passes.check(board_pass, now), alert_id, now, saved=saved)
+            lambda: self._case(
+                self.links.passes.check(board_pass, now),
+                alert_id,
+                now,
+                notice=notices.done(done),
+                saved=saved,
+            )
         )
 
     def act_board_case(
@@ -123,28 +145,30 @@ class Desk(IncidentDesk):
     def _alert(self, grant: Grant, alert_id: str | None) -> Alert:
         wanted = grant.alert_id if grant.scope in ("act", "view") else (alert_id or "")
         if alert_id and grant.scope != "board" and alert_id != grant.alert_id:
-            raise TokenError("this link is for another case")
+            raise TokenError(N_("this link is for another case"))
         alert = self.records.get(wanted)
         if alert is None:
-            raise NotFound("this case does not exist (any more)")
+            raise NotFound(N_("this case does not exist (any more)"))
         if grant.scope == "act" and grant.recipient not in _reached(alert):
-            raise TokenError("this link was sent to someone else")
+            raise TokenError(N_("this link was sent to someone else"))
         return alert
 
-    def may_act(self, grant: Grant, alert: Alert, now: datetime) -> str:
+    def may_act(self, grant: Grant, alert: Alert, now: datetime, lang: Lang = EN) -> str:
         """Why `grant` may not act on `alert` now; "" when it may."""
         if grant.scope == "view":
-            return "View only: this link shows the case, it cannot change it."
+            return lang.gettext("View only: this link shows the case, it cannot change it.")
         if alert.state == "resolved":
-            return f"Resolved by {alert.resolved_by}: nothing left to do."
+            return lang._("Resolved by %(who)s: nothing left to do.", who=alert.resolved_by)
         who = grant.recipient
         if alert.holder:
-            return "" if alert.holder == who else f"This case is with {alert.holder} now."
+            if alert.holder == who:
+                return ""
+            return lang._("This case is with %(holder)s now.", holder=alert.holder)
         if who in _reached(alert) or (
             grant.scope == "board" and who in self.team.on_call(now).chain
         ):
             return ""
-        return "This case was paged to someone else; you can see it, not change it."
+        return lang.gettext("This case was paged to someone else; you can see it, not change it.")
 
     def may_reply(self, grant: Grant, alert: Alert, now: datetime) -> str:
         """Why `grant` may not reply on `alert` now ("" when it may): `reply_box.may_reply`."""
@@ -168,9 +192,10 @@ class Desk(IncidentDesk):
         alert = self._incident_of(self._alert(grant, alert_id))
         if alert.kind == "incident":
             return self._incident(grant, alert, now, notice=notice, error=error, status=status)
+        lang = Lang(self.lang(grant.recipient))
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
         members = self._members(alert)
-        refusal = self.may_act(grant, alert, now)
+        refusal = self.may_act(grant, alert, now, lang)
         card = alert.card
         history = (
             self.history.earlier(
@@ -179,17 +204,23 @@ class Desk(IncidentDesk):
             if card.get("author_id")
             else []
         )
-        items, summary = views.history_context(history, self.timezone)
+        items, summary = views.history_context(history, self.timezone, lang)
         acting = not refusal
         colleagues = [
             (m.id, m.name or m.id) for m in self.team.managers() if m.id != grant.recipient
         ]
         context = {
-            "title": views.headline(alert),
+            "title": views.headline(alert, lang),
             "case": views.case_context(
-                alert, mention, members, now=now, timezone=self.timezone, targets=dict(self.targets)
+                alert,
+                mention,
+                members,
+                now=now,
+                timezone=self.timezone,
+                targets=dict(self.targets),
+                lang=lang,
             ),
-            "notice": notice,
+            "notice": lang.gettext(notice) if notice else "",
             "error": error,
             "readonly": refusal,
             "actions": {
@@ -201,11 +232,11 @@ class Desk(IncidentDesk):
             "csrf": self.csrf.token(_subject(grant, alert.id), now)
             if acting or not self.may_reply(grant, alert, now)
             else "",
-            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "outcomes": [(o, lang.gettext(views.OUTCOME_TEXT[o])) for o in OUTCOMES],
             "themes": [str(t) for t in card.get("themes") or []],
             "colleagues": colleagues,
             "timeline": views.timeline(
-                alert, mention, self.timezone, more=timeline_events(self._replies_of(alert))
+                alert, mention, self.timezone, lang, more=timeline_events(self._replies_of(alert))
             ),
             "reply": self._reply_box(grant, alert, mention, now, saved=saved, draft=draft),
             "zone": self.timezone,
@@ -214,7 +245,7 @@ class Desk(IncidentDesk):
             "retention_days": self.retention_days,
             "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
         }
-        return _page(status, "case.html", context)
+        return notices.page(status, "case.html", context, lang.code)
 
     def _replies_of(self, alert: Alert) -> list[dict[str, Any]]:
         return self.replies.sent(alert.id) if self.replies and alert.kind == "mention" else []
@@ -236,14 +267,18 @@ class Desk(IncidentDesk):
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
         alert = self._incident_of(self._alert(grant, alert_id))
-        rule = self.may_reply if form.get("do") == "reply" else self.may_act
-        refusal = rule(grant, alert, now)
+        lang = Lang(self.lang(grant.recipient))
+        if form.get("do") == "reply":
+            refusal = self.may_reply(grant, alert, now)
+        else:
+            refusal = self.may_act(grant, alert, now, lang)
         if refusal:
             return self._case(grant, alert_id, now, error=refusal, status=403)
         try:
             self.csrf.spend(form.get("csrf", ""), _subject(grant, alert.id), now)
         except TokenError as error:
-            return self._case(grant, alert_id, now, error=f"Not done: {error}.", status=403)
+            why = lang._("Not done: %(why)s.", why=lang.gettext(str(error)))
+            return self._case(grant, alert_id, now, error=why, status=403)
         if alert.kind == "incident":
             return self._act_incident(grant, alert, form, now)
         action, who = form.get("do", ""), grant.recipient
@@ -267,21 +302,23 @@ class Desk(IncidentDesk):
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
                 )
             else:
-                raise MalformedPayload("unknown action")
+                raise MalformedPayload(N_("unknown action"))
         except MalformedPayload as error:
-            return self._case(grant, alert_id, now, error=str(error), status=400)
+            return self._case(grant, alert_id, now, error=lang.gettext(str(error)), status=400)
         done = result.alert
         again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
         if not result.changed and not again:  # someone else changed hands first
-            return self._case(grant, alert_id, now, error=_lost(done), status=409)
-        return self._case(grant, alert_id, now, notice=DONE[action])
+            return self._case(grant, alert_id, now, error=notices.lost(done, lang), status=409)
+        # POST-redirect-GET: the page after an action is a GET of the same case, so a
+        # reload (or the back button) shows it again instead of sending the form twice
+        return web.Page(303, "", web.new_nonce(), {"Location": f"?done={action}"})
 
     def _guard(self, show: Any) -> web.Page:
         self.team.forget()  # the rotation and policy as they are now, read once per request
         try:
             page: web.Page = show()
         except InputError as error:
-            return notices.refused(error)
+            return notices.refused(error, self.locale)
         return page
 
 
@@ -291,18 +328,3 @@ def _reached(alert: Alert) -> set[str]:
     if alert.holder:
         out.add(alert.holder)
     return out
-
-
-def _lost(alert: Alert) -> str:
-    """Why an action changed nothing: the case moved between the page and the button."""
-    if alert.state == "resolved":
-        now = f"it was resolved by {alert.resolved_by}"
-    elif alert.holder:
-        now = f"it is with {alert.holder} now"
-    else:
-        now = "look at it again"
-    return f"Not done: the case changed while you decided; {now}."
-
-
-def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
-    return render(status, template, context)

@@ -63,12 +63,23 @@ class Followups:
         age = age_minutes(alert, now)
         if alert.reminders == 0:
             to: str | None = holder
-            note = f"REMINDER: open {age} min, target {minutes} min, and still yours."
+            lang = self._delivery.lang(holder)
+            note = lang._(
+                "REMINDER: open %(age)s min, target %(target)s min, and still yours.",
+                age=age,
+                target=minutes,
+            )
             later = due_at(now + timedelta(minutes=minutes))
             changes = {"reminders": 1, "reminded_at": iso(now), **later}
         else:
             to = self._backup(holder, now)
-            note = f"ESCALATED: held by {holder}, still open after {age} min (target {minutes})."
+            lang = self._delivery.lang(to or holder)
+            note = lang._(
+                "ESCALATED: held by %(holder)s, still open after %(age)s min (target %(target)s).",
+                holder=holder,
+                age=age,
+                target=minutes,
+            )
             changes = {"reminders": 2, "reminder_escalated_at": iso(now), **NO_INDEX}
             if to:
                 changes["paged"] = list(dict.fromkeys((*alert.paged, to)))
@@ -76,7 +87,7 @@ class Followups:
             return  # resolved, handed over or reminded meanwhile
         if to is None:
             return  # nobody to escalate to: the holder was reminded, the board shows it
-        tag = "REMINDER" if alert.reminders == 0 else "ESCALATED"
+        tag = message.REMINDER if alert.reminders == 0 else message.ESCALATED
         rendered = self._delivery.render(alert, to, now, note=note, tag=tag)
         channels = self._delivery.channels_for(alert, to, now)
         if self._delivery.send(to, rendered, "reminder", channels, alert.id):
@@ -105,13 +116,20 @@ class Followups:
             if not budget.take(now, priority=0):
                 continue
             since = missed.since.astimezone(ZoneInfo(self._timezone)).strftime("%H:%M")
-            pages = f"{missed.count} more case" + ("" if missed.count == 1 else "s")
+            lang = self._delivery.lang(manager)
+            pages = lang.n_("%(num)s more case", "%(num)s more cases", missed.count)
             board = self._delivery.links.board(manager, now)
-            text = f"{pages} by e-mail since {since} (SMS limit {budget.per_hour}/h). Board:"
+            text = lang._(
+                "%(pages)s by e-mail since %(since)s (SMS limit %(limit)s/h). Board:",
+                pages=pages,
+                since=since,
+                limit=budget.per_hour,
+            )
+            subject = lang._(
+                "[Phone] %(pages)s sent by e-mail only since %(since)s", pages=pages, since=since
+            )
             rendered = message.Rendered(
-                message.subject_line(f"[Phone] {pages} sent by e-mail only since {since}"),
-                f"{text} {board}",
-                sms.compose(text, board),
+                message.subject_line(subject, lang), f"{text} {board}", sms.compose(text, board)
             )
             if self._delivery.send(manager, rendered, "catch-up", ("sms",)):
                 budget.settle(manager)

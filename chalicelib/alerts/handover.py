@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import MalformedPayload
+from ..i18n import N_
 from ..logs import get_logger
 from ..model import Alert, iso
 from ..store import StateTable, keys
@@ -75,7 +76,7 @@ class Handovers:
     ) -> AckResult:
         """`who` gives the case to `to`; raises `MalformedPayload` for a bad colleague."""
         if to == who or self._team.manager(to) is None:
-            raise MalformedPayload("hand over to a colleague from the list")
+            raise MalformedPayload(N_("hand over to a colleague from the list"))
         if alert.state == "resolved":
             return AckResult(alert, changed=False)
         step = {"from": who, "to": to, "at": iso(now), "note": " ".join(note.split())[:NOTE_LIMIT]}
@@ -106,9 +107,12 @@ class Handovers:
         return AckResult(moved, changed=True)
 
     def _tell(self, alert: Alert, to: str, who: str, note: str, now: datetime) -> None:
+        lang = self._delivery.lang(to)
         said = f' "{note}"' if note else ""
-        headline = f"HANDED OVER by {who}:{said} the case is yours now."
-        rendered = self._delivery.render(alert, to, now, note=headline, tag="HANDED OVER")
+        headline = lang._(
+            "HANDED OVER by %(who)s:%(said)s the case is yours now.", who=who, said=said
+        )
+        rendered = self._delivery.render(alert, to, now, note=headline, tag=message.HANDED_OVER)
         channels = self._delivery.channels_for(alert, to, now)
         self._delivery.send(to, rendered, "handover", channels, alert.id)
 

@@ -20,14 +20,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import untrusted
+from ..i18n import N_, Lang
 from ..model import Mention, parse_time
+from ..sources import names
 from . import sms
 
 SUBJECT_LIMIT = 100  # SNS e-mail subject limit
 EXCERPT = 280
 TEXT_LIMIT = 4000  # the whole post, as far as an alert item keeps it
 EXAMPLES = 3
-BAND_NAMES = {"high": "HIGH", "normal": "MEDIUM", "low": "LOW"}
+BAND_NAMES = {"high": N_("HIGH"), "normal": N_("MEDIUM"), "low": N_("LOW")}
+# what comes first in the subject and the SMS of a message that is not the first page
+ESCALATED, REMINDER, HANDED_OVER = N_("ESCALATED"), N_("REMINDER"), N_("HANDED OVER")
 
 
 @dataclass(frozen=True)
@@ -47,18 +51,19 @@ class Rendered:
 EXAMPLE_FIELDS = ("source", "handle", "name", "followers", "excerpt", "url", "priority")
 
 
-def known_reach(card: Mapping[str, Any]) -> str:
+def known_reach(card: Mapping[str, Any], lang: Lang | None = None) -> str:
     """`reach` of a card's author, or "" where the network sends no count (Meta, feeds):
     a reach of 0 tells a manager nothing."""
     count = int(card.get("followers") or 0)
-    return reach(count) if count else ""
+    return reach(count, lang) if count else ""
 
 
-def reach(followers: int) -> str:
-    if followers >= 1_000_000:
-        return f"{followers / 1_000_000:.1f}M"
-    if followers >= 1_000:
-        return f"{followers / 1_000:.1f}k"
+def reach(followers: int, lang: Lang | None = None) -> str:
+    """760 -> "760", 15300 -> "15.3k" (en) / "15,3k" (nl), 2100000 -> "2.1M"."""
+    lang = lang or Lang("en")
+    for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if followers >= limit:
+            return lang.fixed(followers / limit) + suffix
     return str(followers)
 
 
@@ -71,11 +76,16 @@ def first_words(text: str, limit: int, ellipsis: str = "…") -> str:
 
 
 def who(record: Mapping[str, Any]) -> str:
-    """An author in one line: "@handle", else their name (Meta gives no handle), else "someone"."""
+    """An author in one line: "@handle", else their name, else "someone". A network of
+    names (Facebook, feeds, forums: `names.has_handles`) is never written with "@": what
+    it sent as a handle is a name."""
     handle = untrusted.line(str(record.get("handle") or ""))
+    name = untrusted.line(str(record.get("name") or ""))
+    if handle and not names.has_handles(str(record.get("source") or "")):
+        handle, name = "", name or handle
     if handle:
         return f"@{handle}"
-    return untrusted.line(str(record.get("name") or "")) or "someone"
+    return name or "someone"
 
 
 def card_for(mention: Mention) -> dict[str, Any]:
@@ -113,29 +123,44 @@ def group_card(
     }
 
 
+def source_name(source: object, lang: Lang) -> str:
+    """A source as people name it ("generic-reddit" -> "Reddit"), on one safe line."""
+    return untrusted.line(lang.gettext(names.display(str(source or ""))))
+
+
+def band_name(band: str, lang: Lang) -> str:
+    """ "HIGH" / "HOOG" for "high"; an unknown band as it is, in capitals."""
+    name = BAND_NAMES.get(band)
+    return lang.gettext(name) if name else band.upper()
+
+
 def render(
     card: dict[str, Any],
     links: Links | None,
     *,
     timezone: str,
+    lang: Lang,
     band: str = "",
     note: str = "",
-    tag: str = "ESCALATED",
+    tag: str = ESCALATED,
 ) -> Rendered:
-    """Subject, e-mail and SMS for one recipient. `links` None: no links (stored copy).
+    """Subject, e-mail and SMS for one recipient, in their language. `links` None: no
+    links (stored copy).
 
-    A `note` (an escalation, a reminder, a handover) comes first in the e-mail, and its
-    `tag` first in the subject and the SMS.
+    A `note` (an escalation, a reminder, a handover; already in `lang`) comes first in
+    the e-mail, and its `tag` (untranslated: `ESCALATED`…) first in the subject and SMS.
     """
-    flag = untrusted.line(tag) if note else ""
+    flag = untrusted.line(lang.gettext(tag)) if note else ""
     if card.get("kind") in ("group", "spike", "incident"):
-        return _render_group(card, links, band=band, note=note, flag=flag)
-    return _render_mention(card, links, timezone=timezone, band=band, note=note, flag=flag)
+        return _render_group(card, links, lang=lang, band=band, note=note, flag=flag)
+    return _render_mention(
+        card, links, timezone=timezone, lang=lang, band=band, note=note, flag=flag
+    )
 
 
-def subject_line(text: str) -> str:
+def subject_line(text: str, lang: Lang | None = None) -> str:
     """An SNS subject: one line, no control characters, at most 100 characters."""
-    return first_words(text, SUBJECT_LIMIT) or "Webcare case"
+    return first_words(text, SUBJECT_LIMIT) or (lang or Lang("en")).gettext("Webcare case")
 
 
 def quoted(text: str) -> list[str]:
@@ -143,50 +168,70 @@ def quoted(text: str) -> list[str]:
     return [f"> {part}" for part in untrusted.block(text).split("\n")]
 
 
-def _band(band: str) -> str:
-    return BAND_NAMES.get(band, band.upper())
-
-
-def _link_lines(links: Links | None, what: str) -> list[str]:
+def _link_lines(links: Links | None, what: str, lang: Lang) -> list[str]:
     if not links:
         return []
-    out = [f"Open the case ({what}): {links.case}"]
+    out = [lang._("Open the case (%(what)s): %(url)s", what=what, url=links.case)]
     if links.board:
-        out.append(f"Your shift board: {links.board}")
+        out.append(lang._("Your shift board: %(url)s", url=links.board))
     return out
 
 
 def _render_mention(
-    card: dict[str, Any], links: Links | None, *, timezone: str, band: str, note: str, flag: str
+    card: dict[str, Any],
+    links: Links | None,
+    *,
+    timezone: str,
+    lang: Lang,
+    band: str,
+    note: str,
+    flag: str,
 ) -> Rendered:
-    priority = f"P{card.get('priority', 0)}" + (f" {band}" if band else "")
-    source = untrusted.line(str(card.get("source", "")))
+    named_band = band_name(band, lang) if band else ""
+    priority = f"P{card.get('priority', 0)}" + (f" {named_band.lower()}" if band else "")
+    source = source_name(card.get("source"), lang)
     named = who(card)
     # (0 is what a network that sends no count gives: Meta, feeds; it tells a manager nothing)
-    followers = known_reach(card)
+    followers = known_reach(card, lang)
+    count = int(card.get("followers") or 0)
     excerpt = str(card.get("excerpt", ""))
     subject = subject_line(
-        f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {named} – {excerpt}"
+        f"{f'[{flag}] ' if flag else ''}[{priority}] {source}: {named} – {excerpt}", lang
     )
     lines = [untrusted.line(note), ""] if note else []
     name = untrusted.line(str(card.get("name") or ""))
     also = name + ", " if name and name not in (named, named[1:]) else ""
-    about = also + f"{followers} followers" if followers else also.removesuffix(", ")
+    about = (
+        also
+        + lang.ngettext("%(reach)s follower", "%(reach)s followers", count) % {"reach": followers}
+        if followers
+        else also.removesuffix(", ")
+    )
     author = f"{named} ({about})" if about else named
+    headline = lang._(
+        "Negative post on %(source)s, priority %(priority)s",
+        source=source,
+        priority=card.get("priority"),
+    )
     lines += [
-        f"Negative post on {source}, priority {card.get('priority')}"
-        + (f" ({band})" if band else ""),
-        f"{author}, posted {clock(card.get('created_at'), timezone)}",
+        headline + (f" ({named_band.lower()})" if band else ""),
+        lang._(
+            "%(author)s, posted %(when)s",
+            author=author,
+            when=clock(card.get("created_at"), timezone, lang),
+        ),
         "",
         *quoted(str(card.get("text") or excerpt)),
         "",
     ]
     if card.get("reasons"):
-        lines.append("Why you were paged: " + "; ".join(untrusted.line(r) for r in card["reasons"]))
-    lines.append(f"Open the post: {untrusted.link(str(card.get('url') or '')) or '(no link)'}")
-    lines += _link_lines(links, "acknowledge, resolve, hand over")
+        reasons = "; ".join(untrusted.line(r) for r in card["reasons"])
+        lines.append(lang._("Why you were paged: %(reasons)s", reasons=reasons))
+    url = untrusted.link(str(card.get("url") or "")) or lang.gettext("(no link)")
+    lines.append(lang._("Open the post: %(url)s", url=url))
+    lines += _link_lines(links, lang.gettext("acknowledge, resolve, hand over"), lang)
     head = (
-        f"{flag + ' ' if flag else ''}{_band(band) + ' ' if band else ''}P{card.get('priority', 0)}"
+        f"{flag + ' ' if flag else ''}{named_band + ' ' if band else ''}P{card.get('priority', 0)}"
     )
     return Rendered(
         subject,
@@ -196,33 +241,48 @@ def _render_mention(
 
 
 def _render_group(
-    card: dict[str, Any], links: Links | None, *, band: str, note: str, flag: str
+    card: dict[str, Any], links: Links | None, *, lang: Lang, band: str, note: str, flag: str
 ) -> Rendered:
     count = int(card.get("count", 0))
-    posts = f"{count} negative post" + ("" if count == 1 else "s")
-    what = {"spike": "Spike", "incident": "Incident"}.get(str(card.get("kind")), "Grouped")
+    posts = lang.n_("%(num)s negative post", "%(num)s negative posts", count)
+    kinds = {"spike": N_("Spike"), "incident": N_("Incident")}
+    what = lang.gettext(kinds.get(str(card.get("kind")), N_("Grouped")))
     reason = untrusted.line(str(card.get("reason", "")))
-    subject = subject_line(f"{f'[{flag}] ' if flag else ''}[{what}] {posts} – {reason}")
+    subject = subject_line(f"{f'[{flag}] ' if flag else ''}[{what}] {posts} – {reason}", lang)
     lines = [untrusted.line(note), ""] if note else []
     lines += [
-        f"{what}: {posts}, highest priority {card.get('priority', 0)}"
-        + (f" ({band})" if band else ""),
-        f"Why one message: {reason}",
+        lang._(
+            "%(what)s: %(posts)s, highest priority %(priority)s",
+            what=what,
+            posts=posts,
+            priority=card.get("priority", 0),
+        )
+        + (f" ({band_name(band, lang).lower()})" if band else ""),
+        lang._("Why one message: %(reason)s", reason=reason),
         "",
-        "Top posts:",
+        lang.gettext("Top posts:"),
     ]
     for number, example in enumerate(card.get("examples") or [], start=1):
-        known = known_reach(example)
+        known = known_reach(example, lang)
         lines.append(
-            f"{number}. {untrusted.line(str(example.get('source')))}"
+            f"{number}. {source_name(example.get('source'), lang)}"
             f" {who(example)}{f' ({known})' if known else ''} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
             f" {untrusted.link(str(example.get('url') or ''))}".rstrip()
         )
     lines.append("")
-    lines += _link_lines(links, f"acknowledge or resolve all {count} posts")
+    what_to_do = lang.n_(
+        "acknowledge or resolve the post", "acknowledge or resolve all %(num)s posts", count
+    )
+    lines += _link_lines(links, what_to_do, lang)
     top = (card.get("examples") or [{}])[0]
-    head = f"{flag + ' ' if flag else ''}{what.upper()} {posts}, top {top.get('source')}"
+    head = lang._(
+        "%(flag)s%(what)s %(posts)s, top %(source)s",
+        flag=flag + " " if flag else "",
+        what=what.upper(),
+        posts=posts,
+        source=source_name(top.get("source"), lang),
+    )
     head += f" {who(top)}"
     return Rendered(subject, "\n".join(lines), _sms(head, str(top.get("excerpt", "")), links))
 
@@ -234,13 +294,14 @@ def _sms(head: str, quote: str, links: Links | None) -> str:
     return sms.cut(sms.fold(f'{head}: "{quote}"'), sms.SEGMENT)
 
 
-def clock(stamp: Any, timezone: str) -> str:
-    """A UTC stamp in the team's local time: "Mon 23 Nov 10:28 CET"."""
+def clock(stamp: Any, timezone: str, lang: Lang | None = None) -> str:
+    """A UTC stamp in the team's local time: "Mon 23 Nov 10:28 CET" / "ma 23 nov. 10:28 CET"."""
+    lang = lang or Lang("en")
     if not stamp:
-        return "time unknown"
+        return lang.gettext("time unknown")
     try:
         moment = parse_time(stamp)
     except ValueError:
-        return "time unknown"
+        return lang.gettext("time unknown")
     local: datetime = moment.astimezone(ZoneInfo(timezone))
-    return local.strftime("%a %d %b %H:%M %Z")
+    return f"{lang.moment(moment, 'EEE d MMM HH:mm', timezone)} {local.strftime('%Z')}"

@@ -166,7 +166,9 @@ class Outbox:
     def _new(self, mention: Mention, rules: Rules, now: datetime, **fields: Any) -> Alert:
         """The alert of `mention`, its stored texts rendered (no links yet)."""
         card = message.card_for(mention)
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        stored = message.render(
+            card, None, timezone=self._timezone, lang=self._delivery.team_lang, band=rules.band
+        )
         return Alert(
             id=alert_id_for(mention.id),
             kind="mention",

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import untrusted
 from ..errors import MalformedPayload
+from ..i18n import N_
 from ..model import Alert, Mention
 from ..store import MentionStore
 from .replies import Replies
@@ -69,7 +70,7 @@ def context(
         "refusal": refusal,
         "text": draft,
         "limit": rule.limit if rule else 0,
-        "unit": rule.unit if rule else "characters",
+        "unit": rule.unit if rule else N_("characters"),
         "used": used,
         "over": bool(rule and used > rule.limit),
         "network": untrusted.line(str(card.get("source") or "")),

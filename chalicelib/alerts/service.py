@@ -66,6 +66,7 @@ class DeskSettings:
     targets: Mapping[str, int] = field(default_factory=lambda: parse_targets("high=15,medium=60"))
     sms_per_hour: int = 8
     board_grace: timedelta = timedelta(minutes=60)
+    locale: str = "nl"  # the team's language (TEAM_LOCALE); a manager's own wins
     incident_kinds: tuple[str, ...] = ("outage",)  # () : every post a case of its own
 
 
@@ -108,6 +109,7 @@ class AlertService:
             links=self.links,
             budget=PhoneBudget(state, setup.sms_per_hour),
             timezone=timezone,
+            locale=setup.locale,
         )
         self._storm = Storm(
             state=state,
@@ -197,6 +199,7 @@ class AlertService:
             targets=setup.targets,
             timezone=timezone,
             retention_days=retention.days,
+            locale=setup.locale,
             replies=self.replies,
             saved=self.saved_replies,
             incidents=IncidentActions(self._records, self.incidents, self._acks, self.replies),

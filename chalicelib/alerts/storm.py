@@ -133,7 +133,9 @@ class Storm:
         priority = max(m.priority for m in members)
         rules = policy.rules(priority, chain)
         card = message.group_card(kind, reason, [m.card for m in members], len(members))
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        stored = message.render(
+            card, None, timezone=self._timezone, lang=self._delivery.team_lang, band=rules.band
+        )
         group = Alert(
             id=f"alert:{kind}:{iso(now)}",
             kind=kind,

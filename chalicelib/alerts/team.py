@@ -1,8 +1,9 @@
 """The webcare team in the state table: managers, the rotation, overrides and the policy.
 
 All under pk "team" (keys in `store/keys.py`): a Manager (with its SNS subscription
-ARNs and its `generation`) per manager, the Rotation, an Override per holiday swap, the
-Policy (escalation, storm control, quiet hours), and per manager ever revoked a counter
+ARNs, its `generation` and, where it differs from TEAM_LOCALE, the language they read)
+per manager, the Rotation, an Override per holiday swap, the Policy (escalation, storm
+control, quiet hours), and per manager ever revoked a counter
 (`keys.manager_revocations`) that stays when they leave.
 
 A manager's board passes and case codes carry the generation they were made in and work
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ..i18n import LOCALES, normalise
 from ..model import iso
 from ..store import StateTable, keys
 from .policy import Policy
@@ -44,6 +46,7 @@ class Manager:
     email: str = ""
     phone: str = ""  # E.164, e.g. +31612345678
     subscriptions: tuple[str, ...] = ()  # SNS subscription ARNs, removed with the manager
+    locale: str = ""  # their own language ("nl", "en") where it differs; "" = the team's
 
     def __post_init__(self) -> None:
         if not MANAGER_ID.match(self.id):
@@ -52,6 +55,8 @@ class Manager:
             raise ValueError(f"phone must be E.164 (+31612345678), not {self.phone!r}")
         if self.email and "@" not in self.email:
             raise ValueError(f"not an e-mail address: {self.email!r}")
+        if self.locale and normalise(self.locale) != self.locale:
+            raise ValueError(f"locale: one of {', '.join(LOCALES)} (or none), not {self.locale!r}")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,6 +71,7 @@ class Manager:
             email=data.get("email", ""),
             phone=data.get("phone", ""),
             subscriptions=tuple(data.get("subscriptions") or ()),
+            locale=data.get("locale", ""),
         )
 
 
@@ -93,11 +99,13 @@ class Team:
         revoked = self._state.get(keys.manager_revocations(manager.id)) or {}
         generation = int(revoked.get("generation") or 0)
         self._state.put(keys.manager(manager.id), {**manager.to_dict(), "generation": generation})
+        self.forget()
 
     def remove_manager(self, manager_id: str) -> None:
         """Remove a manager: their board passes and case codes stop working at once."""
         self.revoke(manager_id)
         self._state.delete(keys.manager(manager_id))
+        self.forget()
 
     def revoke(self, manager_id: str) -> int:
         """Withdraw every board pass and case code `manager_id` holds; the next page,
@@ -121,6 +129,14 @@ class Team:
         return [
             Manager.from_dict(item) for item in self._state.query(keys.TEAM, keys.MANAGER_PREFIX)
         ]
+
+    def locale_of(self, manager_id: str) -> str:
+        """A manager's own language, "" for the team's. The managers are read once per
+        piece of work (one query, like the rotation), not once per page."""
+        for manager in self._cached("managers", self.managers):
+            if manager.id == manager_id:
+                return manager.locale
+        return ""
 
     # rotation
     def rotation(self) -> Rotation | None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..errors import TokenError
+from ..i18n import N_
 from ..store import StateTable, keys
 
 CSRF_TTL = timedelta(hours=12)
@@ -86,10 +87,10 @@ class Csrf:
             expires, nonce, mac = token.split(".")
             until = int(expires, 16)
         except ValueError as exc:
-            raise TokenError("the form is missing its security token: reload the page") from exc
+            raise TokenError(N_("the form is missing its security token: reload the page")) from exc
         if not hmac.compare_digest(mac, _mac(self._key(), subject, expires, nonce)):
-            raise TokenError("the form's security token does not match: reload the page")
+            raise TokenError(N_("the form's security token does not match: reload the page"))
         if now.timestamp() > until:
-            raise TokenError("the form is too old: reload the page")
+            raise TokenError(N_("the form is too old: reload the page"))
         if not self._state.put_new(keys.csrf_used(nonce), {"expires_at": until + 3600}):
-            raise TokenError("this form was sent already")
+            raise TokenError(N_("this form was sent already"))

@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..i18n import N_
 from .aggregates import Sample, bucket, histogram
 
 SLOTS = ("day", "evening", "night", "weekend")
-SLOT_NAMES = {"day": "weekdays 07–18", "evening": "evenings 18–23", "night": "nights 23–07",
-              "weekend": "weekends"}  # fmt: skip
+SLOT_NAMES = {"day": N_("weekdays 07–18"), "evening": N_("evenings 18–23"),
+              "night": N_("nights 23–07"), "weekend": N_("weekends")}  # fmt: skip
 
 
 def slot(local: datetime) -> str:

@@ -212,7 +212,9 @@ class LessonsService:
         brand = self._settings.brand
         unsubscribe = f"mailto:{self._settings.digest_sender}?subject=unsubscribe"
         return {
-            owner: render.render_lessons(m, brand=brand, unsubscribe_url=unsubscribe)
+            owner: render.render_lessons(
+                m, brand=brand, unsubscribe_url=unsubscribe, locale=self._settings.locale
+            )
             for owner, m in self.gather(week).items()
         }
 
@@ -237,7 +239,11 @@ class LessonsService:
                     sender=self._settings.digest_sender,
                     recipients=(owner,),
                     render=partial(
-                        render.render_lessons, mail, brand=brand, unsubscribe_url=unsubscribe
+                        render.render_lessons,
+                        mail,
+                        brand=brand,
+                        unsubscribe_url=unsubscribe,
+                        locale=self._settings.locale,
                     ),
                     unsubscribe=unsubscribe,
                     label=f"lessons {week} for {owner}",

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import untrusted
 from ..config import theme_name
+from ..i18n import N_
 from ..model import OUTCOMES
 from ..triage.rising import Rising, rising_themes, themable
 from . import aggregates
@@ -31,14 +32,15 @@ OPEN_SHOWN = 5
 AMBASSADOR_REACH = 1000
 INCIDENTS_SHOWN = 20  # a day's incidents the digest lists
 
-OUTCOME_LABELS = {
-    "answered": "answered",
-    "solved": "solved",
-    "turned_positive": "turned positive",
-    "handed_over": "handed to a colleague",
-    "no_action": "no action needed",
-    "none": "no outcome given",
+OUTCOME_LABELS = {  # translated where they are shown (`N_`)
+    "answered": N_("answered"),
+    "solved": N_("solved"),
+    "turned_positive": N_("turned positive"),
+    "handed_over": N_("handed to a colleague"),
+    "no_action": N_("no action needed"),
+    "none": N_("no outcome given"),
 }
+BAND_LABELS = (N_("high"), N_("normal"), N_("low"))  # a band line's name, translated when shown
 
 
 def no_link(_alert_id: str) -> str | None:

@@ -10,22 +10,37 @@ Text from the networks goes through `untrusted.line` / `block` (`shown`, `paragr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .. import untrusted
+from .. import i18n, untrusted
 from ..alerts.message import who
-from .aggregates import Sample
+from ..i18n import Lang
+from ..sources import names
+from .figures import (
+    EN,
+    NO_DATA,
+    compact,
+    delta,
+    duration,
+    number,
+    percent,
+    points,
+    sample,
+    spark,
+    trend_change,
+    trend_figure,
+)
 from .report import Change, DayReport
-from .trends import Trend
 
 if TYPE_CHECKING:
     from .lessons import OwnerMail
 
-NO_DATA = "no data"
+QUOTE = 160  # characters of a post the digest quotes, cut at a word with "…"
 COLOURS = {
     "negative": "#d92d20",
     "neutral": "#98a2b3",
@@ -41,106 +56,6 @@ class RenderedDigest:
     text: str
 
 
-def number(value: float | int | None) -> str:
-    """1234567 -> "1,234,567"."""
-    return "—" if value is None else f"{round(value):,}"
-
-
-def percent(fraction: float | None) -> str:
-    return "—" if fraction is None else f"{fraction * 100:.0f}%"
-
-
-def compact(value: float | int | None) -> str:
-    """Reach: 15300 -> "15.3k", 2100000 -> "2.1M"."""
-    if value is None:
-        return "—"
-    value = float(value)
-    for limit, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            text = f"{value / limit:.1f}".rstrip("0").rstrip(".")
-            return text + suffix
-    return f"{value:.0f}"
-
-
-def delta(value: float, before: float | None) -> str:
-    """Relative change of a count: "+12%", "−5%", "±0%", "new"; "no data" for no day."""
-    if before is None:
-        return NO_DATA
-    change = Change.relative(value, before)
-    if change is None:
-        return "new" if value else "—"
-    if round(change * 100) == 0:
-        return "±0%"
-    sign = "+" if change > 0 else "−"
-    return f"{sign}{abs(change) * 100:.0f}%"
-
-
-def points(value: float, before: float | None) -> str:
-    """Change of a share in percentage points: "+3 pt", "−1 pt", "±0 pt"."""
-    if before is None:
-        return NO_DATA
-    diff = round((value - before) * 100)
-    if diff == 0:
-        return "±0 pt"
-    return f"{'+' if diff > 0 else '−'}{abs(diff)} pt"
-
-
-def duration(seconds: float | None) -> str:
-    """A response time as a person says it: "45 s", "12 min", "3 h 20 min", "2 d 4 h"."""
-    if seconds is None:
-        return "—"
-    s = max(0, round(seconds))
-    if s < 60:
-        return f"{s} s"
-    minutes = round(s / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
-
-
-def sample(s: Sample, *, unit: str = "") -> str:
-    """Durations told honestly: "12 min median, 24 min for 9 in 10 (36)" from 10 values on,
-    else the values themselves: "3 min, 5 min, 12 min"; "—" for none."""
-    if s.n == 0:
-        return "—"
-    if s.median is None:
-        return ", ".join(duration(v) for v in s.values)
-    return f"{duration(s.median)} median, {duration(s.p90)} for 9 in 10 ({s.n:,}{unit})"
-
-
-SPARKS = "▁▂▃▄▅▆▇█"
-
-
-def spark(values: Sequence[float | None]) -> str:
-    """A line of block characters (the plain-text trend); "·" where there was nothing."""
-    known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
-    return "".join("·" if v is None else SPARKS[min(7, round(7 * v / top))] for v in values)
-
-
-def trend_figure(t: Trend, value: float | None) -> str:
-    if value is None:
-        return "too few to tell" if t.unit == "seconds" else "—"
-    if t.unit == "share":
-        return percent(value)
-    if t.unit == "seconds":
-        return duration(value)
-    return number(value)
-
-
-def trend_change(t: Trend) -> str:
-    """The last 7 days against the 7 before: relative for counts and times, points for shares."""
-    if t.week is None or t.week_before is None:
-        return ""
-    if t.unit == "share":
-        return points(t.week, t.week_before)
-    return delta(t.week, t.week_before)
-
-
 def bar_height(value: float | None, values: Sequence[float | None], full: int = 40) -> int:
     largest = max((v for v in values if v is not None), default=0)
     return bar_width(value or 0, largest, full)
@@ -152,15 +67,26 @@ def shown(text: object, limit: int | None = None) -> str:
 
 
 def author(record: object) -> str:
-    """An author in one line, as a page names them (`alerts.message.who`): "@handle",
-    else their name (Meta sends no handle), else "someone"."""
-    return who({"handle": getattr(record, "handle", ""), "name": getattr(record, "name", "")})
+    """An author in one line, as a page names them (`alerts.message.who`): "@handle" where
+    the network has handles, else their name (Facebook, feeds, forums), else "someone"."""
+    return who(
+        {
+            "source": getattr(record, "source", ""),
+            "handle": getattr(record, "handle", ""),
+            "name": getattr(record, "name", ""),
+        }
+    )
 
 
-def followers(count: int | float | None, before: str = " · ") -> str:
+def followers(count: int | float | None, before: str = " · ", lang: Lang = EN) -> str:
     """ " · 2.3k followers", or nothing where the network sends no count (Meta, feeds)."""
     number_of = int(count or 0)
-    return f"{before}{compact(number_of)} followers" if number_of > 0 else ""
+    if number_of <= 0:
+        return ""
+    reach = compact(number_of, lang)
+    return before + lang.ngettext("%(reach)s follower", "%(reach)s followers", number_of) % {
+        "reach": reach
+    }
 
 
 def excerpt(text: object, limit: int = 140) -> str:
@@ -169,6 +95,17 @@ def excerpt(text: object, limit: int = 140) -> str:
     if len(flat) <= limit:
         return flat
     return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def source_name(source: object, lang: Lang = EN) -> str:
+    """ "generic-reddit" -> "Reddit", "feeds" -> "News and blogs" / "Nieuws en blogs"."""
+    return lang.gettext(names.display(str(source or "")))
+
+
+def quote(text: object, limit: int = QUOTE) -> str:
+    """A post as the digest quotes it: whole up to `limit` characters, else cut at a word
+    with "…" (a quote never ends mid-word)."""
+    return excerpt(text, limit)
 
 
 def paragraph(text: object) -> str:
@@ -183,14 +120,16 @@ def trend_colour(value: float, before: float | None, *, bad_when_up: bool = Fals
     return "#b42318" if up == bad_when_up else "#067647"
 
 
-def long_date(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.strftime('%A')} {d.day} {d.strftime('%B %Y')}"
+def long_date(day: str, lang: Lang = EN) -> str:
+    return lang.day(date.fromisoformat(day), "EEEE d MMMM y")
 
 
-def short_date(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')}"
+def short_date(day: str, lang: Lang = EN) -> str:
+    return lang.day(date.fromisoformat(day), "EEE d MMM")
+
+
+def weekday(day: str, lang: Lang = EN) -> str:
+    return lang.weekday(date.fromisoformat(day))
 
 
 def bar_width(value: float, largest: float, full: int = 100) -> int:
@@ -201,59 +140,132 @@ def bar_width(value: float, largest: float, full: int = 100) -> int:
 
 
 @cache
-def _environment() -> Any:
-    import jinja2  # loaded only by the digest function (cold start of the others)
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("chalicelib.digest", "templates"),
-        autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
+def _environment(code: str) -> Any:
+    """The digest's templates in language `code`, every figure written in it."""
+    lang = Lang(code)
+    env = i18n.jinja_environment(
+        "chalicelib.digest",
+        code,
+        autoescape=_autoescape(),
     )
+
+    def bound(function: Any) -> Any:
+        return functools.partial(function, lang=lang)
+
     env.filters.update(
-        number=number,
-        percent=percent,
-        compact=compact,
-        duration=duration,
-        long_date=long_date,
-        short_date=short_date,
-        sample=sample,
+        number=bound(number),
+        percent=bound(percent),
+        compact=bound(compact),
+        duration=bound(duration),
+        long_date=bound(long_date),
+        short_date=bound(short_date),
+        weekday=bound(weekday),
+        sample=bound(sample),
         spark=spark,
         shown=shown,
         author=author,
-        followers=followers,
+        followers=bound(followers),
         excerpt=excerpt,
+        quote=quote,
         paragraph=paragraph,
+        source_name=bound(source_name),
     )
     env.globals.update(
-        delta=delta,
-        points=points,
+        delta=bound(delta),
+        points=bound(points),
         trend_colour=trend_colour,
         bar_width=bar_width,
         bar_height=bar_height,
-        trend_figure=trend_figure,
-        trend_change=trend_change,
+        trend_figure=bound(trend_figure),
+        trend_change=bound(trend_change),
         colours=COLOURS,
     )
     return env
 
 
-def subject(report: DayReport, brand: str) -> str:
+def _autoescape() -> Any:
+    import jinja2  # loaded only by the digest function (cold start of the others)
+
+    return jinja2.select_autoescape(["html"], default_for_string=False)
+
+
+def subject(report: DayReport, brand: str, lang: Lang = EN) -> str:
     """The date and the headline figure, e.g.
     "Voltera social digest Sun 22 Nov: 1,204 mentions (+8% vs the day before), 17% negative".
     """
-    change = delta(report.total.value, report.total.previous)
-    trend = f" ({change} vs the day before)" if change not in ("—", "new", NO_DATA) else ""
-    return (
-        f"{brand} social digest {short_date(report.day)}: {number(report.total.value)} "
-        f"mentions{trend}, {percent(report.negative_share.value)} negative"
+    change = delta(report.total.value, report.total.previous, lang)
+    quiet = ("—", lang.gettext("new"), lang.gettext(NO_DATA))
+    trend = lang._(" (%(change)s vs the day before)", change=change) if change not in quiet else ""
+    return lang._(
+        "%(brand)s social digest %(day)s: %(mentions)s%(trend)s, %(negative)s negative",
+        brand=brand,
+        day=short_date(report.day, lang),
+        mentions=lang.n_("%(num)s mention", "%(num)s mentions", round(report.total.value)),
+        trend=trend,
+        negative=percent(report.negative_share.value, lang),
     )
 
 
-def render(report: DayReport, *, brand: str, unsubscribe_url: str = "") -> RenderedDigest:
-    title = subject(report, brand)
+def summary(report: DayReport, brand: str, lang: Lang = EN) -> list[str]:
+    """The day in three lines, for a reader who reads no further: what was said, what the
+    team did, and who turned around (or, without the loop, the busiest hour)."""
+    total = round(report.total.value)
+    change = delta(report.total.value, report.total.previous, lang)
+    lines = [
+        lang.n_(
+            "%(num)s post mentioned %(brand)s: %(negative)s negative (%(share)s), "
+            "%(positive)s positive; %(change)s vs the day before.",
+            "%(num)s posts mentioned %(brand)s: %(negative)s negative (%(share)s), "
+            "%(positive)s positive; %(change)s vs the day before.",
+            total,
+            brand=brand,
+            negative=number(report.by_label.get("negative", 0), lang),
+            share=percent(report.negative_share.value, lang),
+            positive=number(report.by_label.get("positive", 0), lang),
+            change=change,
+        )
+    ]
+    handling = report.handling
+    open_now = report.loop.done.open_now if report.loop else handling.open
+    lines.append(
+        lang._(
+            "The team picked up %(acknowledged)s of %(alerted)s alerts (%(time)s) and "
+            "resolved %(resolved)s; %(open)s still open.",
+            acknowledged=number(handling.acknowledged, lang),
+            alerted=number(handling.alerted, lang),
+            time=sample(handling.tta, lang=lang),
+            resolved=number(report.loop.done.resolved if report.loop else handling.resolved, lang),
+            open=number(open_now, lang),
+        )
+    )
+    if report.loop is not None:
+        lines.append(
+            lang.n_(
+                "%(num)s customer turned from minus to plus (%(week)s in the last 7 days).",
+                "%(num)s customers turned from minus to plus (%(week)s in the last 7 days).",
+                report.loop.turned_today,
+                week=number(report.loop.turned_week, lang),
+            )
+        )
+    elif report.busiest_hour is not None:
+        lines.append(
+            lang._(
+                "Busiest hour %(hour)s: %(posts)s posts, %(negative)s negative.",
+                hour=report.busiest_hour.label,
+                posts=number(report.busiest_hour.total, lang),
+                negative=number(report.busiest_hour.negative, lang),
+            )
+        )
+    return lines
+
+
+def render(
+    report: DayReport, *, brand: str, unsubscribe_url: str = "", locale: str = "en"
+) -> RenderedDigest:
+    lang = Lang(locale)
+    title = subject(report, brand, lang)
     context = {
+        "summary": summary(report, brand, lang),
         "r": report,
         "brand": brand,
         "subject": title,
@@ -263,7 +275,7 @@ def render(report: DayReport, *, brand: str, unsubscribe_url: str = "") -> Rende
         "largest_hour": max((h.total for h in report.hours), default=0),
         "largest_theme": max((t.count for t in report.themes), default=0),
     }
-    env = _environment()
+    env = _environment(lang.code)
     return RenderedDigest(
         subject=title,
         html=env.get_template("digest.html").render(context),
@@ -271,15 +283,21 @@ def render(report: DayReport, *, brand: str, unsubscribe_url: str = "") -> Rende
     )
 
 
-def render_lessons(mail: OwnerMail, *, brand: str, unsubscribe_url: str = "") -> RenderedDigest:
+def render_lessons(
+    mail: OwnerMail, *, brand: str, unsubscribe_url: str = "", locale: str = "en"
+) -> RenderedDigest:
     """The weekly "what customers taught us" mail to one theme owner."""
+    lang = Lang(locale)
     themes = ", ".join(t.theme for t in mail.themes[:3]) + ("…" if len(mail.themes) > 3 else "")
-    title = (
-        f"{brand}: what customers taught us, {short_date(mail.first_day)} – "
-        f"{short_date(mail.last_day)} ({themes})"
+    title = lang._(
+        "%(brand)s: what customers taught us, %(first)s – %(last)s (%(themes)s)",
+        brand=brand,
+        first=short_date(mail.first_day, lang),
+        last=short_date(mail.last_day, lang),
+        themes=themes,
     )
     context = {"m": mail, "brand": brand, "subject": title, "unsubscribe_url": unsubscribe_url}
-    env = _environment()
+    env = _environment(lang.code)
     return RenderedDigest(
         subject=title,
         html=env.get_template("lessons.html").render(context),

@@ -183,11 +183,16 @@ class DigestService:
         """The day's counters: one Query over its stats shards (store/counters.py)."""
         return day_counters(self._state, day.isoformat())
 
-    def preview(self, day: date) -> render.RenderedDigest:
+    def figures(self, day: date) -> report.DayReport:
+        """The day in figures, as the digest shows them."""
+        return report.build(self.gather(day), case_link=self._case_link)
+
+    def preview(self, day: date, figures: report.DayReport | None = None) -> render.RenderedDigest:
         return render.render(
-            report.build(self.gather(day), case_link=self._case_link),
+            figures or self.figures(day),
             brand=self._settings.brand,
             unsubscribe_url=self._unsubscribe(),
+            locale=self._settings.locale,
         )
 
     def _unsubscribe(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..i18n import N_
 from ..model import parse_time
 from . import aggregates
 
@@ -30,7 +31,7 @@ def silences(
     health: Mapping[str, Mapping[str, Any]],
 ) -> list[Silence]:
     out: list[Silence] = []
-    for kind, prefix in (("source", "source"), ("language", "lang")):
+    for kind, prefix in ((N_("source"), "source"), (N_("language"), "lang")):
         before = aggregates.names(previous, prefix) | aggregates.names(last_week, prefix)
         for name in sorted(before - aggregates.names(stats, prefix)):
             usual = max(
@@ -38,7 +39,7 @@ def silences(
                 int(last_week.get(f"{prefix}#{name}", 0)),
             )
             if usual >= MIN_USUAL and name != "unknown":
-                out.append(Silence(kind, name, usual, "no posts at all"))
+                out.append(Silence(kind, name, usual, N_("no posts at all")))
     start, end = aggregates.day_bounds(day, timezone)
     for name, item in sorted(health.items()):
         failed_at = item.get("last_error_at")

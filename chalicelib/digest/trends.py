@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from ..i18n import N_
 from ..store import StateTable, keys
 from . import aggregates
 
@@ -143,7 +144,7 @@ def lines(days: Sequence[DayFigures]) -> list[Trend]:
     week, before = days[-7:], days[-14:-7]
     return [
         Trend(
-            "Mentions",
+            N_("Mentions"),
             "count",
             tuple(float(d.total) for d in days),
             _sum(week, "total"),
@@ -151,7 +152,7 @@ def lines(days: Sequence[DayFigures]) -> list[Trend]:
             _sum(days, "total"),
         ),
         Trend(
-            "Negative share",
+            N_("Negative share"),
             "share",
             tuple(d.negative / d.total if d.total else None for d in days),
             _share(week),
@@ -159,7 +160,7 @@ def lines(days: Sequence[DayFigures]) -> list[Trend]:
             _share(days),
         ),
         Trend(
-            "Time to acknowledge (median of 7 days)",
+            N_("Time to acknowledge (median of 7 days)"),
             "seconds",
             tuple(_median(days[max(0, i - 6) : i + 1]) for i in range(len(days))),
             _median(week),
@@ -168,7 +169,7 @@ def lines(days: Sequence[DayFigures]) -> list[Trend]:
             samples=sum(sum(d.tta.values()) for d in week),
         ),
         Trend(
-            "Minus → plus",
+            N_("Minus → plus"),
             "count",
             tuple(float(d.turned) for d in days),
             _sum(week, "turned"),

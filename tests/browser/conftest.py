@@ -71,3 +71,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         os.environ.clear()
         os.environ.update(saved)
         wiring.reset()
+
+
+@pytest.fixture
+def reads(served: Any) -> Iterator[Any]:
+    """`reads("sanne", "en")`: a demo manager reads a language of their own (the team is
+    Dutch) for this test; put back after it."""
+    from dataclasses import replace
+
+    from chalicelib import wiring
+
+    team = wiring.team()
+    before: dict[str, str] = {}
+
+    def choose(manager: str, language: str) -> None:
+        found = team.manager(manager)
+        assert found is not None
+        before.setdefault(manager, found.locale)
+        team.add_manager(replace(found, locale=language))
+
+    yield choose
+    for manager, language in before.items():
+        found = team.manager(manager)
+        if found is not None:
+            team.add_manager(replace(found, locale=language))

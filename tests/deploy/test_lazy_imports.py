@@ -1,5 +1,5 @@
 """A cold start imports only what every function needs: network clients, the sentiment
-lexicons and the templates load inside the functions that use them.
+lexicons, the templates and the languages load inside the functions that use them.
 
 Checked in a fresh interpreter (`sys.modules` after `import app`), never timed: the
 timing lives in `benchmarks/run.py` (`cold_import_ratio`).
@@ -15,7 +15,17 @@ import pytest
 
 from benchmarks import packaging
 
-LAZY = ("tweepy", "praw", "prawcore", "feedparser", "vaderSentiment", "jinja2", "requests")
+LAZY = (
+    "tweepy",
+    "praw",
+    "prawcore",
+    "feedparser",
+    "vaderSentiment",
+    "jinja2",
+    "requests",
+    "babel",  # dates and numbers: loaded by what writes for people (chalicelib/i18n)
+    "gettext",  # the message catalogues, likewise
+)
 # Never in Lambda: test and local-run tooling that is not in the deployment package.
 DEV_ONLY = ("moto", "yaml", "responses", "pytest", "devstack.moto_stack")
 

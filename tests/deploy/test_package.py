@@ -49,7 +49,47 @@ def test_zip_holds_the_app_and_every_runtime_requirement(
 ) -> None:
     report = packaging.zip_report(package.zip_path)
     expected = {"app", "chalicelib", "tweepy", "praw", "feedparser", "vaderSentiment", "jinja2"}
-    assert expected <= report.top_level
+    assert expected | {"babel"} <= report.top_level
+
+
+def test_zip_carries_babel_with_only_the_products_locales_and_it_writes_dutch(
+    package: packaging.PackageResult, tmp_path: Path
+) -> None:
+    # GIVEN the zip's Babel, unpacked alone (infra/locale_data.py cut its CLDR data)
+    import subprocess
+    import sys
+    import zipfile
+
+    with zipfile.ZipFile(package.zip_path) as archive:
+        data = sorted(
+            n.removeprefix("babel/locale-data/")
+            for n in archive.namelist()
+            if n.startswith("babel/locale-data/")
+        )
+        archive.extractall(tmp_path, [n for n in archive.namelist() if n.startswith("babel/")])
+    assert data == ["en.dat", "nl.dat", "root.dat"]
+    # WHEN a Python that sees only it writes a date and a number in Dutch
+    script = (
+        "from datetime import datetime, UTC; from babel.dates import format_datetime;"
+        "from babel.numbers import format_decimal;"
+        "print(format_datetime(datetime(2026, 11, 23, 9, 28, tzinfo=UTC), 'EEEE d MMMM HH:mm',"
+        " tzinfo=__import__('zoneinfo').ZoneInfo('Europe/Amsterdam'), locale='nl'),"
+        " format_decimal(1234567, locale='nl'), sep=' | ')"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(tmp_path)!r}); " + script,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # THEN it is Dutch
+    assert done.stdout.strip() == "maandag 23 november 10:28 | 1.234.567"
 
 
 def test_zip_holds_no_test_or_local_run_harness(package: packaging.PackageResult) -> None:

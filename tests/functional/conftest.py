@@ -32,6 +32,9 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         env = moto_stack.provision("dev")
         for key, value in env.items():
             monkeypatch.setenv(key, value)
+        # the suite's functional tests read the pages in English; Dutch (the product's
+        # default) has tests of its own (tests/functional/test_team_language.py)
+        monkeypatch.setenv("TEAM_LOCALE", "en")
         wiring.reset()
         yield env
         wiring.reset()

@@ -1,7 +1,8 @@
 """What a manager does with a page: find its case link, open it, press a button.
 
 `tap` opens the case page (a GET, which changes nothing), reads the form's CSRF token
-from it as a browser would, and POSTs the action to the same URL.
+from it as a browser would, POSTs the action to the same URL and follows the redirect
+to the page that says what was done (POST-redirect-GET).
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ def csrf_of(html: bytes | str) -> str:
     return found.group(1) if found else ""
 
 
-def post(client: Any, path: str, fields: dict[str, str]) -> Any:
-    return client.http.post(path, headers=FORM, body=urlencode(fields).encode())
+def post(client: Any, path: str, fields: dict[str, str], *, follow: bool = True) -> Any:
+    """POST a form; like a browser, follow the page's redirect (POST-redirect-GET) to
+    the page it shows after the action (`follow=False`: the POST's own answer)."""
+    answer = client.http.post(path, headers=FORM, body=urlencode(fields).encode())
+    location = answer.headers.get("location") or answer.headers.get("Location") or ""
+    if follow and answer.status_code == 303 and location.startswith("?"):
+        return client.http.get(path.split("?", 1)[0] + location)
+    return answer
 
 
 def act(client: Any, path: str, do: str = "ack", **fields: str) -> Any:

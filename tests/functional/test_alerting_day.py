@@ -63,7 +63,7 @@ def test_a_managers_monday(client, oncall, secret_values, clock, monkeypatch):
     # 08:40 — bob still has the night shift (ann takes over at 09:00); he acknowledges
     webhook_post(client, clock, secret, "morning", COMPLAINTS[0], at("2026-11-23T08:40"))
     (page,) = oncall["bob"].messages()
-    assert "Negative post on generic" in page["Message"]
+    assert "Negative post on Other (webhook)" in page["Message"]
     assert tap(client, link(page), at("2026-11-23T08:43")).status_code == 200
     every_minute(client, at("2026-11-23T08:41"), at("2026-11-23T08:54"))
     # 08:55 — still open at the high band's 15-minute target: bob is reminded

@@ -195,7 +195,7 @@ def test_a_facebook_authors_case_names_them_and_shows_no_reach_it_does_not_know(
     wiring.alerts().alert_for(facebook, NOW)
     body = client.http.get(case_link(page_of(oncall))).body.decode()
     # THEN the case page names her, and says nothing about followers
-    assert '<div class="meta">Annelies Peeters · facebook · ' in body
+    assert '<div class="meta">Annelies Peeters · Facebook · ' in body
     assert "followers" not in body.split("Why it paged")[0]
 
 

@@ -159,7 +159,7 @@ def test_outcomes_and_lessons_from_resolving_reach_the_next_digest_once(cases):
     text = text_of(digest)
     # THEN it tells what the team did, the story with the note, the lessons and their owners
     assert "- 2 cases resolved: 1 solved, 1 handed to a colleague" in text
-    assert "- 1 case open now" in text and "@klant_3 on x, acknowledged" in text
+    assert "- 1 case open now" in text and "@klant_3 on X, acknowledged" in text
     assert '"Called back, technician booked"' in text
     assert "Post outage updates on the status page every 30 minutes" in text
     assert "- network -> network-operations@example.com" in text
@@ -185,7 +185,7 @@ def test_each_theme_owner_gets_the_weeks_lessons_once(cases):
     body = text_of(network)
     assert "Post outage updates on the status page every 30 minutes (1 case" in body
     assert "1 case with a lesson this week (0 the week before)" in body
-    assert "negative posts this week" in body and "@klant_1 on x" in body
+    assert "negative posts this week" in body and "@klant_1 on X" in body
     assert "Explain an advance-payment change" in text_of(billing)
     assert "Post outage updates" not in text_of(billing)
 
@@ -215,7 +215,7 @@ def test_a_complaint_before_midnight_and_praise_after_it_turn_the_customer_aroun
     # THEN Monday's digest counts and tells the turnaround, before and after
     digest = wiring.digest().preview(MONDAY)
     assert "- 1 turned around this day (0 the day before)" in digest.text
-    assert "@klant_9 on x, 2.4k followers - complainer -> ambassador" in digest.text
+    assert "@klant_9 on X, 2.4k followers - complainer -> ambassador" in digest.text
     assert f'before: "{COMPLAINT}"' in digest.text
     assert f'after:  "{PRAISE}"' in digest.text
     assert wiring.state().get(keys.day_stats("2026-11-22")).get("turned", 0) == 0

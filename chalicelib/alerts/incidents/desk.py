@@ -28,7 +28,8 @@ def subject(grant: Grant, alert_id: str) -> str:
 
 def render(status: int, template: str, context: dict[str, Any]) -> web.Page:
     nonce = web.new_nonce()
-    return web.Page(status, views.render(template, nonce=nonce, **context), nonce)
+    # the incident page is not translated yet: English, and <html lang="en"> says so
+    return web.Page(status, views.render(template, "en", nonce=nonce, **context), nonce)
 
 
 class IncidentDesk:

@@ -116,7 +116,7 @@ def context(
                 "author": message.who(card),
                 "reach": message.known_reach(card),
                 "platform": untrusted.line(str(card.get("source", ""))),
-                "posted": views.local(str(card.get("created_at") or ""), timezone, "%H:%M"),
+                "posted": views.local(str(card.get("created_at") or ""), timezone, pattern="HH:mm"),
                 "excerpt": message.first_words(str(card.get("excerpt", "")), 200),
                 "url": untrusted.link(str(card.get("url") or "")),
                 "state_text": views.STATE_TEXT.get(post.state, post.state),

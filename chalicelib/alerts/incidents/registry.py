@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ...i18n import Lang
 from ...model import Alert, Mention, iso, parse_time
 from ...store import StateTable, keys
 from .. import message
@@ -246,7 +247,8 @@ class Incidents:
             incident_id=None,
             group_id=None,
         )
-        stored = message.render(incident.card, None, timezone="UTC", band="")
+        # the stored copy (no links): in English, as the incident page is for now
+        stored = message.render(incident.card, None, timezone="UTC", lang=Lang("en"), band="")
         incident = incident.with_(subject=stored.subject, body=stored.email, sms=stored.sms)
         index = {"gsi1pk": raw_head.get("gsi1pk"), "gsi1sk": raw_head.get("gsi1sk")}
         if self._records.create(incident, index, now):

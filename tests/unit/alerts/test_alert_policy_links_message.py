@@ -10,7 +10,10 @@ import pytest
 
 from chalicelib.alerts import links, message, sms
 from chalicelib.alerts.policy import Policy, Rules, bucket_key, parse_quiet, storm_buckets
+from chalicelib.i18n import Lang
 from chalicelib.model import Author, Mention, Sentiment
+
+EN = Lang("en")  # these tests read the English messages; Dutch: tests/unit/i18n
 
 AMS = ZoneInfo("Europe/Amsterdam")
 KEY = "k" * 32
@@ -146,10 +149,10 @@ LINKS = message.Links(
 
 def test_email_carries_the_whole_post_author_reach_priority_why_and_every_link():
     rendered = message.render(
-        message.card_for(mention()), LINKS, timezone="Europe/Amsterdam", band="high"
+        message.card_for(mention()), LINKS, timezone="Europe/Amsterdam", lang=EN, band="high"
     )
     email = rendered.email
-    assert "Negative post on x, priority 72 (high)" in email
+    assert "Negative post on X, priority 72 (high)" in email
     assert "@boze_klant (Boze Klant, 15.3k followers), posted Mon 23 Nov 10:28 CET" in email
     assert (
         "> Storing al drie dagen, geen internet en niemand helpt. Ik zeg mijn abonnement op!"
@@ -165,7 +168,9 @@ def test_email_carries_the_whole_post_author_reach_priority_why_and_every_link()
 
 def test_the_email_keeps_a_long_post_whole_and_its_line_breaks_behind_quote_marks():
     post = "Regel een\nACK: ok\n" + "heel lang verhaal " * 200
-    rendered = message.render(message.card_for(mention(post)), LINKS, timezone="Europe/Amsterdam")
+    rendered = message.render(
+        message.card_for(mention(post)), LINKS, timezone="Europe/Amsterdam", lang=EN
+    )
     lines = rendered.email.splitlines()
     assert "> Regel een" in lines and "> ACK: ok" in lines
     assert not any(line.startswith("ACK") for line in lines)
@@ -175,13 +180,17 @@ def test_the_email_keeps_a_long_post_whole_and_its_line_breaks_behind_quote_mark
 def test_sms_is_one_gsm7_segment_with_band_source_handle_reach_words_and_the_case_link():
     long_post = "Werkelijk waardeloos “service” – België 😩 " * 30
     rendered = message.render(
-        message.card_for(mention(long_post)), LINKS, timezone="Europe/Amsterdam", band="high"
+        message.card_for(mention(long_post)),
+        LINKS,
+        timezone="Europe/Amsterdam",
+        lang=EN,
+        band="high",
     )
     measured = sms.measure(rendered.sms)
     assert (measured.encoding, measured.segments) == ("GSM-7", 1)
     assert rendered.sms.endswith(f" {LINKS.case}")
     assert rendered.sms.startswith(
-        'HIGH P72 x @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
+        'HIGH P72 X @boze_klant 15.3k: "Werkelijk waardeloos "service" -'
     )
     assert "Belgie" in rendered.sms
 
@@ -190,18 +199,20 @@ def test_a_post_from_a_network_that_sends_no_follower_count_shows_no_reach_of_ze
     # GIVEN a Facebook comment: Meta sends a name, no handle and no follower count
     post = mention()
     post = replace(post, source="facebook", author=Author("77", "", "Annelies Peeters", 0))
-    rendered = message.render(message.card_for(post), LINKS, timezone="Europe/Amsterdam")
+    rendered = message.render(message.card_for(post), LINKS, timezone="Europe/Amsterdam", lang=EN)
     # THEN neither the SMS nor the e-mail says "0"
-    assert rendered.sms.startswith('P72 facebook Annelies Peeters: "Storing al drie dagen')
+    assert rendered.sms.startswith('P72 Facebook Annelies Peeters: "Storing al drie dagen')
     assert "Annelies Peeters, posted Mon 23 Nov 10:28 CET" in rendered.email
     assert "0 followers" not in rendered.email
     group = message.group_card("group", "why", [message.card_for(post)], 1)
-    shown = message.render(group, LINKS, timezone="Europe/Amsterdam").email
-    assert "1. facebook Annelies Peeters P72:" in shown
+    shown = message.render(group, LINKS, timezone="Europe/Amsterdam", lang=EN).email
+    assert "1. Facebook Annelies Peeters P72:" in shown
 
 
 def test_the_stored_copy_has_no_links():
-    rendered = message.render(message.card_for(mention()), None, timezone="Europe/Amsterdam")
+    rendered = message.render(
+        message.card_for(mention()), None, timezone="Europe/Amsterdam", lang=EN
+    )
     assert "/c/" not in rendered.email and "/c/" not in rendered.sms
     assert sms.measure(rendered.sms).segments == 1
 
@@ -214,7 +225,7 @@ def test_a_group_message_shows_the_count_why_and_the_top_three_by_priority():
     card = message.group_card(
         "spike", "10 negative mentions in 15 min (baseline 0.5 per window)", cards, 10
     )
-    rendered = message.render(card, LINKS, timezone="Europe/Amsterdam", band="normal")
+    rendered = message.render(card, LINKS, timezone="Europe/Amsterdam", lang=EN, band="normal")
     assert rendered.subject.startswith("[Spike] 10 negative posts")
     assert "post number 9" in rendered.email and "post number 7" in rendered.email
     assert "post number 6" not in rendered.email
@@ -227,6 +238,7 @@ def test_an_escalated_page_says_so_first():
         message.card_for(mention()),
         LINKS,
         timezone="Europe/Amsterdam",
+        lang=EN,
         note="ESCALATED (step 2): not acknowledged by ann within 5 min.",
     )
     assert rendered.email.startswith("ESCALATED (step 2)")

@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 
 from chalicelib import untrusted
 from chalicelib.alerts import message, sms
+from chalicelib.i18n import Lang
 from chalicelib.model import Author, Mention, Sentiment
+
+EN = Lang("en")  # these tests read the English messages; Dutch: tests/unit/i18n
 
 
 @pytest.mark.parametrize(
@@ -111,7 +114,9 @@ def test_any_post_gives_one_gsm7_segment_with_the_link_and_no_smuggled_character
 ):
     links = message.Links(case=f"{base}/c/AbCdEfGhIjKlMn_-", board=f"{base}/board/ann.t.x")
     card = message.card_for(_mention(text, handle, name, url, source))
-    rendered = message.render(card, links, timezone="Europe/Amsterdam", band=band, note=note)
+    rendered = message.render(
+        card, links, timezone="Europe/Amsterdam", lang=EN, band=band, note=note
+    )
     measured = sms.measure(rendered.sms)
     assert measured.encoding == "GSM-7" and measured.segments == 1
     assert rendered.sms.endswith(" " + links.case) or rendered.sms == links.case
@@ -135,8 +140,8 @@ def test_an_author_without_a_handle_is_named_not_asked_about():
     links = message.Links(case="https://webcare.example.com/c/AbCdEfGhIjKlMnOp")
     mention = _mention("Al drie dagen wachten op een monteur.", "", "Koen Maes", "", "facebook")
     card = message.card_for(mention)
-    rendered = message.render(card, links, timezone="Europe/Amsterdam", band="high")
-    assert rendered.sms.startswith("HIGH P88 facebook Koen Maes 15.3k: ")
+    rendered = message.render(card, links, timezone="Europe/Amsterdam", lang=EN, band="high")
+    assert rendered.sms.startswith("HIGH P88 Facebook Koen Maes 15.3k: ")
     assert "@" not in rendered.sms + rendered.subject
     assert "Koen Maes (15.3k followers), posted" in rendered.email
     assert message.who({"handle": "", "name": ""}) == "someone"
@@ -152,7 +157,53 @@ def test_any_storm_gives_one_gsm7_segment_with_the_link(texts, handle, base):
     cards = [message.card_for(_mention(t, handle, handle, "", "x")) for t in texts]
     card = message.group_card("group", "more than 5 alerts", cards, len(cards))
     links = message.Links(case=f"{base}/c/AbCdEfGhIjKlMnOp")
-    rendered = message.render(card, links, timezone="Europe/Amsterdam", band="normal")
+    rendered = message.render(card, links, timezone="Europe/Amsterdam", lang=EN, band="normal")
     assert sms.measure(rendered.sms).segments == 1 and rendered.sms.endswith(links.case)
     assert _unsafe(rendered.sms) == [] and _unsafe(rendered.subject) == []
     assert _unsafe(rendered.email, newlines=True) == []
+
+
+# Dutch and Flemish letters outside GSM-7 and what a phone should read instead, written
+# out (é è ü ö ä à are in GSM-7 and stay as they are)
+DUTCH_FOLDS = {"ë": "e", "ï": "i", "á": "a", "ó": "o", "ú": "u", "í": "i", "ê": "e", "ô": "o"}
+DUTCH_KEPT = "éèüöäà"
+dutch_words = st.lists(
+    st.text(alphabet="abcdeijklmnoprstuvz" + "".join(DUTCH_FOLDS) + DUTCH_KEPT, min_size=1),
+    min_size=1,
+    max_size=40,
+).map(" ".join)
+
+
+@given(
+    text=dutch_words,
+    handle=st.sampled_from(["bramvl", "", "an_dewit"]),
+    name=st.sampled_from(["Koen Maes", "Anaïs Coppée", "Zoë ter Hörst"]),
+    band=st.sampled_from(["high", "normal", "low", ""]),
+    step=st.integers(min_value=0, max_value=3),
+    base=st.sampled_from(BASES),
+)
+def test_a_dutch_page_is_one_gsm7_segment_and_folds_dutch_letters_safely(
+    text, handle, name, band, step, base
+):
+    # GIVEN a Dutch team and a Dutch post full of ë, ï and é-like letters
+    nl = Lang("nl")
+    links = message.Links(case=f"{base}/c/AbCdEfGhIjKlMn_-", board=f"{base}/board/ann.t.x")
+    card = message.card_for(_mention(text, handle, name, "", "x"))
+    note = f"ESCALATIE (stap {step}): niet opgepakt door ann binnen 5 min." if step else ""
+    rendered = message.render(
+        card, links, timezone="Europe/Amsterdam", lang=nl, band=band, note=note
+    )
+    # THEN the SMS is one GSM-7 segment, in Dutch, ending in the whole case link
+    measured = sms.measure(rendered.sms)
+    assert (measured.encoding, measured.segments) == ("GSM-7", 1)
+    assert rendered.sms.endswith(" " + links.case)
+    if band == "high":
+        assert "HOOG P88" in rendered.sms
+    # AND what it quotes is the post with each Dutch letter folded to its base letter
+    expected = "".join(DUTCH_FOLDS.get(c, c) for c in " ".join(text.split()))
+    if ': "' in rendered.sms:
+        quote = rendered.sms.split(': "', 1)[1].rsplit('" ', 1)[0]
+        kept = quote.removesuffix("...")
+        assert expected.startswith(kept)
+        if quote.endswith("...") and kept:  # cut at a word, never inside one
+            assert expected[len(kept)] == " " or kept == expected

@@ -129,7 +129,7 @@ def test_the_text_part_carries_the_same_figures_as_the_html_part():
         "13 min",  # median time to acknowledge (12 min, from a 10 % histogram bucket)
         "24 min",  # p90 time to acknowledge (25 min)
         "2 h 4 min",  # median time to resolve (2 h)
-        "ack in 12 min",  # the top post's own response time
+        "picked up in 12 min",  # the top post's own response time
         "15.3k",  # the top post's author's followers
         "98k",  # the ambassador's reach
         "41",  # theme count
@@ -137,7 +137,7 @@ def test_the_text_part_carries_the_same_figures_as_the_html_part():
         "18:00",
         "failing: 4 runs in a row, last error HTTP 503",
         "language de",
-        "source news",
+        "source News",  # the display name of the source "news"
     ]
     for figure in figures:
         assert figure in text, figure
@@ -311,10 +311,10 @@ def test_an_author_meta_sends_without_handle_or_follower_count_is_named_not_at_z
     digest = render.render(report.build(data), brand="Voltera")
     # THEN both parts name her, with no "@" before nothing and no "0 followers"
     for part in (digest.text, digest.html):
-        assert "Annelies Peeters on facebook" in part or "Annelies Peeters</" in part
+        assert "Annelies Peeters on Facebook" in part or "Annelies Peeters</" in part
         assert "@ on" not in part and "0 followers" not in part and "@</" not in part
-    assert "1. Annelies Peeters on facebook, priority 67" in digest.text
-    assert "* Annelies Peeters on facebook, waiting, priority 67" in digest.text
+    assert "1. Annelies Peeters on Facebook, priority 67" in digest.text
+    assert "* Annelies Peeters on Facebook, waiting, priority 67" in digest.text
 
 
 def test_an_author_is_their_handle_else_their_name_else_someone_and_reach_only_when_known():
