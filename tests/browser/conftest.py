@@ -55,21 +55,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The API on a moto server, the demo's morning played (with its four weeks of
     history: over a minute, so once per module) on the suite's clock; the environment put
     back after. Each test then runs on its own `clock`, from the same moment."""
+    import boto3
     import time_machine
 
     from chalicelib import wiring
     from devstack import serve
     from tests.conftest import SUITE_NOW
 
-    saved = dict(os.environ)
-    with time_machine.travel(SUITE_NOW, tick=True):
-        handle = serve.start(out=tmp_path_factory.mktemp("served"))
-    try:
+    saved, session = dict(os.environ), boto3.DEFAULT_SESSION
+    handle = None
+    try:  # (the environment is put back even when the morning fails to play)
+        with time_machine.travel(SUITE_NOW, tick=True):
+            handle = serve.start(out=tmp_path_factory.mktemp("served"))
         yield handle
     finally:
-        handle.stop()
+        if handle is not None:
+            handle.stop()
         os.environ.clear()
         os.environ.update(saved)
+        boto3.DEFAULT_SESSION = session
         wiring.reset()
 
 

@@ -187,10 +187,16 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
         return bool(alert and network and not alert.answered_at and alert.state != "resolved")
 
     reads("sanne", "en")  # the English page (the team is Dutch)
-    wanted = [r for r in records if r["recipient"] == "sanne" and answerable(r)]
+
+    def case_link(record: dict[str, Any]) -> str:
+        """The case link in a page: the end of an SMS, a line of an e-mail."""
+        found = re.search(r"https?://\S+/c/[A-Za-z0-9_-]+", record["body"])
+        return found.group(0) if found else ""
+
+    wanted = [r for r in records if r["recipient"] == "sanne" and answerable(r) and case_link(r)]
     assert wanted, "the demo's morning pages sanne for posts the page can answer"
     record = wanted[0]
-    link = phones.case_links([record])[0]
+    link = case_link(record)
     created = parse_time(wiring.alerts().get(record["alert_id"]).created_at)
     clock.move_to(created + timedelta(minutes=4), tick=False)
 
