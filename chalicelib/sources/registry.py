@@ -104,6 +104,16 @@ SOURCES: tuple[Source, ...] = (
         secrets=("meta_page_token", "meta_page_id"),
     ),
     Source(
+        "mastodon",
+        "Mastodon",
+        "poll",
+        timedelta(hours=1),
+        module="mastodon",
+        every_minutes=5,
+        secrets=("mastodon_access_token",),
+        wanted=lambda w: w.mastodon is not None,
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",

@@ -285,7 +285,8 @@ def test_feeds_without_feeds_to_watch_are_skipped(store, queue):
 
 def test_an_unknown_poller_is_a_config_error(store, queue):
     with pytest.raises(
-        ConfigError, match="known: feeds, meta_catch_up, reddit, reddit_atom, x, x_mentions"
+        ConfigError,
+        match="known: feeds, mastodon, meta_catch_up, reddit, reddit_atom, x, x_mentions",
     ):
         polling.poll("myspace", credentials={}, watch=WATCH, store=store, enqueue=queue, now=NOW)
 
