@@ -92,6 +92,7 @@ class Mention:
     themes: tuple[str, ...] = ()
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
+    rating: int | None = None  # a review's stars, 1..5 (app stores, review sites); else None
 
     def __post_init__(self) -> None:
         if not self.source or ":" in self.source:
@@ -100,6 +101,8 @@ class Mention:
             raise ValueError("a mention needs the network's own id")
         if self.status not in MENTION_STATUSES:
             raise ValueError(f"unknown status: {self.status!r}")
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValueError(f"a rating is 1..5 stars, got {self.rating!r}")
 
     @property
     def id(self) -> str:
@@ -145,6 +148,7 @@ class Mention:
             themes=themes,
             status=self.status,
             expires_at=self.expires_at,
+            rating=self.rating,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +187,7 @@ class Mention:
             themes=tuple(data.get("themes") or ()),
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
+            rating=int(data["rating"]) if data.get("rating") is not None else None,
         )
 
 

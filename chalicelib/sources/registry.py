@@ -114,6 +114,16 @@ SOURCES: tuple[Source, ...] = (
         wanted=lambda w: w.mastodon is not None,
     ),
     Source(
+        "app_store",
+        "App Store reviews",
+        "poll",
+        timedelta(hours=1),
+        module="app_store",
+        every_minutes=15,
+        secrets=("appstore_issuer_id", "appstore_key_id", "appstore_private_key"),
+        wanted=lambda w: w.app_store is not None,
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",
