@@ -35,7 +35,7 @@ from ..errors import ConfigError
 from ..model import Author, Mention, iso, parse_time
 from . import FetchResult
 from ._common import Credentials, clip, json_cursor, need_secret
-from .http_json import Answer, JsonHttp, wait_until
+from .http_json import Answer, JsonHttp, to_next_hour, wait_until
 from .watch import Watch
 
 SOURCE = "app_store"
@@ -111,8 +111,9 @@ def fetch(
         if run.retry_at is not None or run.refused:
             break
         state[territory] = run.read(territory, state.get(territory) or {})
+    unique = {m.id: m for m in reversed(run.mentions)}  # one per review, the first read
     return FetchResult(
-        mentions=run.mentions,
+        mentions=list(reversed(unique.values())),
         next_cursor=json.dumps({t: state[t] for t in territories if t in state}, sort_keys=True),
         requests=run.requests,
         reads=run.reads,
@@ -186,7 +187,7 @@ class _Run:
             )
             return None
         if answer.status == 429:
-            self.retry_at = wait_until(answer, self.now, at_least=_to_next_hour(self.now))
+            self.retry_at = wait_until(answer, self.now, at_least=to_next_hour(self.now))
             self.problems.append(f"{territory}: 429 rate limited (3,600 requests an hour)")
             return None
         if answer.status != 200 or not isinstance(answer.body, dict):
@@ -218,8 +219,3 @@ def review_to_mention(item: Any, app_id: str, *, received_at: datetime) -> Menti
         received_at=iso(received_at),
         rating=rating,
     )
-
-
-def _to_next_hour(now: datetime) -> float:
-    top = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return max(60.0, (top - now).total_seconds())

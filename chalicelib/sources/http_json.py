@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -95,3 +95,9 @@ def wait_until(answer: Answer, now: datetime, *, at_least: float, reset_header: 
         with contextlib.suppress(TypeError, ValueError):
             wait = max(wait, (parse_time(reset) - now).total_seconds())
     return float(now.timestamp() + wait)
+
+
+def to_next_hour(now: datetime) -> float:
+    """Seconds to the next full hour (at least a minute): where an hourly quota resets."""
+    top = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return max(60.0, (top - now).total_seconds())

@@ -124,6 +124,16 @@ SOURCES: tuple[Source, ...] = (
         wanted=lambda w: w.app_store is not None,
     ),
     Source(
+        "google_play",
+        "Google Play reviews",
+        "poll",
+        timedelta(hours=1),
+        module="google_play",
+        every_minutes=15,
+        secrets=("google_play_service_account",),
+        wanted=lambda w: w.google_play is not None,
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",

@@ -1,7 +1,8 @@
 """A review's stars are part of its judgement (App Store, Google Play, review sites).
 
-    1 star      negative whatever the words say: score at most -0.70 (alone enough to page:
-                45 x 0.70 = 31.5 priority points, the threshold is 25)
+    1 star      negative whatever the words say: score at most -0.70 (45 x 0.70 = 31.5
+                priority points: an alert in the low band, on the shift board; with a
+                complaint or an urgent word, 40 and up: it pages)
     2 stars     negative: score at most -0.45
     3 stars     the words decide
     4-5 stars   the words decide, and a complaint in them stays a complaint: negative,

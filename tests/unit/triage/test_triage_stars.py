@@ -25,12 +25,12 @@ def review(text: str, rating: int | None, lang: str = "nl") -> Mention:
 
 
 @pytest.mark.parametrize("text", ["Werkt.", "Ik gebruik de app elke dag."])
-def test_one_star_with_neutral_words_is_negative_and_pages(text):
+def test_one_star_with_neutral_words_is_negative_and_alerts(text):
     judged = judge(review(text, 1))
     assert judged.sentiment is not None
     assert (judged.sentiment.label, judged.sentiment.score) == ("negative", -0.7)
     assert judged.reasons[0] == "rating: 1 star"
-    assert judged.priority == 31.5  # 45 x 0.70: over the paging threshold of 25 alone
+    assert judged.priority == 31.5  # 45 x 0.70: an alert (threshold 25), low band
     assert should_alert(judged)
     # the same words without stars page nobody
     assert not should_alert(judge(review(text, None)))
