@@ -21,7 +21,8 @@ What can go wrong, and what it does (the cursor stays, nothing is lost):
                        3,600 requests an hour per key) or Retry-After, if later
     5xx, not JSON      degraded: that territory is read again next run
 
-Cursor (JSON text): ``{"<territory or *>": {"newest": "<ISO>", "seen": {"<id>": "<ISO>"}}}``.
+Cursor (JSON text): ``{"<territory or *>": {"newest": "<ISO>", "seen": {"<id>": "<ISO>"}}}``,
+and while a backlog is read across runs ``"resume": "<next page URL>", "top": "<ISO>"``.
 """
 
 from __future__ import annotations
@@ -135,21 +136,26 @@ class _Run:
         self.problems: list[str] = []
 
     def read(self, territory: str, place: Mapping[str, Any]) -> dict[str, Any]:
-        """Read one territory newest first, down to its cursor; its next cursor."""
+        """Read one territory newest first, down to its cursor; its next cursor.
+
+        The newest review read becomes the floor only once every page down to the old
+        floor is read: a run stopped halfway (page cap, an error) leaves the page it did
+        not read (``resume``) for the next run, and the floor where it was."""
         newest = str(place.get("newest") or "")
         seen: dict[str, str] = dict(place.get("seen") or {})
         floor = newest or iso(self.now - FIRST_LOOKBACK)
-        url: str | None = f"{BASE}/v1/apps/{self.app_id}/customerReviews"
-        params: dict[str, Any] | None = {"sort": "-createdDate", "limit": PAGE}
-        if territory != ALL and params is not None:
-            params["filter[territory]"] = territory
+        url: str | None = place.get("resume") or f"{BASE}/v1/apps/{self.app_id}/customerReviews"
+        params: dict[str, Any] | None = None
+        if not place.get("resume"):
+            params = {"sort": "-createdDate", "limit": PAGE}
+            if territory != ALL:
+                params["filter[territory]"] = territory
         found: list[Mention] = []
+        complete = False
         for _ in range(MAX_PAGES):
-            if url is None:
-                break
-            page = self._page(url, params, territory)
+            page = self._page(str(url), params, territory)
             if page is None:
-                return dict(place)  # nothing of this territory is kept: read again
+                break  # `url` is the page to read next run
             older = False
             for item in page.get("data") or []:
                 self.reads += 1
@@ -163,13 +169,25 @@ class _Run:
                 if seen.get(mention.native_id) != mention.created_at:
                     found.append(mention)
             next_link = (page.get("links") or {}).get("next")
-            url, params = (str(next_link), None) if next_link and not older else (None, None)
+            if older or not next_link:
+                complete = True
+                break
+            url, params = str(next_link), None
         self.mentions.extend(found)
         for mention in found:
             seen[mention.native_id] = mention.created_at
-        top = max([newest, *(m.created_at for m in found)])
-        recent = sorted(seen.items(), key=lambda kv: kv[1])[-SEEN_KEPT:]
-        return {"newest": top or None, "seen": dict(recent)} if top else {"seen": dict(recent)}
+        recent = dict(sorted(seen.items(), key=lambda kv: kv[1])[-SEEN_KEPT:])
+        top = max([str(place.get("top") or ""), *(m.created_at for m in found)])
+        state: dict[str, Any] = (
+            {"newest": max(newest, top)}
+            if complete
+            else {
+                "newest": newest,
+                "top": top,
+                "resume": url if params is None else None,  # None: the first page failed
+            }
+        )
+        return {**{k: v for k, v in state.items() if v}, "seen": recent}
 
     def _page(self, url: str, params: Mapping[str, Any] | None, territory: str) -> Any:
         self.requests += 1

@@ -24,7 +24,8 @@ and pages are read only while reviews are new (at most `MAX_PAGES` a run; a run 
     429, or 403 rateLimitExceeded / quotaExceeded       skipped until the next full hour
 
 Cursor (JSON text): ``{"newest": <epoch s>, "seen": {"<id>": <epoch s>}, "hour":
-"<YYYY-MM-DDTHH>", "requests": n}``.
+"<YYYY-MM-DDTHH>", "requests": n}``, and while a backlog is being read across runs
+``"resume": "<page token>", "top": <epoch s of the newest review of the backlog>``.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ def fetch(
     newest = int(state.get("newest") or 0)
     seen: dict[str, int] = {k: int(v) for k, v in dict(state.get("seen") or {}).items()}
     url = f"{BASE}/{place.package}/reviews"
-    params: dict[str, Any] = {"maxResults": PAGE}
+    resume = state.get("resume")  # the page a stopped run did not read
+    params: dict[str, Any] = {"maxResults": PAGE, **({"token": resume} if resume else {})}
     found: dict[str, Mention] = {}
     stamps: dict[str, int] = {}
     notes: list[str] = []
@@ -162,6 +164,10 @@ def fetch(
                 "Users and permissions, give it 'Reply to reviews' for the app"
             )
             break
+        if answer.status == 400 and "token" in params:
+            notes.append("the saved page token was refused: reading from the top")
+            params = {"maxResults": PAGE}
+            break
         if answer.status != 200 or not isinstance(answer.body, dict):
             problem = f"Google Play: HTTP {answer.status}, not a list of reviews"
             break
@@ -181,16 +187,17 @@ def fetch(
             complete = True
             break
         params = {"maxResults": PAGE, "token": token}
-    if problem and not complete:
-        found, stamps = {}, {}  # read again next run, from the top
     seen.update(stamps)
     kept = dict(sorted(seen.items(), key=lambda kv: kv[1])[-SEEN_KEPT:])
-    next_state = {
-        "newest": max([newest, *stamps.values()]) or None,
-        "seen": kept,
-        "hour": hour,
-        "requests": spent + requests,
-    }
+    # The newest review read moves the floor only once every page down to the old floor
+    # is read: a run stopped halfway (page cap, the hour's requests, an error) leaves the
+    # page it did not read for the next run, and the floor where it was.
+    top = max([int(state.get("top") or 0), *stamps.values()])
+    next_state: dict[str, Any] = {"seen": kept, "hour": hour, "requests": spent + requests}
+    if complete:
+        next_state["newest"] = max(newest, top) or None
+    else:
+        next_state.update(newest=newest or None, top=top or None, resume=params.get("token"))
     return FetchResult(
         mentions=list(found.values()),
         next_cursor=json.dumps(

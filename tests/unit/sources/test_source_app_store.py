@@ -265,3 +265,43 @@ def test_a_review_without_stars_or_date_is_skipped():
         is None
     )
     assert app_store.review_to_mention({"id": "1"}, APP, received_at=NOW) is None
+
+
+@responses.activate
+def test_a_backlog_longer_than_a_run_is_read_on_in_the_next_run(client, monkeypatch):
+    # built from the documented shape; one page a run, so the backlog spans two runs
+    monkeypatch.setattr(app_store, "MAX_PAGES", 1)
+    second = f"{LIST}?cursor=Mg&limit=200&filter[territory]=NLD"
+    responses.add(
+        responses.GET,
+        LIST,
+        json=page(review("n2", "2017-11-15T16:00:00Z"), next_url=second),
+        match=[
+            responses.matchers.query_param_matcher(
+                {"sort": "-createdDate", "limit": "200", "filter[territory]": "NLD"}
+            )
+        ],
+    )
+    responses.add(
+        responses.GET,
+        LIST,
+        json=page(review("n1", "2017-11-15T13:00:00Z"), review("old", "2017-11-15T09:00:00Z")),
+        match=[
+            responses.matchers.query_param_matcher(
+                {"cursor": "Mg", "limit": "200", "filter[territory]": "NLD"}
+            )
+        ],
+    )
+    cursor = json.dumps({"NLD": {"newest": "2017-11-15T10:00:00Z", "seen": {}}})
+    one = app_store.fetch(client, cursor, watch=watch("NLD"), now=NOW)
+    state = json.loads(one.next_cursor)["NLD"]
+    assert [m.native_id for m in one.mentions] == ["n2"]
+    assert (state["newest"], state["resume"], state["top"]) == (
+        "2017-11-15T10:00:00Z",
+        second,
+        "2017-11-15T16:00:00Z",
+    )
+    two = app_store.fetch(client, one.next_cursor, watch=watch("NLD"), now=NOW)
+    assert [m.native_id for m in two.mentions] == ["n1"]
+    state = json.loads(two.next_cursor)["NLD"]
+    assert state["newest"] == "2017-11-15T16:00:00Z" and "resume" not in state

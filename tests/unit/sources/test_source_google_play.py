@@ -251,3 +251,37 @@ def test_a_key_that_is_not_a_service_account_key_is_a_config_error_without_the_k
             {"google_play_service_account": json.dumps({"private_key": "secret-bits"})}
         )
     assert "secret-bits" not in str(error.value)
+
+
+@responses.activate
+def test_a_backlog_longer_than_a_run_is_read_on_in_the_next_run(client, shape, monkeypatch):
+    # built from the documented shape; one page a run, so the backlog spans two runs
+    monkeypatch.setattr(google_play, "MAX_PAGES", 1)
+    token_ok()
+    floor = int(NOW.timestamp()) - 3600
+    first = [("a", 1, 60, "x"), ("b", 2, 120, "y")]
+    responses.add(
+        responses.GET,
+        REVIEWS,
+        json=listing(shape, *first, next_token="p2"),
+        match=[responses.matchers.query_param_matcher({"maxResults": "100"})],
+    )
+    responses.add(
+        responses.GET,
+        REVIEWS,
+        json=listing(shape, ("c", 3, 1800, "z"), ("old", 4, 3700, "w")),
+        match=[responses.matchers.query_param_matcher({"maxResults": "100", "token": "p2"})],
+    )
+    one = google_play.fetch(client, json.dumps({"newest": floor}), watch=watch(), now=NOW)
+    state = json.loads(one.next_cursor)
+    assert [m.native_id for m in one.mentions] == ["a", "b"]
+    # the floor stays until the backlog is read; the page not read is kept
+    assert (state["newest"], state["resume"], state["top"]) == (
+        floor,
+        "p2",
+        int(NOW.timestamp()) - 60,
+    )
+    two = google_play.fetch(client, one.next_cursor, watch=watch(), now=NOW)
+    assert [m.native_id for m in two.mentions] == ["c", "old"]
+    state = json.loads(two.next_cursor)
+    assert state["newest"] == int(NOW.timestamp()) - 60 and "resume" not in state
