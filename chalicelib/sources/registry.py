@@ -134,6 +134,15 @@ SOURCES: tuple[Source, ...] = (
         wanted=lambda w: w.google_play is not None,
     ),
     Source(
+        "bluesky",
+        "Bluesky",
+        "poll",
+        timedelta(hours=1),
+        module="bluesky",
+        every_minutes=5,
+        secrets=("bluesky_handle", "bluesky_app_password"),
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",
