@@ -7,7 +7,8 @@ served by `responses` (no network): 1,000 new posts waiting in one timeline (a b
 how many requests to read them all, and in how many runs), then a quiet run (what every
 scheduled run costs with nothing new). The month is the registry's schedule for a team
 of our size (the Voltera watch: 2 hashtags on 3 Mastodon servers, 2 App Store territories,
-one Android app) at the quiet run's requests, plus the requests 1,000 mentions add.
+one Android app, one Bluesky account) at the quiet run's requests, plus the requests its
+mentions add.
 
 Money: the three APIs do not bill; what remains is Lambda (one invocation per run at the
 function's memory, `SECONDS_PER_REQUEST` of network wait per request: an assumption, the
@@ -153,11 +154,38 @@ def _google_play(mock: Any, backlog: int) -> None:
     mock.add("POST", "https://oauth2.googleapis.com/token", json=token)
 
 
+def _bluesky(mock: Any, backlog: int) -> None:
+    pds = "https://bsky.social/xrpc"
+    session = {"accessJwt": "a", "refreshJwt": "r", "did": "did:plc:brand"}
+    mock.add("POST", f"{pds}/com.atproto.server.createSession", json=session)
+    items = [
+        {
+            "uri": f"at://did:plc:u{i}/app.bsky.feed.post/{i}",
+            "author": {"did": f"did:plc:u{i}", "handle": f"u{i}.bsky.social"},
+            "reason": "mention",
+            "record": {"text": "@voltera storing?", "createdAt": "2026-12-07T08:00:00Z"},
+            "indexedAt": (NOW - timedelta(seconds=i + 1)).isoformat(),
+        }
+        for i in range(backlog)
+    ]
+
+    def listing(request: Any) -> tuple[int, dict[str, str], str]:
+        from urllib.parse import parse_qs, urlsplit
+
+        start = int(parse_qs(urlsplit(request.url).query).get("cursor", ["0"])[0])
+        body: dict[str, Any] = {"notifications": items[start : start + 50]}
+        if start + 50 < len(items):
+            body["cursor"] = str(start + 50)
+        return 200, {}, json.dumps(body)
+
+    mock.add_callback("GET", f"{pds}/app.bsky.notification.listNotifications", listing)
+
+
 def _clients() -> dict[str, Callable[[], Any]]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-    from chalicelib.sources import app_store, google_play, mastodon
+    from chalicelib.sources import app_store, bluesky, google_play, mastodon
 
     pkcs8 = serialization.PrivateFormat.PKCS8
     pem = serialization.Encoding.PEM
@@ -185,10 +213,18 @@ def _clients() -> dict[str, Callable[[], Any]]:
         "google_play": lambda: google_play.make_client(
             {"google_play_service_account": json.dumps(account)}
         ),
+        "bluesky": lambda: bluesky.make_client(
+            {"bluesky_handle": "voltera.bsky.social", "bluesky_app_password": "x"}
+        ),
     }
 
 
-SERVE = {"mastodon": _mastodon, "app_store": _app_store, "google_play": _google_play}
+SERVE = {
+    "mastodon": _mastodon,
+    "app_store": _app_store,
+    "google_play": _google_play,
+    "bluesky": _bluesky,
+}
 
 
 def measure(name: str, backlog: int = 1500) -> dict[str, Any]:
@@ -221,6 +257,7 @@ def measure(name: str, backlog: int = 1500) -> dict[str, Any]:
         before = len(mock.calls)
         quiet = module.fetch(client, cursor, watch=watch, now=NOW + timedelta(minutes=runs + 1))
         token_calls = sum(1 for c in mock.calls[before:] if c.request.method == "POST")
+        logins = sum(1 for c in mock.calls if "createSession" in c.request.url)
     return {
         "backlog": backlog,
         "mentions_read": mentions,
@@ -228,6 +265,7 @@ def measure(name: str, backlog: int = 1500) -> dict[str, Any]:
         "requests_per_1000": round(requests * 1000 / max(mentions, 1), 1),
         "requests_a_quiet_run": quiet.requests + token_calls,
         "cpu_seconds_a_run": round(cpu / max(runs, 1), 4),
+        "logins": logins,
         "every_minutes": source.every_minutes,
     }
 
@@ -237,6 +275,8 @@ def _primed(name: str) -> str | None:
     past = int((NOW - timedelta(days=1)).timestamp())
     if name == "mastodon":
         return json.dumps({"https://mastodon.nl/api/v1/notifications": "9999"})
+    if name == "bluesky":
+        return json.dumps({"newest": (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")})
     if name == "app_store":
         stamp = (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         return json.dumps({t: {"newest": stamp, "seen": {}} for t in ("NLD", "BEL")})
@@ -269,7 +309,7 @@ def month(figures: dict[str, Any], mentions_a_month: int) -> dict[str, Any]:
 
 
 # mentions a month for a team of our size (a Dutch energy brand: the demo's Voltera)
-TEAM_MONTH = {"mastodon": 300, "app_store": 150, "google_play": 400}
+TEAM_MONTH = {"mastodon": 300, "app_store": 150, "google_play": 400, "bluesky": 600}
 
 
 def main(argv: list[str] | None = None) -> int:
