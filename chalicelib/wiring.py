@@ -34,6 +34,7 @@ from .sources.catch_up import Heard
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .store.brand import BrandActivity
+from .store.reviews import DeletedReviews
 from .triage.rising import excluded_terms
 from .triage.spikes import SpikePolicy
 
@@ -163,6 +164,12 @@ def brand_activity() -> BrandActivity:
 
 
 @cache
+def deleted_reviews() -> DeletedReviews:
+    """Reviews their authors deleted (`store/reviews.py`), recorded by the webhook route."""
+    return DeletedReviews(state(), timedelta(days=settings().retention_days))
+
+
+@cache
 def quarantine() -> Quarantine:
     return Quarantine(state(), timedelta(days=settings().retention_days))
 
@@ -285,6 +292,7 @@ def reset() -> None:
         cases,
         lessons,
         brand_activity,
+        deleted_reviews,
         heard,
     ):
         factory.cache_clear()

@@ -159,6 +159,13 @@ SOURCES: tuple[Source, ...] = (
         secrets=("meta_app_secret", "meta_verify_token"),
         catch_up="meta_catch_up",
     ),
+    Source(
+        "trustpilot_webhook",
+        "Trustpilot reviews (webhook)",
+        "push",
+        timedelta(days=7),
+        secrets=("trustpilot_webhook_basic",),
+    ),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}

@@ -93,6 +93,14 @@ def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Ke
     return Key(f"brand#{kind}#{network}:{target}", BRAND_POST_PREFIX + native_id)
 
 
+# ------------------------------------------------------------------ deleted reviews
+
+
+def deleted_review(mention_id: str) -> Key:
+    """A review its author deleted (``trustpilot:<id>``): when we heard of it."""
+    return Key(f"deleted#{mention_id}", "review")
+
+
 # ------------------------------------------------------------------ sources
 
 CURSOR = "cursor"
