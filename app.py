@@ -37,6 +37,7 @@ from chalicelib.sources import (
     meta,
     polling,
     registry,
+    threads,
     trustpilot,
     x_webhook,
     xaa_api,
@@ -87,6 +88,22 @@ def x_crc() -> Response:
 def x_activity() -> Response:
     return _receive(
         _watched(x_webhook), secret_name="x_consumer_secret", status_code=200, source="x_webhook"
+    )
+
+
+@app.route("/webhooks/threads", methods=["GET"])
+def threads_subscription() -> Response:
+    params: dict[str, str] = dict(_request().query_params or {})
+    return _challenge(lambda: meta.answer_subscription(params, _secret("threads_verify_token")))
+
+
+@app.route("/webhooks/threads", methods=["POST"], content_types=["application/json"])
+def threads_webhook() -> Response:
+    return _receive(
+        _watched(threads),
+        secret_name="threads_app_secret",
+        status_code=200,
+        source="threads_webhook",
     )
 
 

@@ -166,6 +166,13 @@ SOURCES: tuple[Source, ...] = (
         timedelta(days=7),
         secrets=("trustpilot_webhook_basic",),
     ),
+    Source(
+        "threads_webhook",
+        "Threads (webhook)",
+        "push",
+        timedelta(days=2),
+        secrets=("threads_app_secret", "threads_verify_token"),
+    ),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
