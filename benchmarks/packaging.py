@@ -75,7 +75,11 @@ def executable(name: str) -> str:
 
 
 def build(stage: str, out_dir: Path, *, timeout: float = 600) -> PackageResult:
-    """`chalice package --stage <stage> <out_dir>`, offline; the log is stdout + stderr."""
+    """`chalice package --stage <stage> <out_dir>`, offline, with the bytecode `make package`
+    compiles first (infra/bytecode.py); the log is stdout + stderr."""
+    from infra import bytecode
+
+    bytecode.write()
     done = subprocess.run(
         [executable("chalice"), "package", "--stage", stage, str(out_dir)],
         cwd=ROOT,

@@ -154,7 +154,7 @@ def mention_triage() -> Triage:
 @cache
 def heard() -> Heard:
     """When each webhook last delivered (source health, the catch-up job)."""
-    return Heard(state())
+    return Heard(state)
 
 
 @cache

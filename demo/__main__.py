@@ -154,7 +154,9 @@ def run(
                     f"{request.path} refused {post['id']}: {response.status_code} {response.body!r}"
                 )
             accepted += 1
-        say(f"{accepted} posts arrived through the signed webhooks (X, Meta, generic).")
+        say(
+            f"{accepted} posts arrived through the signed webhooks (X Activity API, Meta, generic)."
+        )
         # A one-star App Store review, read by the App Store poller (demo/app_review.py).
         from demo import app_review
 

@@ -1,7 +1,7 @@
 """How each of the demo's posts arrives: as its network's webhook would send it, signed.
 
-X posts come as X's Account Activity webhook sends them (`POST /webhooks/x`, signed with
-the consumer secret), Facebook posts as Meta's Page webhook sends them (`POST
+X posts come as the X Activity API sends a `post.mention.create` (`POST /webhooks/x`,
+signed with the consumer secret), Facebook posts as Meta's Page webhook sends them (`POST
 /webhooks/meta`, signed with the app secret), everything else through the generic signed
 webhook, whose posts are `generic-<source>` (a generic post never takes a network's ids).
 So a customer who complained on X in the history and praises us on X today is one author.
@@ -31,20 +31,33 @@ class Arrival:
 def arrival(post: dict[str, Any], secrets: dict[str, str]) -> Arrival:
     author = post["author"]
     created = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
-    if post["source"] == "x":
-        event = {
-            "id_str": post["id"],
+    if post["source"] == "x":  # the X Activity API's envelope (AAA ends on 2027-01-01)
+        payload = {
+            "id": post["id"],
             "text": post["text"],
-            "timestamp_ms": str(int(created.timestamp() * 1000)),
-            "user": {
-                "id_str": author["id"],
-                "screen_name": author["handle"],
-                "name": author["name"],
-                "followers_count": author["followers"],
-            },
-            "lang": post.get("lang"),
+            "author_id": author["id"],
+            "created_at": post["created_at"],
+            "conversation_id": post["id"],
+            "lang": post.get("lang") or "und",
         }
-        body = _json({"for_user_id": OUR_X_ACCOUNT, "tweet_create_events": [event]})
+        user = {
+            "id": author["id"],
+            "username": author["handle"],
+            "name": author["name"],
+            "public_metrics": {"followers_count": author["followers"]},
+        }
+        body = _json(
+            {
+                "data": {
+                    "event_uuid": post["id"],
+                    "filter": {"user_id": OUR_X_ACCOUNT},
+                    "event_type": "post.mention.create",
+                    "tag": "mentions",
+                    "payload": payload,
+                    "includes": {"users": [user]},
+                }
+            }
+        )
         signature = base64_signature(secrets["x_consumer_secret"], body)
         headers = _headers("x-twitter-webhooks-signature", signature)
         return Arrival("/webhooks/x", body, headers, 200)

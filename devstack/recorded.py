@@ -171,6 +171,9 @@ def replay_all(realdata: Path, now: datetime | None = None) -> dict[str, list[Me
                 client = reddit.make_client(reddit_credentials)
                 result = reddit.fetch(client, None, watch=watch, now=now, parts=(part,))
             out[name] = result.mentions
+    atom = realdata / "reddit_atom" / "comments_feed.atom.xml"
+    if atom.is_file():  # Reddit without API approval: the Atom feed of a subreddit
+        out["reddit_atom/comments_feed.atom.xml"] = _reddit_atom(atom.read_bytes(), now)
     events = realdata / "webhooks" / "x_account_activity"
     for name in X_EVENTS:
         if (events / name).is_file():
@@ -191,6 +194,25 @@ def replay_all(realdata: Path, now: datetime | None = None) -> dict[str, list[Me
                 mentions += meta.parse(json.dumps(payload).encode(), now)
             out[f"meta:{key}"] = mentions
     return out
+
+
+def _reddit_atom(feed: bytes, now: datetime) -> list[Mention]:
+    """The recorded Atom feed served as r/FixtureSub's new posts (its comments feed empty),
+    read by the Atom poller through requests and feedparser."""
+    import responses
+
+    from chalicelib.sources import reddit_atom
+    from chalicelib.sources.watch import Watch
+
+    posts, comments = reddit_atom.feed_urls("FixtureSub")
+    empty = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>c</id></feed>'
+    atom = {"Content-Type": "application/atom+xml"}
+    watch = Watch.from_dict({"terms": ["budget"], "subreddits": [{"name": "FixtureSub"}]})
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, posts, body=feed, headers=atom)
+        mock.add(responses.GET, comments, body=empty, headers=atom)
+        client = reddit_atom.make_client({})
+        return reddit_atom.fetch(client, None, watch=watch, now=now).mentions
 
 
 def _tweepy_client() -> Any:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,9 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# The rule on skips under CI (and its declared list): tests/skip_rule.py.
+pytest_plugins = ["tests.skip_rule"]
 
 
 # Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.
@@ -57,6 +61,43 @@ def _no_long_poll_under_faketime() -> Iterator[None]:
         yield
     finally:
         Queue.wait_for_messages = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _provision_once_per_template() -> Iterator[None]:
+    """Every functional test deploys infra/template.yaml into a fresh moto (`stack`). Two
+    things moto redoes each time that cannot change between tests, done once here:
+    parsing the template (pure-Python YAML: ~40 % of a deploy) and generating the RSA key
+    it gives every KMS key, symmetric ones too (~35 %; nothing here signs with KMS). The
+    stack moto builds is the same: each test still gets its own parsed copy and its own
+    resources."""
+    import copy
+
+    import moto.kms.models as kms_models
+    from moto.cloudformation.models import Stack
+
+    parse = Stack.parse_template
+    generate = kms_models.generate_private_key
+    parsed: dict[str, Any] = {}
+    keys: dict[str, Any] = {}
+
+    def parse_once(template: str) -> Any:
+        if template not in parsed:
+            parsed[template] = parse(template)
+        return copy.deepcopy(parsed[template])
+
+    def key_once(key_spec: str) -> Any:
+        if key_spec not in keys:
+            keys[key_spec] = generate(key_spec)
+        return keys[key_spec]
+
+    Stack.parse_template = staticmethod(parse_once)  # type: ignore[method-assign,assignment]
+    kms_models.generate_private_key = key_once
+    try:
+        yield
+    finally:
+        Stack.parse_template = staticmethod(parse)  # type: ignore[method-assign,assignment]
+        kms_models.generate_private_key = generate
 
 
 @pytest.fixture(autouse=True)

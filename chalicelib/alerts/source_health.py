@@ -15,7 +15,7 @@ from ..errors import DeliveryError
 from ..logs import get_logger
 from ..model import parse_time
 from ..sources import health as source_health
-from ..sources import registry
+from ..sources import pricing, registry
 from ..store import StateTable
 from .notify import Notifier
 from .team import Team
@@ -43,6 +43,9 @@ def describe(health: source_health.Health, now: datetime, timezone: str) -> tupl
     ]
     if health.last_error:
         lines.append(f"Last error ({local(health.last_error_at)}): {health.last_error}")
+    if health.month_reads and health.source in pricing.PRICE_PER_READ:
+        spent = pricing.dollars(health.source, health.month_reads)
+        lines.append(f"Spent at X this month ({health.month}): ${spent:,.2f}")
     lines.append("Ask an engineer to check the logs; you will not be paged again for this.")
     sms = f"{subject}. Last success {local(health.last_success)}."
     return subject, "\n".join(lines), sms

@@ -97,14 +97,12 @@ class DigestService:
                 item = self._state.get(keys.alert(alert_id_for(entry.key)))
                 if item:
                     alerts[entry.key] = item
-        names = {source.name for source in registry.polled()}  # each has a health item
+        names = {source.name for source in registry.SOURCES}  # those that ran have health
         for counters in (stats, previous, last_week):
             names |= aggregates.names(counters, "source")
-        health = {}
-        for name in sorted(names):
-            item = self._state.get(keys.source_health(name))
-            if item:
-                health[name] = item
+        wanted = {keys.source_health(name): name for name in sorted(names)}
+        found = self._state.get_many(wanted)  # one request for every source's health
+        health = {wanted[key]: item for key, item in sorted(found.items())}
         ambassadors = self._lists.read(key, AMBASSADORS)
         themes = [e for e in self._lists.read(key, THEMES) if themable(e.key, self._excluded)]
         return report.DayData(

@@ -35,23 +35,32 @@ Replay = Callable[[str, datetime, datetime], Any]  # (source, since, now): ask f
 
 class Heard:
     """Records deliveries of push sources, at most once per `every` per source (a webhook
-    answers in milliseconds: one state write per delivery would double its cost)."""
+    answers in milliseconds: one state write per delivery would double its cost), with the
+    month's post events X bills (`Health.month_reads`; the events of a container that ends
+    before its next write are not counted: the figure is a floor)."""
 
-    def __init__(self, store: StateTable, every: timedelta = HEARD_EVERY) -> None:
-        self._store = store
+    def __init__(self, state: Callable[[], StateTable], every: timedelta = HEARD_EVERY) -> None:
+        self._state = state  # built on first use: a delivery never fails for this record
         self._every = every
         self._written: dict[str, datetime] = {}
+        self._pending: dict[str, int] = {}
 
-    def delivered(self, source: str, now: datetime) -> None:
+    def delivered(self, source: str, now: datetime, events: int = 1) -> None:
+        self._pending[source] = self._pending.get(source, 0) + events
         last = self._written.get(source)
         if last is not None and now - last < self._every:
             return
+        month = now.strftime("%Y-%m")
         try:
-            health = load_health(self._store, source, now).succeeded(now)
-            self._store.put(keys.source_health(source), health.to_dict())
-        except StoreError:
+            store = self._state()
+            health = load_health(store, source, now).succeeded(now)
+            before = health.month_reads if health.month == month else 0
+            health = replace(health, month=month, month_reads=before + self._pending[source])
+            store.put(keys.source_health(source), health.to_dict())
+        except (StoreError, ConfigError):
             return  # the delivery is queued; its record can wait for the next one
         self._written[source] = now
+        self._pending[source] = 0
 
 
 def endpoint_failed(state: Callable[[], StateTable], source: str, now: datetime) -> None:

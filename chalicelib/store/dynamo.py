@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConditionFailed, StoreError, TransactionCancelled
 from .codec import from_item, to_attr, to_item
@@ -20,7 +20,6 @@ BATCH_GET_LIMIT = 100
 BATCH_GET_ATTEMPTS = 5
 GSI = "gsi1"
 
-T = TypeVar("T")
 
 # What is worth another try a moment later: throttling, and transactions that lost a race
 # (DynamoDB cancels one of two overlapping transactions with TransactionConflict; botocore
@@ -58,7 +57,7 @@ def backoff(attempt: int, rng: random.Random | None = None) -> float:
     return (rng or random).uniform(0, cap)
 
 
-def call(operation: Callable[..., T], what: str, **kwargs: Any) -> T:
+def call[T](operation: Callable[..., T], what: str, **kwargs: Any) -> T:
     """Run one DynamoDB call; every botocore failure becomes a `StoreError`.
 
     A failed condition is `ConditionFailed`; a cancelled transaction is

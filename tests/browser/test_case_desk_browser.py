@@ -10,6 +10,8 @@ THEN every step shows what happened, the board changes, nothing breaks the page'
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -148,3 +150,23 @@ def test_marketing_reads_the_demo_digest_and_opens_a_case_from_it_on_a_phone(
     assert weekly, "the demo's Monday sends each theme owner last week's lessons"
     seen = show(browser, as_webmail(weekly[0].read_text()), 800, screenshots / "weekly-lessons.png")
     assert seen["scroll"] <= 800 and "what customers taught us" in seen["text"].lower()
+
+
+def test_make_serve_answers_the_recorded_links_over_http(served) -> None:
+    # (no browser: plain HTTP against the same served morning as the browser tests)
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    texts = [r for r in records if r["channel"] == "sms"]
+    assert texts and {r["segments"] for r in texts} == {1}
+    assert {r["encoding"] for r in texts} == {"GSM-7"}
+    assert {r["channel"] for r in records} == {"sms", "email"}
+    for link in (phones.case_links(texts)[0], served.board_url()):
+        assert link.startswith(served.base_url)
+        with urllib.request.urlopen(link) as answer:
+            assert answer.status == 200
+            assert answer.headers["Referrer-Policy"] == "no-referrer"
+    try:
+        urllib.request.urlopen(served.base_url + "/c/AAAAAAAAAAAAAAAA")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403
+    else:
+        raise AssertionError("a guessed code opened a case")

@@ -41,7 +41,7 @@ def test_package_reports_no_missing_dependency(package: packaging.PackageResult)
 
 def test_zip_leaves_out_what_lambda_provides(package: packaging.PackageResult) -> None:
     report = packaging.zip_report(package.zip_path)
-    assert report.forbidden() == [], "boto3/botocore belong in requirements-dev.txt only"
+    assert report.forbidden() == [], "boto3/botocore belong in requirements-dev.in only"
 
 
 def test_zip_holds_the_app_and_every_runtime_requirement(
@@ -67,6 +67,54 @@ def test_harness_check_sees_a_harness_import(tmp_path: Path) -> None:
         archive.writestr("chalicelib/x.py", "import moto\nfrom app import app\n")
         archive.writestr("app.py", "from chalicelib import wiring\n")
     assert packaging.harness_imports(bad) == ["chalicelib/x.py: app", "chalicelib/x.py: moto"]
+
+
+def test_functions_run_on_python_3_13(package: packaging.PackageResult) -> None:
+    # python3.11 passed Lambda's deprecation date on 2026-06-30; 3.13 is supported to 2029
+    template = json.loads(package.template_path.read_text())
+    runtimes = {
+        resource["Properties"].get("Runtime")
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    assert runtimes == {"python3.13"}
+
+
+def test_zip_ships_valid_bytecode_for_every_module_a_cold_start_imports(
+    package: packaging.PackageResult,
+) -> None:
+    # GIVEN the zip's own Python: app.py, chalice's module and every chalicelib module
+    import importlib.util
+    import zipfile
+
+    with zipfile.ZipFile(package.zip_path) as archive:
+        names = set(archive.namelist())
+        sources = sorted(
+            n
+            for n in names
+            if n in ("app.py", "chalice/app.py", "chalice/__init__.py")
+            or (n.startswith("chalicelib/") and n.endswith(".py"))
+        )
+        assert "chalicelib/wiring.py" in sources
+        for name in sources:
+            # THEN beside each is its 3.13 bytecode, checked against the hash of that source
+            pyc = str(Path(name).parent / "__pycache__" / (Path(name).stem + ".cpython-313.pyc"))
+            pyc = pyc.removeprefix("./")
+            assert pyc in names, f"no bytecode for {name}"
+            data = archive.read(pyc)
+            assert data[:4] == importlib.util.MAGIC_NUMBER, name
+            flags = int.from_bytes(data[4:8], "little")
+            assert flags == 0b11, f"{name}: not checked-hash bytecode (flags {flags:#b})"
+            assert data[8:16] == importlib.util.source_hash(archive.read(name)), f"stale: {name}"
+        # AND no other bytecode (no timestamp pyc from a local run, never valid in Lambda)
+        stray = sorted(
+            n
+            for n in names
+            if n.endswith(".pyc")
+            and n.split("/")[0] in ("chalicelib", "chalice", "__pycache__")
+            and n.replace("__pycache__/", "").replace(".cpython-313.pyc", ".py") not in names
+        )
+        assert stray == []
 
 
 def test_zip_stays_under_ten_megabytes(package: packaging.PackageResult) -> None:

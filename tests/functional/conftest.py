@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import boto3
@@ -12,12 +12,13 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import wiring
+from chalicelib import aws, wiring
 from chalicelib.alerts.rotation import Rotation
 from chalicelib.alerts.team import Manager
 from chalicelib.model import iso
 from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack
+from devstack.chaos import Faults
 from tests.conftest import ROOT
 
 
@@ -68,6 +69,41 @@ class Inbox:
             for message in batch:
                 out.append(json.loads(message["Body"]))
                 sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def oncall(stack: dict[str, str]) -> dict[str, Inbox]:
+    """ann and bob rotate weekly from Mon 23 Nov 2026 09:00; lea is the team lead."""
+    sqs = boto3.client("sqs")
+    inboxes = {}
+    for manager_id in ("ann", "bob", "lea"):
+        wiring.team().add_manager(
+            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
+        )
+        url = sqs.create_queue(QueueName=f"oncall-{manager_id}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        wiring.notifier().subscribe(manager_id, "sqs", arn)
+        inboxes[manager_id] = Inbox(manager_id, url)
+    wiring.team().set_rotation(
+        Rotation(("ann", "bob"), start=date(2026, 11, 23), handoff=time(9), lead="lea")
+    )
+    return inboxes
+
+
+@pytest.fixture
+def faults(stack: dict[str, str]) -> Iterator[Faults]:
+    injected = Faults()
+    for service in ("dynamodb", "sns", "sqs", "ses"):
+        injected.attach(getattr(aws, service)())
+    yield injected
+    injected.detach()
+
+
+@pytest.fixture
+def secret(secret_values: dict[str, str]) -> str:
+    return secret_values["generic_webhook_secret"]
 
 
 @pytest.fixture

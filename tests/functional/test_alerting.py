@@ -7,11 +7,10 @@ queues subscribed without a channel filter: they receive every page addressed to
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import boto3
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
@@ -19,12 +18,10 @@ from botocore.exceptions import ClientError
 from chalicelib import wiring
 from chalicelib.alerts import links
 from chalicelib.alerts.policy import Policy
-from chalicelib.alerts.rotation import Override, Rotation
+from chalicelib.alerts.rotation import Override
 from chalicelib.alerts.service import RECORD_ATTEMPTS
-from chalicelib.alerts.team import Manager
 from chalicelib.errors import MalformedPayload
 from chalicelib.model import Author, Mention, Sentiment, iso
-from tests.functional.conftest import Inbox
 from tests.functional.desk import case_link, tap
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -35,27 +32,6 @@ COMPLAINT = "Worst service ever. Three days without internet and nobody helps. C
 def at(text: str) -> datetime:
     """A moment in the team's local time (Amsterdam)."""
     return datetime.fromisoformat(text).replace(tzinfo=AMS)
-
-
-@pytest.fixture
-def oncall(stack: dict[str, str]) -> dict[str, Inbox]:
-    """ann and bob rotate weekly from Mon 23 Nov 2026 09:00; lea is the team lead."""
-    sqs = boto3.client("sqs")
-    inboxes = {}
-    for manager_id in ("ann", "bob", "lea"):
-        wiring.team().add_manager(
-            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
-        )
-        url = sqs.create_queue(QueueName=f"oncall-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        wiring.notifier().subscribe(manager_id, "sqs", arn)
-        inboxes[manager_id] = Inbox(manager_id, url)
-    wiring.team().set_rotation(
-        Rotation(("ann", "bob"), start=date(2026, 11, 23), handoff=time(9), lead="lea")
-    )
-    return inboxes
 
 
 def negative(native_id: str, *, priority: float = 72.0, text: str = COMPLAINT) -> Mention:

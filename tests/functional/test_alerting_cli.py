@@ -8,7 +8,7 @@ import json
 import boto3
 
 from chalicelib import wiring
-from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, negative
 from tools import oncall as cli
 from tools.__main__ import main as dispatch
 
@@ -146,7 +146,7 @@ def test_local_mode_runs_the_commands_on_moto_in_this_process():
     assert "Now   Mon 23 Nov 2026 10:00 CET: primary ann · backup - · lead -" in out
 
 
-def test_test_page_reaches_only_the_manager_on_duty_and_alerts_lists_open_ones(stack, oncall):  # noqa: F811
+def test_test_page_reaches_only_the_manager_on_duty_and_alerts_lists_open_ones(stack, oncall):
     code, out = run("--at", "2026-11-23T10:00", "test-page")
     assert code == 0 and "test page sent to ann" in out
     (page,) = oncall["ann"].messages()

@@ -14,7 +14,7 @@ from chalicelib import wiring
 from chalicelib.model import iso, parse_time
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.desk import board_link, tap
-from tests.functional.test_alerting import at, link, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, link
 
 COMPLAINTS = [
     "Worst service ever. Three days without internet, nobody helps and I am furious. "
@@ -47,7 +47,7 @@ def every_minute(client, start: datetime, end: datetime) -> None:
         moment += timedelta(minutes=1)
 
 
-def test_a_managers_monday(client, oncall, secret_values, clock, monkeypatch):  # noqa: F811
+def test_a_managers_monday(client, oncall, secret_values, clock, monkeypatch):
     monkeypatch.setenv("SMS_PER_HOUR", "6")  # the team's SMS budget (8 by default)
     wiring.reset()
     secret = secret_values["generic_webhook_secret"]

@@ -2,7 +2,6 @@
 handover, the SMS budget, pages SNS refuses for good, and the security of it all.
 """
 
-# ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
 from __future__ import annotations
 
 import json
@@ -25,7 +24,7 @@ from chalicelib.model import Author
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
 from tests.functional.desk import BASE, act, board_link, case_link, csrf_of, post, tap
-from tests.functional.test_alerting import at, negative, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at, negative
 
 TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
             "ConditionCheck": "ConditionCheckItem"}  # fmt: skip

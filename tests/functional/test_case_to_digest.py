@@ -4,7 +4,6 @@ its case page (an outcome, a note, a lesson), and shows up in the next morning's
 the theme owner's weekly mail, each with a view-only link to the case that shows it and
 cannot act on it."""
 
-# ruff: noqa: F811 (the `oncall` fixture is imported from test_alerting)
 from __future__ import annotations
 
 import email
@@ -21,7 +20,7 @@ from chalicelib.model import iso
 from devstack import moto_stack
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.desk import BASE, case_link, csrf_of, post, tap
-from tests.functional.test_alerting import at, oncall  # noqa: F401 (fixture)
+from tests.functional.test_alerting import at
 
 COMPLAINT = (
     "Al drie dagen storing bij Voltera in Amersfoort, geen internet en niemand belt terug. "

@@ -10,7 +10,6 @@ visible again, and after five receives the redrive policy moves one to the DLQ.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,30 +17,15 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import aws, wiring
+from chalicelib import wiring
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Mention
 from chalicelib.sources import generic
 from chalicelib.store import keys
-from devstack.chaos import Faults
 from tests.functional.conftest import drain, post_webhook, scheduled
 from tests.functional.test_walking_skeleton import post, sent_emails
 
 DYNAMODB_MAX_DIGITS = 38  # DynamoDB refuses numbers with more significant digits
-
-
-@pytest.fixture
-def faults(stack: dict[str, str]) -> Iterator[Faults]:
-    injected = Faults()
-    for service in ("dynamodb", "sns", "sqs", "ses"):
-        injected.attach(getattr(aws, service)())
-    yield injected
-    injected.detach()
-
-
-@pytest.fixture
-def secret(secret_values: dict[str, str]) -> str:
-    return secret_values["generic_webhook_secret"]
 
 
 # ---------------------------------------------------------------- what ended where

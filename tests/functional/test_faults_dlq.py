@@ -17,10 +17,8 @@ from tests.functional.conftest import scheduled
 from tests.functional.test_faults import (
     counted,
     drain,
-    faults,  # noqa: F401 - fixture
     pages_by_alert,
     quarantined,
-    secret,  # noqa: F401 - fixture
     send,
     stored_ids,
 )
@@ -49,7 +47,7 @@ def queue(stack: dict[str, str]) -> dead_letters.DeadLetterQueue:
 
 
 @pytest.fixture
-def outage(client, stack, team, secret, faults):  # noqa: F811
+def outage(client, stack, team, secret, faults):
     """DynamoDB keeps refusing post 1's transaction until someone fixes it (a deploy took
     a permission away: AccessDenied is not worth an immediate retry, yet is no fault of the
     post): after five deliveries it is in the DLQ. Post 2 is fine; a poison message was
@@ -153,7 +151,7 @@ def test_redriving_a_post_that_was_stored_meanwhile_does_not_count_it_twice(
     queue,
     client,
     stack,
-    secret,  # noqa: F811
+    secret,
 ):
     outage.rules.clear()
     send(client, secret, "1")  # the sender retried after the outage

@@ -17,7 +17,6 @@ from tests.functional.test_faults import (
     drain,
     pages_by_alert,
     quarantined,
-    secret,  # noqa: F401 - fixture
     send,
     stored_ids,
 )
@@ -28,7 +27,7 @@ def test_nine_negative_posts_and_one_dated_9999_nine_are_stored_and_paged(
     client,
     stack,
     team,
-    secret,  # noqa: F811
+    secret,
 ):
     # GIVEN nine good negative posts and, in the same message, one dated in the last hour
     # of 9999 (queued by a version without limits: the webhook now refuses it)
@@ -52,7 +51,7 @@ def test_an_edited_post_updates_its_mention_is_judged_again_and_alerts_when_nega
     client,
     stack,
     team,
-    secret,  # noqa: F811
+    secret,
 ):
     # GIVEN a neutral post, stored and counted
     neutral = post("edit-1", text="Vandaag mijn nieuwe modem opgehaald.")
@@ -80,7 +79,7 @@ def test_an_older_copy_arriving_after_the_edit_changes_nothing(
     client,
     stack,
     team,
-    secret,  # noqa: F811
+    secret,
 ):
     first = post("edit-2", text="Vandaag mijn nieuwe modem opgehaald.")
     assert post_webhook(client, first, secret).status_code == 202

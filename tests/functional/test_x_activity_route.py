@@ -126,3 +126,23 @@ def test_a_negative_xaa_mention_pages_the_manager_on_duty_once(
     assert [p["MessageAttributes"]["recipient"]["Value"] for p in pages] == ["ann"]
     assert "2080765813578191303" in pages[0]["Message"] or "storing" in pages[0]["Message"]
     assert team["bob"].messages() == []
+
+
+def test_a_delivery_is_heard_and_a_503_we_answer_starts_a_gap(
+    client, stack, secret_values, realdata, monkeypatch
+):
+    from chalicelib.errors import DeliveryError
+    from chalicelib.sources.health import Health
+
+    raw = need(realdata, FOLDER, "xaa_post.mention.create.json").read_bytes()
+    assert deliver(client, secret_values, raw).status_code == 200
+    heard = Health.from_dict(wiring.state().get(keys.source_health("x_webhook")))
+    assert heard.last_success is not None and heard.gap_from is None
+
+    def refuse(*args, **kwargs):
+        raise DeliveryError("SQS refused the batch")
+
+    monkeypatch.setattr(wiring.intake(), "enqueue", refuse)
+    assert deliver(client, secret_values, raw).status_code == 503
+    gap = Health.from_dict(wiring.state().get(keys.source_health("x_webhook")))
+    assert gap.gap_from is not None

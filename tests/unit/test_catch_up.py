@@ -107,7 +107,25 @@ def test_deliveries_are_recorded_at_most_once_every_five_minutes():
             writes.append(key)
             super().put(key, data)
 
-    heard = catch_up.Heard(Counting())
-    for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes
+    store = Counting()
+    heard = catch_up.Heard(lambda: store)
+    for second in range(0, 600, 30):  # a delivery every 30 s for 10 minutes: 20
         heard.delivered("x_webhook", NOW + timedelta(seconds=second))
-    assert len(writes) == 2
+    assert len(writes) == 2  # at 0 s and at 300 s
+    # the post events X bills, as far as written: 1 at 0 s, then the 10 up to 300 s
+    recorded = Health.from_dict(store.get(keys.source_health("x_webhook")))
+    assert (recorded.month, recorded.month_reads) == ("2022-10", 11)
+
+
+def test_a_quiet_webhook_pages_once_naming_it():
+    from chalicelib.alerts.source_health import describe
+    from chalicelib.sources import health
+
+    store = MemoryTable()
+    last_heard(store, "x_webhook", NOW - timedelta(hours=7))
+    last_heard(store, "meta_webhook", NOW - timedelta(hours=7))  # its quiet time is 12 h
+    [quiet] = health.sources_to_page(store, NOW)
+    subject, _, _ = describe(quiet, NOW, "Europe/Amsterdam")
+    assert subject == "[Source] X Activity webhook has been silent"
+    health.mark_paged(store, "x_webhook", NOW)
+    assert health.sources_to_page(store, NOW + timedelta(minutes=1)) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.model import iso
 from chalicelib.sources import FetchResult, health, pricing
 from chalicelib.sources.polling import run_poller
 from chalicelib.sources.watch import Watch
@@ -89,3 +90,14 @@ def test_the_digest_shows_what_each_priced_source_spent_this_month():
     }
     assert spend(MONTH, items) == [("x", 5.0), ("x_mentions", 2.5)]
     assert spend("2027-01", items) == []
+
+
+def test_a_source_health_page_says_what_x_cost_this_month():
+    from chalicelib.alerts.source_health import describe
+
+    failing = health.Health(
+        "x", iso(NOW), consecutive_failures=3, month=MONTH, month_reads=1_234, last_error="429"
+    )
+    subject, email, _ = describe(failing, NOW, "Europe/Amsterdam")
+    assert subject == "[Source] X (keyword search) failed 3 runs in a row"
+    assert "Spent at X this month (2026-12): $6.17" in email

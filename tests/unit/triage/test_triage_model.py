@@ -166,7 +166,7 @@ def test_the_runtime_needs_neither_numpy_nor_scikit_learn() -> None:
 needs_training = pytest.mark.skipif(
     importlib.util.find_spec("sklearn") is None
     or not (realdata_dir() / "sentiment" / "tweets_GroundTruth.txt").is_file(),
-    reason="re-training needs scikit-learn (requirements-dev.txt) and ../shared/realdata",
+    reason="re-training needs scikit-learn (requirements-dev.lock) and ../shared/realdata",
 )
 
 
