@@ -143,6 +143,16 @@ SOURCES: tuple[Source, ...] = (
         secrets=("bluesky_handle", "bluesky_app_password"),
     ),
     Source(
+        "threads_search",
+        "Threads (keyword search)",
+        "poll",
+        timedelta(hours=2),
+        module="threads_search",
+        every_minutes=15,
+        secrets=("threads_access_token",),
+        wanted=lambda w: bool(w.terms),
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",
