@@ -34,6 +34,7 @@ from chalicelib.model import parse_time, utc_now
 from chalicelib.sources import (
     catch_up,
     generic,
+    google_business,
     meta,
     polling,
     registry,
@@ -104,6 +105,17 @@ def threads_webhook() -> Response:
         secret_name="threads_app_secret",
         status_code=200,
         source="threads_webhook",
+    )
+
+
+@app.route("/webhooks/google-business", methods=["POST"], content_types=["application/json"])
+def google_business_webhook() -> Response:
+    return _receive(
+        google_business.push(wiring.secrets()),
+        secret_name="gbp_push_audience",
+        status_code=200,
+        source="google_business_webhook",
+        record_deleted=wiring.deleted_reviews().record,
     )
 
 

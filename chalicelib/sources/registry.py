@@ -183,6 +183,19 @@ SOURCES: tuple[Source, ...] = (
         timedelta(days=2),
         secrets=("threads_app_secret", "threads_verify_token"),
     ),
+    Source(
+        "google_business_webhook",
+        "Google reviews (Business Profile push)",
+        "push",
+        timedelta(days=7),
+        secrets=(
+            "gbp_push_audience",
+            "gbp_push_account",
+            "gbp_client_id",
+            "gbp_client_secret",
+            "gbp_refresh_token",
+        ),
+    ),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
