@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..model import parse_time
+from ..sources import registry
 from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
 from . import aggregates, loop
@@ -66,6 +67,7 @@ class SourceLine:
     by_label: Mapping[str, int]
     negative_share: Change
     positive_share: Change
+    label: str = ""  # how the digest names it (a network's display name)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def _lines(data: DayData, prefix: str) -> list[SourceLine]:
             by_label={lb: int(data.stats.get(f"{prefix}#{name}#{lb}", 0)) for lb in LABELS},
             negative_share=_share_change(data, f"{prefix}#{name}#negative", f"{prefix}#{name}"),
             positive_share=_share_change(data, f"{prefix}#{name}#positive", f"{prefix}#{name}"),
+            label=registry.network_name(name) if prefix == "source" else name,
         )
         for name in names
     ]

@@ -200,6 +200,28 @@ SOURCES: tuple[Source, ...] = (
 
 BY_NAME = {source.name: source for source in SOURCES}
 
+# What a mention's `source` (its network, the first part of its id) is called in the digest
+NETWORKS = {
+    "x": "X",
+    "reddit": "Reddit",
+    "feed": "News and review feeds",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "threads": "Threads",
+    "app_store": "App Store reviews",
+    "google_play": "Google Play reviews",
+    "trustpilot": "Trustpilot reviews",
+    "google_business": "Google reviews",
+}
+
+
+def network_name(source: str) -> str:
+    """How the digest names a mention's network (`Mention.source`): "app_store" ->
+    "App Store reviews"; a source of the generic webhook keeps its own name."""
+    return NETWORKS.get(source) or (BY_NAME[source].display if source in BY_NAME else source)
+
 
 def polled() -> tuple[Source, ...]:
     return tuple(s for s in SOURCES if s.kind == "poll")
