@@ -179,6 +179,7 @@ def _bluesky(mock: Any, backlog: int) -> None:
         return 200, {}, json.dumps(body)
 
     mock.add_callback("GET", f"{pds}/app.bsky.notification.listNotifications", listing)
+    mock.add("GET", f"{pds}/app.bsky.feed.searchPosts", json={"posts": []})
 
 
 def _clients() -> dict[str, Callable[[], Any]]:

@@ -8,6 +8,9 @@ unauthenticated search is off since 2025-01-21), per run:
 
 newest first, down to the newest notification seen (``indexedAt``); a backlog longer
 than `MAX_PAGES` pages is read on in the next run (the floor stays until it is read).
+Then one ``app.bsky.feed.searchPosts?q=<term>&sort=latest&since=<last run>`` per watch
+term and hashtag (through the PDS, logged in: Bluesky turned unauthenticated search off),
+for posts that name the brand without tagging it.
 A post is ``bluesky:<did>/app.bsky.feed.post/<rkey>`` (its at:// uri without the
 scheme); a reply names its parent the same way in ``in_reply_to``. The brand's own posts
 are left out. No SDK: the atproto package is large and Lambda needs three calls.
@@ -20,7 +23,8 @@ container, not 288 times a day.
     login refused (app password revoked)  degraded: "renew bluesky_app_password …"
     429                                    the run stops until ``ratelimit-reset``
 
-Cursor (JSON text): ``{"newest": "<ISO>", "seen": {"<uri>": "<ISO>"}}``, and while a
+Cursor (JSON text): ``{"newest": "<ISO>", "seen": {"<uri>": "<ISO>"}, "searched":
+"<ISO of the last complete search>"}``, and while a
 backlog is read ``"resume": "<cursor>", "top": "<ISO>"``.
 """
 
@@ -41,6 +45,7 @@ SOURCE = "bluesky"
 PDS = "https://bsky.social"
 REASONS = ("mention", "reply", "quote")
 PAGE = 50
+SEARCH_PAGE = 25  # posts a term a run (searchPosts allows 100)
 MAX_PAGES = 4
 FIRST_LOOKBACK = timedelta(days=1)
 SEEN_KEPT = 500
@@ -140,7 +145,9 @@ def fetch(
     floor = newest or iso(now - FIRST_LOOKBACK)
     seen: dict[str, str] = dict(state.get("seen") or {})
     page_cursor = state.get("resume")
+    searched_from = str(state.get("searched") or iso(now - FIRST_LOOKBACK))
     found: dict[str, Mention] = {}
+    stamps: list[str] = []  # indexedAt of the notifications taken this run
     notes: list[str] = []
     problem: str | None = None
     retry_at: float | None = None
@@ -178,10 +185,34 @@ def fetch(
                         mention.id, mention.with_(matched_terms=_terms(watch, mention))
                     )
                     seen[item["uri"]] = stamp
+                    stamps.append(stamp)
             page_cursor = answer.body.get("cursor")
             if older or not page_cursor:
                 complete = True
                 break
+        terms = (*watch.terms, *watch.hashtags) if problem is None else ()
+        for term in terms:
+            if remaining_ms is not None and remaining_ms() < min_remaining_ms:
+                notes.append("stopped early: Lambda time is running out")
+                terms = ()
+                break
+            requests += 1
+            query = {"q": term, "sort": "latest", "since": searched_from, "limit": SEARCH_PAGE}
+            answer = client.get("app.bsky.feed.searchPosts", query)
+            if answer.status != 200 or not isinstance(answer.body, dict):
+                problem = f"Bluesky search: HTTP {answer.status} {_error(answer)}".strip()
+                break
+            for post in answer.body.get("posts") or []:
+                reads += 1
+                mention = notification_to_mention(post, received_at=now)
+                if mention is None or mention.author.id == own:
+                    continue
+                if not watch.is_excluded(mention.text):
+                    found.setdefault(
+                        mention.id, mention.with_(matched_terms=_terms(watch, mention))
+                    )
+        if terms and problem is None:
+            searched_from = iso(now)
     except LoginRefused as exc:
         problem = (
             f"Bluesky refused the login of {client.handle} ({exc}): renew bluesky_app_password"
@@ -192,7 +223,7 @@ def fetch(
         problem = "Bluesky: 429 rate limited"
     except OSError as exc:
         problem = str(exc)
-    top = max([str(state.get("top") or ""), *(seen[m] for m in _uris(found))])
+    top = max([str(state.get("top") or ""), *stamps])
     kept = dict(sorted(seen.items(), key=lambda kv: kv[1])[-SEEN_KEPT:])
     next_state: dict[str, Any] = (
         {"newest": max(newest, top)}
@@ -204,6 +235,7 @@ def fetch(
         }
     )
     next_state = {**{k: v for k, v in next_state.items() if v}, "seen": kept}
+    next_state["searched"] = searched_from
     return FetchResult(
         mentions=list(found.values()),
         next_cursor=json.dumps(next_state, sort_keys=True),
@@ -257,10 +289,6 @@ def _time(value: Any) -> datetime | None:
 
 def _terms(watch: Watch, mention: Mention) -> tuple[str, ...]:
     return watch.tag_author(watch.match(mention.text), mention.author.handle)
-
-
-def _uris(found: Mapping[str, Mention]) -> list[str]:
-    return [f"at://{m.native_id}" for m in found.values()]
 
 
 def _error(answer: Answer) -> str:

@@ -23,6 +23,7 @@ PDS = "https://pds.example"
 LOGIN = f"{PDS}/xrpc/com.atproto.server.createSession"
 REFRESH = f"{PDS}/xrpc/com.atproto.server.refreshSession"
 LIST = f"{PDS}/xrpc/app.bsky.notification.listNotifications"
+SEARCH = f"{PDS}/xrpc/app.bsky.feed.searchPosts"
 BRAND = "did:plc:brand000000000000000000"
 NOW = datetime(2024, 2, 22, 20, 30, tzinfo=UTC)
 
@@ -76,6 +77,7 @@ def logged_in(access: str = "access-1") -> None:
         "handle": "voltera.bsky.social",
     }
     responses.add(responses.POST, LOGIN, json=session)
+    responses.add(responses.GET, SEARCH, json={"posts": []})  # nothing found, unless a test says
 
 
 def watch() -> Watch:
@@ -140,7 +142,8 @@ def test_one_login_per_container_and_an_expired_token_is_refreshed(client, captu
     )
     result = bluesky.fetch(again, None, watch=watch(), now=NOW)
     assert result.degraded is None
-    methods = [(c.request.method, c.request.url.split("?")[0]) for c in responses.calls]
+    calls = [c for c in responses.calls if not c.request.url.startswith(SEARCH)]
+    methods = [(c.request.method, c.request.url.split("?")[0]) for c in calls]
     assert methods == [
         ("POST", LOGIN),
         ("GET", LIST),
@@ -148,8 +151,8 @@ def test_one_login_per_container_and_an_expired_token_is_refreshed(client, captu
         ("POST", REFRESH),
         ("GET", LIST),
     ]
-    assert responses.calls[3].request.headers["Authorization"] == "Bearer refresh-1"
-    assert responses.calls[4].request.headers["Authorization"] == "Bearer access-2"
+    assert calls[3].request.headers["Authorization"] == "Bearer refresh-1"
+    assert calls[4].request.headers["Authorization"] == "Bearer access-2"
 
 
 @responses.activate
@@ -202,3 +205,45 @@ def test_a_429_waits_for_ratelimit_reset(client):
     result = bluesky.fetch(client, None, watch=watch(), now=NOW)
     assert result.retry_at == reset
     assert result.degraded == "Bluesky: 429 rate limited"
+
+
+@responses.activate
+def test_watch_terms_are_searched_since_the_last_search(client, captured):
+    # a captured post, in the documented searchPosts postView shape (uri, cid, author, record)
+    logged_in()
+    first, second = captured["posts"]
+    found = {
+        "uri": first["uri"],
+        "cid": first["cid"],
+        "author": captured["author"],
+        "record": first["value"],
+        "likeCount": 4,
+        "indexedAt": "2024-02-22T19:58:14.000Z",
+    }
+    excluded = {
+        **found,
+        "uri": second["uri"],
+        "record": {**second["value"], "text": "text114 volleybal"},
+    }
+    responses.replace(responses.GET, SEARCH, json={"posts": [found, excluded]})
+    responses.add(responses.GET, LIST, json={"notifications": []})
+    watching = Watch.from_dict(
+        {"terms": ["text114"], "hashtags": ["#volterastoring"], "exclude": ["volleybal"]}
+    )
+    cursor = json.dumps(
+        {"newest": "2024-02-22T19:00:00Z", "seen": {}, "searched": "2024-02-22T20:25:00Z"}
+    )
+    result = bluesky.fetch(client, cursor, watch=watching, now=NOW)
+    assert [(m.native_id, m.engagement.likes, m.matched_terms) for m in result.mentions] == [
+        ("did:plc:kvwvcn5iqfooopmyzvb4qzba/app.bsky.feed.post/3k2yihcrp6f2c", 4, ("text114",))
+    ]
+    asked = [
+        parse_qs(urlsplit(c.request.url).query)
+        for c in responses.calls
+        if c.request.url.startswith(SEARCH)
+    ]
+    assert [(q["q"], q["since"], q["sort"]) for q in asked] == [
+        (["text114"], ["2024-02-22T20:25:00Z"], ["latest"]),
+        (["#volterastoring"], ["2024-02-22T20:25:00Z"], ["latest"]),
+    ]
+    assert json.loads(result.next_cursor)["searched"] == "2024-02-22T20:30:00Z"
