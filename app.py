@@ -22,6 +22,7 @@ from chalicelib.consumer import batch
 from chalicelib.consumer.pipeline import BatchOutcome, Message
 from chalicelib.errors import (
     ConfigError,
+    CredentialsRefused,
     DeliveryError,
     InputError,
     NotFound,
@@ -318,8 +319,9 @@ def _receive(
         return Response({"error": str(error)}, status_code=error.status_code)
     except (DeliveryError, ConfigError, StoreError) as error:
         log.error("webhook not accepted", extra={"fields": {"reason": str(error)}})
-        if source:  # a gap we caused: the catch-up job asks X to replay it
-            catch_up.endpoint_failed(wiring.state, source, utc_now())
+        if source:  # a gap we caused (X replays it); refused credentials page once
+            reason = str(error) if isinstance(error, CredentialsRefused) else ""
+            catch_up.endpoint_failed(wiring.state, source, utc_now(), reason)
         return Response(
             {"error": "temporarily unavailable, retry later"},
             status_code=503,

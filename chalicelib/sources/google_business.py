@@ -33,7 +33,13 @@ from datetime import datetime
 from typing import Any
 
 from ..activity import Delivery
-from ..errors import ConfigError, DeliveryError, MalformedPayload, SignatureError
+from ..errors import (
+    ConfigError,
+    CredentialsRefused,
+    DeliveryError,
+    MalformedPayload,
+    SignatureError,
+)
 from ..model import Author, Mention, iso, mention_id, parse_time
 from ._common import Credentials, clip, header, load_json, need_secret
 from .http_json import Answer
@@ -61,7 +67,7 @@ class ReviewReader:
         try:
             response = self._authorised().get(f"{API}/{name}", timeout=10)
         except RefreshError as exc:
-            raise DeliveryError(
+            raise CredentialsRefused(
                 "Google refused the Business Profile grant: renew gbp_refresh_token "
                 "(sign in as a manager of the location again)"
             ) from exc

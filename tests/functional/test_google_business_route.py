@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from chalicelib import wiring
+from chalicelib.alerts.source_health import describe
+from chalicelib.sources import health as source_health
 from tests.functional.conftest import drain
 
 AUDIENCE = "https://api.example/webhooks/google-business"
@@ -201,16 +203,22 @@ def test_a_malformed_push_is_400_naming_the_field(client, stack, gbp, google_key
     assert field in response.json_body["error"]
 
 
-def test_a_revoked_grant_is_a_503_so_pubsub_redelivers(client, stack, gbp, google_key):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.get(CERTS, json={"k1": google_key[1]})
-        mock.post(
-            TOKEN_URI,
-            json={
-                "error": "invalid_grant",
-                "error_description": "Token has been expired or revoked.",
-            },
-            status=400,
-        )
-        response = deliver(client, envelope(), push_token(google_key))
-    assert response.status_code == 503
+def test_a_revoked_grant_is_a_503_and_the_lead_is_told_once_what_to_renew(
+    client, stack, gbp, google_key
+):
+    # Google's token endpoint answers a revoked refresh token with invalid_grant
+    revoked = {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+    for _ in range(3):  # Pub/Sub redelivers; three refusals in a row
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            mock.get(CERTS, json={"k1": google_key[1]})
+            mock.post(TOKEN_URI, json=revoked, status=400)
+            response = deliver(client, envelope(), push_token(google_key))
+        assert response.status_code == 503  # redelivered later: nothing lost
+    now = datetime.now(UTC)
+    (unhealthy,) = source_health.sources_to_page(wiring.state(), now)
+    assert unhealthy.source == "google_business_webhook"
+    _, text, _ = describe(unhealthy, now, "Europe/Amsterdam")
+    assert "The Google reviews (Business Profile push) source failed 3 runs in a row" in text
+    assert "renew gbp_refresh_token" in text
+    source_health.mark_paged(wiring.state(), "google_business_webhook", now)
+    assert source_health.sources_to_page(wiring.state(), now + timedelta(minutes=1)) == []
