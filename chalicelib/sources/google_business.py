@@ -112,7 +112,9 @@ class Push:
         given = (header(headers, "Authorization") or "").strip()
         if not given.lower().startswith("bearer "):
             raise SignatureError("missing Authorization header (Bearer)")
-        claims = _verified(given[7:].strip(), secret)
+        token = given[7:].strip()
+        _looks_like_google_token(token)  # no request to Google for a token of another kind
+        claims = _verified(token, secret)
         if claims.get("email") != account or not claims.get("email_verified"):
             raise SignatureError("the push token was not issued to the push service account")
 
@@ -166,6 +168,17 @@ def review_to_mention(review: Mapping[str, Any], received_at: datetime) -> Menti
         received_at=iso(received_at),
         rating=stars,
     )
+
+
+def _looks_like_google_token(token: str) -> None:
+    """A JWT whose header names RS256 and a key id, else `SignatureError`."""
+    head = token.split(".")[0] if token.count(".") == 2 else ""
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (binascii.Error, ValueError):
+        decoded = None
+    if not isinstance(decoded, dict) or decoded.get("alg") != "RS256" or not decoded.get("kid"):
+        raise SignatureError("the push token is not a Google-signed JWT")
 
 
 def _verified(token: str, audience: str) -> Mapping[str, Any]:

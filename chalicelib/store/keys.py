@@ -51,6 +51,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     brandpost#<net>:<post id>    post                      the brand's own post      store.brand
     brand#thread#<net>:<conv>    post#<post id>            its posts on a thread     store.brand
     brand#reply#<net>:<post id>  post#<post id>            its replies to that post  store.brand
+    deleted#<mention id>         review                    a review its author deleted store.reviews
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
@@ -93,16 +94,11 @@ def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Ke
     return Key(f"brand#{kind}#{network}:{target}", BRAND_POST_PREFIX + native_id)
 
 
-# ------------------------------------------------------------------ deleted reviews
-
-
-def deleted_review(mention_id: str) -> Key:
-    """A review its author deleted (``trustpilot:<id>``): when we heard of it."""
+def deleted_review(mention_id: str) -> Key:  # a review its author deleted: store.reviews
     return Key(f"deleted#{mention_id}", "review")
 
 
 # ------------------------------------------------------------------ sources
-
 CURSOR = "cursor"
 HEALTH = "health"
 
@@ -116,7 +112,6 @@ def source_health(source: str) -> Key:
 
 
 # ------------------------------------------------------------------ the team
-
 TEAM = "team"
 MANAGER_PREFIX = "manager#"
 OVERRIDE_PREFIX = "override#"
@@ -138,7 +133,6 @@ def is_override(sk: str) -> bool:
 
 
 # ------------------------------------------------------------------ alerts
-
 ALERT_PREFIX = "alert#"
 DUE_INDEX = "alerts#due"
 HELD_INDEX = "alerts#held"
@@ -178,7 +172,6 @@ def negatives_counter(bucket: str) -> Key:
 
 
 # ------------------------------------------------------------------ the digest's days
-
 STATS = "stats"
 
 
@@ -227,7 +220,6 @@ def trend() -> Key:
 
 
 # ------------------------------------------------------------------ minus -> plus trail
-
 TRAIL_BUCKETS = 1024  # at 50k complaining authors a week: ~50 per item, ~2 KB
 
 
@@ -277,7 +269,6 @@ def standing_counts(list_name: str) -> Key:
 
 
 # ------------------------------------------------------------------ quarantine
-
 QUARANTINE_INDEX = "quarantine"
 
 
@@ -291,7 +282,6 @@ def is_quarantined(key: Key) -> bool:
 
 
 # ------------------------------------------------------------------ the case desk
-
 CASE_QUEUE = "cases#queue"
 SHIFT = Key("alerts#shift", "current")
 MISSED = "missed"
