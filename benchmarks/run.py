@@ -7,7 +7,7 @@
 | `triage_vs_vader` | triage throughput / bare VADER throughput, same texts, same run | >= 0.5 |
 | `aws_requests_per_1000_mentions` | requests our code makes, intake to stored, on moto | <= 60 |
 | `digest_read_units_100k` | DynamoDB read units one digest of a 100k-mention day uses | <= 100 |
-| `cold_import_ratio` | `import app` as Lambda runs the package (its shipped bytecode, nothing written) / `import boto3`, fresh interpreters, medians | <= 1.0 |
+| `cold_import_ratio` | `import app` as Lambda runs the zip ÷ `import boto3`, medians | <= 1.0 |
 | `package_bytes` | `chalice package --stage prod` deployment zip | <= 10 MB |
 
 `--json` prints ONE JSON object on stdout (figures, goals, details); progress and the

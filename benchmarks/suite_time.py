@@ -45,8 +45,10 @@ def run(jobs: str, extra: list[str]) -> dict[str, object]:
         {"seconds": float(s), "phase": phase, "test": test}
         for s, phase, test in DURATION.findall(done.stdout)
     ]
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE)
     return {
         "wall_seconds": round(wall, 1),
+        "failed": failed,
         "tests": sum(counts.values()),
         "outcomes": counts,
         "exit_code": done.returncode,
@@ -74,6 +76,8 @@ def main() -> int:
     cores, jobs = result["cores"], result["jobs"]
     load = f"load before {result['load_before']}, after {result['load_after']}"
     print(f"  {cores} cores, -n {jobs}, {load}")
+    for test in result["failed"]:  # type: ignore[union-attr]
+        print(f"  FAILED {test}")
     print("  slowest:")
     for row in result["slowest"]:  # type: ignore[union-attr]
         print(f"    {row['seconds']:7.2f} s {row['phase']:<8} {row['test']}")

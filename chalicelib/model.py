@@ -259,6 +259,9 @@ class Alert:
     channels: tuple[str, ...] = ()  # how its band is paged ("sms", "email"); () board only
     holder: str | None = None  # who has the case now (acknowledged it, or was handed it)
     handovers: tuple[dict[str, Any], ...] = ()  # {from, to, at, note, reason} per handover
+    # one more at every change of hands (acknowledge, hand over, resolve); each is made
+    # only over the version it was decided on (`records.decided_on`); None: not yet
+    version: int | None = None
     reminders: int = 0  # 1: the holder was reminded, 2: and the backup told
     reminded_at: str | None = None  # acknowledged, unresolved past target: holder reminded
     reminder_escalated_at: str | None = None  # ... and then the backup told
@@ -281,6 +284,8 @@ class Alert:
                 values[key] = int(values[key])
         if "priority" in values:
             values["priority"] = float(values["priority"])
+        if values.get("version") is not None:
+            values["version"] = int(values["version"])
         for key in ("paged", "pages", "members", "channels", "handovers", "failed_pages"):
             if key in values:
                 values[key] = tuple(values[key] or ())

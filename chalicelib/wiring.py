@@ -233,7 +233,7 @@ def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
     """Case links for people who read, not act (marketing, theme owners): a view-only
     code per case, issued when the mail is written (`alerts/codes.py`). Without a
     PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
-    base, codes_ = settings().public_base_url, CaseCodes(state())
+    base, codes_ = settings().public_base_url, CaseCodes(state(), team().generation)
 
     def link(alert_id: str) -> str | None:
         if not base:

@@ -11,6 +11,12 @@ Removes everything that holds an author's posts:
 
    The case desk's items of those cases go too: the author's history of earlier cases
    (``author#<source>:<author id>``), board entries and case codes.
+
+   What the team wrote (a lesson, a resolution note, a hand-over note: `WRITTEN`) stays,
+   but never names the author: their display name and handle (with or without the @,
+   any case, as whole words) become ``[erased]`` wherever it was copied, the case
+   itself, another case, the day's and the week's lesson lists and the stories, so the
+   next digest and weekly lessons mail cannot name them either.
 4. the days' theme tallies its negative posts added to: decremented, and a theme left
    with no count of its own (only they gave it: a surname, a street) leaves the tally,
    and storm control's 5-minute buckets (``t#<theme>``; they expire after two days);
@@ -34,9 +40,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from chalicelib import wiring
@@ -54,6 +62,9 @@ ERASED = {"erased": True}
 QUOTE_CHARS = 40  # an erased text is recognised by its first characters (whitespace folded)
 MIN_QUOTE = 12  # shorter texts ("ok!") would match other people's posts: ids and URLs do it
 TOMBSTONE_DAYS = 30  # longer than the DLQ (14 d) + the queue (4 d) + X's search window (7 d)
+WRITTEN = frozenset({"lesson", "note", "resolution_note"})  # the team's words about a case
+MIN_NAME = 3  # a shorter name or handle ("jo") would redact other words: not recognised
+REDACTED = "[erased]"
 
 
 @dataclass
@@ -79,6 +90,7 @@ class Target:
     handles: frozenset[str] = frozenset()  # "@handle", as pages quote them
     urls: frozenset[str] = frozenset()  # each post's link: names it in cards and pages
     themes: frozenset[str] = frozenset()  # themes only the author's posts gave
+    persons: frozenset[str] = frozenset()  # their display names and bare handles
 
     @property
     def author_key(self) -> str:
@@ -126,6 +138,12 @@ class Eraser:
             tuple(q for q in (quote(str(i.get("text", ""))) for i in found) if len(q) >= MIN_QUOTE),
             frozenset(f"@{h}" for h in (item["author"].get("handle") for item in found) if h),
             frozenset(str(item["url"]) for item in found if item.get("url")),
+            persons=frozenset(
+                " ".join(str(said).split())
+                for item in found
+                for said in (item["author"].get("name"), item["author"].get("handle"))
+                if said and len(" ".join(str(said).split())) >= MIN_NAME
+            ),
         )
         gone = self._themes(found, dry_run=dry_run)
         target = Target(**{**target.__dict__, "themes": frozenset(gone)})
@@ -194,7 +212,7 @@ def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
         theme = key.removeprefix(THEME_COUNTER)
         if theme != key and theme in target.themes and _is_storm_bucket(item):
             continue
-        out[key] = _scrub_value(value, target) if key not in ("pk", "sk") else value
+        out[key] = _scrub_field(key, value, target) if key not in ("pk", "sk") else value
     return out
 
 
@@ -216,7 +234,7 @@ def _scrub_value(value: Any, target: Target) -> Any:
         named = target.names | target.urls
         if any(isinstance(v, str) and v in named for v in value.values()):
             return dict(ERASED)  # a record about an erased post (an alert card, an example)
-        return {k: _scrub_value(v, target) for k, v in value.items()}
+        return {k: _scrub_field(k, v, target) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub_value(v, target) for v in value]
     if isinstance(value, str) and any(
@@ -226,6 +244,22 @@ def _scrub_value(value: Any, target: Target) -> Any:
     ):
         return "[erased]"
     return value
+
+
+def _scrub_field(name: str, value: Any, target: Target) -> Any:
+    """A value of an item or record; the team's words (`WRITTEN`) keep all but the name."""
+    cleaned = _scrub_value(value, target)
+    if name in WRITTEN and isinstance(cleaned, str) and target.persons:
+        return _person_pattern(target.persons).sub(REDACTED, cleaned)
+    return cleaned
+
+
+@cache
+def _person_pattern(persons: frozenset[str]) -> re.Pattern[str]:
+    """Any of the names, as whole words, in any case, its inner spaces any whitespace."""
+    spelled = sorted(persons, key=len, reverse=True)  # the longest first: "Jan de Vries"
+    words = "|".join(r"\s+".join(re.escape(w) for w in name.split()) for name in spelled)
+    return re.compile(rf"(?<!\w)@?(?:{words})(?!\w)", re.IGNORECASE)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
     managers                                  list managers and their subscriptions
     add-manager ID --name N [--email E] [--phone +31…]
-    remove-manager ID
+    remove-manager ID                         (their board passes and case codes die at once)
+    revoke ID                                 withdraw a manager's links (a lost phone)
     set-rotation --managers a,b,c --start YYYY-MM-DD [--shift weekly|daily] [--handoff 09:00]
                  [--backups x,y] [--lead ID] [--timezone Europe/Amsterdam]
     add-override MANAGER --from 2026-12-24T09:00 --until 2026-12-27T09:00 [--for ID]
@@ -63,6 +64,9 @@ def parser() -> argparse.ArgumentParser:
 
     remove = commands.add_parser("remove-manager", help="remove a manager and their subscriptions")
     remove.add_argument("id")
+
+    revoke = commands.add_parser("revoke", help="withdraw a manager's board passes and codes")
+    revoke.add_argument("id")
 
     rotation = commands.add_parser("set-rotation", help="set the rotation")
     rotation.add_argument("--managers", required=True, help="comma-separated, in order")
@@ -161,6 +165,7 @@ def run(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> Non
         "managers": lambda: _managers(team, out),
         "add_manager": lambda: _add_manager(args, team, out),
         "remove_manager": lambda: _remove_manager(args, team, out),
+        "revoke": lambda: _revoke(args, team, out),
         "set_rotation": lambda: _set_rotation(args, team, out),
         "add_override": lambda: _add_override(args, team, out),
         "remove_override": lambda: _remove_override(args, team, out),
@@ -216,7 +221,22 @@ def _remove_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     for arn in manager.subscriptions:
         notifier.unsubscribe(arn)
     team.remove_manager(args.id)
-    print(f"removed {args.id} and {len(manager.subscriptions)} subscription(s)", file=out)
+    print(
+        f"removed {args.id} and {len(manager.subscriptions)} subscription(s);"
+        " their board passes and case links no longer work",
+        file=out,
+    )
+
+
+def _revoke(args: argparse.Namespace, team: Team, out: TextIO) -> None:
+    if team.manager(args.id) is None:
+        raise CommandError(f"no manager {args.id!r}")
+    team.revoke(args.id)
+    print(
+        f"withdrew every board pass and case link of {args.id};"
+        " their next page, hand-over or shift brings new ones",
+        file=out,
+    )
 
 
 def _names(text: str) -> tuple[str, ...]:

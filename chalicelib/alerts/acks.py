@@ -2,9 +2,10 @@
 
 Who may do it is decided before (`desk.py` for case codes and board passes; the signed
 links of `links.py` for links sent before the case desk, and for the local tools). The
-state change is conditional on the state read, so two taps (or a tap and an
-escalation) cannot both win; it reaches the alert's mention, or every member of a
-grouped alert, moves the case on the board (`cases.py`), and is told to the listeners.
+state change is conditional on the state, holder and version read (`records.decided_on`),
+so two taps (or a tap and an escalation, or a resolve and a hand-over) cannot both win;
+it reaches the alert's mention, or every member of a grouped alert, moves the case on
+the board (`cases.py`), and is told to the listeners.
 
 Acknowledging makes the manager the case's `holder`. A case of a band with a response
 target (`Settings.response_targets`) is then due again at its target: still unresolved,
@@ -26,7 +27,7 @@ from . import links
 from .cases import OpenCases
 from .events import Events
 from .policy import Rules
-from .records import NO_INDEX, AlertRecords, due_at
+from .records import NO_INDEX, AlertRecords, decided_on, due_at, next_version
 
 log = get_logger("alerts")
 
@@ -69,11 +70,14 @@ class Acknowledgements:
             **stamps,
             "holder": who,
             "pending_page": None,
+            **next_version(alert),
             **self.reminder_index(alert, now),
         }
-        if not self._records.change(alert.id, changes, expect={"state": alert.state}):
+        if not self._records.change(alert.id, changes, expect=decided_on(alert)):
             return AckResult(self._records.get(alert.id) or alert, changed=False)
-        acknowledged = alert.with_(state="acknowledged", holder=who, **stamps)
+        acknowledged = alert.with_(
+            state="acknowledged", holder=who, version=changes["version"], **stamps
+        )
         self._cases.take(acknowledged, who)
         self._close_members(alert, "acknowledged", {**stamps, "holder": who})
         log.info(
@@ -116,8 +120,9 @@ class Acknowledgements:
             "acknowledged_at": alert.acknowledged_at or iso(now),
             "acknowledged_by": alert.acknowledged_by or who,
         }
-        changes = {"state": "resolved", **stamps, "pending_page": None, **NO_INDEX}
-        if not self._records.change(alert.id, changes, expect={"state": alert.state}):
+        changes: dict[str, Any] = {"state": "resolved", **stamps, "pending_page": None}
+        changes |= {**NO_INDEX, **next_version(alert)}
+        if not self._records.change(alert.id, changes, expect=decided_on(alert)):
             return AckResult(self._records.get(alert.id) or alert, changed=False)
         self._cases.close(alert)
         self._close_members(alert, "resolved", stamps)

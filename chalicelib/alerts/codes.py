@@ -9,11 +9,17 @@ of the table holds no working link) with what it grants:
 
 and it expires (`valid_until`; the item itself goes with DynamoDB's TTL a day later).
 Opening a code only reads; what it allows is decided again at every request
-(`desk.py`), so a code for a case handed over or resolved no longer acts.
+(`desk.py`), so a code for a case handed over or resolved no longer acts. An "act" code
+stores its manager's generation (`Team.generation`) and is refused once that moved on
+(the manager was removed or their links revoked); a "view" code is for a reader, not
+a manager, and has none.
 
 A board pass is not stored: ``<manager>.<expiry, base 36>.<HMAC-SHA256, 22 chars>``, signed
-with the stage's `ack_signing_key`, valid until the end of the shift plus a grace period,
-so every page, e-mail and case page can carry one without writing anything.
+with the stage's `ack_signing_key` over the manager's generation too (no generation in
+the text: a pass from before generations, generation 0, still reads), valid until the
+end of the shift plus a grace period and at most `linking.PASS_LIFETIME`, so every page,
+e-mail and case page can carry one without writing anything, and a revoked manager's
+pass stops matching its signature at once.
 
 For the digest (view links for marketing):
 
@@ -41,6 +47,7 @@ CODE_BYTES = 12  # 96 bits -> 16 characters
 CODE = re.compile(r"^[A-Za-z0-9_-]{16}$")
 DEFAULT_TTL = timedelta(hours=72)
 KEEP_AFTER_EXPIRY = timedelta(days=1)  # the item lingers (TTL) to say "expired", not "unknown"
+Generation = Callable[[str], int | None]  # a manager's current one; None: not on the team
 PASS = re.compile(r"^([a-z0-9][a-z0-9_-]{0,39})\.([0-9a-z]{1,9})\.([A-Za-z0-9_-]{22})$")
 
 
@@ -68,8 +75,9 @@ def _digest(code: str) -> str:
 
 
 class CaseCodes:
-    def __init__(self, state: StateTable) -> None:
+    def __init__(self, state: StateTable, generation: Generation) -> None:
         self._state = state
+        self._generation = generation
 
     def issue(
         self,
@@ -94,6 +102,9 @@ class CaseCodes:
             "valid_until": iso(valid_until),
             "expires_at": int((valid_until + KEEP_AFTER_EXPIRY).timestamp()),
         }
+        if scope == "act":  # not on the team (any more): a code that never acts
+            current = self._generation(recipient)
+            item["generation"] = -1 if current is None else current
         while True:  # 96 random bits: a collision is a theoretical retry
             code = secrets.token_urlsafe(CODE_BYTES)
             if self._state.put_new(keys.case_code(_digest(code)), item):
@@ -108,6 +119,10 @@ class CaseCodes:
             raise TokenError("this link is not valid")
         if now > parse_time(item["valid_until"]):
             raise TokenError("this link has expired")
+        if item["scope"] == "act" and self._generation(item["recipient"]) != int(
+            item.get("generation", 0)
+        ):
+            raise TokenError("this link was withdrawn")
         return Grant(
             scope=item["scope"],
             recipient=item["recipient"],
@@ -117,8 +132,13 @@ class CaseCodes:
         )
 
 
-def _mac(key: str, manager: str, expires: str) -> str:
-    digest = hmac.new(key.encode(), f"board|{manager}|{expires}".encode(), hashlib.sha256)
+def _mac(key: str, manager: str, expires: str, generation: int | None) -> str:
+    """Over the generation too; generation 0 signs as passes did before there were any,
+    and a manager not on the team signs with a mark no check ever uses."""
+    signed = f"board|{manager}|{expires}"
+    if generation != 0:
+        signed += f"|{'-' if generation is None else generation}"
+    digest = hmac.new(key.encode(), signed.encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()).decode()[:22]
 
 
@@ -135,19 +155,24 @@ def _base36(number: int) -> str:
 class BoardPasses:
     """Signed, expiring passes to one manager's shift board (nothing stored)."""
 
-    def __init__(self, signing_key: Callable[[], str]) -> None:
+    def __init__(self, signing_key: Callable[[], str], generation: Generation) -> None:
         self._key = signing_key
+        self._generation = generation
 
     def issue(self, manager: str, until: datetime) -> str:
         expires = _base36(int(until.timestamp()))
-        return f"{manager}.{expires}.{_mac(self._key(), manager, expires)}"
+        mac = _mac(self._key(), manager, expires, self._generation(manager))
+        return f"{manager}.{expires}.{mac}"
 
     def check(self, board_pass: str, now: datetime) -> Grant:
         match = PASS.match(board_pass or "")
         if not match:
             raise TokenError("this link is not valid")
         manager, expires, mac = match.groups()
-        if not hmac.compare_digest(mac, _mac(self._key(), manager, expires)):
+        generation = self._generation(manager)  # removed or revoked: no longer matches
+        if generation is None or not hmac.compare_digest(
+            mac, _mac(self._key(), manager, expires, generation)
+        ):
             raise TokenError("this link is not valid")
         until = int(expires, 36)
         if now.timestamp() > until:

@@ -11,7 +11,9 @@ A code opens its own alert only, and only if it was sent to someone the alert we
 scope "act" (or a board pass), a case not resolved, and the case not with someone else
 (once it has a holder, only the holder acts; before, whoever was paged for it, or whoever
 is on call now with a board pass). Every POST spends a CSRF token of the page it came
-from (`web.Csrf`). Refusals are pages that say why, with the same headers.
+from (`web.Csrf`). Refusals are pages that say why, with the same headers; an action
+that lost a race (the case changed hands between the read and the write: another
+hand-over, the shift change) is a 409 that says where the case is now.
 """
 
 from __future__ import annotations
@@ -195,12 +197,12 @@ class Desk:
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":
-                self.acks.acknowledge_as(alert, who, now)
+                result = self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
                 outcome = form.get("outcome", "")
                 if outcome not in OUTCOMES:
                     raise MalformedPayload("choose how the case ended")
-                self.acks.resolve_as(
+                result = self.acks.resolve_as(
                     alert,
                     who,
                     now,
@@ -210,13 +212,17 @@ class Desk:
                     lesson_theme=form.get("theme", ""),
                 )
             elif action == "handover":
-                self.handovers.hand_over(
+                result = self.handovers.hand_over(
                     alert, who, form.get("to", ""), now, note=form.get("note", "")
                 )
             else:
                 raise MalformedPayload("unknown action")
         except MalformedPayload as error:
             return self._case(grant, alert_id, now, error=str(error), status=400)
+        done = result.alert
+        again = action == "ack" and (done.state, done.holder) == ("acknowledged", who)
+        if not result.changed and not again:  # someone else changed hands first
+            return self._case(grant, alert_id, now, error=_lost(done), status=409)
         return self._case(grant, alert_id, now, notice=DONE[action])
 
     def _guard(self, show: Any) -> web.Page:
@@ -234,6 +240,17 @@ def _reached(alert: Alert) -> set[str]:
     if alert.holder:
         out.add(alert.holder)
     return out
+
+
+def _lost(alert: Alert) -> str:
+    """Why an action changed nothing: the case moved between the page and the button."""
+    if alert.state == "resolved":
+        now = f"it was resolved by {alert.resolved_by}"
+    elif alert.holder:
+        now = f"it is with {alert.holder} now"
+    else:
+        now = "look at it again"
+    return f"Not done: the case changed while you decided; {now}."
 
 
 def _subject(grant: Grant, alert_id: str) -> str:

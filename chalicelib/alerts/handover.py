@@ -3,7 +3,10 @@
 A handover makes the colleague the case's `holder` (and counts as acknowledging it: a
 person has decided who handles it, so escalation stops), records ``{from, to, at, note,
 reason}``, restarts the reminder clock, moves the case on the board and sends the
-colleague the case with a code of their own.
+colleague the case with a code of their own. It is written only over the holder, state
+and version it was decided on (`records.decided_on`): of two racing hand-overs (a
+colleague's and the shift change's) one wins, the other changes nothing and says so,
+and the history keeps every hand-over that happened.
 
 At a shift change (the every-minute job sees another primary than `keys.SHIFT` says)
 the outgoing primary's open cases pass to the incoming one, who gets one message:
@@ -25,7 +28,7 @@ from .acks import Acknowledgements, AckResult
 from .cases import OpenCases, age_minutes
 from .delivery import Delivery
 from .events import Events
-from .records import AlertRecords
+from .records import AlertRecords, decided_on, next_version
 from .team import Team
 from .tick import Tick
 
@@ -83,9 +86,10 @@ class Handovers:
             "handovers": [*alert.handovers, step],
             "paged": list(dict.fromkeys((*alert.paged, to))),
             "reminders": 0,
+            **next_version(alert),
             **self._acks.reminder_index(alert, now),
         }
-        if not self._records.change(alert.id, changes, expect={"state": alert.state}):
+        if not self._records.change(alert.id, changes, expect=decided_on(alert)):
             return AckResult(self._records.get(alert.id) or alert, changed=False)
         moved = self._records.get(alert.id) or alert
         self._cases.take(moved, to, previous=alert.holder)

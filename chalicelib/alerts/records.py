@@ -8,6 +8,9 @@ entries on `gsi1` tell the every-minute job what to do next:
 
 Acknowledged, resolved and exhausted alerts carry neither. Alert items hold a post's
 text, so they expire (TTL) with the retention period like the mention itself.
+
+A change of hands (acknowledge, hand over, resolve) is written only over the state,
+holder and version it was decided on (`decided_on`), and adds one to the version.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ from ..store import StateTable, keys
 DUE = keys.DUE_INDEX
 HELD = keys.HELD_INDEX
 NO_INDEX = {"gsi1pk": None, "gsi1sk": None}
+
+
+def decided_on(alert: Alert) -> dict[str, Any]:
+    """What a change of hands was decided on: the expectation of its write, so that of
+    two racing (two hand-overs, a hand-over and a resolve) one wins and the other finds
+    the case changed. None expects the attribute absent (a case nobody has held yet)."""
+    return {"state": alert.state, "holder": alert.holder, "version": alert.version}
+
+
+def next_version(alert: Alert) -> dict[str, int]:
+    return {"version": (alert.version or 0) + 1}
 
 
 def due_at(moment: datetime) -> dict[str, str]:

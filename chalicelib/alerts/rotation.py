@@ -5,6 +5,11 @@ Shifts hand over at a local wall-clock time (09:00 by default), so a weekly shif
 counted in local calendar days, never in hours, so a shift across a DST change is
 23 or 25 hours long and the handoff stays at 09:00.
 
+A handoff is one instant (`handoff_instant`), and who is on duty is decided by comparing
+instants, never wall clocks, so on a DST night each handoff happens exactly once:
+a local time the clocks show twice (autumn, 02:00-02:59 in Amsterdam) means its first
+occurrence; one they skip (spring, 02:00-02:59) means the moment they jump (03:00).
+
 Three levels answer a page: the primary (the rotation), the backup (an own backup
 rotation, or else the next manager in the primary rotation) and the team lead.
 An `Override` puts a manager on duty from..until (a holiday swap): in place of one
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -139,7 +144,7 @@ class Rotation:
     def shift_start(self, index: int) -> datetime:
         """The (aware, local) moment shift `index` begins."""
         day = self.start + timedelta(days=index * self.shift_days)
-        return datetime.combine(day, self.handoff, tzinfo=self.zone)
+        return handoff_instant(day, self.handoff, self.zone).astimezone(self.zone)
 
     def next_handoff(self, now: datetime) -> tuple[datetime, str | None]:
         """When the current shift ends (aware, local) and who takes over."""
@@ -148,9 +153,15 @@ class Rotation:
         return self.shift_start(index), who
 
     def _shift_index(self, now: datetime) -> int:
-        local = now.astimezone(self.zone)
-        shift_day = local.date() if local.time() >= self.handoff else local.date() - timedelta(1)
-        return (shift_day - self.start).days // self.shift_days
+        """The last shift begun at `now`: the local date gives it within one, the
+        instants decide (aware datetimes in one zone compare as wall clocks: in UTC)."""
+        moment = now.astimezone(UTC)
+        index = (now.astimezone(self.zone).date() - self.start).days // self.shift_days
+        while self.shift_start(index).astimezone(UTC) > moment:
+            index -= 1
+        while self.shift_start(index + 1).astimezone(UTC) <= moment:
+            index += 1
+        return index
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,19 +187,42 @@ class Rotation:
         )
 
 
+def handoff_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) the clocks in `zone` show `wall` on `day`: the first, when
+    they show it twice; when they skip it, the moment they jump (the first instant that
+    exists after it: spring 02:30 in Amsterdam is 03:00 CEST)."""
+    naive = datetime.combine(day, wall)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) == naive:
+        return first  # exists (fold=0 is the first of two, if there are two)
+    # in a gap: with fold=1 it is read with the offset after the jump, an instant before
+    # the jump; with fold=0 with the offset before it, an instant after: search between
+    low = int(naive.replace(tzinfo=zone, fold=1).timestamp())
+    high = int(first.timestamp())  # transitions fall on whole seconds
+    offset = datetime.fromtimestamp(low, zone).utcoffset()
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, zone).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
 def next_change(
     rotation: Rotation, overrides: Iterable[Override], now: datetime, *, horizon_days: int = 60
 ) -> tuple[datetime, OnCall] | None:
     """The first moment after `now` when the primary changes, and who is on call then."""
     overrides = list(overrides)
     current = rotation.on_call(now, overrides).primary
-    moments = [o.start for o in overrides if o.start > now]
-    moments += [o.end for o in overrides if o.end > now]
+    now = now.astimezone(UTC)  # moments compared as instants (see `Rotation._shift_index`)
+    moments = [o.start.astimezone(UTC) for o in overrides if o.start > now]
+    moments += [o.end.astimezone(UTC) for o in overrides if o.end > now]
     index = rotation._shift_index(now)
     limit = now + timedelta(days=horizon_days)
     while True:
         index += 1
-        at = rotation.shift_start(index)
+        at = rotation.shift_start(index).astimezone(UTC)
         if at > limit:
             break
         moments.append(at)

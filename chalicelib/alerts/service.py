@@ -82,10 +82,10 @@ class AlertService:
         self._in_batch = False
         self._records = AlertRecords(state, retention)
         self.cases = OpenCases(state, retention)
-        self.codes = CaseCodes(state)
+        self.codes = CaseCodes(state, team.generation)
         self.links = CaseLinks(
             codes_=self.codes,
-            passes=BoardPasses(signing_key),
+            passes=BoardPasses(signing_key, team.generation),
             team=team,
             base_url=base_url,
             grace=setup.board_grace,

@@ -1,8 +1,14 @@
 """The webcare team in the state table: managers, the rotation, overrides and the policy.
 
 All under pk "team" (keys in `store/keys.py`): a Manager (with its SNS subscription
-ARNs) per manager, the Rotation, an Override per holiday swap, and the Policy
-(escalation, storm control, quiet hours).
+ARNs and its `generation`) per manager, the Rotation, an Override per holiday swap, the
+Policy (escalation, storm control, quiet hours), and per manager ever revoked a counter
+(`keys.manager_revocations`) that stays when they leave.
+
+A manager's board passes and case codes carry the generation they were made in and work
+only while it is the manager's current one: removing a manager, or `revoke` (a lost
+phone), withdraws every link they hold at once. Re-adding a removed manager starts a new
+generation, so their old links stay dead. Read at every use, never cached.
 
 The rotation, the overrides and the policy are asked for several times while one post
 is paged (who is on call, the rules, the board link's shift end): the alert service
@@ -83,10 +89,29 @@ class Team:
 
     # managers
     def add_manager(self, manager: Manager) -> None:
-        self._state.put(keys.manager(manager.id), manager.to_dict())
+        """Add or update a manager (an update keeps their links working)."""
+        revoked = self._state.get(keys.manager_revocations(manager.id)) or {}
+        generation = int(revoked.get("generation") or 0)
+        self._state.put(keys.manager(manager.id), {**manager.to_dict(), "generation": generation})
 
     def remove_manager(self, manager_id: str) -> None:
+        """Remove a manager: their board passes and case codes stop working at once."""
+        self.revoke(manager_id)
         self._state.delete(keys.manager(manager_id))
+
+    def revoke(self, manager_id: str) -> int:
+        """Withdraw every board pass and case code `manager_id` holds; the next page,
+        hand-over or shift brings new ones. Returns the new generation."""
+        counted = self._state.add(keys.manager_revocations(manager_id), {"generation": 1})
+        generation = counted["generation"]
+        # on the manager too (update never creates: a removed manager stays removed)
+        self._state.update(keys.manager(manager_id), {"generation": generation})
+        return generation
+
+    def generation(self, manager_id: str) -> int | None:
+        """The generation `manager_id`'s links must carry now; None: not on the team."""
+        data = self._state.get(keys.manager(manager_id))
+        return int(data.get("generation") or 0) if data else None
 
     def manager(self, manager_id: str) -> Manager | None:
         data = self._state.get(keys.manager(manager_id))

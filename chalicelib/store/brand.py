@@ -43,12 +43,12 @@ class BrandActivity:
     def replies_to(self, network: str, native_id: str) -> list[BrandPost]:
         """The brand's replies to one post, oldest first (deleted ones included)."""
         partition = keys.brand_index("reply", network, native_id)
-        return _oldest_first(self._state.query(partition.pk, keys.BRAND_POST_PREFIX))
+        return _oldest_first(self._state.query(partition.pk, partition.sk))
 
     def on_thread(self, network: str, conversation_id: str) -> list[BrandPost]:
         """The brand's posts on a thread (conversation), oldest first."""
         partition = keys.brand_index("thread", network, conversation_id)
-        return _oldest_first(self._state.query(partition.pk, keys.BRAND_POST_PREFIX))
+        return _oldest_first(self._state.query(partition.pk, partition.sk))
 
     def _delete(self, post: BrandPost, known: dict[str, Any] | None, now: datetime) -> None:
         if not known:  # the delete came first: a tombstone the post will find

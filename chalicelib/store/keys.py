@@ -49,8 +49,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
     brandpost#<net>:<post id>    post                      the brand's own post      store.brand
-    brand#thread#<net>:<conv>    post#<post id>            its posts on a thread     store.brand
-    brand#reply#<net>:<post id>  post#<post id>            its replies to that post  store.brand
+    brand#<thread|reply>#<net>:<conversation | post answered> / post#<post id>: its copies
     deleted#<mention id>         review                    a review its author deleted store.reviews
 
     gsi1pk          gsi1sk
@@ -81,17 +80,13 @@ class Key(NamedTuple):
 
 
 # ------------------------------------------------------------------ the brand's own posts
-BRAND_POST_PREFIX = "post#"
-
-
 def brand_post(post_id: str) -> Key:
     return Key(f"brandpost#{post_id}", "post")  # post_id: "<network>:<native id>"
 
 
 def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Key:
-    """kind "thread" (target: a conversation id) or "reply" (target: the post answered);
-    without `native_id`, the partition to query."""
-    return Key(f"brand#{kind}#{network}:{target}", BRAND_POST_PREFIX + native_id)
+    """kind "thread" (a conversation id) or "reply" (the post answered); no `native_id`: a query"""
+    return Key(f"brand#{kind}#{network}:{target}", f"post#{native_id}")
 
 
 def deleted_review(mention_id: str) -> Key:  # a review its author deleted: store.reviews
@@ -121,6 +116,11 @@ POLICY = Key(TEAM, "policy")
 
 def manager(manager_id: str) -> Key:
     return Key(TEAM, f"{MANAGER_PREFIX}{manager_id}")
+
+
+def manager_revocations(manager_id: str) -> Key:
+    """How often a manager's passes and codes were withdrawn; kept when they leave."""
+    return Key(TEAM, f"revoked#{manager_id}")
 
 
 def override(start: str, manager_id: str) -> Key:

@@ -90,7 +90,8 @@ class Table:
         expect: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
     ) -> bool:
-        """Set `changes` (None removes) on an existing item, only when `expect` holds.
+        """Set `changes` (None removes) on an existing item, only when `expect` holds
+        (an expected None: the attribute is absent).
 
         Returns False when the item is missing or the expectation did not hold.
         """
@@ -108,6 +109,9 @@ class Table:
         conditions = ["attribute_exists(pk)"]
         for i, (name, value) in enumerate((expect or {}).items()):
             names[f"#e{i}"] = name
+            if value is None:  # None is never stored (`codec.to_item`): expect it absent
+                conditions.append(f"attribute_not_exists(#e{i})")
+                continue
             values[f":e{i}"] = to_attr(value)
             conditions.append(f"#e{i} = :e{i}")
         expression = " ".join(

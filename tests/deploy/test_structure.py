@@ -18,7 +18,7 @@ KEYS = CHALICELIB / "store" / "keys.py"
 KEY_PREFIXES = (
     "alert#", "alerts#due", "alerts#held", "alerts#storm", "alerts#negatives", "alerts#group",
     "alerts#spike", "alerts#sms", "alerts#shift", "day#", "digest#", "manager#", "override#",
-    "top#", "theme#", "code#", "csrf#", "cases#", "author#", "quarantine#", "stats#",
+    "revoked#", "top#", "theme#", "code#", "csrf#", "cases#", "author#", "quarantine#", "stats#",
     "trail#", "week#", "list#", "lessons#", "brand#", "brandpost#",
 )  # fmt: skip
 # digest/aggregates.py names the day's counters ("source#x": posts from x), which are

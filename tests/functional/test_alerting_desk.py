@@ -297,11 +297,12 @@ def test_a_board_pass_is_signed_per_manager_and_lasts_the_shift_plus_grace(
     client,
     oncall,
 ):
-    wiring.alerts().alert_for(negative("1"), NOW)
+    wiring.alerts().alert_for(negative("1"), at("2026-11-30T02:00"))
     path = board_link(page_of(oncall))
     manager, expires, mac = path.removeprefix("/board/").split(".")
     assert manager == "ann"
     # ann's shift ends Mon 30 Nov 09:00 (bob takes over); the pass lasts 60 min more
+    # (and at most 12 hours: tests/functional/test_alerting_revoke.py)
     with time_machine.travel(at("2026-11-30T09:59"), tick=False):
         assert client.http.get(path).status_code == 200
     with time_machine.travel(at("2026-11-30T10:01"), tick=False):

@@ -131,7 +131,7 @@ def test_on_dst_change_days_the_digest_covers_the_local_day_and_goes_out_once_at
     # GIVEN posts at the very start and end of the local day, and one just outside it
     start = datetime.combine(dst_day, datetime.min.time(), tzinfo=TZ)
     end = datetime.combine(dst_day + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
-    assert (end - start).total_seconds() == hours * 3600  # (aware datetimes subtract in UTC)
+    assert (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() == hours * 3600
     edges = [start, end - timedelta(minutes=1), end]
     posts = [
         Mention(

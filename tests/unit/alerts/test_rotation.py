@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.alerts.rotation import OnCall, Override, Rotation, next_change
+from chalicelib.alerts.rotation import OnCall, Override, Rotation, handoff_instant, next_change
+from tests.dst import HANDOFF_INSTANTS
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -145,3 +147,57 @@ def test_every_handoff_is_at_nine_local_and_the_manager_changes_only_there(momen
     just_before = handoff.astimezone(UTC) - timedelta(seconds=1)
     assert rotation.on_duty(just_before) == rotation.on_duty(moment)
     assert rotation.on_duty(handoff) == who != rotation.on_duty(moment)
+
+
+# ---------------------------------------------------------------- handoffs on the DST nights
+
+DST_CASES = [(night, at) for night, table in HANDOFF_INSTANTS.items() for at in table]
+
+
+def night_rotation(night: date, handoff: str, shift_days: int) -> Rotation:
+    """bob's shift ends on `night` at `handoff`, when ann's begins."""
+    first = night - timedelta(days=shift_days)
+    return Rotation(("bob", "ann"), start=first, shift_days=shift_days,
+                    handoff=time.fromisoformat(handoff))  # fmt: skip
+
+
+def minutes(start: datetime, end: datetime) -> list[datetime]:
+    return [start + timedelta(minutes=m) for m in range(int((end - start).total_seconds()) // 60)]
+
+
+@pytest.mark.parametrize("shift_days", [1, 7])
+@pytest.mark.parametrize(("night", "handoff"), DST_CASES)
+def test_on_a_dst_night_the_shift_changes_once_at_the_intended_instant(night, handoff, shift_days):
+    # GIVEN a handoff at every hour and half hour of 00:00-04:00 on a DST night
+    rotation = night_rotation(night, handoff, shift_days)
+    intended = datetime.fromisoformat(HANDOFF_INSTANTS[night][handoff]).replace(tzinfo=UTC)
+    window = datetime.combine(night, time(0), UTC) - timedelta(hours=4)
+    # WHEN the every-minute job asks who is on duty, minute by minute, from 20:00 to 06:00 UTC
+    duty = [
+        (moment, rotation.on_duty(moment))
+        for moment in minutes(window, window + timedelta(hours=10))
+    ]
+    changes = [(m, who) for (_, was), (m, who) in pairwise(duty) if who != was]
+    # THEN bob hands over to ann once, at the intended instant
+    assert duty[0][1] == "bob"
+    assert changes == [(intended, "ann")]
+    # AND the next handoff, seen from any moment before it, is that instant
+    for moment in (window, intended - timedelta(minutes=31), intended - timedelta(seconds=1)):
+        at, who = rotation.next_handoff(moment)
+        assert (utc(at), who) == (intended, "ann")
+        change = next_change(rotation, [], moment)
+        assert change is not None and utc(change[0]) == intended and change[1].primary == "ann"
+    # AND the handoff after it is one shift later at the same local time
+    later, who = rotation.next_handoff(intended)
+    assert utc(later) > intended and who == "bob"
+    assert later.astimezone(AMS).strftime("%H:%M") == handoff
+
+
+def test_a_skipped_handoff_time_is_the_moment_the_clocks_jump_in_any_zone():
+    # Lord Howe Island springs forward half an hour: 02:00 +10:30 -> 02:30 +11:00, on
+    # Sunday 4 October 2026 (15:30 UTC on the 3rd); 02:15 never happens there
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    jump = datetime(2026, 10, 3, 15, 30, tzinfo=UTC)
+    assert handoff_instant(date(2026, 10, 4), time(2, 15), lord_howe) == jump
+    assert handoff_instant(date(2026, 10, 4), time(2, 30), lord_howe) == jump
+    assert handoff_instant(date(2026, 10, 4), time(1, 59), lord_howe) == jump - timedelta(minutes=1)

@@ -83,6 +83,14 @@ def test_update_sets_removes_and_needs_the_item_and_the_expectation(table):
     assert table.get(A) == {"v": 2}
 
 
+def test_an_expected_none_means_the_attribute_is_absent(table):
+    table.put(A, {"state": "acked", "holder": None})  # None is never stored
+    assert table.update(A, {"holder": "ann"}, expect={"holder": None, "state": "acked"}) is True
+    assert table.update(A, {"holder": "bob"}, expect={"holder": None}) is False
+    assert table.update(A, {"holder": "bob"}, expect={"holder": "ann"}) is True
+    assert table.get(A) == {"state": "acked", "holder": "bob"}
+
+
 def test_add_creates_and_counts(table):
     assert table.add(A, {"n": 2, "m": 1}) == {"n": 2, "m": 1}
     assert table.add(A, {"n": 3}) == {"n": 5}
