@@ -59,6 +59,16 @@ MENTIONS_QUEUE = os.environ.get("MENTIONS_QUEUE", "social-listening-dev-mentions
 TRIAGE_MAX_CONCURRENCY = int(os.environ.get("TRIAGE_MAX_CONCURRENCY", "2"))
 
 
+@app.middleware("http")
+def count_server_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """A 5xx Chalice made of an exception is a successful invocation to Lambda: the API's
+    `Errors` never see it. `ServerErrors` (alarm `ApiServerErrors`) counts every one."""
+    response = get_response(event)
+    if response.status_code >= 500:
+        metrics.emit("api", os.environ.get("STAGE", "dev"), {"ServerErrors": 1})
+    return response
+
+
 # ---------------------------------------------------------------- intake: webhooks
 
 
@@ -226,7 +236,7 @@ FORM = ["application/x-www-form-urlencoded"]
 
 @app.route("/c/{code}", methods=["GET"])
 def case_page(code: str) -> Response:
-    return _desk(lambda d: d.open_code(code, utc_now()))
+    return _desk(lambda d: d.open_code(code, utc_now(), saved=_query("saved")))
 
 
 @app.route("/c/{code}", methods=["POST"], content_types=FORM)
@@ -241,7 +251,8 @@ def shift_board(board_pass: str) -> Response:
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
-    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now()))
+    saved = _query("saved")
+    return _desk(lambda d: d.open_board_case(board_pass, unquote(alert_id), utc_now(), saved=saved))
 
 
 @app.route("/board/{board_pass}/{alert_id}", methods=["POST"], content_types=FORM)

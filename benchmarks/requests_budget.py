@@ -124,6 +124,8 @@ class HeldAlerts:
     """Stands in for `AlertService` when alerting is out of the measurement: remembers
     which mentions would have been alerted, makes no request."""
 
+    replies = None  # no replies: the brand's own posts answer nothing here
+
     def __init__(self) -> None:
         self.mentions: list[str] = []
 

@@ -87,7 +87,7 @@ class Settings:
     queue_name: str
     dead_letter_queue: str
     alerts_topic: str
-    secrets_id: str
+    secrets_id: str  # webhook secrets and network credentials; the signing key is apart
     # Resolved from the names by `wiring` when not given (one lookup per container):
     queue_url: str = ""
     dead_letter_queue_url: str = ""
@@ -116,6 +116,12 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def signing_secret_id(self) -> str:
+        """The secret holding `ack_signing_key` alone (`{secrets_id}/signing`): only the
+        functions that sign or verify case codes and board passes may read it."""
+        return f"{self.secrets_id}/signing"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

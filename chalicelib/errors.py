@@ -19,6 +19,8 @@
     ├── DeliveryError            SQS / SNS / SES refused a message (or a push we must read on
     │   │                        could not be read: the sender redelivers)
     │   ├── PageRefused          SNS refused a page for good (InvalidParameter…)
+    │   ├── ReplyRefused         a network refused a reply (`reason`, `advice`, `revoked`)
+    │   ├── ReplyUncertain       a reply's request failed half-way: it may be posted
     │   └── CredentialsRefused   a network refused our credentials: the message says what to renew
     └── BatchFailed              some records of a queue batch failed: redeliver them
 
@@ -129,6 +131,22 @@ class CredentialsRefused(DeliveryError):
 
 class PageRefused(DeliveryError):
     """SNS refused this page for good (e.g. InvalidParameter): the same message never goes."""
+
+
+class ReplyRefused(DeliveryError):
+    """The network refused a reply: nothing was posted. `reason` is a short code
+    (expired_token, revoked_token, deleted, not_summoned, too_long, rate_limited,
+    refused), `advice` says in plain words what to do; `revoked` asks for the lead."""
+
+    def __init__(self, reason: str, advice: str, *, revoked: bool = False) -> None:
+        super().__init__(f"{reason}: {advice}")
+        self.reason = reason
+        self.advice = advice
+        self.revoked = revoked
+
+
+class ReplyUncertain(DeliveryError):
+    """A reply's request failed without an answer (timeout, 5xx): it may be posted."""
 
 
 class BatchFailed(PipelineError):

@@ -71,6 +71,9 @@ class Sentiment:
     score: float  # in [-1, 1]
     label: str  # one of SENTIMENT_LABELS
     analyzer: str  # e.g. "vader-en", "pattern-nl"
+    # what the customer needs (triage/needs.py): complaint, help, question, praise, other;
+    # "" when not judged
+    need: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,9 @@ class Mention:
     themes: tuple[str, ...] = ()
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
+    # posted by the brand's own account: never a mention; its `in_reply_to` is answered
+    # (triage marks that case answered on the network, alerts/replies.py)
+    by_brand: bool = False
     rating: int | None = None  # a review's stars, 1..5 (app stores, review sites); else None
 
     def __post_init__(self) -> None:
@@ -148,6 +154,7 @@ class Mention:
             themes=themes,
             status=self.status,
             expires_at=self.expires_at,
+            by_brand=self.by_brand,
             rating=self.rating,
         )
 
@@ -179,6 +186,7 @@ class Mention:
                 score=float(sentiment["score"]),
                 label=sentiment["label"],
                 analyzer=sentiment["analyzer"],
+                need=sentiment.get("need") or "",
             )
             if sentiment
             else None,
@@ -187,6 +195,7 @@ class Mention:
             themes=tuple(data.get("themes") or ()),
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
+            by_brand=bool(data.get("by_brand", False)),
             rating=int(data["rating"]) if data.get("rating") is not None else None,
         )
 
@@ -268,6 +277,11 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
+    # Answered on the network (alerts/replies.py): the first reply, sent from the case
+    # page ("product") or seen on the network from the brand's account ("network")
+    answered_at: str | None = None
+    answered_via: str | None = None
+    answered_by: str | None = None  # the manager, or the brand account's handle
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)

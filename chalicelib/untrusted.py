@@ -36,6 +36,19 @@ def line(text: str | None, limit: int | None = None) -> str:
     return folded if limit is None else folded[:limit]
 
 
+LINK_SCHEMES = ("https://", "http://")
+
+
+def link(url: str | None, limit: int = 2048) -> str:
+    """A post's URL as we write it anywhere (a button, an href, an e-mail, an SMS, the
+    digest): `line`-cleaned, and only when it is http(s); anything else (``javascript:``,
+    ``data:``, ``vbscript:``, a relative path) becomes "" and is shown as no link at all.
+    `line` first, so ``java\tscript:`` or a leading space cannot sneak past the test.
+    """
+    cleaned = line(url)
+    return cleaned if cleaned.lower().startswith(LINK_SCHEMES) and len(cleaned) <= limit else ""
+
+
 def block(text: str | None) -> str:
     """Paragraphs kept (line breaks), each line as `line` makes it; no empty runs."""
     lines = [line(part) for part in (text or "").replace("\r\n", "\n").split("\n")]

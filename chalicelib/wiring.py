@@ -17,6 +17,7 @@ from .alerts.service import AlertService, DeskSettings
 from .alerts.team import Team
 from .config import Settings
 from .consumer.brand_posts import WithBrandPosts
+from .consumer.brand_replies import BrandAwareTriage
 from .consumer.dead_letters import DeadLetterQueue
 from .consumer.pipeline import Triage
 from .consumer.quarantine import Quarantine
@@ -31,6 +32,7 @@ from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
 from .sources.catch_up import Heard
+from .sources.reply import Outbound
 from .sources.watch import watch_or_none
 from .store import MentionStore, Table
 from .store.brand import BrandActivity
@@ -69,6 +71,11 @@ def secrets() -> Secrets:
 
 
 @cache
+def signing_secrets() -> Secrets:
+    return Secrets(aws.secretsmanager(), settings().signing_secret_id)
+
+
+@cache
 def state() -> Table:
     return Table(aws.dynamodb(), settings().state_table)
 
@@ -102,7 +109,7 @@ def alerts() -> AlertService:
         mentions=mentions(),
         notifier=notifier(),
         team=team(),
-        signing_key=lambda: secrets().require("ack_signing_key"),
+        signing_key=lambda: signing_secrets().require("ack_signing_key"),
         base_url=s.public_base_url,
         timezone=s.timezone,
         spike_policy=SpikePolicy(ignore_themes=own_terms()),
@@ -114,7 +121,16 @@ def alerts() -> AlertService:
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
         ),
+        outbound=Outbound(secrets()),
+        brand_handles=_brand_handles(),
     )
+
+
+def _brand_handles() -> tuple[str, ...]:
+    """The brand's own accounts (the watch configuration's handles): a post naming one
+    summoned the brand, which X requires before we may reply."""
+    watch = watch_or_none(settings().extra)
+    return tuple(watch.handles) if watch else ()
 
 
 def case_codes() -> CaseCodes:
@@ -132,9 +148,11 @@ def own_terms() -> frozenset[str]:
 
 
 @cache
-def triage() -> WithBrandPosts:
-    """Triage of the mentions queue, and the brand's own posts recorded after it."""
-    return WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+def triage() -> BrandAwareTriage:
+    """Triage of the mentions queue: the brand's own replies taken out first (they answer
+    cases), its X Activity posts recorded after triage (and answering cases too)."""
+    posts = WithBrandPosts(mention_triage(), brand_activity(), utc_now)
+    return BrandAwareTriage(posts, alerts().replies, _brand_handles())
 
 
 @cache

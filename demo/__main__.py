@@ -81,10 +81,16 @@ def load_recorded() -> dict[str, list[Any]]:
 
 
 def run(
-    out: Path, *, quiet: bool, recorded: dict[str, list[Any]], print_summary: bool = True
+    out: Path,
+    *,
+    quiet: bool,
+    recorded: dict[str, list[Any]],
+    print_summary: bool = True,
+    stand_ins: Any = None,
 ) -> dict[str, Any]:
     """The morning, against whatever AWS the environment names (moto in-process or a moto
-    server); returns the summary figures (printed as one JSON line unless told not to)."""
+    server); returns the summary figures (printed as one JSON line unless told not to).
+    Replies go to `stand_ins` (devstack/reply_standins.py; its own for the run if None)."""
     import boto3
     import time_machine
     from chalice.test import Client
@@ -95,6 +101,7 @@ def run(
     from chalicelib.alerts.rotation import Rotation
     from chalicelib.alerts.team import Manager
     from chalicelib.store import day_counters
+    from demo import answering
     from demo.arrivals import arrival
     from devstack import moto_stack, phones
 
@@ -136,6 +143,16 @@ def run(
     history_pages = phones.published(topic)
     history_alerts = count_mention_alerts(settings.state_table)
 
+    # the networks' reply credentials: the stand-ins' (nothing reaches a real network)
+    from devstack.reply_standins import SECRETS as REPLY_SECRETS
+    from devstack.reply_standins import StandIns
+
+    moto_stack.ensure_secret(boto3.client("secretsmanager"), env_secret(), REPLY_SECRETS)
+    wiring.reset()
+    own_stand_ins = stand_ins is None
+    if stand_ins is None:
+        (out / "replies.jsonl").unlink(missing_ok=True)
+        stand_ins = StandIns(out / "replies.jsonl").start()
     secrets = json.loads(
         boto3.client("secretsmanager").get_secret_value(SecretId=env_secret())["SecretString"]
     )
@@ -172,6 +189,11 @@ def run(
             with time_machine.travel(now + timedelta(minutes=3), tick=False):
                 answer = press(client, path_of(links[0], settings.public_base_url), "ack")
             say(f"\n👆 sanne opens her first SMS's case link, presses Acknowledge: {answer}")
+            # two minutes later she answers on the network from the case: a saved reply
+            with time_machine.travel(now + timedelta(minutes=5), tick=False):
+                paths = [path_of(link, settings.public_base_url) for link in links]
+                replied = answering.reply_from_the_case(client, paths)
+            say(f"👆 sanne taps saved reply {replied['saved']!r} and sends it: {replied['sent']}")
 
         # Six minutes in, the every-minute job groups what the storm held back and
         # escalates high-priority pages nobody acknowledged to the backup.
@@ -183,6 +205,12 @@ def run(
         pages += show_pages(
             say, phones.delivered(topic, since=seen), "minute six: storm grouped, escalations"
         )
+
+        # At minute 12 the brand's X account answers another case in the X app: the network
+        # shows it (Account Activity), and the case is answered without anyone opening it.
+        outside = answering.reply_outside(client, secrets, now + timedelta(minutes=12))
+        moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
+        say(f"💬 the brand replied in the X app to {outside or 'no open X case'}: seen on X")
 
         # Sanne resolves it after 25 minutes: an outcome, a note, a lesson for the company.
         if links:
@@ -245,6 +273,13 @@ def run(
 
     stats = day_counters(wiring.state(), local_now.date().isoformat())
     stored = int(stats.get("total", 0))
+    if own_stand_ins:
+        stand_ins.stop()
+    morning = answering.morning_alerts(
+        settings.state_table, midnight.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    answered = answering.answered_share(morning, int(stats.get("sentiment#negative", 0)))
+    say(f"💬 replies sent to the networks' stand-ins: {out / 'replies.jsonl'}")
     summary = {
         "mentions": stored,
         "negative": int(stats.get("sentiment#negative", 0)),
@@ -257,6 +292,9 @@ def run(
         "duplicates_dropped": accepted - stored,
         "recorded_mentions": len(recorded_ids),
         "digest_html": str(html_path) if sent else None,
+        "replies": len(stand_ins.sent),
+        "replies_jsonl": str(out / "replies.jsonl"),
+        **answered,
     }
     if print_summary:
         print(json.dumps(summary))

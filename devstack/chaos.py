@@ -422,11 +422,17 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
         at = datetime.now(UTC)
 
         def dead_letters_left() -> int:
+            # hidden ones too: a letter a faulted run read stays hidden for PEEK_SECONDS of
+            # real time, minutes of the replay's simulated hours (was: visible only, so the
+            # recovery could stop with letters left; issue 25)
             attributes = infra_sqs.get_queue_attributes(
                 QueueUrl=settings.dead_letter_queue_url,
-                AttributeNames=["ApproximateNumberOfMessages"],
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
             )["Attributes"]
-            return int(attributes["ApproximateNumberOfMessages"])
+            return sum(int(value) for value in attributes.values())
 
         # the back-off's steps, then (as the schedule goes on running) up to three more
         # hours while the dead-letter queue still holds something

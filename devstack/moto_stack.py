@@ -74,7 +74,6 @@ def ensure_secret(secretsmanager: Any, name: str, values: Mapping[str, str]) -> 
 def local_secret_values() -> dict[str, str]:
     return {
         "generic_webhook_secret": secrets.token_urlsafe(32),
-        "ack_signing_key": secrets.token_urlsafe(32),
         "meta_app_secret": secrets.token_urlsafe(32),
         "meta_verify_token": secrets.token_urlsafe(16),
         "x_consumer_secret": secrets.token_urlsafe(32),
@@ -98,11 +97,11 @@ def provision(
         logging.getLogger("moto").setLevel(logging.ERROR)
         outputs = deploy_stack(boto3.client("cloudformation", region_name=REGION), stage)
     env = env_from_outputs(outputs)
-    ensure_secret(
-        boto3.client("secretsmanager", region_name=REGION),
-        env["SECRETS_ID"],
-        secret_values or local_secret_values(),
-    )
+    values = dict(secret_values or local_secret_values())
+    signing = {"ack_signing_key": values.pop("ack_signing_key", "") or secrets.token_urlsafe(32)}
+    sm = boto3.client("secretsmanager", region_name=REGION)
+    ensure_secret(sm, env["SECRETS_ID"], values)
+    ensure_secret(sm, f"{env['SECRETS_ID']}/signing", signing)
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=DIGEST_SENDER)
     env.update(
         STAGE=stage,

@@ -90,7 +90,7 @@ def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) 
     from chalicelib.alerts import links
 
     rng = random.Random(seed)
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     service = wiring.alerts()
     handled = 0
     for alert_id in alert_ids:

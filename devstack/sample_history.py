@@ -199,7 +199,7 @@ def respond(
     from chalicelib.alerts import links
 
     rng = random.Random(f"answers-{seed}")
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     service = wiring.alerts()
     mentions = wiring.mentions()
     latest = now - timedelta(minutes=20)

@@ -3,7 +3,8 @@
 A moto server (`ThreadedMotoServer`, in this process) stands in for AWS; the infra
 template is deployed into it; `make demo`'s morning is played through the same handlers
 (posts, pages, an acknowledgement, a storm, a resolve) and every message it delivered is
-written to `out/pages.jsonl`; then Chalice's own local server (what `chalice local`
+written to `out/pages.jsonl` (and every reply sent from a case page, to the networks'
+stand-ins, to `out/replies.jsonl`); then Chalice's own local server (what `chalice local`
 runs) serves the app on http://localhost:8000 until Ctrl-C. The case links in
 `out/pages.jsonl` and the board link printed at the end open there.
 
@@ -50,6 +51,7 @@ class Served:
     _moto: Any
     _thread: threading.Thread
     _app_class: type
+    _stand_ins: Any = None  # the networks' reply stand-ins (devstack/reply_standins.py)
 
     def board_url(self, manager: str | None = None) -> str:
         from chalicelib import wiring
@@ -65,6 +67,8 @@ class Served:
         self._server.server.server_close()
         self._thread.join(timeout=10)
         self._moto.stop()
+        if self._stand_ins is not None:
+            self._stand_ins.stop()
         app.app.__class__ = self._app_class  # chalice.local swapped it to serve in threads
 
 
@@ -110,23 +114,36 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
     boto3.DEFAULT_SESSION = None  # a session made before would not see this environment
     env = moto_stack.provision("dev")
     env["PUBLIC_BASE_URL"] = base_url
+    # what the stages listen for (as `make demo`): the brand's handles decide, among others,
+    # which X posts the case page may answer (X's rule: the author named the brand)
+    env.setdefault("WATCH_CONFIG_FILE", str(ROOT / "chalicelib" / "watch.json"))
     os.environ.update(env)
     wiring.reset()
     summary: dict[str, Any] = {}
+    folder = out or ROOT / "out"
+    folder.mkdir(parents=True, exist_ok=True)
+    # replies from the case pages go to the networks' stand-ins, for as long as it serves
+    from devstack.reply_standins import SECRETS, StandIns
+
+    (folder / "replies.jsonl").unlink(missing_ok=True)
+    stand_ins = StandIns(folder / "replies.jsonl").start()
     if seed:
         from demo.__main__ import run
 
-        folder = out or ROOT / "out"
-        folder.mkdir(parents=True, exist_ok=True)
         with moto_stack.at_scale():  # the history's transactions, without moto's copies
-            summary = run(folder, quiet=True, recorded={}, print_summary=False)
+            summary = run(folder, quiet=True, recorded={}, print_summary=False, stand_ins=stand_ins)
+    else:
+        import boto3
+
+        moto_stack.ensure_secret(boto3.client("secretsmanager"), env["SECRETS_ID"], SECRETS)
+        wiring.reset()
     import app
 
     app_class = type(app.app)
     server = _local_server(port)
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
-    return Served(base_url, moto_url, env, summary, server, moto, thread, app_class)
+    return Served(base_url, moto_url, env, summary, server, moto, thread, app_class, stand_ins)
 
 
 @contextmanager

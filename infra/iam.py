@@ -47,6 +47,7 @@ def _arns(stage: str, function: str = "") -> dict[str, str]:
         "dlq": f"arn:aws:sqs:{where}:{prefix}-mentions-dlq",
         "topic": f"arn:aws:sns:{where}:{prefix}-alerts",
         "secret": f"arn:aws:secretsmanager:{where}:secret:{APP}/{stage}-*",
+        "signing_secret": f"arn:aws:secretsmanager:{where}:secret:{APP}/{stage}/signing-*",
         "logs": f"arn:aws:logs:{where}:log-group:/aws/lambda/{function_name(function, stage)}:*",
         "ses": f"arn:aws:ses:{where}:identity/{sender}",
         "ses_domain": f"arn:aws:ses:{where}:identity/{sender.rsplit('@', 1)[-1]}",
@@ -69,6 +70,8 @@ def _statement(sid: str, actions: list[str], resources: list[str]) -> dict[str, 
 
 # Every function resolves the queue URLs by name once per container (wiring.settings).
 QUEUE_URLS = ("QueueUrls", ["sqs:GetQueueUrl"], ["queue", "dlq"])
+# The key that signs case codes and board passes: only who signs or verifies them
+SIGNING_KEY = ("ReadSigningKey", ["secretsmanager:GetSecretValue"], ["signing_secret"])
 # Publishing to the KMS-encrypted alerts topic needs the key (SNS asks KMS for a data key).
 ALERTS_KEY = ("AlertsTopicKey", ["kms:Decrypt", "kms:GenerateDataKey"], ["alerts_key"])
 
@@ -79,6 +82,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
     # colleague a case is handed to (sns:Publish).
     "api_handler": [
         ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # case pages, the board, hand-over pages
         ("QueueMentions", ["sqs:SendMessage"], ["queue"]),
         QUEUE_URLS,
         (
@@ -135,7 +139,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ),
         ("PageManagers", ["sns:Publish"], ["topic"]),
         ALERTS_KEY,
-        ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # each page carries a signed case code
     ],
     # Every 5 minutes: dead letters back to the queue (with back-off), spent ones quarantined.
     "redrive_dead_letters": [
@@ -171,7 +175,7 @@ FUNCTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("Mentions", ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["mentions"]),
         ("PageManagers", ["sns:Publish"], ["topic"]),
         ALERTS_KEY,
-        ("ReadSecrets", ["secretsmanager:GetSecretValue"], ["secret"]),
+        SIGNING_KEY,  # each page carries a signed case code
         QUEUE_URLS,
     ],
     # Daily digest: read the day's aggregates, claim the day, send with SES.

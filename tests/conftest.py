@@ -117,3 +117,26 @@ def realdata() -> Path:
     if not path.is_dir():
         pytest.skip(f"real data not found at {path} (set REALDATA)")
     return path
+
+
+def load_template() -> dict:
+    """infra/template.yaml as data; a tag (!Ref, !Sub, !GetAtt…) becomes {tag: what it names}."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tag(loader, suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            return {suffix: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {suffix: loader.construct_sequence(node)}
+        return {suffix: loader.construct_mapping(node)}
+
+    Loader.add_multi_constructor("!", tag)
+    return yaml.load((ROOT / "infra" / "template.yaml").read_text(), Loader=Loader)
+
+
+@pytest.fixture
+def infra_template() -> dict:
+    return load_template()

@@ -37,6 +37,7 @@ def classify_line(line: str, *, watchlist: frozenset[str], min_priority: float) 
     assert sentiment is not None
     return {
         "label": sentiment.label,
+        "need": sentiment.need,
         "score": sentiment.score,
         "lang": mention.lang,
         "priority": mention.priority,

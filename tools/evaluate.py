@@ -89,6 +89,13 @@ class Scores:
     def page_share(self) -> float:
         return self.paged / self.count if self.count else 0.0
 
+    @property
+    def all_negative_f1(self) -> float:
+        """The baseline "call everything negative": precision = the share of negatives,
+        recall 1, so F1 = 2p / (1 + p)."""
+        share = (self.true_pos + self.false_neg) / self.count if self.count else 0.0
+        return 2 * share / (1 + share) if share else 0.0
+
 
 @dataclass(frozen=True, slots=True)
 class Result:
@@ -254,13 +261,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{DEFAULT_MIN_PRIORITY:g}")  # fmt: skip
     print(
         f"{'data set':<16} {'n':>6} {'precision':>9} {'recall':>7} {'F1':>7} {'pages':>7}"
-        "  figure (negative class)"
+        f" {'all-neg F1':>10}  figure (negative class)"
     )
     for name, result in results.items():
         s = result.scores
         print(
             f"{name:<16} {s.count:>6} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>7.4f}"
-            f" {s.page_share:>6.1%}  {result.method}"
+            f" {s.page_share:>6.1%} {s.all_negative_f1:>10.4f}  {result.method}"
         )
         for example, said in result.errors[: args.errors]:
             verdict = "false alarm" if said else "missed"

@@ -13,6 +13,8 @@
     show                                      who is on duty now and next
     test-page [ID]                            a test page (default: whoever is on duty)
     alerts                                    alerts not acknowledged yet (paged or held)
+    saved-replies, set-saved-reply, remove-saved-reply, set-status-page
+                                              the team's saved replies (tools/saved.py)
 
 Against AWS by default (the stage's names: the environment in place, or `--stage`'s from
 `.chalice/config.json`, see tools/stage.py); `--local` runs against moto in this
@@ -40,7 +42,7 @@ from chalicelib.errors import CommandError
 from chalicelib.model import parse_time, utc_now
 from chalicelib.store import keys
 
-from . import stage
+from . import saved, stage
 
 SEPARATOR = "+"
 
@@ -102,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
     test.add_argument("id", nargs="?", default="")
 
     commands.add_parser("alerts", help="alerts not acknowledged yet (paged or held)")
+    saved.add_commands(commands)
     return top
 
 
@@ -161,6 +164,9 @@ def _environment(local: bool, stage_name: str | None, out: TextIO) -> Iterator[N
 
 def run(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> None:
     command = args.command.replace("-", "_")
+    if command in saved.COMMANDS:
+        saved.run(args, out)
+        return
     {
         "managers": lambda: _managers(team, out),
         "add_manager": lambda: _add_manager(args, team, out),

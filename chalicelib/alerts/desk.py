@@ -1,7 +1,9 @@
 """The case desk: who may see and do what, from a case code or a board pass.
 
     GET  /c/<code>                  the case page (changes nothing)
-    POST /c/<code>                  acknowledge, resolve (outcome, note, lesson), hand over
+    POST /c/<code>                  acknowledge, resolve (outcome, note, lesson), hand over,
+                                    reply on the network (`replies.py`)
+    GET  /c/<code>?saved=<id>       the case page with a saved reply in the reply box
     GET  /board/<pass>              the manager's shift board
     GET  /board/<pass>/<alert id>   a case page, opened from the board
     POST /board/<pass>/<alert id>   an action on it
@@ -24,9 +26,9 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError, MalformedPayload, NotFound, TokenError
-from ..model import OUTCOMES, Alert
+from ..model import OUTCOMES, Alert, Mention
 from ..store import MentionStore
-from . import board, views, web
+from . import board, reply_box, views, web
 from .acks import Acknowledgements
 from .cases import OpenCases
 from .codes import CaseCodes, Grant
@@ -34,12 +36,16 @@ from .handover import Handovers
 from .history import AuthorHistory
 from .linking import CaseLinks
 from .records import AlertRecords
+from .replies import Replies
+from .reply_text import timeline_events
+from .saved_replies import SavedReplies
 from .team import Team
 
 DONE = {
     "ack": "Acknowledged: the case is yours. Nobody else will be paged for it.",
     "resolve": "Resolved. Thank you: the outcome is in the digest.",
     "handover": "Handed over: they have it now, with a link of their own.",
+    "reply": "Sent: your reply is on the network.",
 }
 
 
@@ -58,11 +64,13 @@ class Desk:
     targets: Mapping[str, int]
     timezone: str
     retention_days: int
+    replies: Replies | None = None
+    saved: SavedReplies | None = None
 
     # ------------------------------------------------------------ entry points
 
-    def open_code(self, code: str, now: datetime) -> web.Page:
-        return self._guard(lambda: self._case(self.codes.check(code, now), None, now))
+    def open_code(self, code: str, now: datetime, *, saved: str = "") -> web.Page:
+        return self._guard(lambda: self._case(self.codes.check(code, now), None, now, saved=saved))
 
     def act_code(self, code: str, form: Mapping[str, str], now: datetime) -> web.Page:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
@@ -82,9 +90,11 @@ class Desk:
 
         return self._guard(show)
 
-    def open_board_case(self, board_pass: str, alert_id: str, now: datetime) -> web.Page:
+    def open_board_case(
+        self, board_pass: str, alert_id: str, now: datetime, *, saved: str = ""
+    ) -> web.Page:
         return self._guard(
-            lambda: self._case(self.links.passes.check(board_pass, now), alert_id, now)
+            lambda: self._case(self.links.passes.check(board_pass, now), alert_id, now, saved=saved)
         )
 
     def act_board_case(
@@ -122,6 +132,11 @@ class Desk:
             return ""
         return "This case was paged to someone else; you can see it, not change it."
 
+    def may_reply(self, grant: Grant, alert: Alert, now: datetime) -> str:
+        """Why `grant` may not reply on `alert` now ("" when it may): `reply_box.may_reply`."""
+        lead, acting = self.team.on_call(now).lead, self.may_act(grant, alert, now)
+        return reply_box.may_reply(grant.scope, grant.recipient, alert, lead, acting)
+
     # ------------------------------------------------------------ pages
 
     def _case(
@@ -133,6 +148,8 @@ class Desk:
         notice: str = "",
         error: str = "",
         status: int = 200,
+        saved: str = "",
+        draft: str = "",
     ) -> web.Page:
         alert = self._alert(grant, alert_id)
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
@@ -165,11 +182,16 @@ class Desk:
             }
             if acting
             else None,
-            "csrf": self.csrf.token(_subject(grant, alert.id), now) if acting else "",
+            "csrf": self.csrf.token(_subject(grant, alert.id), now)
+            if acting or not self.may_reply(grant, alert, now)
+            else "",
             "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
             "themes": [str(t) for t in card.get("themes") or []],
             "colleagues": colleagues,
-            "timeline": views.timeline(alert, mention, self.timezone),
+            "timeline": views.timeline(
+                alert, mention, self.timezone, more=timeline_events(self._replies_of(alert))
+            ),
+            "reply": self._reply_box(grant, alert, mention, now, saved=saved, draft=draft),
             "zone": self.timezone,
             "history": items,
             "history_summary": summary,
@@ -177,6 +199,17 @@ class Desk:
             "board_url": self.links.board(grant.recipient, now) if grant.scope != "view" else "",
         }
         return _page(status, "case.html", context)
+
+    def _replies_of(self, alert: Alert) -> list[dict[str, Any]]:
+        return self.replies.sent(alert.id) if self.replies and alert.kind == "mention" else []
+
+    def _reply_box(
+        self, grant: Grant, alert: Alert, mention: Mention | None, now: datetime, **given: str
+    ) -> dict[str, Any] | None:
+        if self.replies is None or alert.kind != "mention" or grant.scope == "view":
+            return None
+        refusal = self.may_reply(grant, alert, now)
+        return reply_box.context(self.replies, self.saved, alert, mention, refusal, **given)
 
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:
@@ -187,7 +220,8 @@ class Desk:
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
         alert = self._alert(grant, alert_id)
-        refusal = self.may_act(grant, alert, now)
+        rule = self.may_reply if form.get("do") == "reply" else self.may_act
+        refusal = rule(grant, alert, now)
         if refusal:
             return self._case(grant, alert_id, now, error=refusal, status=403)
         try:
@@ -210,6 +244,15 @@ class Desk:
                     note=form.get("note", ""),
                     lesson=form.get("lesson", ""),
                     lesson_theme=form.get("theme", ""),
+                )
+            elif action == "reply":
+                sent = reply_box.answer(self.replies, self.mentions, alert, form, who, now)
+                if sent.ok:
+                    return self._case(grant, alert_id, now, notice=sent.message)
+                status = 400 if sent.state == "invalid" else 200
+                kept = form.get("text", "")  # the box keeps what was typed
+                return self._case(
+                    grant, alert_id, now, error=sent.message, status=status, draft=kept
                 )
             elif action == "handover":
                 result = self.handovers.hand_over(

@@ -41,10 +41,13 @@ class Escalation:
         if alert.pending_page == UNASSIGNED:
             assigned = self._assign(alert, now)
             if assigned is None:
+                tick.unassigned.append(alert.id)
                 return
             alert = assigned
         result = self._delivery.deliver(alert, now)
         (tick.resent if result.pending_page is None else tick.failed).append(alert.id)
+        if result.state == "failed":
+            tick.undeliverable.append(alert.id)
         posted = alert.card.get("created_at")
         if result.pending_page is None and not alert.sent_at and isinstance(posted, str):
             waited = (now - parse_time(posted)).total_seconds()
@@ -109,6 +112,8 @@ class Escalation:
         tick.escalated.append(alert.id)
         if result.pending_page is not None:
             tick.failed.append(alert.id)
+        if result.state == "failed":
+            tick.undeliverable.append(alert.id)
 
 
 def isolated(alert: Alert, tick: Tick, work: Callable[[], None]) -> None:

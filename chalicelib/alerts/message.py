@@ -89,7 +89,7 @@ def card_for(mention: Mention) -> dict[str, Any]:
         "followers": mention.author.followers,
         "excerpt": first_words(mention.text, EXCERPT),
         "text": untrusted.block(mention.text)[:TEXT_LIMIT],
-        "url": untrusted.line(mention.url, 2000),
+        "url": untrusted.link(mention.url),
         "priority": round(mention.priority),
         "reasons": [untrusted.line(r, 200) for r in mention.reasons[:4]],
         "themes": [untrusted.line(t, 60) for t in mention.themes[:5]],
@@ -183,7 +183,7 @@ def _render_mention(
     ]
     if card.get("reasons"):
         lines.append("Why you were paged: " + "; ".join(untrusted.line(r) for r in card["reasons"]))
-    lines.append(f"Open the post: {untrusted.line(str(card.get('url') or '')) or '(no link)'}")
+    lines.append(f"Open the post: {untrusted.link(str(card.get('url') or '')) or '(no link)'}")
     lines += _link_lines(links, "acknowledge, resolve, hand over")
     head = (
         f"{flag + ' ' if flag else ''}{_band(band) + ' ' if band else ''}P{card.get('priority', 0)}"
@@ -217,7 +217,7 @@ def _render_group(
             f"{number}. {untrusted.line(str(example.get('source')))}"
             f" {who(example)}{f' ({known})' if known else ''} P{example.get('priority')}:"
             f" “{first_words(str(example.get('excerpt', '')), 120)}”"
-            f" {untrusted.line(str(example.get('url') or ''))}".rstrip()
+            f" {untrusted.link(str(example.get('url') or ''))}".rstrip()
         )
     lines.append("")
     lines += _link_lines(links, f"acknowledge or resolve all {count} posts")

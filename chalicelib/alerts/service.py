@@ -9,6 +9,8 @@ followups.py    reminders on cases left open; the SMS budget's catch-up SMS
 desk.py         the case page and the shift board (codes.py, web.py, views.py, board.py)
 records.py      the alert items and their index entries; cases.py the board's entries
 events.py       "alert changed", told to the digest's tally (wired in wiring.py)
+replies.py      reply on the network from the case, exactly once; the brand's replies
+                seen on the network; saved_replies.py the team's ready answers
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import datetime, timedelta
 from ..config import parse_routing, parse_targets
 from ..logs import get_logger
 from ..model import Alert, Mention
+from ..sources.reply import Outbound
 from ..store import MentionStore, StateTable
 from ..triage.spikes import SpikePolicy
 from .acks import Acknowledgements, AckResult
@@ -38,6 +41,8 @@ from .linking import CaseLinks
 from .notify import Notifier
 from .outbox import Outbox
 from .records import AlertRecords
+from .replies import Replies
+from .saved_replies import SavedReplies
 from .storm import Storm
 from .team import Team
 from .tick import Tick
@@ -75,6 +80,8 @@ class AlertService:
         spike_policy: SpikePolicy | None = None,
         listeners: Sequence[Listener] = (),
         retention: timedelta = timedelta(days=90),
+        outbound: Outbound | None = None,
+        brand_handles: tuple[str, ...] = (),
     ) -> None:
         setup = desk or DeskSettings()
         self.events = Events(listeners)
@@ -147,6 +154,23 @@ class AlertService:
             targets=setup.targets,
             timezone=timezone,
         )
+        # replies through the networks (None: this service sends none, e.g. in the triage
+        # function, which never replies)
+        self.replies = (
+            Replies(
+                state=state,
+                records=self._records,
+                outbound=outbound,
+                team=team,
+                notifier=notifier,
+                events=self.events,
+                retention=retention,
+                brand_handles=brand_handles,
+            )
+            if outbound is not None
+            else None
+        )
+        self.saved_replies = SavedReplies(state)
         self.desk = Desk(
             records=self._records,
             mentions=mentions,
@@ -161,6 +185,8 @@ class AlertService:
             targets=setup.targets,
             timezone=timezone,
             retention_days=retention.days,
+            replies=self.replies,
+            saved=self.saved_replies,
         )
 
     # reading

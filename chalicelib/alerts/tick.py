@@ -14,6 +14,8 @@ METRIC_NAMES = {
     "reminded": "Reminded",
     "handed_over": "HandedOver",
     "caught_up": "CaughtUp",
+    "undeliverable": "Undeliverable",
+    "unassigned": "Unassigned",
 }
 PAGES = ("resent", "escalated", "grouped")
 
@@ -28,6 +30,11 @@ class Tick:
     reminded: list[str] = field(default_factory=list)  # reminders on open cases sent
     handed_over: list[str] = field(default_factory=list)  # incoming managers told (shift)
     caught_up: list[str] = field(default_factory=list)  # managers sent a catch-up SMS
+    # cases whose pages nobody in the chain could be sent (state "failed": SNS refused
+    # every one, e.g. KMS access denied after a deploy): ops alarm AlertsUndeliverable
+    undeliverable: list[str] = field(default_factory=list)
+    # cases waiting for somebody on duty (nobody in the rotation now): AlertsUnassigned
+    unassigned: list[str] = field(default_factory=list)
     # seconds from the post to its first page, for alerts first paged by this run (their
     # first try failed, or nobody was on duty): the slow end of triage's PostToPage
     post_to_page: list[float] = field(default_factory=list)

@@ -8,6 +8,7 @@ functions).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -89,14 +90,8 @@ def _post(card: dict[str, Any], mention: Mention | None, timezone: str) -> dict[
         "platform": untrusted.line(str(card.get("source", ""))),
         "posted": local(str(card.get("created_at") or ""), timezone),
         "text": untrusted.block(text),
-        "url": _safe_url(str(card.get("url") or "")),
+        "url": untrusted.link(str(card.get("url") or "")),
     }
-
-
-def _safe_url(url: str) -> str:
-    """Only http(s) links become buttons (never javascript: or data:)."""
-    url = untrusted.line(url)
-    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def case_context(
@@ -137,9 +132,15 @@ def case_context(
     }
 
 
-def timeline(alert: Alert, mention: Mention | None, timezone: str) -> list[dict[str, str]]:
-    """What happened to the case, oldest first, in the team's local time."""
-    events: list[tuple[str, str]] = []
+def timeline(
+    alert: Alert,
+    mention: Mention | None,
+    timezone: str,
+    more: Iterable[tuple[str, str]] = (),
+) -> list[dict[str, str]]:
+    """What happened to the case, oldest first, in the team's local time (`more`: other
+    (moment, text) events, such as its replies)."""
+    events: list[tuple[str, str]] = list(more)
     card = alert.card
     if card.get("created_at"):
         events.append(

@@ -55,6 +55,22 @@ def label_of(mention: Mention) -> str:
     return mention.sentiment.label if mention.sentiment else "unknown"
 
 
+def praises(mention: Mention) -> bool:
+    """A positive post that praises: what the ambassador list takes. A positive question
+    ("What is the best way to contact support") or a request is not praise; a post judged
+    before triage said what the customer needs (need "") counts as its label says."""
+    sentiment = mention.sentiment
+    return (
+        sentiment is not None
+        and sentiment.label == "positive"
+        and sentiment.need
+        in (
+            "praise",
+            "",
+        )
+    )
+
+
 def local_day(moment: datetime | str, timezone: str) -> str:
     """The team's calendar day of a moment (`YYYY-MM-DD`)."""
     at = parse_time(moment) if isinstance(moment, str) else moment

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .. import untrusted
 from ..model import Mention
 from ..store import DayCounts, StateTable
 from ..store.keys import Key
@@ -66,7 +67,7 @@ def post_summary(mention: Mention) -> dict[str, Any]:
     return {
         "id": mention.id,
         "source": mention.source,
-        "url": mention.url,
+        "url": untrusted.link(mention.url),
         "handle": mention.author.handle,
         "name": mention.author.name,
         "followers": int(mention.author.followers or 0),
@@ -120,7 +121,7 @@ class DayRecorder:
             if label == "negative":
                 rank = (float(mention.priority), float(mention.author.followers or 0))
                 offers[(day, NEGATIVES.name)].append((mention.id, rank, post_summary(mention)))
-            elif label == "positive":
+            elif aggregates.praises(mention):
                 author = f"{mention.source}:{mention.author.id}"
                 rank = (float(mention.author.followers or 0), float(engagement(mention)))
                 offers[(day, AMBASSADORS.name)].append((author, rank, post_summary(mention)))

@@ -20,6 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from .. import untrusted
 from ..config import Settings
 from ..errors import DeliveryError
 from ..logs import get_logger
@@ -182,7 +183,7 @@ class LessonsService:
             source=str(post.get("source", "")),
             followers=int(post.get("followers", 0)),
             text=str(post.get("text", "")),
-            url=str(post.get("url", "")),
+            url=untrusted.link(str(post.get("url", ""))),
             link=self._case_link(alert_id) if alert_id else None,
             themes=tuple(
                 str(t) for t in post.get("themes") or () if themable(str(t), self._excluded)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .. import untrusted
 from ..config import theme_name
 from ..model import OUTCOMES
 from ..triage.rising import Rising, rising_themes, themable
@@ -179,7 +180,7 @@ def _done(data: LoopData, link: CaseLink) -> Done:
                 followers=int(p.get("followers", 0)),
                 priority=float(p.get("priority", 0)),
                 text=str(p.get("text", "")),
-                url=str(p.get("url", "")),
+                url=untrusted.link(str(p.get("url", ""))),
                 status=state,
                 since=str(p.get("created_at", "")),
                 link=link(str(p.get("alert_id", ""))),
@@ -216,9 +217,9 @@ def _turned(data: LoopData, link: CaseLink) -> list[Turned]:
                 via=str(entry.payload.get("via", "")),
                 before=str(before.get("text", "")),
                 before_note=note,
-                before_url=str(before.get("url", "")),
+                before_url=untrusted.link(str(before.get("url", ""))),
                 after=str(after.get("text") or after.get("note") or ""),
-                after_url=str(after.get("url", "")),
+                after_url=untrusted.link(str(after.get("url", ""))),
                 link=link(str(before.get("alert_id", ""))) if before.get("alert_id") else None,
             )
         )
@@ -243,7 +244,7 @@ def _stories(data: LoopData, link: CaseLink) -> list[Story]:
                 source=str(post.get("source", "")),
                 followers=int(post.get("followers", 0)),
                 text=str(post.get("text", "")),
-                url=str(post.get("url", "")),
+                url=untrusted.link(str(post.get("url", ""))),
                 outcome=OUTCOME_LABELS.get(str(p.get("outcome") or "none"), ""),
                 note=str(p.get("note", "")),
                 lesson=str(p.get("lesson", "")),

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import untrusted
 from ..model import parse_time
 from ..sources import registry
 from ..triage.rising import themable
 from ..triage.spikes import SpikePolicy
 from . import aggregates, loop
 from .aggregates import LABELS, Sample
+from .answering import Answering
+from .answering import report as answering_report
 from .loop import LoopData, LoopReport
 from .silences import Silence, silences
 from .spend import spend
@@ -79,6 +82,7 @@ class Handling:
     open: int
     tta: Sample  # seconds, from the page to the acknowledgement
     ttr: Sample  # seconds, from the page to the resolution
+    answering: Answering | None = None  # first replies on the network (answering.py)
 
     @property
     def tta_median(self) -> float | None:
@@ -200,6 +204,7 @@ def _handling(data: DayData) -> Handling:
         open=max(0, alerted - acknowledged),
         tta=Sample.of(aggregates.histogram(stats, "tta")),
         ttr=Sample.of(aggregates.histogram(stats, "ttr")),
+        answering=answering_report(stats),
     )
 
 
@@ -221,7 +226,7 @@ def _post(entry: Entry, alert: Mapping[str, Any] | None = None) -> Post:
     return Post(
         id=str(p.get("id", entry.key)),
         source=str(p.get("source", "")),
-        url=str(p.get("url", "")),
+        url=untrusted.link(str(p.get("url", ""))),
         handle=str(p.get("handle", "")),
         name=str(p.get("name", "")),
         followers=int(p.get("followers", 0)),

@@ -7,7 +7,8 @@ tally's own marker item beside the alert (`keys.alert_tally`, `StateTable.add_on
 so telling it again — after a retry, a second tap on a link — changes nothing.
 
 Counted on the stats item of the alerted post's team-local day (see aggregates.py),
-acknowledgements also per alert band against the band's response target. What the team
+acknowledgements also per alert band against the band's response target, and the first
+reply on the network per band and time slot (`answering.py`). What the team
 did with a case (open, how it ended, its story and lesson) is `outcomes.CaseLog`'s,
 told after every sync.
 """
@@ -17,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..alerts.events import AlertChanged
 from ..config import RESPONSE_TARGETS
 from ..model import Alert, Mention, parse_time
 from ..store import MentionStore, StateTable, keys
-from . import aggregates
+from . import aggregates, answering
 from .outcomes import CaseLog
 from .toplists import TopLists
 
@@ -77,9 +79,20 @@ class AlertTally:
         day = aggregates.local_day(
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
-        events = {"alerted": aggregates.alert_counts("alerted")}
         band = str(alert.rules.get("band") or "")
         target = self._targets.get(band)
+        posted = parse_time(mention.created_at if mention is not None else alert.created_at)
+        when = answering.slot(posted.astimezone(ZoneInfo(self._timezone)))
+        opened = answering.opened_counts(band, when) if alert.kind == "mention" else {}
+        events = {"alerted": {**aggregates.alert_counts("alerted"), **opened}}
+        if alert.answered_at and alert.kind == "mention":  # its first reply, on the network
+            events["answered"] = answering.answered_counts(
+                (parse_time(alert.answered_at) - posted).total_seconds(),
+                band=band,
+                when=when,
+                target=target * 60 if target else None,
+                via=alert.answered_via or "product",
+            )
         for event, stamp in (
             ("acknowledged", alert.acknowledged_at),
             ("resolved", alert.resolved_at),

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from .. import untrusted
 from ..model import Alert, Mention
 from ..store import StateTable, keys
 from ..store.keys import Key
@@ -121,7 +122,7 @@ def case_entry(alert: Alert, mention: Mention) -> tuple[str, dict[str, Any]]:
         "name": mention.author.name,
         "followers": int(mention.author.followers or 0),
         "text": text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…",
-        "url": mention.url,
+        "url": untrusted.link(mention.url),
         "created_at": mention.created_at,
     }
 

@@ -12,6 +12,7 @@ never acknowledges a post it did not queue.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,13 +27,24 @@ MAX_PER_MESSAGE = 25
 MAX_MESSAGE_BYTES = 200_000  # SQS allows 256 KiB per message and per batch
 MAX_BATCH_BYTES = 250_000
 FORMAT_VERSION = 1
+REPLACEMENT = "\ufffd"
+# json.loads joins an escaped surrogate pair into one code point: whatever is left is lone
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def encode(mentions: Sequence[Mention], brand_posts: Sequence[BrandPost] = ()) -> str:
+    """The message body: UTF-8-safe JSON, each lone UTF-16 surrogate replaced by U+FFFD.
+
+    JSON may spell a lone surrogate (``"\\ud800"``) and `json.loads` hands it on as a str
+    that no UTF-8 encoder (ours, SQS's, DynamoDB's) accepts. Every source reaches SQS
+    through here, so this is the one place the post is mended: it is queued with U+FFFD
+    where the half character was, and the good posts beside it are queued too.
+    """
     message: dict[str, object] = {"v": FORMAT_VERSION, "mentions": [m.to_dict() for m in mentions]}
     if brand_posts:
         message["brand_posts"] = [post.to_dict() for post in brand_posts]
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(REPLACEMENT, text)
 
 
 def decode(body: str) -> list[Mention]:

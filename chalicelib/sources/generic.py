@@ -4,7 +4,12 @@ Body: one post object, or a list of them::
 
     {"id": "123", "text": "...", "url": "https://...", "created_at": "2026-11-22T08:15:00Z",
      "author": {"id": "42", "handle": "jan", "name": "Jan", "followers": 1200} | "jan",
-     "lang": "nl" (optional), "followers": 1200 (optional), "source": "forum" (optional)}
+     "lang": "nl" (optional), "followers": 1200 (optional), "source": "forum" (optional),
+     "by_brand": true, "in_reply_to": "122" (optional: the brand's own reply to post 122)}
+
+A post with ``"by_brand": true`` is the brand's own reply, not a mention: it needs
+``in_reply_to`` (the id of the post it answers, as sent here with the same source), and
+marks that post's case answered on the network at its ``created_at``.
 
 Signed with ``X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>``.
 
@@ -73,6 +78,13 @@ def _mention(post: Any, index: int, received_at: datetime) -> Mention:
     lang = post.get("lang")
     if lang is not None and (not isinstance(lang, str) or len(lang) > 8):
         raise MalformedPayload(f"{where}: lang must be a language code like 'nl'")
+    by_brand, replied = post.get("by_brand", False), post.get("in_reply_to")
+    if not isinstance(by_brand, bool):
+        raise MalformedPayload(f"{where}: by_brand must be true or false")
+    if replied is not None and (not isinstance(replied, str | int) or not str(replied)):
+        raise MalformedPayload(f"{where}: in_reply_to must be the id of a post")
+    if by_brand and replied is None:
+        raise MalformedPayload(f"{where}: by_brand needs in_reply_to (the post it answers)")
     try:
         return Mention(
             source=source,
@@ -83,6 +95,8 @@ def _mention(post: Any, index: int, received_at: datetime) -> Mention:
             created_at=created_at,
             received_at=iso(received_at),
             lang=lang.lower() if lang else None,
+            in_reply_to=f"{source}:{replied}" if replied is not None else None,
+            by_brand=by_brand,
         )
     except (ValueError, TypeError) as exc:
         raise MalformedPayload(f"{where}: {exc}") from exc

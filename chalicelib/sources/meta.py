@@ -7,6 +7,8 @@
 
 Mentions use source ``"facebook"`` or ``"instagram"``. Only new and edited posts and
 comments are kept (removals, hides, likes are not mentions), nor posts by the Page itself.
+A new comment by the Page (``from.id`` = the Page, i.e. the entry's id) is the brand's
+reply: kept with `by_brand`, it marks the case of its ``parent_id`` answered.
 Mention notifications carry no text (the Graph API has it); they become a mention with
 an empty text and a link, so nobody misses that someone tagged us.
 """
@@ -109,8 +111,9 @@ def _facebook(
         if value.get("item") not in _FB_ITEMS:
             return None  # reactions, likes, events…
         sender = value.get("from") or {}
-        if str(sender.get("id") or "") == str(entry.get("id") or "-"):
-            return None  # the Page's own post or reply
+        own = str(sender.get("id") or "") == str(entry.get("id") or "-")
+        if own and not (value.get("item") == "comment" and value.get("verb") == "add"):
+            return None  # the Page's own post (its comments answer a thread: kept below)
         author = Author(
             id=str(sender.get("id") or ""), handle="", name=str(sender.get("name") or "")
         )
@@ -133,6 +136,9 @@ def _facebook(
     if comment_id and url:
         url += f"?comment_id={comment_id}"
     parent = value.get("parent_id") if comment_id else None
+    by_brand = field == "feed" and str(author.id) == str(entry.get("id") or "-")
+    if by_brand and not parent:
+        return None
     return Mention(
         source="facebook",
         native_id=native_id,
@@ -142,6 +148,7 @@ def _facebook(
         created_at=created,
         received_at=received,
         in_reply_to=f"facebook:{parent}" if parent else None,
+        by_brand=by_brand,
     )
 
 

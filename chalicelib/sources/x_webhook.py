@@ -7,7 +7,8 @@ X Activity API envelope (`x_activity`), told apart by its ``data`` key.
   ``x-twitter-webhooks-signature`` over the raw bytes, then `parse(raw_body, received_at)`.
 
 Posts use source ``"x"`` like the poller, so a post seen by both is one mention. Our
-own account's posts (author = ``for_user_id``) are not mentions and are left out.
+own account's posts (author = ``for_user_id``) are not mentions: its replies are kept
+with `by_brand` (they answer the post they reply to), its other posts left out.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def _account_activity(
             # a field of the wrong type (a "user" that is not an object, a bad time…)
             raise MalformedPayload(f"X webhook: a post of an unexpected shape ({exc})") from exc
         if own and mention.author.id == own:
+            if mention.in_reply_to:  # the brand's reply: it answers that post's case
+                mentions.append(mention.with_(by_brand=True, matched_terms=()))
             continue
         mentions.append(mention)
     return mentions

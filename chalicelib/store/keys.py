@@ -16,6 +16,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     team                         policy                    the Policy                alerts.team
     alert#<alert id>             alert                     the Alert (outbox)        alerts.records
     alert#<alert id>             tally                     events the digest counted digest.tally
+    alert#<id> | replies#<net>   reply#…, answered|revoked  replies | lead told   alerts.replies
+    team                         replies                   saved replies, status pg. (saved_replies)
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
                                                            t#<theme> the themes of
                                                            the first 50 (themed),
@@ -112,6 +114,7 @@ MANAGER_PREFIX = "manager#"
 OVERRIDE_PREFIX = "override#"
 ROTATION = Key(TEAM, "rotation")
 POLICY = Key(TEAM, "policy")
+REPLY_SETTINGS = Key(TEAM, "replies")  # the saved replies and the status page they link to
 
 
 def manager(manager_id: str) -> Key:
@@ -151,6 +154,18 @@ def alert_tally(alert_id: str) -> Key:
 def alert_pk(alert_id: str) -> str:
     """Every item about one alert shares this pk (the alert, what the digest counted)."""
     return f"{ALERT_PREFIX}{alert_id}"
+
+
+REPLY_PREFIX, SEEN_PREFIX = "reply#", "reply#seen#"
+
+
+def reply(alert_id: str, kind: str, ref: str = "") -> Key:
+    """A case's "sent" reply (`ref`: case + text), "seen" one (`ref`: its id), "answered";
+    "revoked": the lead told that network `ref` refuses our token (no `alert_id`)."""
+    if kind == "revoked":
+        return Key(f"replies#{ref}", "revoked")
+    sk = {"sent": f"{REPLY_PREFIX}{ref}", "seen": f"{SEEN_PREFIX}{ref}", "answered": "answered"}
+    return Key(alert_pk(alert_id), sk[kind])
 
 
 def is_alert(key: Key) -> bool:

@@ -78,6 +78,7 @@ def judge(
         watchlist=watchlist,
         now=now,
         model_negative=assessment.model_negative,
+        need=assessment.need,
     )
     reasons = (stars, *priority.reasons) if stars else priority.reasons
     if assessment.sentiment.label == "unknown":

@@ -59,7 +59,7 @@ ENGLISH = _rules(
         ),
         (
             "never arrived",
-            r"\b(never|hasn'?t|haven'?t|didn'?t|still not) (arrived|came|shown up|showed up|been delivered|delivered|received|got (it|my|the))\b",
+            r"\b(never|hasn'?t|haven'?t|didn'?t|has not|have not|did not|still not|not yet) (yet )?(arrived|came|come through|come|turned up|shown up|showed up|been delivered|delivered|received|been refunded|got (it|my|the))\b",
             True,
         ),
         ("where is my", r"\bwhere('?s| is| are) my\b", True),
@@ -70,6 +70,31 @@ ENGLISH = _rules(
         ),
         ("waiting since", r"\b(wait|waiting|waited)( \w+){0,3} since\b", True),
         (
+            "waiting hours",
+            rf"\b(waiting|waited|stuck|stranded|queuing|queueing)( \w+){{0,4}}? (for |over |more than |almost |nearly )+(\d+ ?(h|hrs?|hours?|mins?|minutes?|days?|weeks?)|{_NUM} {_UNIT})\b|\b(\d+ ?(h|hrs?|mins?)|{_NUM} {_UNIT}) (now |already |and counting )?(on hold|in (the )?queue|waiting|stuck|stranded)\b",
+            True,
+        ),
+        (
+            "without service",
+            rf"\b(without|no|with no) (power|electricity|internet|wifi|wi-fi|water|hot water|heating|gas|signal|tv|phone|service|connection)( \w+){{0,2}}? (for )?(over |more than |almost |nearly )?(\d+ ?(h|hrs?|hours?|days?|weeks?)|{_NUM} {_UNIT})\b|\b({_NUM} {_UNIT}|\d+ ?(h|hrs?)) (now |already )?(without|with no) (power|electricity|internet|wifi|wi-fi|water|hot water|heating|gas|signal|tv|phone|service|connection)\b",
+            True,
+        ),
+        (
+            "cancelled",
+            r"\b(my|our|the|your) (flight|order|booking|appointment|delivery|reservation|train|visit|connection|installation|repair)s? (\w+ ){0,2}(was |got |has been |have been |is |were )(just )?(cancell?ed|called off)\b|\b(you|they|u) (just )?(cancell?ed|called off) (my|our|the)\b|^\W*(cancell?ed|called off)\b",
+            False,
+        ),
+        (
+            "finally",
+            r"\b(when|how long)\b[^.?!\n]{0,60}\b(finally|ever|at last)\b[^.!\n]*\?|\bhow (much )?long (do|must|should|will) (i|we) (still |have to )?(wait|keep)",
+            True,
+        ),
+        (
+            "irony",
+            r"\b(great|awesome|fantastic|brilliant|amazing|excellent|wonderful|superb|perfect|good|nice)\b[^.!?\n]{0,40}?[,.]*\s+(not|yeah right|as if)[.!]*\s*$",
+            True,
+        ),
+        (
             "logged out",
             r"\b(keeps?|kept) (\w+ )?(logging|signing|kicking|throwing) (me|us) out\b|\b(logs|signs|kicks) (me|us) out (all the time|constantly|every)|\b(keep|kept) (getting|being) (logged|signed|kicked) out\b|\b(logged|signed) out (again|constantly|all the time|every)",
             True,
@@ -77,7 +102,7 @@ ENGLISH = _rules(
         ("talking to a wall", r"\b(talking|speaking|talk|writing) to a (brick )?wall\b", True),
         (
             "charged twice",
-            r"\b(charged|billed) (me )?(twice|double|two times)|\bdouble[- ](charged|billed)\b",
+            r"\b(charged|billed) (me )?(twice|double|two times|again)|\bdouble[- ](charged|billed)\b|\bover-?(charged|billed)\b",
             True,
         ),
         (
@@ -108,7 +133,7 @@ ENGLISH = _rules(
         ),
         (
             "again",
-            r"\b(for )?the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time (this|today|in)\b|\bfor the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\byet again\b",
+            r"\b(for )?the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time (this|today|in)\b|\bfor the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\byet again\b|\bthe (second|third|fourth|fifth|\d+(st|nd|rd|th)) (\w+ )?(change|delay|cancellation|outage|failure|reschedul\w*)\b",
             True,
         ),
         (
@@ -154,6 +179,26 @@ DUTCH = _rules(
             True,
         ),
         (
+            "zonder stroom",
+            r"\bzonder (stroom|internet|tv|wifi|bereik|verwarming|warm water|gas|water|telefoon|netwerk|verbinding)\b",
+            False,
+        ),
+        (
+            "geannuleerd",
+            r"\b(mijn|onze|de|m'n|mn) (afspraak|bestelling|vlucht|levering|reservering|order|monteur|bezorging|installatie|aansluiting)( \w+){0,3}? (is |werd |zijn |was )?(\w+ )?(geannuleerd|afgezegd|niet (gekomen|verschenen|geweest|komen opdagen))\b|\b(jullie|ze|hij|zij) (heeft|hebben) (\w+ ){0,3}(geannuleerd|afgezegd)\b|^\W*(geannuleerd|afgezegd)\b",
+            False,
+        ),
+        (
+            "eindelijk",
+            r"\b(wanneer|hoe lang)\b[^.?!\n]{0,60}\b(eindelijk|ooit|nou eens|nu eens)\b[^.!\n]*\?|\bhoe lang (moet|moeten) (ik|we|wij) (nog )?(wachten|blijven)",
+            True,
+        ),
+        (
+            "ironie",
+            r"\b(top|toppie|super|geweldig\w*|fantastisch\w*|prima|fijn\w*|goed\w*|lekker|mooi|klasse|perfect\w*)\b[^.!?\n]{0,40}?[,.]*\s+(echt |helemaal |dus )?niet( dus)?[.!]*\s*$",
+            True,
+        ),
+        (
             "geen verbinding",
             r"\bgeen (internet|bereik|verbinding|stroom|tv|netwerk|signaal|wifi)\b",
             True,
@@ -180,7 +225,7 @@ DUTCH = _rules(
         ),
         (
             "dubbel betaald",
-            r"\bdubbel (afgeschreven|betaald|gefactureerd)|\btwee keer (afgeschreven|betaald)\b",
+            r"\bdubbel (afgeschreven|betaald|gefactureerd)|\btwee ?keer (afgeschreven|betaald|gefactureerd)\b|\b(te ?veel) (afgeschreven|betaald|gefactureerd|in rekening gebracht)\b|\b(ben|is|zijn|werd|word) (\w+ ){0,2}(twee ?keer|dubbel) (\w+ ){0,3}(afgeschreven|gefactureerd)\b",
             True,
         ),
         (

@@ -19,7 +19,9 @@ from .complaint_rules import RULES
 from .text import words
 
 _QUESTION_START = re.compile(
-    r"^\s*(how|can|could|may|is|are|does|do|what|when|where|who|which|should|will|would|"
+    # after a greeting, if any ("Hoi, hoe laat gaan jullie open?")
+    r"^\s*(?:(?:hi|hello|hey|hoi|hallo|dag|beste \w+|goedemorgen|goedemiddag|goedenavond)\W+)?"
+    r"(how|can|could|may|is|are|does|do|what|when|where|who|which|should|will|would|"
     r"hoe|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
     re.IGNORECASE,
 )
@@ -40,13 +42,20 @@ NEEDS = {
     "on hold": "hold",
     "still not fixed": "still",
     "no response": "no never nobody noone zero heard reply replies response answer word",
-    "never arrived": "never hasn't hasnt haven't havent didn't didnt still",
+    "never arrived": "never hasn't hasnt haven't havent didn't didnt still not",
     "where is my": "where where's wheres",
     "where is it": "where where's wheres",
     "waiting since": "wait waiting waited",
+    "waiting hours": "waiting waited stuck stranded queuing queueing hold queue",
+    "without service": "power electricity internet wifi wi-fi water heating gas signal tv "
+    "phone service connection",
+    "cancelled": "cancelled canceled called",
+    "finally": "finally ever last long",  # and "when" or "how" (ALSO_NEEDS)
+    "irony": "not right if",
     "logged out": "keep keeps kept logs signs kicks logged signed",
     "talking to a wall": "wall",
-    "charged twice": "charged billed double double-charged double-billed",
+    "charged twice": "charged billed double double-charged double-billed overcharged "
+    "over-charged overbilled over-billed",
     "refund demand": "refund money",
     "not working": "doesn't doesnt does don't dont won't wont can't cant cannot isn't isnt "
     "stopped not keep keeps kept",
@@ -54,7 +63,7 @@ NEEDS = {
     "thanks for nothing": "nothing right",
     "service down": "down offline broken outage no",
     "cancelling": "cancel- quit- closing terminate terminating leaving switching",
-    "again": "time again",
+    "again": "time again second third fourth fifth",
     "hours lost": "took wasted spent lost",
     "bad service": "service support experience",
     "nog steeds": "nog",
@@ -64,11 +73,15 @@ NEEDS = {
     "storing": "-storing -storingen plat lucht uit eruit",
     "geen reactie": "geen niemand niks niets",
     "geen verbinding": "geen",
+    "zonder stroom": "zonder",
+    "geannuleerd": "geannuleerd afgezegd gekomen verschenen geweest opdagen",
+    "eindelijk": "eindelijk ooit eens lang",
+    "ironie": "niet",
     "opzeggen": "zeg zeggen zegt opzeggen opgezegd opzegging",
     "niet ontvangen": "niet nooit",
     "werkt niet": "werkt werken doet",
     "kan niet inloggen": "kan kun kunnen kon",
-    "dubbel betaald": "dubbel keer",
+    "dubbel betaald": "dubbel keer tweekeer teveel veel",
     "geld terug": "geld",
     "waar blijft": "waar",
     "wachten sinds": "wacht wachten gewacht wachtend sinds",
@@ -86,7 +99,15 @@ NEEDS = {
 ALSO_NEEDS = {
     "not working": "work load connect log sign crash freez fail dropp disconnect",
     "no response": "repl answer respon got call gets picks word update heard",
-    "never arrived": "arrived came shown showed delivered received got",
+    "never arrived": "arrived came come turned shown showed delivered received got refunded",
+    "without service": "min mins hour hours hrs day days week weeks month 0 1 2 3 4 5 6 7 8 9",
+    "irony": "great awesome fantastic brilliant amazing excellent wonderful superb perfect good "
+    "nice",
+    "finally": "when how",
+    "eindelijk": "wanneer hoe",
+    "geannuleerd": "afspraak bestelling vlucht levering reservering order monteur bezorging "
+    "installatie aansluiting geannuleerd afgezegd",
+    "ironie": "top super geweldig fantastisch prima fijn goed lekker mooi klasse perfect",
     "cannot reach you": "reach contact call hold through",
     "service down": "down offline broken outage internet signal service power connection",
     "nog steeds": "steeds altijd",
@@ -252,6 +273,10 @@ def may_complain(tokens: Iterable[str]) -> bool:
     return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
+TAIL_RULES = frozenset(["irony", "ironie"])
+TAIL = 80  # characters: praise and the words that take it back ("Top service, echt niet")
+
+
 def complaint_signals(
     sentences: Sequence[str], lang: str, tokens: Iterable[str] | None = None
 ) -> tuple[str, ...]:
@@ -259,18 +284,37 @@ def complaint_signals(
 
     `tokens` are the words of the whole text when the caller has them already.
     """
+    return tuple(name for name, _words in complaint_matches(sentences, lang, tokens))
+
+
+def complaint_matches(
+    sentences: Sequence[str],
+    lang: str,
+    tokens: Iterable[str] | None = None,
+    only: frozenset[str] | None = None,
+) -> tuple[tuple[str, str], ...]:
+    """(rule name, the words it matched) for each complaint rule the sentences match
+    (of the rules named in `only`, when given)."""
     rules = RULES.get(lang, ())
     if not rules:
         return ()
     present = frozenset(words("\n".join(sentences)) if tokens is None else tokens)
     candidates = _candidates(present)
+    if only is not None:
+        candidates &= only
+        if not candidates:
+            return ()
     whole = "\n".join(sentences)  # rules never match across a line break
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for rule in rules:
-        if rule.name not in candidates or not rule.pattern.search(whole):
+        if rule.name not in candidates:
+            continue
+        # irony is praise the post's last words take back: only its end is searched
+        match = rule.pattern.search(whole[-TAIL:] if rule.name in TAIL_RULES else whole)
+        if match is None:
             continue
         if rule.strong or any(
             not is_question(sentence) and rule.pattern.search(sentence) for sentence in sentences
         ):
-            found.append(rule.name)
+            found.append((rule.name, " ".join(match.group(0).lower().split())))
     return tuple(found)

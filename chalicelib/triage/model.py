@@ -18,7 +18,8 @@ A language without a file has no learned layer (`shipped` says None).
 File format (UTF-8, deterministic, written by `dumps`): `#` comment lines, then
 `@name<TAB>value` parameters (`bias`; `blend`, `blend_weak`, `weak_below` and `margin`
 of `Blend`; the training settings and provenance), then one `feature<TAB>weight` line
-per feature, sorted, weights as integers in units of 1e-4.
+per feature, sorted, weights as integers in units of 1e-3 and the bias to 4 decimals: a
+precision that a refit on another CPU reproduces (docs/triage.md, "Reproducing the weights").
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pathlib import Path
 from .features import marks, token_features, tokens, weak_marks
 
 DATA = Path(__file__).with_name("data")
-WEIGHT_UNIT = 1e-4  # weights are stored as integers in this unit
+WEIGHT_UNIT = 1e-3  # weights are stored as integers in this unit (see docs/triage.md)
 _CACHE_LIMIT = 100_000  # distinct words whose summed weight a model remembers
 
 
@@ -168,7 +169,7 @@ def dumps(model: LinearModel, comments: Iterable[str] = ()) -> str:
     """The model as its file text: the same model always gives the same bytes."""
     lines = [f"# {line}".rstrip() for line in comments]
     params = {"lang": model.lang, **model.params}
-    params["bias"] = f"{model.bias:.6f}"
+    params["bias"] = f"{model.bias:.4f}"
     params["blend"] = f"{model.blend.share:.4f}"
     params["blend_weak"] = f"{model.blend.weak_share:.4f}"
     params["weak_below"] = f"{model.blend.weak_below:.4f}"

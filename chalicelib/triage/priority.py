@@ -8,6 +8,8 @@
     engagement  up to 10   likes + 2×replies + 3×reposts + score, log scale (1000 -> 10)
     watch list  25         the author is on the watch list (press, VIPs)
     staleness   ×0.5       the post is more than a day old when judged
+    asks us     at least 40 a question about the customer's own case or a request for help
+                           (needs.py) is at least the medium band (the policy's 40)
 
 Reasons are short and human ("urgency: refund", "reach: 12.3k followers").
 """
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from ..model import Mention, Sentiment, parse_time
+from .needs import Need
 from .urgency import urgency_kinds
 
 NEGATIVITY_POINTS = 45.0
@@ -30,6 +33,7 @@ REACH_POINTS = 20.0
 ENGAGEMENT_POINTS = 10.0
 WATCHLIST_POINTS = 25.0
 STALE_AFTER = timedelta(days=1)
+ASKS_US_AT_LEAST = 40.0  # the alert policy's medium ("normal") band starts here
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,7 @@ def prioritise(
     watchlist: frozenset[str] = frozenset(),
     now: datetime | None = None,
     model_negative: float | None = None,
+    need: Need | None = None,
 ) -> Priority:
     """How urgently a conversation manager should look at this mention, and why.
 
@@ -97,7 +102,10 @@ def prioritise(
             reasons.append(f"model: {model_negative:.2f} negative")
     if complaints and sentiment.label == "negative":
         points += COMPLAINT_POINTS
-        reasons.append("complaint: " + ", ".join(complaints))
+        said = need.words if need is not None and need.kind == "complaint" else ""
+        reasons.append("complaint: " + (said or ", ".join(complaints)))
+    if need is not None and need.kind in ("help", "question") and (need.asks or need.words):
+        reasons.append(need.reason)
     kinds = urgency_kinds(mention.text)
     if kinds:
         points += min(URGENCY_CAP, URGENCY_POINTS * len(kinds))
@@ -120,4 +128,7 @@ def prioritise(
     if age is not None and age > STALE_AFTER:
         points *= 0.5
         reasons.append(f"old post: {age.days}d ago")
+    if need is not None and need.asks and points < ASKS_US_AT_LEAST:
+        points = ASKS_US_AT_LEAST
+        reasons.append("asks us about their own case: at least medium")
     return Priority(round(min(100.0, points), 1), tuple(reasons))

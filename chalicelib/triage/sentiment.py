@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
-from .complaints import complaint_signals, is_question, may_complain, sarcastic_praise
+from .complaints import complaint_matches, is_question, may_complain, sarcastic_praise
 from .model import ModelSource, shipped
+from .needs import Need, asks_for_help, need_of
 from .text import clean, sentences, word_set, words
 
 
@@ -38,8 +39,14 @@ THRESHOLDS = {
 }
 ANALYZERS = {"en": "vader-en", "nl": "lexicon-nl"}
 COMPLAINT_PULL = 0.35  # how far below neutral a complaint puts the score
-# a clearly happy text keeps its label ("Congrats for the 6th time!", "thanks, no more waiting")
+# a clearly happy text keeps its label ("Congrats for the 6th time!", "thanks, no more waiting",
+# "facebook isn't working is trending lol"), unless it also asks us for help: a complaint
+# with a request is never positive, whatever its polite words ("@brand please help, bag
+# never arrived"); nor is praise the post itself takes back ("Top service, echt niet")
 COMPLAINT_OVERRULED_ABOVE = 0.5
+_IRONY = frozenset(["irony", "ironie"])
+_IRONY_WORDS = frozenset(["not", "niet"])  # a happy text needs one to be irony
+OTHER = Need("other")
 
 
 # Negation leans negative ("On the negativity of negation", Potts 2011): a text with no
@@ -89,6 +96,7 @@ class Assessment:
     sentiment: Sentiment
     complaints: tuple[str, ...] = ()
     model_negative: float | None = None  # the learned layer's p(negative), when it ran
+    need: Need = OTHER
 
 
 def label_for(score: float, lang: str) -> str:
@@ -121,6 +129,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     # where the lexicon is clear and the model's share there is 0, the model cannot move
     # the score: it runs only if the post ends up negative, for its reason
     silent = learned is not None and learned.blend.share == 0 and not learned.blend.weak(lexicon)
+    model_cleared = False  # the model read a weak post as not negative
     if learned is not None and not silent:
         negative_probability = learned.negative_probability(text, lexicon)
         score = learned.blend.combine(score, negative_probability)
@@ -129,26 +138,41 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
             # the model reads any negation as a complaint; "can't wait for…" is eager
             if score < lexicon and _negation_idiom(words(cleaned)):
                 score = lexicon
+            # it says whether a post is negative, not whether it praises: where the
+            # lexicon found next to nothing it may make a post negative, never positive
+            # (a polite "@brand please help…" was pushed up to +0.5); where it says "not
+            # negative" the post is neutral at most, and clear of the negation lean
+            if score > lexicon:
+                score, model_cleared = max(lexicon, 0.0), True
     if learned is not None:
         evidence = True
         analyzer += "+model"
-    if abs(score) < NEUTRAL_BAND and _negated(cleaned, lang):
+    if abs(score) < NEUTRAL_BAND and not model_cleared and _negated(cleaned, lang):
         score = min(score, NEGATION_LEAN)
         evidence = True
-    # a clearly happy text keeps its label whatever it matches, so it need not be
-    # checked, unless the happiness is a stock "Top." after a complaint (sarcasm)
     tokens = word_set(cleaned)
-    complaints: tuple[str, ...] = ()
+    parts: tuple[str, ...] | None = None  # the sentences, split only when something needs them
+    help_words = asks_for_help(cleaned, lang, tokens)
+    matches: tuple[tuple[str, str], ...] = ()
     if may_complain(tokens):
         parts = sentences(cleaned)
-        if score < COMPLAINT_OVERRULED_ABOVE:
-            complaints = complaint_signals(parts, lang, tokens)
-            if complaints and sarcastic_praise(parts, lang):
-                complaints = (*complaints, "sarcastic praise")
-        elif sarcastic_praise(parts, lang):  # looked for only when it would matter
-            complaints = complaint_signals(parts, lang, tokens)
-            if complaints:
-                complaints = (*complaints, "sarcastic praise")
+        happy = score >= COMPLAINT_OVERRULED_ABOVE and not help_words
+        sarcastic = happy and sarcastic_praise(parts, lang)
+        if not happy or sarcastic:
+            matches = complaint_matches(parts, lang, tokens)
+        elif not tokens.isdisjoint(_IRONY_WORDS):  # a happy post: only irony can count
+            matches = complaint_matches(parts, lang, tokens, _IRONY)
+        if matches and not sarcastic and not happy:
+            sarcastic = sarcastic_praise(parts, lang)
+        if matches and happy and not sarcastic:
+            matches = tuple(m for m in matches if m[0] in _IRONY)
+        if matches and sarcastic:
+            matches = (*matches, ("sarcastic praise", "sarcastic praise"))
+    complaints = tuple(name for name, _words in matches)
+    if help_words and not complaints and score >= THRESHOLDS[lang].positive:
+        # a request for help is never a positive post, however politely it asks
+        score = 0.0
+        evidence = True
     if complaints:
         pulled = min(score, 0.0) - COMPLAINT_PULL * min(len(complaints), 2)
         score = max(-1.0, min(score, pulled))
@@ -157,7 +181,7 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         not complaints
         and score < THRESHOLDS[lang].negative
         and "?" in cleaned
-        and all(is_question(part) for part in sentences(cleaned))
+        and all(is_question(part) for part in (parts or sentences(cleaned)))
     ):
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)
@@ -167,7 +191,13 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     label = label_for(score, lang) if evidence else "neutral"
     if silent and label == "negative" and learned is not None:
         negative_probability = learned.negative_probability(text, lexicon)
-    return Assessment(Sentiment(round(score, 4), label, analyzer), complaints, negative_probability)
+    need = need_of(cleaned, parts, lang, label, matches, help_words, tokens)
+    return Assessment(
+        Sentiment(round(score, 4), label, analyzer, need.kind),
+        complaints,
+        negative_probability,
+        need,
+    )
 
 
 def assess_unplaced(text: str, *, models: ModelSource = shipped) -> tuple[str, Assessment]:

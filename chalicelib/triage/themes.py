@@ -1,7 +1,10 @@
-"""Themes: the hashtags and terms that (negative) posts share, for the digest.
+"""Themes: the topics (negative) posts raise, for the digest.
 
-`extract_themes` picks a few per mention when it is judged; `rank_themes` counts them
-across many mentions ("what customers raise"), each with example mention ids.
+`extract_themes` picks a few per mention when it is judged: the brand's configured topics
+its words name (`topics.py`: "outage", "billing", "engineer visit"…), its hashtags and
+urgent kinds, and only when no configured topic fits, up to two key words of its own.
+`rank_themes` counts them across many mentions ("what customers raise"), each with
+example mention ids. `mention.themes` is the field; it now holds topics.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from dataclasses import dataclass
 from ..model import Mention
 from . import dutch, english
 from .text import clean, hashtags, words
+from .topics import Topic, key_word, topics_in
 from .urgency import urgency_kinds
 
 MAX_THEMES = 5
 MIN_TERM_LENGTH = 4
+MAX_KEY_WORDS = 2  # a post's own words, when no configured topic fits
 
 _STOPWORDS_TEXT = """
     about above after again against all also always am an and any are aren't as at be because
@@ -44,33 +49,46 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 def extract_themes(
-    text: str, lang: str | None = None, *, exclude: Iterable[str] = ()
+    text: str,
+    lang: str | None = None,
+    *,
+    exclude: Iterable[str] = (),
+    topics: tuple[Topic, ...] | None = None,
 ) -> tuple[str, ...]:
-    """Up to five themes of one post: hashtags, urgency kinds, then its longest content words.
+    """Up to five topics of one post: the configured topics its words name (`topics`, by
+    default the brand's `topics.json`), its hashtags, its urgent kinds, and when no
+    configured topic fits, up to two of its longest key words.
 
-    Themes are topics, so words that carry sentiment in `lang`'s lexicon ("terrible",
-    "waardeloos") are left out, and so are stop words and `exclude`: the brand's own terms
-    (the watch terms that matched), which every mention shares and so say nothing.
+    Words that carry sentiment in `lang`'s lexicon ("terrible", "waardeloos") are no
+    topic, nor are stop words, greetings, times of day and `exclude`: the brand's own
+    terms (the watch terms that matched), which every mention shares and so say nothing.
     """
     skip = {term.lower().lstrip("#@") for term in exclude}
-    carries_sentiment = _sentiment_test(lang)
-    themes: list[str] = []
+    for term in list(skip):  # "Voltera Energie" also leaves out "voltera" and "energie"
+        skip.update(term.split())
+    found = words(clean(text))
+    themes: list[str] = topics_in(found, topics)
+    named = bool(themes)
     for tag in hashtags(text):
-        if tag[1:] not in skip and tag not in themes:
+        if tag[1:] not in skip and tag not in themes and tag[1:] not in themes:
             themes.append(tag)
     themes.extend(kind for kind in urgency_kinds(text) if kind not in themes)
+    if named or len(themes) >= MAX_THEMES:
+        return tuple(themes[:MAX_THEMES])
+    carries_sentiment = _sentiment_test(lang)
     content = [  # each word once, in order of first use (a long review repeats many)
         word
-        for word in dict.fromkeys(words(clean(text)))
+        for word in dict.fromkeys(found)
         if len(word) >= MIN_TERM_LENGTH
         and word not in STOPWORDS
         and word not in skip
         and word not in themes
         and not word.isdigit()
         and "#" + word not in themes
+        and key_word(word, lang)
         and not carries_sentiment(word)
     ]
-    for word in sorted(content, key=len, reverse=True):
+    for word in sorted(content, key=len, reverse=True)[:MAX_KEY_WORDS]:
         if len(themes) >= MAX_THEMES:
             break
         themes.append(word)

@@ -152,6 +152,69 @@ def test_marketing_reads_the_demo_digest_and_opens_a_case_from_it_on_a_phone(
     assert seen["scroll"] <= 800 and "what customers taught us" in seen["text"].lower()
 
 
+def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
+    browser, served, screenshots: Path, clock
+):
+    """Open the case link of an SMS, acknowledge if need be, tap a saved reply, send it:
+    the stand-in network gets it once, the timeline shows it. Taps and seconds from
+    opening the link to the sent reply are measured (docs/oncall.md)."""
+    import json
+    import time
+
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    replies_jsonl = Path(served.summary["replies_jsonl"])
+    before = len(replies_jsonl.read_text().splitlines()) if replies_jsonl.exists() else 0
+
+    def answerable(record: dict[str, Any]) -> bool:
+        """Open, not answered, on a network the page sends to: Facebook, or X when the
+        author named the brand (X's rule)."""
+        alert = wiring.alerts().get(record["alert_id"])
+        card = alert.card if alert else {}
+        named = "@voltera" in str(card.get("text", "")).lower()
+        network = card.get("source") == "facebook" or (card.get("source") == "x" and named)
+        return bool(alert and network and not alert.answered_at and alert.state != "resolved")
+
+    wanted = [r for r in records if r["recipient"] == "sanne" and answerable(r)]
+    assert wanted, "the demo's morning pages sanne for posts the page can answer"
+    record = wanted[0]
+    link = phones.case_links([record])[0]
+    created = parse_time(wiring.alerts().get(record["alert_id"]).created_at)
+    clock.move_to(created + timedelta(minutes=4), tick=False)
+
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    started, taps = time.perf_counter(), 0
+    assert page.goto(link).status == 200
+    if page.get_by_role("button", name="Acknowledge: I am on it").count():
+        page.get_by_role("button", name="Acknowledge: I am on it").click()
+        taps += 1
+    chip = page.locator("a.chip").first
+    chosen = chip.inner_text()
+    chip.click()
+    taps += 1
+    box = page.get_by_label("Your reply (plain text)")
+    text = box.input_value()
+    assert text and "C-" in text
+    network = wiring.alerts().get(record["alert_id"]).card["source"]
+    counted = page.locator("p.count").inner_text()
+    assert counted.startswith(f"{len(text)} of ") and "too long" not in counted
+    _fits(page)
+    page.screenshot(path=str(screenshots / "case-reply.png"), full_page=True)
+    page.get_by_role("button", name=f"Send the reply on {network}").click()
+    taps += 1
+    seconds = time.perf_counter() - started
+    assert page.get_by_role("status").inner_text() == "Sent: your reply is on the network."
+    assert page.get_by_text(f'Reply sent by sanne: "{text}"').is_visible()
+    lines = replies_jsonl.read_text().splitlines()
+    assert len(lines) == before + 1 and json.loads(lines[-1])["text"] == text
+    stored = wiring.alerts().get(record["alert_id"])
+    assert (stored.answered_via, stored.answered_by) == ("product", "sanne")
+    print(f"\nreply from the case link: {taps} taps, {seconds:.2f} s ({chosen})")
+    context.close()
+
+
 def test_make_serve_answers_the_recorded_links_over_http(served) -> None:
     # (no browser: plain HTTP against the same served morning as the browser tests)
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))

@@ -316,7 +316,7 @@ def test_a_signed_link_sent_before_the_case_desk_opens_a_case_page_for_its_perso
     service = wiring.alerts()
     service.alert_for(negative("1"), at("2026-11-23T10:00"))
     oncall["ann"].messages()
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     when = at("2026-11-23T10:03")
     anns = links.make_token(key, "alert:x:1", "ann", when.timestamp())
     with time_machine.travel(when, tick=False):
@@ -370,7 +370,7 @@ def test_resolving_keeps_the_outcome_and_the_lesson_and_tells_the_listeners(onca
     service.events.subscribe(lambda event: seen.append(event.alert))
     service.alert_for(negative("1"), at("2026-11-23T10:00"))
     token = links.make_token(
-        wiring.secrets().require("ack_signing_key"),
+        wiring.signing_secrets().require("ack_signing_key"),
         "alert:x:1",
         "ann",
         at("2026-11-23T10:00").timestamp(),

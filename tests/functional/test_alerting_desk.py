@@ -365,7 +365,7 @@ def test_no_catch_up_is_sent_for_cases_already_taken_from_the_email(oncall, monk
     service = wiring.alerts()
     first = service.alert_for(negative("1", priority=85), NOW)
     second = service.alert_for(negative("2", priority=85), NOW)  # e-mail only
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     for alert in (first, second):
         token = links.make_token(key, alert.id, "ann", NOW.timestamp())
         service.acknowledge(alert.id, token, NOW + timedelta(minutes=1))
@@ -514,7 +514,7 @@ def test_the_case_desk_and_the_job_call_only_what_their_iam_policies_allow(clien
     assert set(calls) <= _allowed("api_handler"), sorted(set(calls) - _allowed("api_handler"))
     # the job: reminders, escalation, the shift change and its handover, the catch-up
     third = service.alert_for(negative("3", priority=85), NOW)
-    key = wiring.secrets().require("ack_signing_key")
+    key = wiring.signing_secrets().require("ack_signing_key")
     token = links.make_token(key, third.id, "ann", NOW.timestamp())
     service.acknowledge(third.id, token, NOW)  # ann holds it when her shift ends
     calls.clear()

@@ -13,6 +13,7 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from chalicelib import wiring
 from chalicelib.consumer import dead_letters
+from chalicelib.model import iso
 from tests.functional.conftest import scheduled
 from tests.functional.test_faults import (
     counted,
@@ -175,3 +176,107 @@ def test_the_cli_lists_the_dlq_and_the_quarantine_and_requeues(outage, client, s
     assert quarantined(stack) == {}
     assert dlq.main(["--stage", "dev", "release", "nothing"]) == 2
     assert "nothing quarantined" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- issue 25, item 7
+
+
+def letters(
+    stack, count: int, *, redrives: int = 0, redriven_at: datetime | None = None, first: int = 0
+):
+    """`count` dead letters, each a mentions message, as the schedule would find them."""
+    from chalicelib.intake.queue import encode
+    from tests.unit.test_intake import mention
+
+    sqs = boto3.client("sqs")
+    attributes = {}
+    if redrives:
+        assert redriven_at is not None
+        attributes = {
+            dead_letters.REDRIVES: {"DataType": "Number", "StringValue": str(redrives)},
+            dead_letters.REDRIVEN_AT: {"DataType": "String", "StringValue": iso(redriven_at)},
+        }
+    base = first + redrives * 1_000_000
+    for start in range(0, count, 10):
+        sqs.send_message_batch(
+            QueueUrl=stack["DEAD_LETTER_QUEUE_URL"],
+            Entries=[
+                {
+                    "Id": str(n),
+                    "MessageBody": encode([mention(base + n)]),
+                    "MessageAttributes": attributes,
+                }
+                for n in range(start, min(start + 10, count))
+            ],
+        )
+
+
+def depth(stack, name: str) -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=stack[name],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return sum(int(v) for v in attributes.values())
+
+
+def test_list_and_redrive_see_letters_the_schedule_is_backing_off(stack, queue):
+    # GIVEN 200 letters the schedule has redriven before and now waits on (back-off)
+    now = datetime.now(UTC)
+    letters(stack, 200, redrives=2, redriven_at=now - timedelta(seconds=30))
+    counts = queue.auto_redrive(now)
+    assert counts == {"arrived": 0, "redriven": 0, "waiting": 200, "quarantined": 0}
+    # AND 100 new ones since
+    letters(stack, 100, first=500)
+    # THEN an operator lists all 300 (was: 100, the 200 hidden until due) and moves them all
+    assert len(queue.inspect()) == 300
+    assert queue.redrive(now) == {"moved": 300, "quarantined": 0}
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 300
+
+
+def test_the_schedule_empties_a_deep_dlq_within_the_hour_of_the_outage_ending(stack, queue):
+    # GIVEN 250 letters at every stage of the back-off, the last redrives just done
+    # (the worst moment for the outage to end); the depth a run can take is measured
+    # in docs/reliability.md (moto's SQS is too slow for thousands here)
+    now = datetime.now(UTC)
+    letters(stack, 150)
+    for redrives in range(1, dead_letters.MAX_REDRIVES):
+        letters(stack, 20, redrives=redrives, redriven_at=now)
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 250
+    # WHEN the schedule runs every 5 minutes and each letter it sends back succeeds
+    runs = 0
+    at = now
+    while depth(stack, "DEAD_LETTER_QUEUE_URL") and runs < 13:
+        at += timedelta(minutes=5)
+        queue.auto_redrive(at)
+        runs += 1
+    # THEN the DLQ is empty within the hour (12 runs) and every letter is back in the queue
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0
+    assert at - now <= timedelta(hours=1)
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 250
+    assert quarantined(stack) == {}
+
+
+def test_a_run_goes_on_when_sqs_refuses_some_of_its_requests(stack, faults):
+    # GIVEN 30 letters, and SQS refusing a receive and the first batch send three times
+    # (as at 20 % faults: every run used to die within its first requests)
+    from chalicelib import aws
+
+    letters(stack, 30)
+    queue = dead_letters.DeadLetterQueue(
+        aws.sqs(),
+        stack["DEAD_LETTER_QUEUE_URL"],
+        stack["MENTIONS_QUEUE_URL"],
+        wait_seconds=0,
+        quarantine=wiring.quarantine(),
+    )
+    faults.fail("sqs", "ReceiveMessage", times=1)
+    faults.fail("sqs", "SendMessageBatch", times=dead_letters.ATTEMPTS)
+    # WHEN the schedule runs
+    counts = queue.auto_redrive(datetime.now(UTC))
+    # THEN the other 20 go back, the refused ten are visible again for the next run
+    assert counts["redriven"] == 20
+    assert depth(stack, "MENTIONS_QUEUE_URL") == 20
+    assert len(queue.inspect()) == 10
+    assert queue.auto_redrive(datetime.now(UTC))["redriven"] == 10
+    assert depth(stack, "DEAD_LETTER_QUEUE_URL") == 0

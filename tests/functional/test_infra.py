@@ -11,6 +11,7 @@ from moto import mock_aws
 from chalicelib import wiring
 from chalicelib.config import STACK_OUTPUTS, env_from_outputs
 from devstack import moto_stack
+from tests.conftest import load_template
 
 
 @pytest.fixture
@@ -84,20 +85,7 @@ def test_chalice_stages_name_the_resources_the_template_creates(aws):
 
 
 def _template() -> dict:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def tag(loader, suffix, node):  # !Ref, !Sub, !GetAtt…: keep what they name
-        if isinstance(node, yaml.ScalarNode):
-            return {suffix: loader.construct_scalar(node)}
-        if isinstance(node, yaml.SequenceNode):
-            return {suffix: loader.construct_sequence(node)}
-        return {suffix: loader.construct_mapping(node)}
-
-    Loader.add_multi_constructor("!", tag)
-    return yaml.load(moto_stack.TEMPLATE.read_text(), Loader=Loader)
+    return load_template()
 
 
 def test_every_alarm_tells_the_ops_topic_and_each_function_has_errors_and_throttles():

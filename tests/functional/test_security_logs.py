@@ -92,5 +92,5 @@ def test_secrets_are_read_once_per_container(stack, monkeypatch):
     wiring.secrets.cache_clear()
     for _ in range(3):
         wiring.secrets().require("generic_webhook_secret")
-        wiring.secrets().require("ack_signing_key")
+        wiring.signing_secrets().require("ack_signing_key")
     assert len(calls) == 1

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from infra import iam
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_template
 
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
 # API operations each function's code calls; an action missing from its policy fails in AWS
@@ -40,7 +40,9 @@ CALLS = {
     "redrive_dead_letters": {
         "sqs:ReceiveMessage",
         "sqs:SendMessage",
+        "sqs:SendMessageBatch",  # the schedule, ten letters a request
         "sqs:DeleteMessage",
+        "sqs:DeleteMessageBatch",
         "sqs:ChangeMessageVisibility",
         "sqs:GetQueueAttributes",
         "dynamodb:PutItem",
@@ -175,3 +177,66 @@ def test_a_stage_policy_names_only_its_own_stage_resources():
         stage = path.name.split("-")[1]
         other = {"dev": "prod", "prod": "dev"}[stage]
         assert f"social-listening-{other}" not in text and f"social-listening/{other}" not in text
+
+
+# ---------------------------------------------------------------- issue 25, item 10
+
+
+def template_secrets() -> dict[str, dict]:
+    """The template's secrets: resource name -> properties (tags such as !Sub kept)."""
+    template = load_template()
+    return {
+        name: resource["Properties"]
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::SecretsManager::Secret"
+    }
+
+
+def secret_arn(properties: dict, stage: str) -> str:
+    """The ARN AWS gives the secret: its name and a random six-character suffix."""
+    region, account = iam.STAGE_ACCOUNTS[stage]
+    name = properties["Name"]["Sub"].replace("${Stage}", stage)
+    return f"arn:aws:secretsmanager:{region}:{account}:secret:{name}-Ab12Cd"
+
+
+def readers(arn: str, stage: str) -> set[str]:
+    from fnmatch import fnmatchcase
+
+    return {
+        function
+        for function in iam.FUNCTIONS
+        for statement in iam.policy(function, stage)["Statement"]
+        if "secretsmanager:GetSecretValue" in statement["Action"]
+        and any(fnmatchcase(arn, resource) for resource in statement["Resource"])
+    }
+
+
+def holds(properties: dict, key: str) -> bool:
+    generated = properties.get("GenerateSecretString") or {}
+    document = properties.get("SecretString") or generated.get("SecretStringTemplate") or "{}"
+    return generated.get("GenerateStringKey") == key or key in json.loads(document)
+
+
+@pytest.mark.parametrize("stage", iam.STAGES)
+def test_only_the_functions_that_sign_or_verify_passes_can_read_the_signing_key(stage):
+    # (was: the key lived in the one secret the X and Reddit pollers read: a 30-day board
+    # pass was made with it)
+    (signing,) = [p for p in template_secrets().values() if holds(p, "ack_signing_key")]
+    assert readers(secret_arn(signing, stage), stage) == {
+        "api_handler",  # verifies case codes and board passes, signs hand-over pages
+        "triage",  # each page carries a signed case code
+        "alerts_every_minute",  # resends, escalations, shift hand-over messages
+    }
+
+
+@pytest.mark.parametrize("stage", iam.STAGES)
+def test_the_pollers_read_only_the_document_of_network_credentials(stage):
+    secrets = template_secrets()
+    credentials = [p for p in secrets.values() if holds(p, "x_bearer_token")]
+    assert len(credentials) == 1 and not holds(credentials[0], "ack_signing_key")
+    for poller in ("poll_x", "poll_reddit"):
+        readable = {
+            name for name, p in secrets.items() if poller in readers(secret_arn(p, stage), stage)
+        }
+        assert readable == {"Secrets"}, poller
+    assert all("poll_feeds" not in readers(secret_arn(p, stage), stage) for p in secrets.values())

@@ -71,3 +71,24 @@ def test_any_error_from_sqs_is_a_delivery_error():
     sqs = FakeSQS(error=ConnectionResetError("reset by peer"))
     with pytest.raises(DeliveryError, match="ConnectionResetError"):
         Intake(sqs, "q").enqueue([mention(1)])
+
+
+def test_lone_surrogates_are_queued_as_u_fffd_and_pairs_and_emoji_are_kept():
+    # json.loads('"\\ud83d\\ude00"') is one code point (kept); a half of it alone is not
+    import dataclasses
+
+    odd = dataclasses.replace(
+        mention(1),
+        native_id="1\udfff",
+        author=Author("1", "a\ud800b", name="\udc00"),
+        text="kapot \ud83d en \U0001f600 en \ud800\udc00",
+    )
+    sqs = FakeSQS()
+    Intake(sqs, "q").enqueue([odd, mention(2)])  # type: ignore[arg-type]
+    got = [m for body in sqs.queued for m in decode(body)]
+    assert [m.id for m in got] == ["x:1\ufffd", "x:2"]
+    assert got[0].author.handle == "a\ufffdb"
+    assert got[0].author.name == "\ufffd"
+    # a surrogate pair written as two code units in a str is two lone halves to UTF-8
+    assert got[0].text == "kapot \ufffd en \U0001f600 en \ufffd\ufffd"
+    assert all(body.encode() for body in sqs.queued)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,3 +28,29 @@ def test_no_control_bidi_or_line_break_survives_in_a_line(text):
     assert "\n" not in shown and "\r" not in shown
     assert not any(ch in untrusted.BIDI or ch in untrusted.INVISIBLE for ch in shown)
     assert all(ch.isprintable() or ch == " " for ch in shown)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "\u202ejavascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+        "/relative",
+        "ftp://files.example/x",
+        "https://" + "a" * 2050,
+        "",
+    ],
+)
+def test_only_http_links_are_links(url):
+    assert untrusted.link(url) == ""
+
+
+def test_http_and_https_links_are_kept_cleaned():
+    assert untrusted.link("https://x.com/a/status/1") == "https://x.com/a/status/1"
+    assert untrusted.link("HTTP://forum.example/t/1\n") == "HTTP://forum.example/t/1"

@@ -106,6 +106,11 @@ EXAMPLE_PER_RULE = {
         "waiting since": "Waiting since Friday for a callback",
         "logged out": "It keeps logging me out",
         "talking to a wall": "Like talking to a brick wall",
+        "waiting hours": "waiting at the airport for 24h",
+        "without service": "three days without power",
+        "cancelled": "my flight was cancelled this morning",
+        "finally": "When will my refund finally arrive?",
+        "irony": "Great service, not!",
     },
     "nl": {
         "nog steeds": "nog steeds niks gehoord",
@@ -128,6 +133,10 @@ EXAMPLE_PER_RULE = {
         "wachten sinds": "ik wacht sinds dinsdag op een monteur",
         "uitgelogd": "ik word steeds uitgelogd",
         "tegen een muur": "tegen een muur praten is dit",
+        "zonder stroom": "sinds gisteren zonder stroom",
+        "geannuleerd": "mijn afspraak is zomaar geannuleerd",
+        "eindelijk": "Wanneer komt de monteur nou eindelijk?",
+        "ironie": "Top service van Voltera, echt niet",
     },
 }
 
@@ -159,6 +168,22 @@ def test_every_rule_has_an_example_and_fires_on_it() -> None:
         ("dubbel gefactureerd", "nl", "dubbel betaald"),
         ("al twee weken aan het wachten", "nl", "wachten"),
         ("ik zeg hierbij mijn contract op", "nl", "opzeggen"),
+        # complaints stated as fact: what happened, in other words than the examples'
+        ("26 mins on hold now", "en", "waiting hours"),
+        ("stuck in the queue for over an hour", "en", "waiting hours"),
+        ("no internet for 2 days", "en", "without service"),
+        ("you cancelled our booking without telling us", "en", "cancelled"),
+        ("Cancelled, moved to another flight", "en", "cancelled"),
+        ("I was overcharged on my bill", "en", "charged twice"),
+        ("my refund still hasn't come through", "en", "never arrived"),
+        ("thanks for the THIRD gate change", "en", "again"),
+        ("how long do I have to wait for a reply", "en", "finally"),
+        ("de monteur is niet komen opdagen", "nl", "geannuleerd"),
+        ("jullie hebben mijn bestelling zomaar geannuleerd", "nl", "geannuleerd"),
+        ("er is te veel afgeschreven", "nl", "dubbel betaald"),
+        ("ik ben twee keer afgeschreven deze maand", "nl", "dubbel betaald"),
+        ("hoe lang moet ik nog wachten", "nl", "eindelijk"),
+        ("Geweldige klantenservice. Niet dus.", "nl", "ironie"),
     ],
 )
 def test_other_branches_of_the_rules_fire_too(text: str, lang: str, rule: str) -> None:

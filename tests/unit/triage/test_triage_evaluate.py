@@ -43,6 +43,8 @@ def test_precision_recall_f1_and_page_share_of_the_negative_class() -> None:
     assert (scores.precision, scores.recall, scores.f1) == (0.5, 0.5, 0.5)
     assert scores.page_share == 0.25
     assert [example.text for example, _ in errors] == ["b", "c"]
+    # calling all four negative: precision 2/4, recall 1, F1 = 2 * 0.5 / 1.5
+    assert scores.all_negative_f1 == pytest.approx(2 / 3)
 
 
 def test_a_post_is_evaluated_as_intake_queues_it_untagged_from_a_neutral_author() -> None:

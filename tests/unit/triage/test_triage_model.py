@@ -6,6 +6,7 @@ import importlib.util
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -171,16 +172,67 @@ needs_training = pytest.mark.skipif(
 
 
 @needs_training
-def test_the_training_script_reproduces_the_shipped_weights_byte_for_byte() -> None:
+def test_a_refit_judges_every_labelled_text_as_the_shipped_weights_do() -> None:
     # one fit with the settings in the shipped file's header (the search that chose them
-    # is `python -m tools.train_triage --check`, minutes rather than seconds)
+    # is `python -m tools.train_triage`, minutes rather than seconds). Not byte for byte:
+    # another CPU's BLAS ends the fit a few 1e-7 away (docs/triage.md), which can cross a
+    # rounding step of the file. What a user depends on: the same label and band on every
+    # labelled text, and every weight within one unit of the file.
     from tools import train_triage
 
     shipped_model = shipped("en")
     assert shipped_model is not None
     corpus = train_triage.load(realdata_dir())
-    refit = train_triage.fit(corpus, train_triage.Settings.of(shipped_model))
-    assert dumps(refit, train_triage.COMMENTS) == path_for("en").read_text(encoding="utf-8")
+    settings = train_triage.Settings.of(shipped_model)
+    refit = train_triage.as_written(train_triage.fit(corpus, settings))
+    assert train_triage.weights_off(shipped_model, refit) == []
+    texts = train_triage.labelled_texts(realdata_dir())
+    assert len(texts) == 4200 + 10605 + 5190 + 1500
+    assert train_triage.judged_differently(shipped_model, refit, texts) == []
+
+
+def _perturbed(tmp_path: Path, line: str, replacement: str) -> LinearModel:
+    text = path_for("en").read_text(encoding="utf-8")
+    assert f"\n{line}\n" in text
+    changed = tmp_path / "model-en.tsv"
+    changed.write_text(text.replace(f"\n{line}\n", f"\n{replacement}\n"), encoding="utf-8")
+    return loads(changed.read_text(encoding="utf-8"))
+
+
+def test_the_reproduction_check_fails_on_a_weight_two_units_off(tmp_path: Path) -> None:
+    from tools import train_triage
+
+    shipped_model = shipped("en")
+    assert shipped_model is not None
+    # GIVEN the shipped file with one weight moved by one unit, and one by two
+    one = _perturbed(tmp_path, "b:000 a\t410", "b:000 a\t411")
+    two = _perturbed(tmp_path, "b:000 a\t410", "b:000 a\t412")
+    # THEN one unit is within the tolerance and two are not, named with both values
+    assert train_triage.weights_off(shipped_model, one) == []
+    assert train_triage.weights_off(shipped_model, two) == [
+        ("b:000 a", pytest.approx(0.41), pytest.approx(0.412))
+    ]
+    # AND a weight the refit pruned away (or kept) counts as 0 on that side
+    gone = _perturbed(tmp_path, "b:000 a\t410", "")
+    assert train_triage.weights_off(shipped_model, gone) == [("b:000 a", pytest.approx(0.41), 0.0)]
+
+
+def test_the_reproduction_check_fails_when_a_perturbed_file_judges_otherwise(
+    tmp_path: Path,
+) -> None:
+    from tools import train_triage
+
+    shipped_model = shipped("en")
+    assert shipped_model is not None
+    bias = f"@bias\t{shipped_model.bias:.4f}"
+    pushed = _perturbed(tmp_path, bias, f"@bias\t{shipped_model.bias + 6:.4f}")
+    texts = ["Pizza time.", "The delivery was great, thank you!"]
+    assert train_triage.weights_off(shipped_model, pushed)[0][0] == "@bias"
+    # a chatty text the lexicon finds nothing in is now the model's to call, and it says
+    # negative; a clearly positive one stays positive
+    assert train_triage.judged_differently(shipped_model, pushed, texts) == [
+        ("Pizza time.", ("neutral", "board"), ("negative", "board"))
+    ]
 
 
 def test_the_model_module_reads_no_file_at_import() -> None:

@@ -116,6 +116,9 @@ def test_thresholds_are_per_language() -> None:
 
 
 def test_negation_alone_leans_negative_but_stays_mild() -> None:
-    sentiment = assess("The delivery did not come today", "en").sentiment
+    sentiment = assess("The meeting did not start today", "en").sentiment
     assert sentiment.label == "negative" and sentiment.score > -0.2
+    # a delivery that did not come is a complaint stated as fact, no longer a mild lean
+    complaint = assess("The delivery did not come today", "en")
+    assert complaint.complaints == ("never arrived",) and complaint.sentiment.score <= -0.35
     assert assess("No worries, see you tomorrow", "en").sentiment.label != "negative"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.triage.themes import extract_themes, rank_themes
+from chalicelib.triage.topics import parse, topics_in
 
 
 def judged(native_id: str, themes: tuple[str, ...], label: str = "negative", priority: float = 10):
@@ -21,11 +22,51 @@ def judged(native_id: str, themes: tuple[str, ...], label: str = "negative", pri
     )
 
 
-def test_hashtags_come_first_then_urgency_then_content_words() -> None:
+def test_configured_topics_come_first_then_hashtags_then_urgency() -> None:
     themes = extract_themes("Al drie dagen storing bij #KPN, ik wil mijn geld terug #fail")
-    assert themes[:2] == ("#kpn", "#fail")
-    assert "outage" in themes and "refund" in themes
-    assert len(themes) <= 5
+    assert themes == ("outage", "refund", "#kpn", "#fail")
+
+
+def test_a_post_no_configured_topic_fits_gets_two_key_words_of_its_own() -> None:
+    # no greeting, time of day, verb form or the brand's name: what the post is about
+    themes = extract_themes(
+        "Goedemorgen Voltera, vanochtend heb ik gebeld over de warmtepomp in de schuur",
+        "nl",
+        exclude=("Voltera",),
+    )
+    assert themes == ("warmtepomp", "schuur")
+    english = extract_themes("Good morning, I called yesterday about the heatpump", "en")
+    assert english == ("heatpump",)
+
+
+def test_a_brand_configures_its_own_topics_in_dutch_and_english() -> None:
+    topics = parse(
+        '{"topics": {"storing": ["*storing", "blackout", "geen stroom"], "monteur": ["monteur*"]}}'
+    )
+    # (the urgent kinds follow the topics: "outage" is one, whatever the brand calls it)
+    assert extract_themes("Stroomstoring in Gent", "nl", topics=topics) == ("storing", "outage")
+    assert extract_themes("Nog steeds geen stroom, monteurs?", "nl", topics=topics)[:2] == (
+        "storing",
+        "monteur",
+    )
+    assert extract_themes("Blackout downtown", "en", topics=topics) == ("storing",)
+    assert topics_in(("de", "monteurs"), topics) == ["monteur"]
+
+
+def test_the_shipped_topics_read_like_a_team_lead_s_list() -> None:
+    # the digest's "themes customers raise" on the demo's kind of posts
+    posts = {
+        "Wanneer komt de monteur nou eindelijk?? Al 3 dagen zonder stroom": (
+            "outage",
+            "engineer visit",
+        ),
+        "@Voltera mijn factuur klopt niet, twee keer afgeschreven": ("billing",),
+        "Ik wil mijn contract opzeggen, dit is de derde storing": ("outage", "cancel"),
+        "The app keeps logging me out": ("app",),
+        "My parcel never arrived": ("delivery",),
+    }
+    for text, expected in posts.items():
+        assert extract_themes(text, exclude=("Voltera",)) == expected, text
 
 
 def test_the_brands_own_terms_are_not_themes() -> None:
@@ -59,6 +100,8 @@ def test_rank_can_include_all_mentions() -> None:
 
 def test_themes_are_topics_not_sentiment_words() -> None:
     english = extract_themes("Terrible service, the invoice is wrong", "en")
-    assert "invoice" in english and "terrible" not in english
+    assert english == ("billing",)
     dutch = extract_themes("Waardeloze klantenservice, factuur klopt niet", "nl")
-    assert "factuur" in dutch and "waardeloze" not in dutch
+    assert dutch == ("billing", "customer service")
+    # with no configured topic, a sentiment word is no key word either
+    assert extract_themes("Terrible weather on the beach", "en") == ("weather", "beach")
