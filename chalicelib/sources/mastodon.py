@@ -10,8 +10,10 @@ Per run, plain HTTP (`http_json`) to the Mastodon REST API (PLATFORM_NOTES, "Mas
 Each timeline is read forward with ``min_id`` (the page just after what we saw), up to
 `MAX_PAGES` pages of 40; the first run reads only the newest page. A status has another
 id on every server it federates to, so a mention's native id is a hash of its ActivityPub
-``uri``: a post seen in the brand's notifications and in a hashtag timeline elsewhere is
-one mention (``mastodon:<24 hex>``). Boosts and the brand's own posts are left out.
+``uri`` where it is read on another server (``mastodon:uri-<24 hex>``); read on the
+brand's home server a post keeps its id there (``mastodon:<status id>``), which the reply
+path answers. In one run a post is one mention (the home server's copy first). Boosts and
+the brand's own posts are left out.
 
 What can go wrong, and what it does (the cursor of that timeline stays, nothing is lost):
 
@@ -143,9 +145,10 @@ class _Run:
             for item in items:
                 self.reads += 1
                 status = item.get("status") if signed else item
-                mention = self._mention(status, signed)
-                if mention is not None:
-                    self.mentions.setdefault(mention.id, mention)
+                home = url.startswith(self.place.home + "/")
+                mention = self._mention(status, signed, home)
+                if mention is not None:  # one per post: the home server's copy comes first
+                    self.mentions.setdefault(str(status.get("uri")), mention)
             ids = [str(item.get("id")) for item in items if str(item.get("id") or "").isdigit()]
             if ids:
                 newest = max([*ids, newest or "0"], key=int)
@@ -190,10 +193,10 @@ class _Run:
             self.notes.append(f"{host}: {remaining} requests left in the window: stopping")
         return [item for item in answer.body if isinstance(item, dict)]
 
-    def _mention(self, status: Any, notified: bool) -> Mention | None:
+    def _mention(self, status: Any, notified: bool, home: bool) -> Mention | None:
         if not isinstance(status, dict) or status.get("reblog"):
             return None  # a deleted post's notification, or a boost
-        mention = status_to_mention(status, received_at=self.now)
+        mention = status_to_mention(status, received_at=self.now, home=home)
         if mention is None or (self.place.brand and mention.author.handle == self.place.brand):
             return None
         if not notified and self.watch.is_excluded(mention.text):
@@ -202,9 +205,15 @@ class _Run:
         return mention.with_(matched_terms=terms)
 
 
-def status_to_mention(status: Mapping[str, Any], *, received_at: datetime) -> Mention | None:
-    """A Mastodon status (any server's copy) as a mention; None without an ``uri``.
+def status_to_mention(
+    status: Mapping[str, Any], *, received_at: datetime, home: bool = True
+) -> Mention | None:
+    """A Mastodon status as a mention; None without an ``uri``.
 
+    Read on the brand's home server (`home`), its id there is the native id: the reply
+    path answers it with ``in_reply_to_id`` (sources/reply/mastodon.py). Read on another
+    server, the id is that server's: the native id is then ``uri-`` and a hash of its
+    ActivityPub uri (the same on every other server; no reply from the case page).
     A local account's ``acct`` has no domain: the handle becomes ``user@<its server>``."""
     uri = str(status.get("uri") or "")
     if not uri:
@@ -218,7 +227,9 @@ def status_to_mention(status: Mapping[str, Any], *, received_at: datetime) -> Me
     text = "\n\n".join(p for p in (warning, to_text(status.get("content"))) if p)
     return Mention(
         source=SOURCE,
-        native_id=native_id(uri),
+        native_id=str(status.get("id"))
+        if home and str(status.get("id")).isdigit()
+        else native_id(uri),
         url=str(status.get("url") or uri),
         author=Author(
             id=str(account.get("url") or handle),
@@ -239,8 +250,8 @@ def status_to_mention(status: Mapping[str, Any], *, received_at: datetime) -> Me
 
 
 def native_id(uri: str) -> str:
-    """The same post on every server: a hash of its ActivityPub uri."""
-    return hashlib.sha256(uri.encode()).hexdigest()[:24]
+    """A post read on another server: a hash of its ActivityPub uri (the same on each)."""
+    return "uri-" + hashlib.sha256(uri.encode()).hexdigest()[:24]
 
 
 def to_text(content: Any) -> str:

@@ -31,8 +31,10 @@ NOTIFICATIONS = f"{HOME}/api/v1/notifications"
 HOOT = f"{HOME}/api/v1/timelines/tag/hoot"
 OTHER = "https://mastodon.example"
 TOKEN = "__MASTODON_PY_TEST_ACCESS_TOKEN"  # the cassettes' placeholder, not a secret
-MENTION_ID = "mastodon:6fe1e2daef9e854774e69f1d"  # sha256 of the status uri, first 24 hex
-HOOT_ID = "mastodon:247647fbe962db21382c0ae5"
+MENTION_ID = "mastodon:117020577157693549"  # its id on the home server: the reply path's
+HOOT_ID = "mastodon:117020593741189701"
+# the #hoot post read only on another server: sha256 of its uri, first 24 hex
+HOOT_ELSEWHERE = "mastodon:uri-247647fbe962db21382c0ae5"
 
 
 def recorded(realdata, cassette: str, method: str, path: str):
@@ -120,7 +122,7 @@ def test_a_watched_hashtag_is_read_without_any_token_real_cassette(realdata):
 
 
 @responses.activate
-def test_the_same_post_on_a_second_server_is_one_mention(realdata):
+def test_the_same_post_on_a_second_server_is_one_mention_with_the_home_id(realdata):
     # built from the recorded status: the copy another server holds has its own id and
     # names the author with their domain, but the ActivityPub uri is the same
     item = recorded(
@@ -277,3 +279,18 @@ def test_html_paragraphs_and_breaks_become_lines():
         "<p>Storing &amp; geen stroom<br>sinds 8:00</p><p><a href='x'>#<span>voltera</span></a></p>"
     )
     assert mastodon.to_text(content) == "Storing & geen stroom\nsinds 8:00\n#voltera"
+
+
+@responses.activate
+def test_a_post_read_only_on_another_server_is_named_by_its_uri(realdata):
+    # built from the recorded status, as another server would serve it (its own id)
+    item = recorded(
+        realdata, "mastodonpy_test_hashtag_tl.yaml", "GET", "/api/v1/timelines/tag/hoot"
+    )
+    elsewhere = copy.deepcopy(json.loads(item.body))
+    elsewhere[0]["id"] = "113000000000000001"
+    elsewhere[0]["account"]["acct"] = "mastodonpy_test_2@localhost:3000"
+    serve(HOOT, body=[])
+    serve(f"{OTHER}/api/v1/timelines/tag/hoot", body=elsewhere)
+    result = mastodon.fetch(mastodon.make_client({}), None, watch=watch(servers=[OTHER]), now=NOW)
+    assert [m.id for m in result.mentions] == [HOOT_ELSEWHERE]
