@@ -84,6 +84,25 @@ class BlueskyClient:
             raise RateLimited(answer)
         return answer
 
+    def procedure(self, nsid: str, body: Mapping[str, Any]) -> Answer:
+        """An authenticated XRPC procedure (POST), renewing an expired token once."""
+        answer = self._post(nsid, body)
+        if answer.status in (400, 401) and _error(answer) in ("ExpiredToken", "InvalidToken"):
+            self._renew()
+            answer = self._post(nsid, body)
+        if answer.status == 429:
+            raise RateLimited(answer)
+        return answer
+
+    def _post(self, nsid: str, body: Mapping[str, Any]) -> Answer:
+        token = self._session()["accessJwt"]
+        return self.http.request(
+            "POST",
+            f"{self.pds}/xrpc/{nsid}",
+            json=dict(body),
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
     def _get(self, nsid: str, params: Mapping[str, Any]) -> Answer:
         token = self._session()["accessJwt"]
         url = f"{self.pds}/xrpc/{nsid}"
