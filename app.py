@@ -249,6 +249,13 @@ def shift_board(board_pass: str) -> Response:
     return _desk(lambda d: d.open_board(board_pass, utc_now()))
 
 
+@app.route("/board/{board_pass}", methods=["POST"], content_types=FORM)
+def board_action(board_pass: str) -> Response:
+    """The board's one form: declare an incident (docs/oncall.md#incidents)."""
+    form = _form()
+    return _desk(lambda d: d.act_board(board_pass, form, utc_now()))
+
+
 @app.route("/board/{board_pass}/{alert_id}", methods=["GET"])
 def board_case(board_pass: str, alert_id: str) -> Response:
     saved = _query("saved")

@@ -106,6 +106,8 @@ class Settings:
     response_targets: Mapping[str, int] = field(default_factory=lambda: dict(RESPONSE_TARGETS))
     sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
     board_grace_minutes: int = 60  # a board link outlives its shift by this much
+    # urgency kinds whose posts join one incident (alerts/incidents); "" turns grouping off
+    incident_kinds: tuple[str, ...] = ("outage",)
     # Closing the loop (docs/digest.md): the minus->plus window, who owns which lesson
     # theme, when the weekly lessons go out.
     turnaround_days: int = 14
@@ -164,6 +166,9 @@ class Settings:
             response_targets=parse_targets(env.get("RESPONSE_TARGETS", "") or DEFAULT_TARGETS),
             sms_per_hour=number("SMS_PER_HOUR", 8),
             board_grace_minutes=number("BOARD_GRACE_MINUTES", 60),
+            incident_kinds=tuple(
+                k.strip() for k in env.get("INCIDENT_KINDS", "outage").split(",") if k.strip()
+            ),
             turnaround_days=number("TURNAROUND_WINDOW_DAYS", 14),
             lesson_owners=parse_lesson_owners(env.get("LESSON_OWNERS", "")),
             lessons_local_hour=number("LESSONS_LOCAL_HOUR", 9),

@@ -11,7 +11,8 @@ which the alarms in `infra/template.yaml` name:
     daily_digest          DigestOverdue (1 while yesterday's digest is not sent an hour
                           after its local hour, else 0)
     alerts_every_minute   Pages, Resent, Escalated, Exhausted, Grouped, PageFailures,
-                          Reminded, HandedOver, CaughtUp, PostToPage (`alerts.tick`)
+                          Reminded, HandedOver, CaughtUp, IncidentUpdates, PostToPage
+                          (`alerts.tick`)
 
 A line carries at most `MAX_SAMPLES` values of a timing: Powertools prints a line by
 itself at a metric's 100th value, even where metrics are switched off (the local tools'

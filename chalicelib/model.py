@@ -282,6 +282,7 @@ class Alert:
     answered_at: str | None = None
     answered_via: str | None = None
     answered_by: str | None = None  # the manager, or the brand account's handle
+    incident_id: str | None = None  # a post's alert that joined an incident (alerts.incidents)
 
     def with_(self, **changes: Any) -> Alert:
         return replace(self, **changes)

@@ -120,6 +120,7 @@ def alerts() -> AlertService:
             targets=s.response_targets,
             sms_per_hour=s.sms_per_hour,
             board_grace=timedelta(minutes=s.board_grace_minutes),
+            incident_kinds=s.incident_kinds,
         ),
         outbound=Outbound(secrets()),
         brand_handles=_brand_handles(),

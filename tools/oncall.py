@@ -35,11 +35,12 @@ from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import wiring
+from chalicelib.alerts.incidents import Cause
 from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
 from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
 from chalicelib.alerts.team import Manager, Team
 from chalicelib.errors import CommandError
-from chalicelib.model import parse_time, utc_now
+from chalicelib.model import OUTCOMES, parse_time, utc_now
 from chalicelib.store import keys
 
 from . import saved, stage
@@ -105,6 +106,25 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("alerts", help="alerts not acknowledged yet (paged or held)")
     saved.add_commands(commands)
+
+    declare = commands.add_parser(
+        "declare-incident", help="declare an incident: matching posts join it without paging"
+    )
+    declare.add_argument("--cause", default="outage", help="an urgency kind (INCIDENT_KINDS)")
+    declare.add_argument("--places", default="", help="towns, comma-separated: amersfoort,utrecht")
+    declare.add_argument("--label", default="", help='what it is: "storing Amersfoort"')
+    declare.add_argument("--status-url", default="", help="the status page (https://...)")
+    declare.add_argument("--until", default="", help="the expected end, as the team says it")
+    declare.add_argument("--by", required=True, help="the manager who holds it (the lead)")
+
+    commands.add_parser("incidents", help="open incidents: declared and grouped")
+
+    end = commands.add_parser("end-incident", help="resolve an incident and all its posts")
+    end.add_argument("id", help="the incident's id (see incidents)")
+    end.add_argument("--outcome", required=True, choices=OUTCOMES)
+    end.add_argument("--lesson", default="")
+    end.add_argument("--theme", default="")
+    end.add_argument("--by", required=True)
     return top
 
 
@@ -179,7 +199,58 @@ def run(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> Non
         "show": lambda: show(team, now, out),
         "test_page": lambda: _test_page(args, team, now, out),
         "alerts": lambda: _open_alerts(now, out),
+        "declare_incident": lambda: _declare_incident(args, team, now, out),
+        "incidents": lambda: _incidents(out),
+        "end_incident": lambda: _end_incident(args, now, out),
     }[command]()
+
+
+def _declare_incident(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> None:
+    incidents = wiring.alerts().incidents
+    if args.cause not in incidents.kinds:
+        kinds = ", ".join(incidents.kinds) or "none (INCIDENT_KINDS is empty)"
+        raise CommandError(f"--cause must be one of: {kinds}")
+    if team.manager(args.by) is None:
+        raise CommandError(f"unknown manager {args.by!r} (add-manager first)")
+    if args.status_url and not args.status_url.startswith(("https://", "http://")):
+        raise CommandError("--status-url must be an http(s) link")
+    places = tuple(sorted({p.strip().lower() for p in args.places.split(",") if p.strip()}))
+    incident = incidents.declare(
+        Cause(args.cause, places),
+        who=args.by,
+        now=now,
+        label=args.label,
+        status_url=args.status_url,
+        expected_end=args.until,
+    )
+    print(f"declared {incident.id}: {incident.card['label']} (held by {args.by})", file=out)
+
+
+def _incidents(out: TextIO) -> None:
+    incidents = wiring.alerts().incidents
+    found = 0
+    for incident_id in incidents.open_ids():
+        raw = incidents.raw(incident_id) or {}
+        label = raw.get("card", {}).get("label", "")
+        print(
+            f"{incident_id:<60} {raw.get('state', ''):<13} {int(raw.get('count', 0)):>4} posts"
+            f"  {label}",
+            file=out,
+        )
+        found += 1
+    if not found:
+        print("no open incidents", file=out)
+
+
+def _end_incident(args: argparse.Namespace, now: datetime, out: TextIO) -> None:
+    service = wiring.alerts()
+    incident = service.get(args.id)
+    if incident is None or incident.kind != "incident":
+        raise CommandError(f"no incident {args.id!r} (see incidents)")
+    service.desk.incidents.resolve_all(
+        incident, args.by, now, outcome=args.outcome, lesson=args.lesson, lesson_theme=args.theme
+    )
+    print(f"ended {args.id}: {args.outcome}, {incident.count} posts resolved", file=out)
 
 
 def _managers(team: Team, out: TextIO) -> None:

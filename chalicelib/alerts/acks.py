@@ -91,6 +91,7 @@ class Acknowledgements:
             },
         )
         self._events.emit(acknowledged)
+        self._settle_incident(acknowledged, "acknowledged", stamps, who, now)
         return AckResult(acknowledged, True)
 
     def resolve_as(
@@ -139,12 +140,13 @@ class Acknowledgements:
         )
         resolved = self._records.get(alert.id) or alert
         self._events.emit(resolved)
+        self._settle_incident(resolved, "resolved", stamps, who, now)
         return AckResult(resolved, changed=True)
 
     def reminder_index(self, alert: Alert, now: datetime) -> dict[str, Any]:
         """When an acknowledged case is due again: at its band's response target."""
         minutes = self._targets.get(Rules.from_dict(alert.rules).band)
-        if not minutes or alert.kind != "mention":
+        if not minutes or alert.kind not in ("mention", "incident"):
             return NO_INDEX
         due = parse_time(alert.created_at) + timedelta(minutes=minutes)
         return due_at(max(due, now))
@@ -181,6 +183,27 @@ class Acknowledgements:
         if claims.recipient not in alert.paged and claims.recipient != alert.recipient:
             raise TokenError("this link was sent to someone else")
         return alert, claims.recipient
+
+    def _settle_incident(
+        self, post: Alert, state: str, stamps: dict[str, Any], who: str, now: datetime
+    ) -> None:
+        """A post of an incident acted on by itself (an older link, a tool): once every
+        post of the incident is acknowledged (resolved), so is the incident, and it stops
+        escalating. The incident page acts on the incident first, so this is a no-op there."""
+        if not post.incident_id:
+            return
+        incident = self._records.get(post.incident_id)
+        if incident is None or incident.state in (state, "resolved"):
+            return
+        members = [self._records.get(m) for m in incident.members]
+        done = ("acknowledged", "resolved") if state == "acknowledged" else ("resolved",)
+        if any(m is not None and m.state not in done for m in members):
+            return
+        changes: dict[str, Any] = {**stamps, "state": state, "pending_page": None}
+        changes["holder"] = incident.holder or who
+        changes.update(self.reminder_index(incident, now) if state == "acknowledged" else NO_INDEX)
+        if self._records.change(incident.id, changes, expect={"state": incident.state}):
+            self._events.emit(incident.with_(state=state, holder=changes["holder"]))
 
     def _close_members(self, alert: Alert, state: str, stamps: dict[str, Any]) -> None:
         """The state change of an alert reaches its mention, or a group's members'."""

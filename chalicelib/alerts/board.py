@@ -1,8 +1,9 @@
 """The shift board: a manager's open cases, unacknowledged first, by priority and waiting.
 
-Two lists: the team's queue (nobody has a case yet: whoever is on duty takes them) and
-the cases the manager holds. Each row shows its age against its band's response target
-and links to the case page through the manager's board pass
+Open incidents come first (one row each; the posts they stand for are left out of the
+lists below). Then two lists: the team's queue (nobody has a case yet: whoever is on
+duty takes them) and the cases the manager holds. Each row shows its age against its
+band's response target and links to the case page through the manager's board pass
 (``/board/<pass>/<alert id>``), so the board opens every case without writing a code.
 """
 
@@ -18,6 +19,8 @@ from ..model import Alert
 from . import message, views
 from .cases import SHOWN, OpenCases, age_minutes
 from .codes import Grant
+from .incidents.page import board_rows
+from .incidents.registry import Incidents
 from .team import Team
 
 
@@ -54,7 +57,9 @@ def context(
     now: datetime,
     timezone: str,
     targets: Mapping[str, int],
+    incidents: Incidents | None = None,
 ) -> dict[str, Any]:
+    """Open incidents first, then single cases: waiting, and the manager's own."""
     manager = grant.recipient
     person = team.manager(manager)
     on_call = team.on_call(now)
@@ -63,8 +68,11 @@ def context(
     def link(alert: Alert) -> str:
         return f"{base}/{quote(alert.id, safe=':')}"
 
-    waiting = ranked(cases.waiting(), now)
-    mine = ranked(cases.held(manager), now)
+    incident_rows, in_incidents = (
+        board_rows(incidents, now, link, timezone) if incidents else ([], set())
+    )
+    waiting = ranked([a for a in cases.waiting() if a.id not in in_incidents], now)
+    mine = ranked([a for a in cases.held(manager) if a.id not in in_incidents], now)
     sections = []
     for title, found, pk_manager, empty in (
         ("Waiting: not acknowledged", waiting, None, "Nothing waiting. Well done."),
@@ -95,6 +103,7 @@ def context(
         "duty": duty,
         "valid_until": views.local(grant.valid_until, timezone),
         "summary": summary,
+        "incidents": incident_rows,
         "sections": sections,
         "targets": ", ".join(
             f"{message.BAND_NAMES.get(b, b).lower()} {m} min" for b, m in targets.items()

@@ -5,6 +5,7 @@
                                     reply on the network (`replies.py`)
     GET  /c/<code>?saved=<id>       the case page with a saved reply in the reply box
     GET  /board/<pass>              the manager's shift board
+    POST /board/<pass>              declare an incident (whoever is on call)
     GET  /board/<pass>/<alert id>   a case page, opened from the board
     POST /board/<pass>/<alert id>   an action on it
 
@@ -34,6 +35,9 @@ from .cases import OpenCases
 from .codes import CaseCodes, Grant
 from .handover import Handovers
 from .history import AuthorHistory
+from .incidents import page as incident_page
+from .incidents.desk import IncidentDesk, render
+from .incidents.desk import subject as _subject
 from .linking import CaseLinks
 from .records import AlertRecords
 from .replies import Replies
@@ -50,7 +54,7 @@ DONE = {
 
 
 @dataclass(frozen=True)
-class Desk:
+class Desk(IncidentDesk):
     records: AlertRecords
     mentions: MentionStore
     team: Team
@@ -66,6 +70,7 @@ class Desk:
     retention_days: int
     replies: Replies | None = None
     saved: SavedReplies | None = None
+    incidents: incident_page.IncidentActions
 
     # ------------------------------------------------------------ entry points
 
@@ -76,19 +81,28 @@ class Desk:
         return self._guard(lambda: self._act(self.codes.check(code, now), None, form, now))
 
     def open_board(self, board_pass: str, now: datetime) -> web.Page:
-        def show() -> web.Page:
-            grant = self.links.passes.check(board_pass, now)
-            context = board.context(
-                grant,
-                cases=self.cases,
-                team=self.team,
-                now=now,
-                timezone=self.timezone,
-                targets=dict(self.targets),
-            )
-            return _page(200, "board.html", context)
+        return self._guard(lambda: self._board(self.links.passes.check(board_pass, now), now))
 
-        return self._guard(show)
+    def _board(
+        self, grant: Grant, now: datetime, *, notice: str = "", error: str = "", status: int = 200
+    ) -> web.Page:
+        context = board.context(
+            grant,
+            cases=self.cases,
+            team=self.team,
+            now=now,
+            timezone=self.timezone,
+            targets=dict(self.targets),
+            incidents=self.incidents.incidents,
+        )
+        acting = grant.recipient in self.team.on_call(now).chain
+        context |= {
+            "notice": notice,
+            "error": error,
+            "declare_csrf": self.csrf.token(_subject(grant, "declare"), now) if acting else "",
+            "kinds": list(self.incidents.incidents.kinds),
+        }
+        return _page(status, "board.html", context)
 
     def open_board_case(
         self, board_pass: str, alert_id: str, now: datetime, *, saved: str = ""
@@ -151,7 +165,9 @@ class Desk:
         saved: str = "",
         draft: str = "",
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
+        if alert.kind == "incident":
+            return self._incident(grant, alert, now, notice=notice, error=error, status=status)
         mention = self.mentions.get(alert.mention_id) if alert.mention_id else None
         members = self._members(alert)
         refusal = self.may_act(grant, alert, now)
@@ -219,7 +235,7 @@ class Desk:
     def _act(
         self, grant: Grant, alert_id: str | None, form: Mapping[str, str], now: datetime
     ) -> web.Page:
-        alert = self._alert(grant, alert_id)
+        alert = self._incident_of(self._alert(grant, alert_id))
         rule = self.may_reply if form.get("do") == "reply" else self.may_act
         refusal = rule(grant, alert, now)
         if refusal:
@@ -228,23 +244,15 @@ class Desk:
             self.csrf.spend(form.get("csrf", ""), _subject(grant, alert.id), now)
         except TokenError as error:
             return self._case(grant, alert_id, now, error=f"Not done: {error}.", status=403)
+        if alert.kind == "incident":
+            return self._act_incident(grant, alert, form, now)
         action, who = form.get("do", ""), grant.recipient
         try:
             if action == "ack":
                 result = self.acks.acknowledge_as(alert, who, now)
             elif action == "resolve":
-                outcome = form.get("outcome", "")
-                if outcome not in OUTCOMES:
-                    raise MalformedPayload("choose how the case ended")
-                result = self.acks.resolve_as(
-                    alert,
-                    who,
-                    now,
-                    outcome=outcome,
-                    note=form.get("note", ""),
-                    lesson=form.get("lesson", ""),
-                    lesson_theme=form.get("theme", ""),
-                )
+                resolution = incident_page.resolution(form, "case")
+                result = self.acks.resolve_as(alert, who, now, **resolution)
             elif action == "reply":
                 sent = reply_box.answer(self.replies, self.mentions, alert, form, who, now)
                 if sent.ok:
@@ -296,13 +304,8 @@ def _lost(alert: Alert) -> str:
     return f"Not done: the case changed while you decided; {now}."
 
 
-def _subject(grant: Grant, alert_id: str) -> str:
-    return f"{grant.scope}|{grant.code}|{alert_id}"
-
-
 def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
-    nonce = web.new_nonce()
-    return web.Page(status, views.render(template, nonce=nonce, **context), nonce)
+    return render(status, template, context)
 
 
 def refused(error: InputError) -> web.Page:

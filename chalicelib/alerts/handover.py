@@ -16,6 +16,7 @@ the outgoing primary's open cases pass to the incoming one, who gets one message
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -50,7 +51,9 @@ class Handovers:
         delivery: Delivery,
         events: Events,
         timezone: str,
+        incidents_held: Callable[[str], list[Alert]] = lambda manager: [],
     ) -> None:
+        self._incidents_held = incidents_held  # a manager's open incidents pass on too
         self._state = state
         self._records = records
         self._team = team
@@ -128,7 +131,7 @@ class Handovers:
             log.error("shift change: nobody on duty now", extra={"fields": {"was": outgoing}})
             return
         if outgoing:
-            for alert in self._cases.held(outgoing):
+            for alert in [*self._cases.held(outgoing), *self._incidents_held(outgoing)]:
                 self.hand_over(alert, outgoing, incoming, now, reason="shift change")
         waiting = self._cases.waiting()
         held = self._cases.held(incoming)

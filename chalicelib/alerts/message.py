@@ -128,7 +128,7 @@ def render(
     `tag` first in the subject and the SMS.
     """
     flag = untrusted.line(tag) if note else ""
-    if card.get("kind") in ("group", "spike"):
+    if card.get("kind") in ("group", "spike", "incident"):
         return _render_group(card, links, band=band, note=note, flag=flag)
     return _render_mention(card, links, timezone=timezone, band=band, note=note, flag=flag)
 
@@ -200,7 +200,7 @@ def _render_group(
 ) -> Rendered:
     count = int(card.get("count", 0))
     posts = f"{count} negative post" + ("" if count == 1 else "s")
-    what = "Spike" if card.get("kind") == "spike" else "Grouped"
+    what = {"spike": "Spike", "incident": "Incident"}.get(str(card.get("kind")), "Grouped")
     reason = untrusted.line(str(card.get("reason", "")))
     subject = subject_line(f"{f'[{flag}] ' if flag else ''}[{what}] {posts} – {reason}")
     lines = [untrusted.line(note), ""] if note else []

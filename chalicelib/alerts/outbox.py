@@ -8,6 +8,11 @@ while nobody is on duty, it waits as "unassigned" for the every-minute job to gi
 to whoever is on duty then. A band routed to no channel ("low=board") is not paged: the
 case waits on the shift board (state "board").
 
+A post that shares an open incident's cause joins the incident instead of paging
+(`incidents/`): its alert is stored unpaged ("board", with `incident_id`) after it is
+added to the incident, so a retry finds it a member already and adds it once. A paged
+post with a shared cause is listed under it, for the posts after it to join.
+
 After the page: the case joins the board's queue (`cases.py`) and the author's history
 (`history.py`). A retry that finds the alert stored already puts its board entry again
 (idempotent), so a failure between the two never leaves a case off the board.
@@ -15,8 +20,9 @@ After the page: the case joins the board's queue (`cases.py`) and the author's h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..errors import StoreError
 from ..logs import get_logger
@@ -27,6 +33,8 @@ from .cases import OpenCases, is_open
 from .delivery import UNASSIGNED, Delivery
 from .events import Events
 from .history import AuthorHistory
+from .incidents import Entry, Incidents, cause_of
+from .policy import Rules
 from .records import NO_INDEX, AlertRecords, due_at, held_until
 from .storm import Storm
 from .team import Team
@@ -50,7 +58,9 @@ class Outbox:
         history: AuthorHistory,
         routing: Mapping[str, tuple[str, ...]],
         timezone: str,
+        incidents: Incidents | None = None,
     ) -> None:
+        self._incidents = incidents
         self._records = records
         self._mentions = mentions
         self._team = team
@@ -70,6 +80,12 @@ class Outbox:
         band), or when it is low priority in quiet hours; the every-minute job sends held
         alerts as one message. Not paged at all when its band is routed to the board.
         """
+        cause = cause_of(mention, self._incidents.kinds) if self._incidents else None
+        entry = self._incidents.match(cause, mention, now) if self._incidents and cause else None
+        if entry is not None:
+            joined = self._join(mention, entry, now, cause.places if cause else ())
+            if not isinstance(joined, bool):
+                return joined
         policy = self._team.policy()
         chain = self._team.on_call(now).chain
         recipient = chain[0] if chain else UNASSIGNED
@@ -77,25 +93,16 @@ class Outbox:
         channels = tuple(self._routing.get(rules.band, ()))
         if recipient == UNASSIGNED and channels:
             log.error("nobody is on duty", extra={"fields": {"mention_id": mention.id}})
-        card = message.card_for(mention)
-        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
         held_reason, release_at = (
             self._storm.hold(mention.priority, recipient, policy, now) if channels else (None, None)
         )
         state = "held" if held_reason else ("pending" if channels else "board")
-        alert = Alert(
-            id=alert_id_for(mention.id),
-            kind="mention",
+        alert = self._new(
+            mention,
+            rules,
+            now,
             recipient=recipient,
-            created_at=iso(now),
-            subject=stored.subject,
-            body=stored.email,
-            sms=stored.sms,
-            mention_id=mention.id,
-            priority=mention.priority,
             state=state,
-            card=card,
-            rules=rules.to_dict(),
             pending_page=recipient if state == "pending" else None,
             held_reason=held_reason,
             release_at=iso(release_at) if release_at else None,
@@ -123,7 +130,56 @@ class Outbox:
         self._cases.add(alert)  # raising here: triage retries, `_again` puts it on the board
         self._remember(mention, alert, now)
         self._events.emit(alert, mention, created=True)
+        if cause is not None and self._incidents and alert.state in ("pending", "sent"):
+            self._incidents.register(cause, alert, now)
         return alert
+
+    def _join(
+        self, mention: Mention, entry: Entry, now: datetime, places: Sequence[str]
+    ) -> Alert | bool | None:
+        # (True never comes back; False: page on its own, None: a duplicate)
+        """Store `mention`'s alert as a post of `entry`'s incident, unpaged; None if it
+        was stored already, False when the incident is closed (page it on its own)."""
+        assert self._incidents is not None
+        policy = self._team.policy()
+        rules = policy.rules(mention.priority, self._team.on_call(now).chain)
+        alert = self._new(
+            mention, rules, now, recipient=UNASSIGNED, state="board", incident_id=entry.id
+        )
+        incident = self._incidents.join(entry, alert, mention.author.followers, now, places)
+        if incident is None:
+            return False
+        alert = alert.with_(recipient=incident.recipient)
+        if not self._records.create(alert, NO_INDEX, now):
+            return None
+        self._storm.count(alert, now)
+        self._mentions.set_status(mention.id, "alerted")
+        self._cases.add(alert)
+        self._remember(mention, alert, now)
+        self._events.emit(alert, mention, created=True)
+        log.info(
+            "post joined an incident",
+            extra={"fields": {"alert_id": alert.id, "incident_id": entry.id}},
+        )
+        return alert
+
+    def _new(self, mention: Mention, rules: Rules, now: datetime, **fields: Any) -> Alert:
+        """The alert of `mention`, its stored texts rendered (no links yet)."""
+        card = message.card_for(mention)
+        stored = message.render(card, None, timezone=self._timezone, band=rules.band)
+        return Alert(
+            id=alert_id_for(mention.id),
+            kind="mention",
+            created_at=iso(now),
+            subject=stored.subject,
+            body=stored.email,
+            sms=stored.sms,
+            mention_id=mention.id,
+            priority=mention.priority,
+            card=card,
+            rules=rules.to_dict(),
+            **fields,
+        )
 
     def _again(self, alert_id: str) -> None:
         """A retry of a post already alerted: make sure its case is on the board."""

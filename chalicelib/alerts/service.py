@@ -4,6 +4,7 @@ outbox.py       alert_for(mention): store once, then page, hold or put on the bo
 delivery.py     render per recipient (a case code each), publish to SNS, record the page
 storm.py        hold in storms and quiet hours (never the high band); grouped messages
 escalation.py   resend pending pages; escalate what nobody acknowledged
+incidents/      one incident per shared cause (an outage), its follow-ups; see its docstring
 acks.py         acknowledge and resolve; handover.py: to a colleague, at shift change
 followups.py    reminders on cases left open; the SMS budget's catch-up SMS
 desk.py         the case page and the shift board (codes.py, web.py, views.py, board.py)
@@ -37,6 +38,8 @@ from .events import Events, Listener
 from .followups import Followups
 from .handover import Handovers
 from .history import AuthorHistory
+from .incidents import Incidents, IncidentUpdates
+from .incidents.page import IncidentActions
 from .linking import CaseLinks
 from .notify import Notifier
 from .outbox import Outbox
@@ -63,6 +66,7 @@ class DeskSettings:
     targets: Mapping[str, int] = field(default_factory=lambda: parse_targets("high=15,medium=60"))
     sms_per_hour: int = 8
     board_grace: timedelta = timedelta(minutes=60)
+    incident_kinds: tuple[str, ...] = ("outage",)  # () : every post a case of its own
 
 
 class AlertService:
@@ -116,7 +120,14 @@ class AlertService:
         )
         self._escalation = Escalation(records=self._records, team=team, delivery=delivery)
         history = AuthorHistory(state, retention)
+        self.incidents = Incidents(
+            state, self._records, kinds=setup.incident_kinds, timezone=timezone
+        )
+        self._incident_updates = IncidentUpdates(
+            incidents=self.incidents, records=self._records, team=team, delivery=delivery
+        )
         self._outbox = Outbox(
+            incidents=self.incidents,
             records=self._records,
             mentions=mentions,
             team=team,
@@ -145,6 +156,7 @@ class AlertService:
             delivery=delivery,
             events=self.events,
             timezone=timezone,
+            incidents_held=self.incidents.held_by,
         )
         self._followups = Followups(
             records=self._records,
@@ -187,6 +199,7 @@ class AlertService:
             retention_days=retention.days,
             replies=self.replies,
             saved=self.saved_replies,
+            incidents=IncidentActions(self._records, self.incidents, self._acks),
         )
 
     # reading
@@ -224,6 +237,7 @@ class AlertService:
         self._escalation.resend(now, tick)
         self._escalation.escalate(now, tick)
         self._storm.flush_held(now, tick)
+        self._incident_updates.run(now, tick)
         self._followups.remind(now, tick)
         self.handovers.shift_change(now, tick)
         self._followups.catch_up(now, tick)

@@ -14,6 +14,7 @@ METRIC_NAMES = {
     "reminded": "Reminded",
     "handed_over": "HandedOver",
     "caught_up": "CaughtUp",
+    "incident_updates": "IncidentUpdates",
     "undeliverable": "Undeliverable",
     "unassigned": "Unassigned",
 }
@@ -30,6 +31,7 @@ class Tick:
     reminded: list[str] = field(default_factory=list)  # reminders on open cases sent
     handed_over: list[str] = field(default_factory=list)  # incoming managers told (shift)
     caught_up: list[str] = field(default_factory=list)  # managers sent a catch-up SMS
+    incident_updates: list[str] = field(default_factory=list)  # incidents' follow-ups sent
     # cases whose pages nobody in the chain could be sent (state "failed": SNS refused
     # every one, e.g. KMS access denied after a deploy): ops alarm AlertsUndeliverable
     undeliverable: list[str] = field(default_factory=list)

@@ -74,6 +74,8 @@ def band_of(alert: Alert) -> str:
 
 def headline(alert: Alert) -> str:
     card = alert.card
+    if alert.kind == "incident":
+        return f"Incident: {untrusted.line(str(card.get('label') or ''))}, {alert.count} posts"
     if alert.kind in ("group", "spike"):
         what = "Spike" if alert.kind == "spike" else "Grouped"
         return f"{what}: {alert.count} negative posts"

@@ -21,6 +21,7 @@ The alert tally (`tally.py`) adds, guarded so each alert counts once:
     alerts#alerted, alerts#acknowledged, alerts#resolved
     tta#<bucket>, ttr#<bucket>  time to acknowledge / resolve, log-scale histogram
     tta.<band>#<bucket>         time to acknowledge per alert band (high, normal, low)
+    alerted.<band>              cases of the band: each should have been acknowledged
     met.<band>                  acknowledged within the band's target
 
 and, on the day a case is resolved (not the day of its post: "what the team did"),
@@ -162,6 +163,8 @@ def alert_counts(
     with the time it took (seconds since the alert) in its histogram; an acknowledgement
     also per `band`, and whether it was within the band's `target` (seconds)."""
     counts = {f"alerts#{event}": 1}
+    if event == "alerted" and band:
+        counts[f"alerted.{band}"] = 1
     if seconds is not None:
         counts[f"{DURATION_PREFIX[event]}#{bucket(seconds)}"] = 1
         if event == "acknowledged" and band:

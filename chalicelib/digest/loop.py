@@ -18,6 +18,7 @@ from ..model import OUTCOMES
 from ..triage.rising import Rising, rising_themes, themable
 from . import aggregates
 from .aggregates import Sample
+from .incidents import IncidentLine, incident_lines
 from .toplists import Entry
 from .trends import DayFigures, Trend, lines
 
@@ -28,6 +29,8 @@ OPEN_SHOWN = 5
 # An author who turned is marked an ambassador when their praise is on the day's
 # ambassador list (the shown ones, by reach) to an audience of at least this many.
 AMBASSADOR_REACH = 1000
+INCIDENTS_SHOWN = 20  # a day's incidents the digest lists
+
 OUTCOME_LABELS = {
     "answered": "answered",
     "solved": "solved",
@@ -60,6 +63,7 @@ class LoopData:
     owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     excluded: frozenset[str] = frozenset()
     window_days: int = 14
+    incidents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # id -> item
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,12 @@ class BandLine:
     target_minutes: int
     met: int
     sample: Sample
+    due: int = 0  # the band's cases: each should have been acknowledged within target
+
+    @property
+    def missed(self) -> int:
+        """Acknowledged late, or never: every case of the band counts."""
+        return max(0, self.due - self.met)
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,7 @@ class LoopReport:
     lessons: list[LessonGroup]
     trends: list[Trend]
     rising: list[Rising]
+    incidents: list[IncidentLine] = field(default_factory=list)
 
 
 def owners_of(theme: str, owners: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -165,9 +176,13 @@ def _done(data: LoopData, link: CaseLink) -> Done:
     bands = []
     for band, minutes in data.targets.items():
         histogram = aggregates.histogram(data.stats, aggregates.band_prefix(band))
-        if histogram:
+        sample = Sample.of(histogram)
+        # every case of the band should have been acknowledged in time, not only those that
+        # were (days counted before `alerted.<band>` existed: the acknowledged ones)
+        due = max(int(data.stats.get(f"alerted.{band}", 0)), sample.n)
+        if due:
             met = int(data.stats.get(f"met.{band}", 0))
-            bands.append(BandLine(band, int(minutes), met, Sample.of(histogram)))
+            bands.append(BandLine(band, int(minutes), met, sample, due))
     cases = []
     for entry in data.open_cases[:OPEN_SHOWN]:
         p, alert = entry.payload, data.alerts.get(str(entry.payload.get("alert_id")), {})
@@ -294,4 +309,5 @@ def build(data: LoopData, case_link: CaseLink = no_link) -> LoopReport:
         lessons=_lessons(data, case_link),
         trends=lines(data.trend) if data.trend else [],
         rising=rising_themes(current, history),
+        incidents=incident_lines(data.incidents, case_link, OUTCOME_LABELS),
     )

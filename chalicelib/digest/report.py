@@ -200,7 +200,9 @@ def _handling(data: DayData) -> Handling:
         negative=int(stats.get("sentiment#negative", 0)),
         alerted=alerted,
         acknowledged=acknowledged,
-        resolved=int(stats.get("alerts#resolved", 0)),
+        # "resolved" is one thing across the digest: cases resolved on this day, whenever
+        # their post came (each has one outcome counter; the loop's "N cases resolved")
+        resolved=sum(aggregates.outcomes(stats).values()),
         open=max(0, alerted - acknowledged),
         tta=Sample.of(aggregates.histogram(stats, "tta")),
         ttr=Sample.of(aggregates.histogram(stats, "ttr")),

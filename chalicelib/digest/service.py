@@ -134,6 +134,11 @@ class DigestService:
         ids = [str(e.payload.get("alert_id")) for e in open_cases[: loop.OPEN_SHOWN]]
         found = self._state.get_many([keys.alert(i) for i in ids]) if ids else {}
         today = {e.key: int(e.rank[0]) for e in themes}
+        opened = self._state.get(keys.incidents("day", key)) or {}
+        incident_ids = [k[2:] for k in opened if k.startswith("i#")][: loop.INCIDENTS_SHOWN]
+        incidents = (
+            self._state.get_many([keys.alert(i) for i in incident_ids]) if incident_ids else {}
+        )
         fresh = {
             day: trends.figures(day, stats, today),
             day - timedelta(days=1): trends.figures(day - timedelta(days=1), previous, None),
@@ -160,6 +165,9 @@ class DigestService:
             owners=self._settings.lesson_owners,
             excluded=self._excluded,
             window_days=self._settings.turnaround_days,
+            incidents={
+                i: incidents[keys.alert(i)] for i in incident_ids if keys.alert(i) in incidents
+            },
         )
 
     def _figures(self, day: date, digest_day: date) -> trends.DayFigures:

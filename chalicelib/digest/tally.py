@@ -80,6 +80,7 @@ class AlertTally:
             mention.created_at if mention is not None else alert.created_at, self._timezone
         )
         band = str(alert.rules.get("band") or "")
+        events = {"alerted": aggregates.alert_counts("alerted", band=band)}
         target = self._targets.get(band)
         posted = parse_time(mention.created_at if mention is not None else alert.created_at)
         when = answering.slot(posted.astimezone(ZoneInfo(self._timezone)))

@@ -19,10 +19,8 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alert#<id> | replies#<net>   reply#…, answered|revoked  replies | lead told   alerts.replies
     team                         replies                   saved replies, status pg. (saved_replies)
     alerts#negatives#<UTC day>   <UTC 5-min bucket>        negative alerts (spikes), alerts.storm
-                                                           t#<theme> the themes of
-                                                           the first 50 (themed),
-                                                           pages#<manager> pages;
-                                                           expires after 2 days
+                                                           t#<theme> of the first 50,
+                                                           pages#<manager>; 2 days
     alerts#group                 last                      last grouped message      alerts.storm
     alerts#spike                 last                      last spike message        alerts.storm
     alerts#sms                   <UTC hour>                SMS sent (the budget)     alerts.budget
@@ -30,6 +28,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     alerts#shift                 current                   primary on duty now       alerts.handover
     code#<SHA-256 of the code>   code                      a case code's grant       alerts.codes
     csrf#<nonce>                 used                      a form already submitted  alerts.web
+    incidents#cause|open; day#…  <kind>|<id>; incidents    open incidents; by day   alerts.incidents
     cases#queue                  <created>#<alert id>      open, unacknowledged case alerts.cases
     cases#held#<manager>         <created>#<alert id>      open case a manager holds alerts.cases
     author#<source>:<author id>  history                   earlier alerted posts     alerts.history
@@ -37,17 +36,15 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     day#<local day>              stats#<shard>             a share of its counters   digest.ingest
     day#<local day>              top#<list>#<shard>        a shard of a top list     digest.toplists
                                                            (top#themes#0: the tally)
-    day#<local day>              turned                    who turned, as flags      (turnaround)
+    day#<local day>              turned                    who turned (flags)      digest.turnaround
     digest#<local day>           send                      the day's send claim      digest.service
     digest#trend                 days                      28 days' figures, themes  digest.trends
-    trail#<ISO week>#<bucket>    authors                   negatives per author (and digest.trail
-                                                           their cases) that week
+    trail#<ISO week>#<bucket>    authors                   negatives, cases/author   digest.trail
     trail#<ISO week>             swept                     old weeks cleared         digest.lessons
     week#<ISO week>              top#<list>#<shard>        a shard of a week's list  digest.toplists
     week#<ISO week>              lessons                   lessons counted per theme digest.outcomes
     lessons#<ISO week>           send#<owner e-mail>       a weekly mail's claim     digest.lessons
-    list#<list>                  top#<shard>               a standing list (open     digest.toplists
-                                                           cases)
+    list#<list>                  top#<shard>               a standing list (cases)   digest.toplists
     list#<list>                  counts                    its opened/closed counts  digest.outcomes
     quarantine#<ref>             quarantine                a poison message/mention  consumer
     brandpost#<net>:<post id>    post                      the brand's own post      store.brand
@@ -63,17 +60,16 @@ An erased mention leaves a tombstone under its id in the mentions table
 (``{"id", "erased": true, "expires_at"}``): a replayed request or a redriven message of
 it is a duplicate, never the post again.
 
-(turnaround): digest.turnaround. Items that carry a post's text (alerts, day lists, open
-cases, author history) and codes have `expires_at` (DynamoDB TTL).
-Week trail items are deleted by the weekly job once they are older than the minus→plus
-window (`digest.trail.sweep`). Entries that name an author or a post are attributes
-``e#<source>:<author id>`` / ``e#<mention id>``, which erasure removes by name.
+Items that carry a post's text (alerts, day lists, open cases, author history) and codes
+have `expires_at` (DynamoDB TTL). Week trail items are deleted by the weekly job once older
+than the minus→plus window (`digest.trail.sweep`). Entries that name an author or a post are
+attributes ``e#<source>:<author id>`` / ``e#<mention id>``, which erasure removes by name.
 """
 
 from __future__ import annotations
 
 import zlib
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 
 class Key(NamedTuple):
@@ -318,6 +314,10 @@ def cases_held_pk(manager: str) -> str:
 def open_case(pk: str, created_at: str, alert_id: str) -> Key:
     """An open case on the board: in the queue (`CASE_QUEUE`) or held (`cases_held_pk`)."""
     return Key(pk, f"{created_at}#{alert_id}")
+
+
+def incidents(what: Literal["cause", "open", "day"], name: str) -> Key:  # (cause, kind)…
+    return Key(day_pk(name), "incidents") if what == "day" else Key(f"incidents#{what}", name)
 
 
 def author_history(source: str, author_id: str) -> Key:

@@ -26,6 +26,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from .needs_words import (
+    ASKS_AT_MOST,
+    ASKS_UNMARKED,
+    GREETING,
+    GREETINGS,
+    HELP,
+    HELP_ALONE,
+    HELP_PAIRS,
+    OPENERS,
+    OWN,
+    PRAISE_WORDS,
+    QUESTION_WORD,
+)
 from .text import sentences as split
 from .text import words
 
@@ -38,196 +51,6 @@ TITLES = {
     "praise": "praise",
     "other": "other",
 }
-
-_HELP = {
-    "en": (
-        r"\b(please|pls|plz|pleas) (\w+ )?(help|assist|advise|check|look into|look at|sort|fix|"
-        r"contact|call|dm|respond|reply|get back)\b"
-        r"|\bhelp (me|us)\b|\bhelp!|^\W*help\b"
-        r"|\b(can|could|would|will) (you|u|someone|anyone|somebody) (please |pls )?"
-        r"(help|assist|check|look|sort|fix|tell me|advise|get back|call|dm|contact)\b"
-        r"|\b(need|want|require) (your |some |urgent )?(help|assistance|support)\b"
-        r"|\bany (help|idea|ideas|advice|update)\b|\b(dm|message|contact|call) me\b"
-    ),
-    "nl": (
-        r"\b(graag|alsjeblieft|alstublieft|aub|a\.u\.b\.|svp) (\w+ )?(hulp|helpen|contact|"
-        r"reactie|bellen|terugbellen|uitzoeken|oplossen|kijken)\b|\bgraag hulp\b"
-        r"|\b(kunnen|kun|kan|wil|willen) (jullie|je|u|iemand) (mij |me |ons |even |hier )*"
-        r"(\w+ )?(helpen|kijken|nakijken|uitzoeken|oplossen|bellen|terugbellen|contact "
-        r"opnemen|regelen)\b|\bhelp (me|mij|ons)\b|\bhelp!|^\W*help\b"
-        r"|\b(hulp|assistentie) nodig\b|\bwie kan (mij |me |ons )?helpen\b"
-        r"|\b(bel|mail|dm|app) (me|mij|ons)\b"
-    ),
-}
-_QUESTION_WORD = {
-    "en": r"^\W*(how|what|when|where|why|who|which|whats|what's|wheres|where's|hows|how's)\b"
-    r"|^\W*(can|could|may|is|are|does|do|did|should|will|would|has|have)\b",
-    "nl": r"^\W*(hoe|wat|wanneer|waar|waarom|wie|welke|welk|hoelang)\b"
-    r"|^\W*(kan|kun|kunnen|mag|moet|moeten|is|zijn|heeft|hebben|weet|wordt|komt|gaat)\b",
-}
-# asked without a question mark: a person asking how to do something or how to reach us
-# ("What is the best way to contact support", "hoe kan ik opzeggen"), not an exclamation
-# ("What a day", "Wat een boek")
-_ASKS_UNMARKED = {
-    "en": r"^\W*(hi|hello|hey|dear \w+)?\W*(what('s| is) the (best |quickest |easiest )?way to|"
-    r"how (do|can|should|would) (i|we|you)|where (do|can|should) (i|we)|who (do|can|should) "
-    r"(i|we)|is (there|it possible)|can (i|we|you|u)|could (i|we|you|u)|when (will|do|does|is|"
-    r"are|can) (my|our|the|you|it))\b",
-    "nl": r"^\W*(hoi|hallo|hey|beste \w+|goedemorgen|goedemiddag|goedenavond)?\W*(wat is de "
-    r"(beste |snelste |makkelijkste )?manier|hoe (kan|moet|kun) (ik|je|we|u)|waar (kan|moet) "
-    r"(ik|je|we|u)|is (er|het mogelijk)|kan (ik|je|u|jullie)|kunnen (jullie|we)|wanneer "
-    r"(komt|wordt|krijg|is|gaat|kan))\b",
-}
-ASKS_AT_MOST = 50  # words: a longer post with a question in it is a review, not a request
-_GREETINGS = frozenset(
-    [
-        "hi",
-        "hello",
-        "hey",
-        "dear",
-        "hoi",
-        "hallo",
-        "beste",
-        "goedemorgen",
-        "goedemiddag",
-        "goedenavond",
-    ]
-)
-_GREETING = re.compile(
-    r"^\W*(hi|hello|hey|dear \w+|hoi|hallo|beste \w+|goedemorgen|goedemiddag|goedenavond)"
-    r"\b\W*",
-    re.IGNORECASE,
-)
-# the customer speaks of their own case
-_OWN = {
-    "en": frozenset(["i", "my", "me", "mine", "i'm", "im", "i've", "ive", "we", "our", "us"]),
-    "nl": frozenset(["ik", "mijn", "m'n", "mn", "me", "mij", "we", "wij", "ons", "onze"]),
-}
-# words that praise, looked up per word (a positive post's deciding words)
-PRAISE_WORDS = frozenset(
-    [
-        "thanks",
-        "thank",
-        "thx",
-        "ty",
-        "love",
-        "loving",
-        "loved",
-        "great",
-        "awesome",
-        "amazing",
-        "brilliant",
-        "excellent",
-        "fantastic",
-        "perfect",
-        "helpful",
-        "quick",
-        "fast",
-        "friendly",
-        "kudos",
-        "cheers",
-        "happy",
-        "pleased",
-        "best",
-        "appreciate",
-        "appreciated",
-        "recommend",
-        "recommended",
-        "superb",
-        "wonderful",
-        "lovely",
-        "bedankt",
-        "dank",
-        "dankjewel",
-        "dankuwel",
-        "top",
-        "toppie",
-        "super",
-        "geweldig",
-        "geweldige",
-        "fantastisch",
-        "fantastische",
-        "prima",
-        "fijn",
-        "fijne",
-        "blij",
-        "tevreden",
-        "snel",
-        "vriendelijk",
-        "vriendelijke",
-        "aanrader",
-        "chapeau",
-        "complimenten",
-        "compliment",
-        "klasse",
-        "heerlijk",
-        "perfecte",
-    ]
-)
-# a request for help needs one of these words, or a pair of them (see `_may_ask_help`);
-# most posts have neither and skip the regex
-_HELP_ALONE = frozenset(
-    [
-        "please",
-        "pls",
-        "plz",
-        "pleas",
-        "help",
-        "graag",
-        "alsjeblieft",
-        "alstublieft",
-        "aub",
-        "a.u.b",
-        "svp",
-        "hulp",
-        "assistentie",
-        "helpen",
-    ]
-)
-# pairs: a modal and whom it asks ("can you", "kunnen jullie"), "any" and what
-# ("any idea"), a channel and whom ("dm me", "bel mij")
-_HELP_PAIRS = tuple(
-    (frozenset(first.split()), frozenset(second.split()))
-    for first, second in (
-        ("can could would will", "you u someone anyone somebody"),
-        ("need want require", "assistance support"),
-        ("any", "idea ideas advice update"),
-        ("dm message contact call bel mail app", "me us mij ons"),
-        ("kunnen kun kan wil willen", "jullie iemand"),
-        ("wie", "helpen"),
-    )
-)
-# a sentence asked without "?" starts with one of these (after a greeting, if any)
-_OPENERS = frozenset(
-    [
-        "what",
-        "what's",
-        "whats",
-        "how",
-        "where",
-        "who",
-        "is",
-        "can",
-        "could",
-        "when",
-        "hi",
-        "hello",
-        "hey",
-        "dear",
-        "wat",
-        "hoe",
-        "waar",
-        "kan",
-        "kunnen",
-        "wanneer",
-        "hoi",
-        "hallo",
-        "beste",
-        "goedemorgen",
-        "goedemiddag",
-        "goedenavond",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,22 +77,22 @@ class Need:
 @cache
 def _pattern(kind: str, lang: str) -> re.Pattern[str]:
     table = {
-        "help": _HELP,
-        "question": _QUESTION_WORD,
-        "unmarked": _ASKS_UNMARKED,
+        "help": HELP,
+        "question": QUESTION_WORD,
+        "unmarked": ASKS_UNMARKED,
     }[kind]
     return re.compile(table.get(lang, table["en"]), re.IGNORECASE)
 
 
-_HELP_FIRSTS = frozenset().union(*(first for first, _second in _HELP_PAIRS))
+_HELP_FIRSTS = frozenset().union(*(first for first, _second in HELP_PAIRS))
 _HELP_SECOND_OF = {
-    word: frozenset().union(*(second for first, second in _HELP_PAIRS if word in first))
+    word: frozenset().union(*(second for first, second in HELP_PAIRS if word in first))
     for word in _HELP_FIRSTS
 }
 
 
 def _may_ask_help(tokens: frozenset[str]) -> bool:
-    if not tokens.isdisjoint(_HELP_ALONE):
+    if not tokens.isdisjoint(HELP_ALONE):
         return True
     firsts = tokens & _HELP_FIRSTS
     return bool(firsts) and any(not tokens.isdisjoint(_HELP_SECOND_OF[w]) for w in firsts)
@@ -293,10 +116,10 @@ def question_in(sentences: tuple[str, ...], lang: str) -> str:
         stripped = sentence.strip()
         if not stripped.endswith("?"):
             first = stripped.split(None, 1)[0].lower().strip(".,!:;\"'()") if stripped else ""
-            if first not in _OPENERS:
+            if first not in OPENERS:
                 continue
-        if stripped.split(None, 1)[0].lower().strip(".,!:;\"'()") in _GREETINGS:
-            stripped = _GREETING.sub("", stripped)
+        if stripped.split(None, 1)[0].lower().strip(".,!:;\"'()") in GREETINGS:
+            stripped = GREETING.sub("", stripped)
         if stripped.endswith("?"):
             if marked.match(stripped) or len(words(stripped)) >= 3:
                 return stripped
@@ -308,11 +131,11 @@ def question_in(sentences: tuple[str, ...], lang: str) -> str:
 def _opens_with_a_question_word(cleaned: str) -> bool:
     """The post's first word, or the one after a greeting, can start a question."""
     first_words = [w.lower().strip(".,!:;\"'()@") for w in cleaned.split(None, 3)[:3]]
-    return any(w in _OPENERS for w in first_words)
+    return any(w in OPENERS for w in first_words)
 
 
 def about_own_case(text: str, lang: str) -> bool:
-    return not _OWN.get(lang, _OWN["en"]).isdisjoint(words(text.lower()))
+    return not OWN.get(lang, OWN["en"]).isdisjoint(words(text.lower()))
 
 
 def need_of(

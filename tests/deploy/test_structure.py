@@ -20,6 +20,7 @@ KEY_PREFIXES = (
     "alerts#spike", "alerts#sms", "alerts#shift", "day#", "digest#", "manager#", "override#",
     "revoked#", "top#", "theme#", "code#", "csrf#", "cases#", "author#", "quarantine#", "stats#",
     "trail#", "week#", "list#", "lessons#", "brand#", "brandpost#", "reply#", "replies#",
+    "incidents#",
 )  # fmt: skip
 # digest/aggregates.py names the day's counters ("source#x": posts from x), which are
 # attributes of one item, not keys.

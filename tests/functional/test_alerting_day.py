@@ -22,6 +22,13 @@ COMPLAINTS = [
     "Storing alweer! Al drie dagen geen internet en niemand helpt. Ik zeg mijn abonnement op.",
     "You charged me twice and refuse a refund. Disgusting service, I am contacting my lawyer.",
 ]
+# each a story of its own (an outage's posts would join one incident: test_incidents.py)
+OWN_STORIES = [
+    COMPLAINTS[0],
+    "Schandalig! Al drie weken geen antwoord en niemand helpt. Ik zeg mijn abonnement op en "
+    "stap naar de advocaat.",
+    COMPLAINTS[2],
+]
 
 
 def webhook_post(client, clock, secret: str, native_id: str, text: str, moment: datetime) -> None:
@@ -109,12 +116,12 @@ def test_a_managers_monday(client, oncall, secret_values, clock, monkeypatch):
     assert tap(client, link(reminder), at("2026-11-23T10:31"), do="resolve",
                outcome="solved").status_code == 200  # fmt: skip
 
-    # 13:00 — an outage: eight high-band complaints in 70 seconds. Each pages at once (the
+    # 13:00 — a busy hour: eight high-band complaints in 70 seconds. Each pages at once (the
     # high band is never held for a group); the team's SMS budget (6 an hour here) lets the
     # first six text ann, the last two reach her by e-mail only
     outage = at("2026-11-23T13:00")
     for n in range(8):
-        text = f"{COMPLAINTS[n % 3]} ({n})"
+        text = f"{OWN_STORIES[n % 3]} ({n})"
         webhook_post(client, clock, secret, f"outage-{n}", text, outage + timedelta(seconds=10 * n))
     every_minute(client, at("2026-11-23T13:02"), at("2026-11-23T13:02"))
     received = oncall["ann"].messages()

@@ -327,3 +327,67 @@ def test_an_author_is_their_handle_else_their_name_else_someone_and_reach_only_w
 
 def report_post() -> report.Post:
     return report.build(day_data()).top_negatives[0]
+
+
+def test_a_band_target_counts_every_case_that_should_have_been_acknowledged():
+    # GIVEN nine high-band cases alerted, one acknowledged within 15 minutes, eight never
+    data = loop_data()
+    stats = {k: v for k, v in data.stats.items() if not k.startswith(("tta.high", "met.high"))}
+    stats |= {"alerted.high": 9, f"tta.high#{aggregates.bucket(300)}": 1, "met.high": 1}
+    digest = render.render(
+        report.build(replace(day_data(), loop=replace(data, stats=stats)), case_link=loop.no_link),
+        brand="Voltera",
+    )
+    (high,) = [line for line in digest.text.splitlines() if line.startswith("- high band")]
+    # THEN the line says 1 of 9, and the eight as missed
+    assert "1 of 9 within target (8 late or never acknowledged)" in high
+    html = " ".join(re.sub(r"<[^>]+>", " ", digest.html).split())
+    assert "1 of 9 8 late or never" in html
+
+
+def test_a_band_with_cases_but_no_acknowledgement_is_shown_all_missed():
+    data = loop_data()
+    stats = {k: v for k, v in data.stats.items() if not k.startswith(("tta.normal", "met.normal"))}
+    stats["alerted.normal"] = 3
+    text = render.render(
+        report.build(replace(day_data(), loop=replace(data, stats=stats)), case_link=loop.no_link),
+        brand="Voltera",
+    ).text
+    (normal,) = [line for line in text.splitlines() if line.startswith("- normal band")]
+    assert "0 of 3 within target (3 late or never acknowledged)" in normal
+
+
+def test_resolved_means_resolved_this_day_in_every_part_of_the_digest():
+    # the day's outcome counters (4 solved, 2 turned positive, 1 none) are the one "resolved"
+    data = replace(day_data(), loop=loop_data())
+    outcomes = {k: v for k, v in data.loop.stats.items() if k.startswith("outcome#")}  # type: ignore[union-attr]
+    # (one of the day's own posts resolved; six cases of earlier days resolved this day)
+    data = replace(data, stats={**data.stats, **outcomes, "alerts#resolved": 1})
+    text = render.render(report.build(data, case_link=loop.no_link), brand="Voltera").text
+    assert "7 cases resolved this day" in text
+    assert "1 resolved" not in text
+
+
+def test_the_days_incidents_are_listed_with_posts_reach_pickup_outcome_and_lesson():
+    incident = {
+        "id": "alert:incident:x:1",
+        "kind": "incident",
+        "created_at": "2026-11-22T09:00:00Z",
+        "acknowledged_at": "2026-11-22T09:04:00Z",
+        "state": "resolved",
+        "outcome": "solved",
+        "lesson": "The outage page did not mention Amersfoort",
+        "count": 7,
+        "reach": 184_300,
+        "card": {"kind": "incident", "label": "outage Amersfoort"},
+    }
+    data = replace(loop_data(), incidents={"alert:incident:x:1": incident})
+    digest = render.render(
+        report.build(replace(day_data(), loop=data), case_link=loop.no_link), brand="Voltera"
+    )
+    line = next(x for x in digest.text.splitlines() if x.startswith("- incident"))
+    assert line == (
+        "- incident: outage Amersfoort, 7 posts, reach 184,300, picked up in 4 min; solved;"
+        " lesson: The outage page did not mention Amersfoort"
+    )
+    assert "outage Amersfoort" in digest.html and "picked up in 4 min" in digest.html
