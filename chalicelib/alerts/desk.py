@@ -68,9 +68,9 @@ class Desk(IncidentDesk):
     targets: Mapping[str, int]
     timezone: str
     retention_days: int
+    incidents: incident_page.IncidentActions
     replies: Replies | None = None
     saved: SavedReplies | None = None
-    incidents: incident_page.IncidentActions
 
     # ------------------------------------------------------------ entry points
 

@@ -92,6 +92,7 @@ def deleted_review(mention_id: str) -> Key:  # a review its author deleted: stor
 
 
 # ------------------------------------------------------------------ sources
+
 CURSOR = "cursor"
 HEALTH = "health"
 
@@ -105,6 +106,7 @@ def source_health(source: str) -> Key:
 
 
 # ------------------------------------------------------------------ the team
+
 TEAM = "team"
 MANAGER_PREFIX = "manager#"
 OVERRIDE_PREFIX = "override#"
@@ -132,6 +134,7 @@ def is_override(sk: str) -> bool:
 
 
 # ------------------------------------------------------------------ alerts
+
 ALERT_PREFIX = "alert#"
 DUE_INDEX = "alerts#due"
 HELD_INDEX = "alerts#held"
@@ -183,6 +186,7 @@ def negatives_counter(bucket: str) -> Key:
 
 
 # ------------------------------------------------------------------ the digest's days
+
 STATS = "stats"
 
 
@@ -231,6 +235,7 @@ def trend() -> Key:
 
 
 # ------------------------------------------------------------------ minus -> plus trail
+
 TRAIL_BUCKETS = 1024  # at 50k complaining authors a week: ~50 per item, ~2 KB
 
 
@@ -280,6 +285,7 @@ def standing_counts(list_name: str) -> Key:
 
 
 # ------------------------------------------------------------------ quarantine
+
 QUARANTINE_INDEX = "quarantine"
 
 
@@ -293,6 +299,7 @@ def is_quarantined(key: Key) -> bool:
 
 
 # ------------------------------------------------------------------ the case desk
+
 CASE_QUEUE = "cases#queue"
 SHIFT = Key("alerts#shift", "current")
 MISSED = "missed"
