@@ -199,7 +199,7 @@ class AlertService:
             retention_days=retention.days,
             replies=self.replies,
             saved=self.saved_replies,
-            incidents=IncidentActions(self._records, self.incidents, self._acks),
+            incidents=IncidentActions(self._records, self.incidents, self._acks, self.replies),
         )
 
     # reading

@@ -393,3 +393,47 @@ def test_the_manager_on_call_declares_an_incident_from_the_board(client, duty):
     assert duty["ann"].messages() == []  # joined the declared incident, nobody paged
     (incident_id,) = list(service.incidents.open_ids())
     assert service.get(incident_id).members == ("alert:x:2",)  # type: ignore[union-attr]
+
+
+def test_answer_all_sends_each_post_its_reply_through_the_network_once(
+    client, duty, stack, tmp_path, monkeypatch
+):
+    # GIVEN the stage has Facebook's reply channel (stand-ins answer as the Graph API
+    # does) and an outage of three Facebook comments
+    import json
+
+    from devstack import moto_stack
+    from devstack.reply_standins import SECRETS, StandIns
+
+    moto_stack.ensure_secret(boto3.client("secretsmanager"), stack["SECRETS_ID"], SECRETS)
+    wiring.reset()
+    stand_ins = StandIns(tmp_path / "replies.jsonl").start()
+    try:
+        service = wiring.alerts()
+        for n in range(3):
+            mention = post(str(n)).with_(
+                source="facebook",
+                native_id=f"100_{n}",
+                url=f"https://www.facebook.com/100_{n}",
+                author=Author(f"f{n}", "", f"Klant {n}", 100),
+            )
+            wiring.mentions().insert(mention)
+            service.alert_for(mention, at("2026-11-23T10:00") + timedelta(minutes=n))
+        link = case_link(duty["ann"].messages()[0])
+        tap(client, link, at("2026-11-23T10:04"), do="ack")
+        # WHEN ann answers all of them with one text, and presses again
+        reply = "Hoi {name}, we weten van de storing."
+        done = tap(client, link, at("2026-11-23T10:05"), do="answer", reply=reply)
+        again = tap(client, link, at("2026-11-23T10:06"), do="answer", reply=reply)
+    finally:
+        stand_ins.stop()
+    # THEN each post got its own reply on the network, once, and is marked answered
+    assert "Sent 3 replies on the networks." in done.body.decode()
+    assert "Sent 0 replies" in again.body.decode()
+    lines = [json.loads(x) for x in (tmp_path / "replies.jsonl").read_text().splitlines()]
+    assert sorted((x["in_reply_to"], x["text"]) for x in lines) == [
+        (f"100_{n}", "Hoi Klant, we weten van de storing.") for n in range(3)
+    ]
+    for n in range(3):
+        alert = service.get(f"alert:facebook:100_{n}")
+        assert alert is not None and alert.answered_via == "product"

@@ -6,12 +6,11 @@ per recipient, a CSRF token spent on every POST, the strict CSP, no script, 390 
 
     ack     acknowledge the incident and every post in it not acknowledged yet
     resolve resolve all of them with one outcome, one note and one lesson
-    answer  one copy-ready reply per post, personalised per author (`drafts`)
+    answer  one reply per post, personalised per author (`drafts`): sent through the
+            network's API where the stage has the channel and the network allows it
+            (`alerts/replies.py`, exactly once, on each post's timeline), at most
+            `SEND_AT_ONCE` a press; the rest shown ready to copy
     split   one post leaves the incident and is a case of its own
-
-Answering through the networks' APIs (the "answer from the case" work) plugs in at
-`drafts`: each `Draft` is one reply to one post; a sender that can post it records it on
-the post's timeline and marks it sent; here the page shows it ready to copy.
 """
 
 from __future__ import annotations
@@ -27,10 +26,14 @@ from ...model import OUTCOMES, Alert, parse_time
 from .. import message, views
 from ..acks import Acknowledgements
 from ..records import AlertRecords
+from ..replies import Replies
 from .causes import Cause
 from .registry import MAX_TRIES, Incidents
 
 SHOWN = 50  # posts listed on the page, newest first ("and N more")
+# replies sent through the networks in one press: each is a network call, and the page
+# must answer within API Gateway's 29 s; the next press sends the next ones
+SEND_AT_ONCE = 10
 NOTICES = {
     "ack": "Acknowledged: the incident and all its posts are yours.",
     "resolve": "Resolved: the incident and all its posts, with one outcome.",
@@ -181,6 +184,7 @@ class IncidentActions:
     records: AlertRecords
     incidents: Incidents
     acks: Acknowledgements
+    replies: Replies | None = None
 
     def page(
         self,
@@ -209,7 +213,7 @@ class IncidentActions:
             "csrf": csrf,
             "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
             "reply": text,
-            "drafts": drafts(posts, text) if reply else [],
+            "drafts": drafts([p for p in posts if not p.answered_at], text) if reply else [],
             "zone": timezone,
             "board_url": board_url,
         }
@@ -228,12 +232,37 @@ class IncidentActions:
             reply = form.get("reply", "").strip()
             if not reply:
                 raise MalformedPayload("reply: write the text to send to every author")
+            if self.replies is not None:
+                return self.answer_all(incident, who, reply, now), reply
         elif action == "split":
             if not self.split(incident, form.get("post", "")):
                 raise MalformedPayload("post: not a post of this incident that can be split")
         else:
             raise MalformedPayload("unknown action")
         return NOTICES[action], reply
+
+    def answer_all(self, incident: Alert, who: str, template: str, now: datetime) -> str:
+        """Send each post not answered yet its reply, where its network takes one from
+        us; what happened, in a line. Sent once per post and text (`Replies`), so a second
+        press sends only what the first did not."""
+        assert self.replies is not None
+        waiting = [p for p in posts_of(self.records, incident) if not p.answered_at]
+        sent = refused = 0
+        for post, draft in zip(waiting, drafts(waiting, template), strict=True):
+            if sent + refused == SEND_AT_ONCE:
+                break
+            result = self.replies.send_reply(post, draft.text, who, now)
+            if result.ok:
+                sent += 1
+            elif result.state != "invalid":  # refused or uncertain: on the post's timeline
+                refused += 1
+        left = len(waiting) - sent
+        parts = [f"Sent {sent} {'reply' if sent == 1 else 'replies'} on the networks."]
+        if refused:
+            parts.append(f"{refused} refused or unsure: see those posts' timelines.")
+        if left:
+            parts.append(f"{left} to send yourself below (or press again for the next ones).")
+        return " ".join(parts)
 
     def acknowledge_all(self, incident: Alert, who: str, now: datetime) -> int:
         """The incident and every post of it not acknowledged yet; how many posts changed."""
