@@ -25,8 +25,8 @@ def review(now: datetime) -> dict[str, Any]:
         "attributes": {
             "rating": 1,
             "title": "Doet niks meer",
-            "body": "Sinds de storing van vanochtend kan ik niet inloggen in de app. "
-            "Geen idee of mijn stroom nog loopt.",
+            "body": "Sinds de update van gisteren kan ik niet inloggen in de app. "
+            "Mijn termijnbedrag en verbruik zie ik nergens meer.",
             "reviewerNickname": "Ellen uit Zwolle",
             "createdDate": created.isoformat(timespec="seconds"),
             "territory": "NLD",
