@@ -11,15 +11,14 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
 from chalicelib import aws, config, logs, metrics, wiring
-from chalicelib.alerts import desk as case_desk
-from chalicelib.alerts import source_health, web
+from chalicelib.alerts import notices, source_health, web
 from chalicelib.consumer import batch
-from chalicelib.consumer.pipeline import BatchOutcome, Message
 from chalicelib.errors import (
     ConfigError,
     CredentialsRefused,
@@ -46,6 +45,10 @@ from chalicelib.sources import (
 )
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
+
+if TYPE_CHECKING:  # (imported where a handler needs them: a cold start loads less)
+    from chalicelib.alerts.desk import Desk
+    from chalicelib.consumer.pipeline import BatchOutcome, Message
 
 app = Chalice(app_name="social-listening")
 logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
@@ -274,7 +277,7 @@ def signed_link(alert_id: str, action: str) -> Response:
     try:
         url = wiring.alerts().legacy_link(unquote(alert_id), _query("token"), utc_now(), action)
     except (TokenError, NotFound) as error:
-        return _web(case_desk.refused(error))
+        return _web(notices.refused(error))
     return _web(web.Page(303, "", web.new_nonce()), Location=url)
 
 
@@ -394,12 +397,12 @@ def _event_time(event: CloudWatchEvent) -> datetime:
         return utc_now()
 
 
-def _desk(show: Callable[[case_desk.Desk], web.Page]) -> Response:
+def _desk(show: Callable[[Desk], web.Page]) -> Response:
     try:
         return _web(show(wiring.alerts().desk))
     except (ConfigError, StoreError) as error:  # no region, no secret, DynamoDB down
         log.error("case desk unavailable", extra={"fields": {"reason": str(error)}})
-        return _web(case_desk.unavailable())
+        return _web(notices.unavailable())
 
 
 def _web(page: web.Page, **more: str) -> Response:

@@ -9,36 +9,35 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import aws
-from .alerts.codes import CaseCodes, case_url
-from .alerts.notify import Notifier
-from .alerts.service import AlertService, DeskSettings
-from .alerts.team import Team
 from .config import Settings
-from .consumer.brand_posts import WithBrandPosts
-from .consumer.brand_replies import BrandAwareTriage
-from .consumer.dead_letters import DeadLetterQueue
-from .consumer.pipeline import Triage
-from .consumer.quarantine import Quarantine
-from .digest.ingest import DayRecorder
-from .digest.lessons import LessonsService
-from .digest.outcomes import CaseLog
-from .digest.service import DigestService
-from .digest.tally import AlertTally
-from .digest.toplists import TopLists
-from .digest.turnaround import Turnarounds
-from .intake import Intake
 from .model import utc_now
 from .secrets import Secrets
-from .sources.catch_up import Heard
-from .sources.reply import Outbound
-from .sources.watch import watch_or_none
 from .store import MentionStore, Table
-from .store.brand import BrandActivity
-from .store.reviews import DeletedReviews
-from .triage.rising import excluded_terms
-from .triage.spikes import SpikePolicy
+
+if TYPE_CHECKING:  # (the services are imported where they are built: a cold start loads
+    # only what its handler asks for, see benchmarks/cold_start.py)
+    from .alerts.codes import CaseCodes
+    from .alerts.notify import Notifier
+    from .alerts.service import AlertService
+    from .alerts.team import Team
+    from .consumer.brand_replies import BrandAwareTriage
+    from .consumer.dead_letters import DeadLetterQueue
+    from .consumer.pipeline import Triage
+    from .consumer.quarantine import Quarantine
+    from .digest.ingest import DayRecorder
+    from .digest.lessons import LessonsService
+    from .digest.outcomes import CaseLog
+    from .digest.service import DigestService
+    from .digest.tally import AlertTally
+    from .digest.toplists import TopLists
+    from .digest.turnaround import Turnarounds
+    from .intake import Intake
+    from .sources.catch_up import Heard
+    from .store.brand import BrandActivity
+    from .store.reviews import DeletedReviews
 
 # how long the mails' view-only case links work: a digest is read that week, the
 # weekly lessons mail until the next one and a little longer
@@ -88,21 +87,31 @@ def mentions() -> MentionStore:
 
 @cache
 def intake() -> Intake:
+    from .intake import Intake
+
     return Intake(aws.sqs(), settings().queue_url)
 
 
 @cache
 def team() -> Team:
+    from .alerts.team import Team
+
     return Team(state())
 
 
 @cache
 def notifier() -> Notifier:
+    from .alerts.notify import Notifier
+
     return Notifier(aws.sns(), settings().alerts_topic_arn)
 
 
 @cache
 def alerts() -> AlertService:
+    from .alerts.service import AlertService, DeskSettings
+    from .sources.reply import Outbound
+    from .triage.spikes import SpikePolicy
+
     s = settings()
     return AlertService(
         state=state(),
@@ -130,6 +139,8 @@ def alerts() -> AlertService:
 def _brand_handles() -> tuple[str, ...]:
     """The brand's own accounts (the watch configuration's handles): a post naming one
     summoned the brand, which X requires before we may reply."""
+    from .sources.watch import watch_or_none
+
     watch = watch_or_none(settings().extra)
     return tuple(watch.handles) if watch else ()
 
@@ -142,6 +153,9 @@ def case_codes() -> CaseCodes:
 @cache
 def own_terms() -> frozenset[str]:
     """The watch configuration's terms, handles and hashtags and the brand: never a theme."""
+    from .sources.watch import watch_or_none
+    from .triage.rising import excluded_terms
+
     s = settings()
     watch = watch_or_none(s.extra)
     terms = [s.brand, *(watch.terms + watch.handles + watch.hashtags if watch else ())]
@@ -152,12 +166,17 @@ def own_terms() -> frozenset[str]:
 def triage() -> BrandAwareTriage:
     """Triage of the mentions queue: the brand's own replies taken out first (they answer
     cases), its X Activity posts recorded after triage (and answering cases too)."""
+    from .consumer.brand_posts import WithBrandPosts
+    from .consumer.brand_replies import BrandAwareTriage
+
     posts = WithBrandPosts(mention_triage(), brand_activity(), utc_now)
     return BrandAwareTriage(posts, alerts().replies, _brand_handles())
 
 
 @cache
 def mention_triage() -> Triage:
+    from .consumer.pipeline import Triage
+
     s = settings()
     return Triage(
         mentions=mentions(),
@@ -173,39 +192,53 @@ def mention_triage() -> Triage:
 @cache
 def heard() -> Heard:
     """When each webhook last delivered (source health, the catch-up job)."""
+    from .sources.catch_up import Heard
+
     return Heard(state)
 
 
 @cache
 def brand_activity() -> BrandActivity:
     """The brand's own posts by thread (`store/brand.py`): the replies work reads it."""
+    from .store.brand import BrandActivity
+
     return BrandActivity(state(), timedelta(days=settings().retention_days))
 
 
 @cache
 def deleted_reviews() -> DeletedReviews:
     """Reviews their authors deleted (`store/reviews.py`), recorded by the webhook route."""
+    from .store.reviews import DeletedReviews
+
     return DeletedReviews(state(), timedelta(days=settings().retention_days))
 
 
 @cache
 def quarantine() -> Quarantine:
+    from .consumer.quarantine import Quarantine
+
     return Quarantine(state(), timedelta(days=settings().retention_days))
 
 
 @cache
 def dead_letters() -> DeadLetterQueue:
+    from .consumer.dead_letters import DeadLetterQueue
+
     s = settings()
     return DeadLetterQueue(aws.sqs(), s.dead_letter_queue_url, s.queue_url, quarantine=quarantine())
 
 
 @cache
 def day_lists() -> TopLists:
+    from .digest.toplists import TopLists
+
     return TopLists(state(), retention=timedelta(days=settings().retention_days))
 
 
 @cache
 def turnarounds() -> Turnarounds:
+    from .digest.turnaround import Turnarounds
+
     s = settings()
     return Turnarounds(
         state(),
@@ -219,12 +252,16 @@ def turnarounds() -> Turnarounds:
 @cache
 def cases() -> CaseLog:
     """What the team did with each case (outcomes, stories, lessons), for the digest."""
+    from .digest.outcomes import CaseLog
+
     return CaseLog(state(), day_lists(), timezone=settings().timezone, turnarounds=turnarounds())
 
 
 @cache
 def tally() -> AlertTally:
     """Counts alert outcomes for the digest; told of every change by the alert service."""
+    from .digest.tally import AlertTally
+
     s = settings()
     return AlertTally(
         state(),
@@ -239,6 +276,8 @@ def tally() -> AlertTally:
 
 @cache
 def recorder() -> DayRecorder:
+    from .digest.ingest import DayRecorder
+
     return DayRecorder(
         state(),
         day_lists(),
@@ -252,6 +291,8 @@ def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
     """Case links for people who read, not act (marketing, theme owners): a view-only
     code per case, issued when the mail is written (`alerts/codes.py`). Without a
     PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
+    from .alerts.codes import CaseCodes, case_url
+
     base, codes_ = settings().public_base_url, CaseCodes(state(), team().generation)
 
     def link(alert_id: str) -> str | None:
@@ -264,6 +305,8 @@ def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
 
 @cache
 def digest() -> DigestService:
+    from .digest.service import DigestService
+
     return DigestService(
         settings=settings(),
         state=state(),
@@ -277,6 +320,8 @@ def digest() -> DigestService:
 @cache
 def lessons() -> LessonsService:
     """The weekly "what customers taught us" mail to each theme's owner."""
+    from .digest.lessons import LessonsService
+
     return LessonsService(
         settings=settings(),
         state=state(),

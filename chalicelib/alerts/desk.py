@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import InputError, MalformedPayload, NotFound, TokenError
 from ..model import OUTCOMES, Alert, Mention
 from ..store import MentionStore
-from . import board, reply_box, views, web
+from . import board, notices, reply_box, views, web
 from .acks import Acknowledgements
 from .cases import OpenCases
 from .codes import CaseCodes, Grant
@@ -281,7 +281,7 @@ class Desk(IncidentDesk):
         try:
             page: web.Page = show()
         except InputError as error:
-            return refused(error)
+            return notices.refused(error)
         return page
 
 
@@ -306,21 +306,3 @@ def _lost(alert: Alert) -> str:
 
 def _page(status: int, template: str, context: dict[str, Any]) -> web.Page:
     return render(status, template, context)
-
-
-def refused(error: InputError) -> web.Page:
-    if isinstance(error, NotFound):
-        title, text = "Case not found", str(error)
-    elif isinstance(error, TokenError):
-        title, text = (
-            "Link not valid",
-            f"{error}. Open the link in your latest page, or ask the team lead.",
-        )
-    else:
-        title, text = "Not done", str(error)
-    return _page(error.status_code, "notice.html", {"title": title, "text": text})
-
-
-def unavailable() -> web.Page:
-    text = "The case desk cannot reach its data right now. Try again in a minute."
-    return _page(503, "notice.html", {"title": "Temporarily unavailable", "text": text})

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from ..errors import BatchFailed
 from ..logs import get_logger
-from .pipeline import BatchOutcome, Message
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
+
+    from .pipeline import BatchOutcome, Message
 
 log = get_logger("batch")
 
@@ -42,6 +43,8 @@ def process(
 
     If `handle` itself raises, nothing was acknowledged and the whole batch returns.
     """
+    from .pipeline import Message  # (triage's modules load with the first batch, not the API)
+
     outcome = handle([Message(r.message_id, r.body) for r in records])
     by_id = {r.message_id: r for r in records}
     for message_id in outcome.poison:
