@@ -14,7 +14,6 @@ from ..i18n import N_
 GENERIC = "generic-"
 NAMES = {
     "x": "X",
-    "x_mentions": N_("X (mentions)"),
     "reddit": "Reddit",
     "feeds": N_("News and blogs"),
     "facebook": "Facebook",
@@ -30,7 +29,7 @@ NAMES = {
     "generic": N_("Other (webhook)"),
 }
 # networks whose authors have handles (written "@handle"); the others send names
-HANDLES = frozenset({"x", "x_mentions", "reddit", "instagram", "mastodon", "bluesky", "threads"})
+HANDLES = frozenset({"x", "reddit", "instagram", "mastodon", "bluesky", "threads"})
 
 
 def network(source: str) -> str:

@@ -36,5 +36,6 @@ def test_the_case_desk_without_an_aws_region_says_so_with_a_503(monkeypatch, tmp
         answers = [client.http.get(p) for p in ("/c/AAAAAAAAAAAAAAAA", "/board/ann.x.y")]
     wiring.reset()
     assert [a.status_code for a in answers] == [503, 503]
-    assert b"Temporarily unavailable" in answers[0].body
+    # in the team's language (Dutch unless TEAM_LOCALE says otherwise)
+    assert b"niet bereiken" in answers[0].body or b"Temporarily unavailable" in answers[0].body
     assert answers[0].headers["Cache-Control"] == "no-store"
