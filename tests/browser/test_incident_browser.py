@@ -65,7 +65,11 @@ def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
     page.screenshot(path=str(screenshots / "incident-page.png"), full_page=True)
 
     page.get_by_role("button", name="Acknowledge all: I am on it").click()
-    assert page.get_by_role("status").inner_text(timeout=SLOW_PAGE).startswith("Acknowledged: the incident")
+    assert (
+        page.get_by_role("status")
+        .inner_text(timeout=SLOW_PAGE)
+        .startswith("Acknowledged: the incident")
+    )
     for member in incident.members:
         assert service.get(member).state == "acknowledged"  # type: ignore[union-attr]
 
@@ -80,7 +84,11 @@ def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
         "The outage page did not mention Amersfoort"
     )
     page.get_by_role("button", name="Resolve all").click()
-    assert page.get_by_role("status").inner_text(timeout=SLOW_PAGE).startswith("Resolved: the incident")
+    assert (
+        page.get_by_role("status")
+        .inner_text(timeout=SLOW_PAGE)
+        .startswith("Resolved: the incident")
+    )
     _fits(page)
     page.screenshot(path=str(screenshots / "incident-resolved.png"), full_page=True)
     for member in incident.members:
