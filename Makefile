@@ -71,7 +71,7 @@ preflight: install ## what `make test` can run on this machine, and what it woul
 screenshots: install axe ## the browser tests, writing their 390 px screenshots (both languages, light and dark) into docs/
 	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
-test-clock: install ## the suite with the machine's clock a year ahead, then a year back (faketime)
+test-clock: install axe ## the suite with the machine's clock a year ahead, then a year back (faketime)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
 	@# SUITE_UNDER_FAKETIME: moto's SQS long poll becomes a short one (tests/conftest.py)
 	SUITE_UNDER_FAKETIME=1 faketime -f '+365d' $(BIN)/python -m pytest -n $(JOBS)
