@@ -35,12 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.sms_sim import KEY, TOPIC, IndexedTable, Mentions, RecordingSNS  # noqa: E402
+from benchmarks.sms_sim import Mentions, RecordingSNS, memory_service  # noqa: E402
 from chalicelib import triage  # noqa: E402
-from chalicelib.alerts.notify import Notifier  # noqa: E402
-from chalicelib.alerts.rotation import Rotation  # noqa: E402
 from chalicelib.alerts.service import AlertService, DeskSettings  # noqa: E402
-from chalicelib.alerts.team import Manager, Team  # noqa: E402
 from chalicelib.model import Alert, Author, Mention, parse_time  # noqa: E402
 from devstack import sample  # noqa: E402
 
@@ -72,24 +69,9 @@ class TimedSNS(RecordingSNS):
 
 
 def service_for(on: date, kinds: tuple[str, ...]) -> tuple[AlertService, TimedSNS, Mentions]:
-    state = IndexedTable()
     sns = TimedSNS()
-    team = Team(state)
-    for number, manager in enumerate(MANAGERS, start=1):
-        team.add_manager(Manager(manager, manager.title(), phone=f"+316123400{number:02d}"))
-    team.set_rotation(
-        Rotation(("sanne", "joris"), start=on - timedelta(days=1), handoff=time(0), lead="femke")
-    )
-    mentions = Mentions()
-    service = AlertService(
-        state=state,
-        mentions=mentions,  # type: ignore[arg-type]
-        notifier=Notifier(sns, TOPIC),  # type: ignore[arg-type]
-        team=team,
-        signing_key=lambda: KEY,
-        base_url="https://webcare.example.com",
-        timezone=ZONE,
-        desk=DeskSettings(incident_kinds=kinds),
+    service, mentions = memory_service(
+        sns, on=on, handoff=time(0), timezone=ZONE, desk=DeskSettings(incident_kinds=kinds)
     )
     return service, sns, mentions
 

@@ -153,18 +153,22 @@ class Mentions:
         return self.by_id.get(mention_id)
 
 
-def day(
-    posts: int, *, on: date, seed: int = 11, timezone: str = "Europe/Amsterdam"
-) -> dict[str, Any]:
-    """Pages, SMS and e-mails of one day of `posts` posts."""
-    rng = random.Random(seed)
+def memory_service(
+    sns: RecordingSNS,
+    *,
+    on: date,
+    handoff: time,
+    timezone: str,
+    desk: DeskSettings | None = None,
+) -> tuple[AlertService, Mentions]:
+    """The real alert service on in-memory state: sanne on duty since the day before `on`
+    (joris her backup, femke the lead), each with a phone; pages go to `sns`."""
     state = IndexedTable()
-    sns = RecordingSNS()
     team = Team(state)
     for number, manager in enumerate(("sanne", "joris", "femke"), start=1):
         team.add_manager(Manager(manager, manager.title(), phone=f"+316123400{number:02d}"))
     team.set_rotation(
-        Rotation(("sanne", "joris"), start=on - timedelta(days=1), handoff=time(9), lead="femke")
+        Rotation(("sanne", "joris"), start=on - timedelta(days=1), handoff=handoff, lead="femke")
     )
     mentions = Mentions()
     service = AlertService(
@@ -175,8 +179,18 @@ def day(
         signing_key=lambda: KEY,
         base_url="https://webcare.example.com",
         timezone=timezone,
-        desk=DeskSettings(),
+        desk=desk or DeskSettings(),
     )
+    return service, mentions
+
+
+def day(
+    posts: int, *, on: date, seed: int = 11, timezone: str = "Europe/Amsterdam"
+) -> dict[str, Any]:
+    """Pages, SMS and e-mails of one day of `posts` posts."""
+    rng = random.Random(seed)
+    sns = RecordingSNS()
+    service, mentions = memory_service(sns, on=on, handoff=time(9), timezone=timezone)
     start = datetime.combine(on, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
     by_minute: dict[int, list[Mention]] = defaultdict(list)
     for post in sample.day_of_posts(on, posts, seed=seed, timezone=timezone):

@@ -33,8 +33,6 @@ BASE = "https://www.reddit.com"
 
 def make_client(credentials: Credentials) -> Any:
     """A read-only `praw.Reddit` (secret keys reddit_client_id/_secret/_user_agent)."""
-    import praw
-
     client_id, client_secret, user_agent = need_secret(
         credentials,
         "reddit_client_id",
@@ -42,6 +40,14 @@ def make_client(credentials: Credentials) -> Any:
         "reddit_user_agent",
         source="Reddit poller",
     )
+    return praw_client(client_id, client_secret, user_agent)
+
+
+def praw_client(client_id: str, client_secret: str, user_agent: str, **login: str) -> Any:
+    """`praw.Reddit` as Lambda needs it (no update check, no async warning, a 10 s
+    timeout); `login` (username, password) for the brand's own account (replies)."""
+    import praw
+
     if "(by /u/" not in user_agent:
         raise ConfigError(
             "reddit_user_agent must read '<platform>:<app id>:<version> (by /u/<user>)'"
@@ -53,6 +59,7 @@ def make_client(credentials: Credentials) -> Any:
         check_for_updates=False,
         check_for_async=False,
         timeout=10,
+        **login,
     )
 
 

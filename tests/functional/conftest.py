@@ -74,21 +74,25 @@ class Inbox:
                 sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
 
 
+def manager_with_inbox(manager_id: str, prefix: str) -> Inbox:
+    """A team member with an e-mail address and an SQS queue subscribed to the alerts
+    topic for them (no channel filter: it receives every page addressed to them)."""
+    wiring.team().add_manager(
+        Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
+    )
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=f"{prefix}-{manager_id}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    wiring.notifier().subscribe(manager_id, "sqs", arn)
+    return Inbox(manager_id, url)
+
+
 @pytest.fixture
 def oncall(stack: dict[str, str]) -> dict[str, Inbox]:
     """ann and bob rotate weekly from Mon 23 Nov 2026 09:00; lea is the team lead."""
-    sqs = boto3.client("sqs")
-    inboxes = {}
-    for manager_id in ("ann", "bob", "lea"):
-        wiring.team().add_manager(
-            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
-        )
-        url = sqs.create_queue(QueueName=f"oncall-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        wiring.notifier().subscribe(manager_id, "sqs", arn)
-        inboxes[manager_id] = Inbox(manager_id, url)
+    inboxes = {m: manager_with_inbox(m, "oncall") for m in ("ann", "bob", "lea")}
     wiring.team().set_rotation(
         Rotation(("ann", "bob"), start=date(2026, 11, 23), handoff=time(9), lead="lea")
     )
@@ -112,18 +116,7 @@ def secret(secret_values: dict[str, str]) -> str:
 @pytest.fixture
 def team(stack: dict[str, str]) -> dict[str, Inbox]:
     """Two managers, ann on duty this week and bob next, each with a filtered inbox."""
-    sqs = boto3.client("sqs")
-    inboxes = {}
-    for manager_id in ("ann", "bob"):
-        wiring.team().add_manager(
-            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
-        )
-        url = sqs.create_queue(QueueName=f"inbox-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        wiring.notifier().subscribe(manager_id, "sqs", arn)
-        inboxes[manager_id] = Inbox(manager_id, url)
+    inboxes = {m: manager_with_inbox(m, "inbox") for m in ("ann", "bob")}
     today = datetime.now(wiring.settings().tz).date()
     # weekly shifts, the first one began 3 days ago at local midnight: ann is on duty now
     wiring.team().set_rotation(

@@ -7,7 +7,7 @@ managers' inboxes are SQS queues subscribed to the alerts topic without a channe
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,6 @@ import time_machine
 
 from chalicelib import wiring
 from chalicelib.alerts.incidents import incident_id_for
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
@@ -34,24 +32,9 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def duty(stack: dict[str, str]) -> dict[str, Inbox]:
-    """ann on duty (bob her backup, lea the lead) from Mon 23 Nov 2026 09:00."""
-    sqs = boto3.client("sqs")
-    inboxes = {}
-    for manager_id in ("ann", "bob", "lea"):
-        wiring.team().add_manager(
-            Manager(manager_id, manager_id.title(), email=f"{manager_id}@example.com")
-        )
-        url = sqs.create_queue(QueueName=f"incident-{manager_id}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        wiring.notifier().subscribe(manager_id, "sqs", arn)
-        inboxes[manager_id] = Inbox(manager_id, url)
-    wiring.team().set_rotation(
-        Rotation(("ann", "bob"), start=date(2026, 11, 23), handoff=time(9), lead="lea")
-    )
-    return inboxes
+def duty(oncall: dict[str, Inbox]) -> dict[str, Inbox]:
+    """ann on duty (bob her backup, lea the lead) from Mon 23 Nov 2026 09:00: `oncall`."""
+    return oncall
 
 
 def post(

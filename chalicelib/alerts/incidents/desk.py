@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
 
 from ...errors import MalformedPayload, TokenError
 from ...model import Alert
-from .. import views, web
+from .. import notices, web
 from ..codes import Grant
 from ..linking import CaseLinks
 from ..records import AlertRecords
@@ -24,12 +23,6 @@ from .page import IncidentActions
 def subject(grant: Grant, alert_id: str) -> str:
     """What a form's CSRF token is bound to: the grant, its code and the case."""
     return f"{grant.scope}|{grant.code}|{alert_id}"
-
-
-def render(status: int, template: str, context: dict[str, Any]) -> web.Page:
-    nonce = web.new_nonce()
-    # the incident page is not translated yet: English, and <html lang="en"> says so
-    return web.Page(status, views.render(template, "en", nonce=nonce, **context), nonce)
 
 
 class IncidentDesk:
@@ -101,7 +94,9 @@ class IncidentDesk:
             board_url=self.links.board(grant.recipient, now) if grant.scope != "view" else "",
             reply=reply,
         )
-        return render(status, "incident.html", {**context, "notice": notice, "error": error})
+        # the incident page is not translated yet: English, and <html lang="en"> says so
+        page = {**context, "notice": notice, "error": error}
+        return notices.page(status, "incident.html", page, "en")
 
     def _act_incident(
         self, grant: Grant, incident: Alert, form: Mapping[str, str], now: datetime

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...errors import ReplyRefused, ReplyUncertain
 from .._common import Credentials, need_secret
+from ..reddit import praw_client
 from . import Channel, Sent, Target
 from .length import Rule
 
@@ -27,21 +28,10 @@ GONE = {"DELETED_COMMENT", "DELETED_LINK", "THREAD_LOCKED", "TOO_OLD", "NOT_FOUN
 
 
 def connect(credentials: Credentials) -> Any:
-    import praw
-
     client_id, secret, agent, user, password = need_secret(
         credentials, *KEYS, source="Reddit replies"
     )
-    return praw.Reddit(
-        client_id=client_id,
-        client_secret=secret,
-        user_agent=agent,
-        username=user,
-        password=password,
-        check_for_updates=False,
-        check_for_async=False,
-        timeout=10,
-    )
+    return praw_client(client_id, secret, agent, username=user, password=password)
 
 
 def post(client: Any, target: Target, text: str, key: str) -> Sent:
