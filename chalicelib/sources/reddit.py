@@ -43,7 +43,7 @@ def make_client(credentials: Credentials) -> Any:
     return praw_client(client_id, client_secret, user_agent)
 
 
-def praw_client(client_id: str, client_secret: str, user_agent: str, **login: str) -> Any:
+def praw_client(client_id: str, client_secret: str, user_agent: str, **login: Any) -> Any:
     """`praw.Reddit` as Lambda needs it (no update check, no async warning, a 10 s
     timeout); `login` (username, password) for the brand's own account (replies)."""
     import praw
