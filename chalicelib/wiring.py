@@ -325,30 +325,9 @@ def lessons() -> LessonsService:
 
 
 def reset() -> None:
-    """Forget every built service and client (tests, the local run)."""
-    for factory in (
-        settings,
-        secrets,
-        state,
-        mentions,
-        intake,
-        team,
-        notifier,
-        alerts,
-        triage,
-        mention_triage,
-        digest,
-        day_lists,
-        tally,
-        recorder,
-        quarantine,
-        dead_letters,
-        own_terms,
-        turnarounds,
-        cases,
-        lessons,
-        brand_activity,
-        heard,
-    ):
-        factory.cache_clear()
+    """Forget every built service and client (tests, the local run): every cached factory
+    of this module, found rather than listed (a listed one was once left out)."""
+    for value in list(globals().values()):
+        if callable(getattr(value, "cache_clear", None)) and value.__module__ == __name__:
+            value.cache_clear()
     aws.reset()
