@@ -90,7 +90,12 @@ def test_secrets_are_read_once_per_container(stack, monkeypatch):
 
     monkeypatch.setattr(client, "get_secret_value", counting)
     wiring.secrets.cache_clear()
+    wiring.signing_secrets.cache_clear()
     for _ in range(3):
         wiring.secrets().require("generic_webhook_secret")
         wiring.signing_secrets().require("ack_signing_key")
-    assert len(calls) == 1
+    # each of the stage's two secrets once (the credentials, the signing key)
+    assert sorted(c["SecretId"] for c in calls) == [
+        stack["SECRETS_ID"],
+        f"{stack['SECRETS_ID']}/signing",
+    ]
