@@ -30,6 +30,15 @@ FLAGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+def phone_page(browser: Any) -> Any:
+    """A page as a phone opens it: 390 px, twice the pixels, touch, no script (the pages
+    run none; the page's CSP would refuse it anyway)."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
+    )
+    return context.new_page()
+
+
 @pytest.fixture
 def screenshots() -> Path:
     folder = ROOT / "docs" if os.environ.get("DOCS_SCREENSHOTS") else ROOT / "out" / "screenshots"

@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.model import parse_time
 from devstack import phones
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, phone_page
 
 
 def _single(alert_id: str) -> bool:
@@ -53,10 +53,7 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     paged = parse_time(wiring.alerts().get(alert_id).created_at)
     clock.move_to(paged + timedelta(minutes=17, seconds=20), tick=False)
 
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
-    )
-    page = context.new_page()
+    page = phone_page(browser)
     complaints: list[str] = []
     page.on("console", lambda message: complaints.append(message.text))
 
@@ -108,7 +105,7 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     stored = wiring.alerts().get(alert_id)
     assert (stored.state, stored.outcome, stored.lesson_theme) == ("resolved", "solved", "storing")
     assert not [c for c in complaints if "Content Security Policy" in c]
-    context.close()
+    page.context.close()
 
 
 def test_the_case_page_keeps_its_style_under_the_strict_policy(browser, served):
@@ -200,10 +197,7 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
     created = parse_time(wiring.alerts().get(record["alert_id"]).created_at)
     clock.move_to(created + timedelta(minutes=4), tick=False)
 
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
-    )
-    page = context.new_page()
+    page = phone_page(browser)
     started, taps = time.perf_counter(), 0
     assert page.goto(link).status == 200
     if page.get_by_role("button", name="Acknowledge: I am on it").count():
@@ -231,7 +225,7 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
     stored = wiring.alerts().get(record["alert_id"])
     assert (stored.answered_via, stored.answered_by) == ("product", "sanne")
     print(f"\nreply from the case link: {taps} taps, {seconds:.2f} s ({chosen})")
-    context.close()
+    page.context.close()
 
 
 def test_make_serve_answers_the_recorded_links_over_http(served) -> None:

@@ -19,7 +19,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.model import parse_time
 from devstack import phones
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, phone_page
 
 
 def _fits(page: Any) -> None:
@@ -60,10 +60,7 @@ def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
     link = phones.case_links([head])[0]
     clock.move_to(parse_time(incident.created_at) + timedelta(minutes=3), tick=False)
 
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, java_script_enabled=False
-    )
-    page = context.new_page()
+    page = phone_page(browser)
     complaints: list[str] = []
     page.on("console", lambda message: complaints.append(message.text))
 
@@ -106,4 +103,4 @@ def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
         assert (post.state, post.outcome) == ("resolved", "solved")
         assert post.lesson == "The outage page did not mention Amersfoort"
     assert not [c for c in complaints if "Content Security Policy" in c]
-    context.close()
+    page.context.close()
