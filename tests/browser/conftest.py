@@ -39,6 +39,22 @@ def phone_page(browser: Any) -> Any:
     return context.new_page()
 
 
+# a form post on every post of an incident through the moto server has taken over
+# Playwright's default 30 s on a busy 2-core machine (not a timing goal: a patience)
+PATIENCE = 180_000
+
+
+def follow(page: Any, target: Any) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded.
+
+    The pages run no script, so every click navigates. Playwright's click returns once the
+    navigation has started, not when the new page is there: a check right after it could
+    read the page being left (its "Acknowledged" status line where "Resolved" is due).
+    """
+    with page.expect_navigation(wait_until="load", timeout=PATIENCE):
+        target.click()
+
+
 @pytest.fixture
 def screenshots() -> Path:
     folder = ROOT / "docs" if os.environ.get("DOCS_SCREENSHOTS") else ROOT / "out" / "screenshots"

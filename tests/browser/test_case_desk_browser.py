@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.model import parse_time
 from devstack import phones
-from tests.browser.conftest import PHONE, phone_page
+from tests.browser.conftest import PHONE, follow, phone_page
 
 
 def _single(alert_id: str) -> bool:
@@ -69,12 +69,12 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     page.screenshot(path=str(screenshots / "case-page.png"), full_page=True)
 
     # acknowledge
-    page.get_by_role("button", name="Acknowledge: I am on it").click()
+    follow(page, page.get_by_role("button", name="Acknowledge: I am on it"))
     assert page.get_by_role("status").inner_text().startswith("Acknowledged")
     assert page.get_by_text("Acknowledged by sanne").is_visible()
 
     # the board: the case is hers now
-    page.get_by_role("link", name="Your shift board").click()
+    follow(page, page.get_by_role("link", name="Your shift board"))
     yours = page.locator("h2", has_text="Yours")
     assert (yours.text_content() or "").startswith("Yours: acknowledged, not resolved (1)")
     held_before = page.locator("a.case-link").count()
@@ -82,14 +82,14 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     page.screenshot(path=str(screenshots / "board.png"), full_page=True)
 
     # back to the case from the board, resolve it with an outcome and a lesson
-    page.locator(f'a.case-link[href$="/{alert_id}"]').click()
+    follow(page, page.locator(f'a.case-link[href$="/{alert_id}"]'))
     page.get_by_label("Solved").check()
     page.get_by_label("Note (optional)").fill("Called back, technician booked")
     page.get_by_label("Lesson for the organisation (optional)").fill(
         "The outage page did not mention Amersfoort"
     )
     page.get_by_label("The lesson is about (theme)").fill("storing")
-    page.get_by_role("button", name="Resolve").click()
+    follow(page, page.get_by_role("button", name="Resolve"))
     assert page.get_by_role("status").inner_text().startswith("Resolved")
     assert page.get_by_text(
         "Lesson (storing): The outage page did not mention Amersfoort"
@@ -98,7 +98,7 @@ def test_a_manager_goes_from_a_recorded_sms_to_a_handled_case_on_a_phone(
     page.screenshot(path=str(screenshots / "case-resolved.png"), full_page=True)
 
     # the board has changed
-    page.get_by_role("link", name="Your shift board").click()
+    follow(page, page.get_by_role("link", name="Your shift board"))
     assert page.get_by_text("You hold no open case.").is_visible()
     assert page.locator("a.case-link").count() == held_before - 1
 
@@ -201,11 +201,11 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
     started, taps = time.perf_counter(), 0
     assert page.goto(link).status == 200
     if page.get_by_role("button", name="Acknowledge: I am on it").count():
-        page.get_by_role("button", name="Acknowledge: I am on it").click()
+        follow(page, page.get_by_role("button", name="Acknowledge: I am on it"))
         taps += 1
     chip = page.locator("a.chip").first
     chosen = chip.inner_text()
-    chip.click()
+    follow(page, chip)
     taps += 1
     box = page.get_by_label("Your reply (plain text)")
     text = box.input_value()
@@ -215,7 +215,7 @@ def test_a_manager_answers_a_case_with_a_saved_reply_on_a_phone(
     assert counted.startswith(f"{len(text)} of ") and "too long" not in counted
     _fits(page)
     page.screenshot(path=str(screenshots / "case-reply.png"), full_page=True)
-    page.get_by_role("button", name=f"Send the reply on {network}").click()
+    follow(page, page.get_by_role("button", name=f"Send the reply on {network}"))
     taps += 1
     seconds = time.perf_counter() - started
     assert page.get_by_role("status").inner_text() == "Sent: your reply is on the network."

@@ -20,7 +20,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.digest import render, report
 from devstack import phones
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, follow
 from tests.conftest import ROOT
 from tests.unit.digest.test_digest_render import day_data, loop_data
 
@@ -122,7 +122,7 @@ def test_the_case_page_and_board_read_well_at_night_in_both_languages(
     # included, on the board with its refresh turned off.
     assert serious(page, axe_script, skip=("meta-refresh",)) == []
     page.screenshot(path=str(screenshots / f"board-{language}-{scheme}.png"), full_page=True)
-    page.get_by_role("link", name=STOP[language]).click()
+    follow(page, page.get_by_role("link", name=STOP[language]))
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
     assert serious(page, axe_script) == []
     page.context.close()
