@@ -34,7 +34,12 @@ hypothesis_settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+# No deadline in either: a deadline is a timing check, and a loaded machine broke it
+# (test_sms: 493 ms against 200 ms); speed goals live in benchmarks/.
+hypothesis_settings.register_profile(
+    "local", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 # The rule on skips under CI (and its declared list): tests/skip_rule.py.
 pytest_plugins = ["tests.skip_rule"]

@@ -107,7 +107,7 @@ def context(
         }
 
     incident_rows, in_incidents = (
-        board_rows(incidents, now, link, timezone) if incidents else ([], set())
+        board_rows(incidents, now, link, timezone, lang) if incidents else ([], set())
     )
     waiting = ranked([a for a in cases.waiting() if a.id not in in_incidents], now)
     mine = ranked([a for a in cases.held(manager) if a.id not in in_incidents], now)

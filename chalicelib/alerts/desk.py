@@ -220,8 +220,8 @@ class Desk(IncidentDesk):
                 targets=dict(self.targets),
                 lang=lang,
             ),
-            "notice": lang.gettext(notice) if notice else "",
-            "error": error,
+            "notice": lang.say(notice),
+            "error": lang.say(error),
             "readonly": refusal,
             "actions": {
                 "ack": alert.state not in ("acknowledged", "resolved"),
@@ -236,9 +236,13 @@ class Desk(IncidentDesk):
             "themes": [str(t) for t in card.get("themes") or []],
             "colleagues": colleagues,
             "timeline": views.timeline(
-                alert, mention, self.timezone, lang, more=timeline_events(self._replies_of(alert))
+                alert,
+                mention,
+                self.timezone,
+                lang,
+                more=timeline_events(self._replies_of(alert), lang),
             ),
-            "reply": self._reply_box(grant, alert, mention, now, saved=saved, draft=draft),
+            "reply": self._reply_box(grant, alert, mention, now, lang, saved=saved, draft=draft),
             "zone": self.timezone,
             "history": items,
             "history_summary": summary,
@@ -251,12 +255,20 @@ class Desk(IncidentDesk):
         return self.replies.sent(alert.id) if self.replies and alert.kind == "mention" else []
 
     def _reply_box(
-        self, grant: Grant, alert: Alert, mention: Mention | None, now: datetime, **given: str
+        self,
+        grant: Grant,
+        alert: Alert,
+        mention: Mention | None,
+        now: datetime,
+        lang: Lang,
+        **given: str,
     ) -> dict[str, Any] | None:
         if self.replies is None or alert.kind != "mention" or grant.scope == "view":
             return None
         refusal = self.may_reply(grant, alert, now)
-        return reply_box.context(self.replies, self.saved, alert, mention, refusal, **given)
+        return reply_box.context(
+            self.replies, self.saved, alert, mention, lang.say(refusal), lang, **given
+        )
 
     def _members(self, alert: Alert) -> list[Alert]:
         if not alert.members:

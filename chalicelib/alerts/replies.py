@@ -33,6 +33,7 @@ from typing import Any
 
 from .. import untrusted
 from ..errors import DeliveryError, ReplyRefused, ReplyUncertain
+from ..i18n import N_, Phrase
 from ..logs import get_logger
 from ..model import Alert, Mention, alert_id_for, iso, parse_time
 from ..sources.reply import Outbound, Sent, Target
@@ -83,7 +84,7 @@ class Replies:
     def why_not(self, alert: Alert, mention: Mention | None) -> str:
         """Why this case cannot be answered from the page ("" when it can)."""
         if alert.kind != "mention" or not alert.mention_id:
-            return "Grouped cases are answered post by post."
+            return N_("Grouped cases are answered post by post.")
         return self._outbound.why_not(self.target(alert, mention))
 
     def channel_rule(self, source: str) -> Any:
@@ -116,7 +117,7 @@ class Replies:
         network call (so a test can interleave presses); returns the result."""
         text = clean(text)
         if not text:
-            return ReplyResult("invalid", "Type a reply first.")
+            return ReplyResult("invalid", N_("Type a reply first."))
         target = self.target(alert, mention)
         refusal = self.why_not(alert, mention)
         if refusal:
@@ -127,7 +128,13 @@ class Replies:
             over = used - rule.limit
             return ReplyResult(
                 "invalid",
-                f"Too long: {used} of {rule.limit} {rule.unit}. Shorten it by {over}.",
+                Phrase(
+                    N_("Too long: %(used)s of %(limit)s %(unit)s. Shorten it by %(over)s."),
+                    used=used,
+                    limit=rule.limit,
+                    unit=Phrase(rule.unit),
+                    over=over,
+                ),
                 reason="too_long",
             )
         key = reply_key(alert.id, text)
@@ -175,18 +182,27 @@ class Replies:
         if state == "sent":
             return ReplyResult(
                 "already_sent",
-                f"Already sent by {earlier.get('by')}: this reply is on the network once.",
+                Phrase(
+                    N_("Already sent by %(who)s: this reply is on the network once."),
+                    who=str(earlier.get("by")),
+                ),
                 reply_id=str(earlier.get("reply_id", "")),
                 url=str(earlier.get("url", "")),
             )
         if state == "uncertain":
             return ReplyResult(
                 "uncertain",
-                "This reply may already be on the network (the last try got no answer). "
-                "Open the post to check; change the text to send anyway.",
+                N_(
+                    "This reply may already be on the network (the last try got no answer). "
+                    "Open the post to check; change the text to send anyway."
+                ),
             )
         return ReplyResult(
-            "in_flight", f"{earlier.get('by') or 'A colleague'} is sending this reply now."
+            "in_flight",
+            Phrase(
+                N_("%(who)s is sending this reply now."),
+                who=str(earlier.get("by") or "") or Phrase(N_("A colleague")),
+            ),
         )
 
     def _sent(
@@ -203,7 +219,8 @@ class Replies:
             "reply sent",
             extra={"fields": {"alert_id": alert.id, "by": who, "network": network}},
         )
-        return ReplyResult("sent", "Sent: your reply is on the network.", sent.reply_id, sent.url)
+        message = N_("Sent: your reply is on the network.")
+        return ReplyResult("sent", message, sent.reply_id, sent.url)
 
     def _refused(
         self, alert: Alert, key: str, refused: ReplyRefused, who: str, now: datetime
@@ -220,7 +237,9 @@ class Replies:
         if refused.revoked:
             self._outbound.forget(network)
             self._page_lead(network, refused, now)
-        return ReplyResult("refused", f"Not sent: {refused.advice}", reason=refused.reason)
+        advice = refused.advice if isinstance(refused.advice, Phrase) else Phrase(refused.advice)
+        said = Phrase(N_("Not sent: %(advice)s"), advice=advice)
+        return ReplyResult("refused", said, reason=refused.reason)
 
     def _uncertain(self, alert: Alert, key: str, why: str, now: datetime) -> ReplyResult:
         self._state.update(
@@ -229,8 +248,10 @@ class Replies:
         log.error("reply uncertain", extra={"fields": {"alert_id": alert.id, "why": why[:200]}})
         return ReplyResult(
             "uncertain",
-            "No answer from the network: the reply may or may not be posted. Open the post "
-            "to check before sending it again.",
+            N_(
+                "No answer from the network: the reply may or may not be posted. Open the post "
+                "to check before sending it again."
+            ),
         )
 
     def _page_lead(self, network: str, refused: ReplyRefused, now: datetime) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import untrusted
 from ..errors import MalformedPayload
-from ..i18n import N_
+from ..i18n import N_, Lang, Phrase
 from ..model import Alert, Mention
 from ..store import MentionStore
 from .replies import Replies
@@ -33,8 +33,11 @@ def may_reply(scope: str, who: str, alert: Alert, lead: str | None, acting: str)
     if who == alert.holder or who == lead:
         return ""
     if alert.holder:
-        return f"Only {alert.holder} (who holds the case) or the team lead replies."
-    return acting or "Acknowledge the case first: then the reply is yours to send."
+        return Phrase(
+            N_("Only %(holder)s (who holds the case) or the team lead replies."),
+            holder=alert.holder,
+        )
+    return acting or N_("Acknowledge the case first: then the reply is yours to send.")
 
 
 def has_markup(text: str) -> bool:
@@ -48,13 +51,16 @@ def context(
     alert: Alert,
     mention: Mention | None,
     refusal: str,
+    lang: Lang,
     *,
     saved: str = "",
     draft: str = "",
 ) -> dict[str, Any]:
+    """The reply card's context; what it says about the network in `lang` (`refusal`
+    is said already)."""
     card = alert.card
-    lang = str(card.get("lang") or (mention.lang if mention else "") or "nl")
-    choices = saved_replies.for_lang(lang) if saved_replies else []
+    post_lang = str(card.get("lang") or (mention.lang if mention else "") or "nl")
+    choices = saved_replies.for_lang(post_lang) if saved_replies else []
     chosen = next((r for r in choices if r.id == saved), None)
     name = str(card.get("name") or card.get("handle") or "").split(" ")[0]
     if chosen is not None and saved_replies is not None:
@@ -65,7 +71,7 @@ def context(
     used = rule.count(draft) if rule else len(draft)
     return {
         "api": not why_not,
-        "why_not": why_not,
+        "why_not": lang.say(why_not),
         "may": not refusal,
         "refusal": refusal,
         "text": draft,
@@ -89,9 +95,9 @@ def answer(
 ) -> ReplyResult:
     """The reply form sent (who may reply was checked before)."""
     if replies is None:
-        raise MalformedPayload("replies are not sent from this page")
+        raise MalformedPayload(N_("replies are not sent from this page"))
     text = form.get("text", "")
     if has_markup(text):
-        return ReplyResult("invalid", "Plain text only: remove the markup (<…>).")
+        return ReplyResult("invalid", N_("Plain text only: remove the markup (<…>)."))
     mention = mentions.get(alert.mention_id) if alert.mention_id else None
     return replies.send_reply(alert, text, who, now, mention)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import untrusted
+from ..i18n import Lang
 from ..model import Mention
 
 TEXT_LIMIT = 10_000
@@ -49,24 +50,38 @@ def summoned(mention: Mention | None, brand_handles: Iterable[str]) -> bool:
     return bool(wanted & (named | words))
 
 
-def timeline_events(replies: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The case's replies as timeline lines (moment, text)."""
+def timeline_events(replies: list[dict[str, Any]], lang: Lang) -> list[tuple[str, str]]:
+    """The case's replies as timeline lines (moment, text) in `lang`; a network's stored
+    advice translates where the catalogue has it (its own words stay as they came)."""
     out = []
     for item in replies:
         state, at = str(item.get("state", "")), str(item.get("at", ""))
+        who = untrusted.line(str(item.get("by", "")))
         text = untrusted.line(str(item.get("text", "")))
         network = untrusted.line(str(item.get("network", "")))
         if state == "seen":
-            out.append((at, f'Answered on the network by {item.get("by")}: "{text}"'))
+            line = lang._('Answered on the network by %(who)s: "%(text)s"', who=who, text=text)
         elif state == "sent":
-            out.append(
-                (str(item.get("sent_at") or at), f'Reply sent by {item.get("by")}: "{text}"')
-            )
+            at = str(item.get("sent_at") or at)
+            line = lang._('Reply sent by %(who)s: "%(text)s"', who=who, text=text)
         elif state == "refused":
-            why = untrusted.line(str(item.get("advice", "")))
-            out.append((at, f"Reply by {item.get('by')} refused by {network}: {why}"))
+            why = lang.gettext(untrusted.line(str(item.get("advice", ""))))
+            line = lang._(
+                "Reply by %(who)s refused by %(network)s: %(why)s",
+                who=who,
+                network=network,
+                why=why,
+            )
         elif state == "uncertain":
-            out.append((at, f'Reply by {item.get("by")} got no answer from {network}: "{text}"'))
+            line = lang._(
+                'Reply by %(who)s got no answer from %(network)s: "%(text)s"',
+                who=who,
+                network=network,
+                text=text,
+            )
         elif state == "sending":
-            out.append((at, f'Reply by {item.get("by")} being sent: "{text}"'))
+            line = lang._('Reply by %(who)s being sent: "%(text)s"', who=who, text=text)
+        else:
+            continue
+        out.append((at, line))
     return out

@@ -123,7 +123,11 @@ class AlertService:
         self._escalation = Escalation(records=self._records, team=team, delivery=delivery)
         history = AuthorHistory(state, retention)
         self.incidents = Incidents(
-            state, self._records, kinds=setup.incident_kinds, timezone=timezone
+            state,
+            self._records,
+            kinds=setup.incident_kinds,
+            timezone=timezone,
+            lang=delivery.team_lang,
         )
         self._incident_updates = IncidentUpdates(
             incidents=self.incidents, records=self._records, team=team, delivery=delivery

@@ -80,7 +80,13 @@ def state_text(alert: Alert, lang: Lang = EN) -> str:
 def headline(alert: Alert, lang: Lang = EN) -> str:
     card = alert.card
     if alert.kind == "incident":
-        return f"Incident: {untrusted.line(str(card.get('label') or ''))}, {alert.count} posts"
+        label = untrusted.line(str(card.get("label") or ""))
+        return lang.n_(
+            "Incident: %(label)s, %(num)s post",
+            "Incident: %(label)s, %(num)s posts",
+            alert.count,
+            label=label,
+        )
     if alert.kind in ("group", "spike"):
         what = lang.gettext(N_("Spike") if alert.kind == "spike" else N_("Grouped"))
         posts = lang.n_("%(num)s negative post", "%(num)s negative posts", alert.count)

@@ -42,6 +42,24 @@ def N_(message: str) -> str:
     return message
 
 
+class Phrase(str):
+    """A sentence made where the reader is not known (a reply's refusal, a network's
+    advice), said in English wherever it is used as text (logs, tests), and in the
+    reader's language where it is shown: `Lang.say`. `msgid` is the catalogue's sentence
+    (marked `N_` where it is written), `values` its placeholders (a value may be a Phrase)."""
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, **values: Any) -> Phrase:
+        made = super().__new__(
+            cls, msgid % {k: str(v) for k, v in values.items()} if values else msgid
+        )
+        made.msgid = msgid
+        made.values = values
+        return made
+
+
 def normalise(code: str | None) -> str | None:
     """ "nl-BE", "nl_NL", "NL" -> "nl"; a language the product does not speak -> None."""
     if not code:
@@ -91,6 +109,16 @@ class Lang:
         """Translate, then fill in `%(name)s` placeholders."""
         text = self.gettext(message)
         return text % values if values else text
+
+    def say(self, text: str) -> str:
+        """A `Phrase` in this language (its values said too); any other text through the
+        catalogue (a marked sentence translates, a name stays as it is)."""
+        if isinstance(text, Phrase):
+            values = {
+                k: self.say(v) if isinstance(v, Phrase) else v for k, v in text.values.items()
+            }
+            return self._(text.msgid, **values)
+        return self.gettext(text) if text else text
 
     def n_(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """The plural form for `n`, filled in (`%(num)s` is `n`, formatted)."""

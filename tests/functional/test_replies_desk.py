@@ -242,3 +242,25 @@ def test_a_page_reply_made_outside_the_product_answers_the_case_on_the_network(
         in timeline
     )
     assert len(wiring.alerts().replies.sent(alert.id)) == 1
+
+
+def test_a_manager_who_reads_dutch_is_told_a_refusal_in_dutch(client, desk):
+    # GIVEN ann, paged for a case, reads Dutch from now on (her own choice), and Meta
+    # says the Page's token is revoked
+    link = link_for(desk, complaint("111_777"))
+    wiring.team().add_manager(Manager("ann", "Ann", email="ann@example.com", locale="nl"))
+    revoked = {"error": {"message": "Error validating", "code": 190, "error_subcode": 460}}
+    with at(NOW + timedelta(minutes=1)):
+        early = press(client, link, do="reply", text="Hoi")
+        press(client, link, do="ack")
+        desk["stand_ins"].refuse("facebook", 400, revoked)
+        refused = press(client, link, do="reply", text="Hoi, sorry!")
+        marked = press(client, link, do="reply", text="<b>Hoi</b>")
+    # THEN each refusal is Dutch, the network's own advice included
+    assert "Pak de case eerst op: dan is het antwoord aan jou." in early.body.decode()
+    body = refused.body.decode()
+    assert "Niet verstuurd: Meta accepteert het token van de pagina niet meer" in body
+    assert "Not sent" not in body and "Meta no longer" not in body and "refused by" not in body
+    assert "geweigerd door facebook: Meta accepteert het token" in body  # on the timeline
+    assert "Alleen platte tekst: haal de opmaak (&lt;…&gt;) weg." in marked.body.decode()
+    assert sent_lines(desk) == []

@@ -14,13 +14,25 @@ a priority at least `PRIORITY_MARGIN` above the incident's.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ...i18n import N_, Lang
 from ...model import Mention
 from ...triage.text import words
 
 SHARED_KINDS = ("outage",)
+# what a kind is called in an incident's name (triage's urgency kinds), translated there
+KIND_NAMES = {
+    "outage": N_("outage"),
+    "cancel": N_("cancellation"),
+    "legal": N_("legal"),
+    "fraud": N_("fraud"),
+    "refund": N_("refund"),
+    "safety": N_("safety"),
+}
+EN = Lang("en")
 PRIORITY_MARGIN = 25.0  # a quarter of the scale: P60 outage, P85 post pages by itself
 URGENCY = "urgency: "
 WATCHED = "watch-list author"
@@ -51,8 +63,13 @@ class Cause:
     @property
     def label(self) -> str:
         """ "outage Amersfoort, Utrecht": what the incident is, in a few words."""
+        return self.label_in(EN)
+
+    def label_in(self, lang: Lang) -> str:
+        """`label` in `lang`: "storing Amersfoort, Utrecht" in Dutch."""
         towns = ", ".join(p.replace("-", " ").title() for p in self.places)
-        return f"{self.kind} {towns}".strip()
+        name = lang.gettext(KIND_NAMES[self.kind]) if self.kind in KIND_NAMES else self.kind
+        return f"{name} {towns}".strip()
 
 
 def urgency_kinds(reasons: Iterable[str]) -> list[str]:
@@ -90,3 +107,13 @@ def stands_apart(
     if mention.priority >= incident_priority + margin:
         return f"priority {mention.priority:.0f}, incident {incident_priority:.0f}"
     return ""
+
+
+def label_of(raw: Mapping[str, Any], lang: Lang) -> str:
+    """An incident's name in the reader's language, from its stored item: a declared one's
+    as the manager wrote it, else its cause and the towns its posts named (the card keeps
+    the name in the team's language, for the messages sent to everyone)."""
+    stored = str((raw.get("card") or {}).get("label") or "")
+    if raw.get("declared") or not raw.get("cause"):
+        return stored
+    return Cause(str(raw["cause"]), tuple(raw.get("places") or ())).label_in(lang)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from ...errors import MalformedPayload, TokenError
+from ...i18n import Lang
 from ...model import Alert
 from .. import notices, web
 from ..codes import Grant
@@ -18,6 +19,8 @@ from ..linking import CaseLinks
 from ..records import AlertRecords
 from ..team import Team
 from .page import IncidentActions
+
+EN = Lang("en")
 
 
 def subject(grant: Grant, alert_id: str) -> str:
@@ -35,7 +38,10 @@ class IncidentDesk:
     timezone: str
     incidents: IncidentActions
 
-    def may_act(self, grant: Grant, alert: Alert, now: datetime) -> str:
+    def lang(self, manager: str) -> str:
+        raise NotImplementedError
+
+    def may_act(self, grant: Grant, alert: Alert, now: datetime, lang: Lang = EN) -> str:
         raise NotImplementedError
 
     def _board(
@@ -51,19 +57,24 @@ class IncidentDesk:
 
         def act() -> web.Page:
             grant = self.links.passes.check(board_pass, now)
+            lang = Lang(self.lang(grant.recipient))
             if grant.recipient not in self.team.on_call(now).chain:
-                text = "Only whoever is on call (the team lead too) declares an incident."
+                text = lang.gettext(
+                    "Only whoever is on call (the team lead too) declares an incident."
+                )
                 return self._board(grant, now, error=text, status=403)
             try:
                 self.csrf.spend(form.get("csrf", ""), subject(grant, "declare"), now)
             except TokenError as error:
-                return self._board(grant, now, error=f"Not done: {error}.", status=403)
+                why = lang._("Not done: %(why)s.", why=lang.gettext(str(error)))
+                return self._board(grant, now, error=why, status=403)
             try:
                 incident = self.incidents.declare(grant.recipient, form, now)
             except MalformedPayload as error:
-                return self._board(grant, now, error=str(error), status=400)
-            label = incident.card.get("label")
-            return self._board(grant, now, notice=f"Declared: {label}. Matching posts join it.")
+                return self._board(grant, now, error=lang.gettext(str(error)), status=400)
+            label = str(incident.card.get("label"))
+            notice = lang._("Declared: %(label)s. Matching posts join it.", label=label)
+            return self._board(grant, now, notice=notice)
 
         return self._guard(act)
 
@@ -84,7 +95,8 @@ class IncidentDesk:
         status: int = 200,
         reply: str = "",
     ) -> web.Page:
-        refusal = self.may_act(grant, incident, now)
+        lang = Lang(self.lang(grant.recipient))
+        refusal = self.may_act(grant, incident, now, lang)
         context = self.incidents.page(
             incident,
             now,
@@ -92,18 +104,20 @@ class IncidentDesk:
             refusal=refusal,
             csrf=self.csrf.token(subject(grant, incident.id), now) if not refusal else "",
             board_url=self.links.board(grant.recipient, now) if grant.scope != "view" else "",
+            lang=lang,
             reply=reply,
         )
-        # the incident page is not translated yet: English, and <html lang="en"> says so
         page = {**context, "notice": notice, "error": error}
-        return notices.page(status, "incident.html", page, "en")
+        return notices.page(status, "incident.html", page, lang.code)
 
     def _act_incident(
         self, grant: Grant, incident: Alert, form: Mapping[str, str], now: datetime
     ) -> web.Page:
+        lang = Lang(self.lang(grant.recipient))
         try:
-            notice, reply = self.incidents.act(incident, grant.recipient, form, now)
+            notice, reply = self.incidents.act(incident, grant.recipient, form, now, lang)
         except MalformedPayload as error:
-            return self._incident(grant, incident, now, error=str(error), status=400)
+            why = lang.gettext(str(error))
+            return self._incident(grant, incident, now, error=why, status=400)
         fresh = self.records.get(incident.id) or incident
         return self._incident(grant, fresh, now, notice=notice, reply=reply)

@@ -22,24 +22,26 @@ from typing import Any
 
 from ... import untrusted
 from ...errors import MalformedPayload
+from ...i18n import N_, Lang
 from ...model import OUTCOMES, Alert, parse_time
 from .. import message, views
 from ..acks import Acknowledgements
 from ..records import AlertRecords
 from ..replies import Replies
-from .causes import Cause
+from .causes import Cause, label_of
 from .registry import MAX_TRIES, Incidents
 
 SHOWN = 50  # posts listed on the page, newest first ("and N more")
 # replies sent through the networks in one press: each is a network call, and the page
 # must answer within API Gateway's 29 s; the next press sends the next ones
 SEND_AT_ONCE = 10
-NOTICES = {
-    "ack": "Acknowledged: the incident and all its posts are yours.",
-    "resolve": "Resolved: the incident and all its posts, with one outcome.",
-    "answer": "One reply per post below: copy each, open the post, paste it.",
-    "split": "Split out: that post is a case of its own now, on the board.",
+NOTICES = {  # translated where shown
+    "ack": N_("Acknowledged: the incident and all its posts are yours."),
+    "resolve": N_("Resolved: the incident and all its posts, with one outcome."),
+    "answer": N_("One reply per post below: copy each, open the post, paste it."),
+    "split": N_("Split out: that post is a case of its own now, on the board."),
 }
+ENDED = {"case": N_("choose how the case ended"), "incident": N_("choose how the incident ended")}
 REPLY_LIMIT = 1000
 DEFAULT_REPLY = (
     "Hoi {name}, sorry voor het ongemak. We weten van de storing en werken aan een oplossing."
@@ -100,11 +102,10 @@ def context(
     *,
     now: datetime,
     timezone: str,
+    lang: Lang,
 ) -> dict[str, Any]:
     age = max(0, int((now - parse_time(incident.created_at)).total_seconds() // 60))
-    state = views.STATE_TEXT.get(incident.state, incident.state)
-    if incident.holder and incident.state == "acknowledged":
-        state = f"with {incident.holder}"
+    state = views.state_text(incident, lang)
     reach = int(raw.get("reach", 0))
     head = incident.members[0] if incident.members and not raw.get("declared") else ""
     rows = []
@@ -114,21 +115,23 @@ def context(
             {
                 "id": post.id,
                 "author": message.who(card),
-                "reach": message.known_reach(card),
+                "reach": message.known_reach(card, lang),
                 "platform": untrusted.line(str(card.get("source", ""))),
-                "posted": views.local(str(card.get("created_at") or ""), timezone, pattern="HH:mm"),
+                "posted": views.local(
+                    str(card.get("created_at") or ""), timezone, pattern="HH:mm", lang=lang
+                ),
                 "excerpt": message.first_words(str(card.get("excerpt", "")), 200),
                 "url": untrusted.link(str(card.get("url") or "")),
-                "state_text": views.STATE_TEXT.get(post.state, post.state),
+                "state_text": lang.gettext(views.STATE_TEXT.get(post.state, post.state)),
                 "splittable": post.id != head and post.state != "resolved",
             }
         )
     waiting = sum(1 for p in posts if p.state not in ("acknowledged", "resolved"))
     return {
         "id": incident.id,
-        "label": untrusted.line(str(incident.card.get("label") or "incident")),
+        "label": untrusted.line(label_of(raw, lang) or lang.gettext("incident")),
         "count": incident.count,
-        "reach": message.reach(reach) if reach else "",
+        "reach": message.reach(reach, lang) if reach else "",
         "age": age,
         "state": incident.state,
         "state_text": state,
@@ -138,13 +141,13 @@ def context(
         "posts": rows,
         "more": max(0, incident.count - len(rows)),
         "waiting": waiting,
-        "outcome": incident.outcome or "",
+        "outcome": lang.gettext(views.OUTCOME_TEXT[incident.outcome]) if incident.outcome else "",
         "lesson": incident.lesson or "",
     }
 
 
 def board_rows(
-    incidents: Incidents, now: datetime, link: Any, timezone: str
+    incidents: Incidents, now: datetime, link: Any, timezone: str, lang: Lang
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """The board's first section: each open incident (newest first), and the ids of the
     posts it stands for (the board leaves them out of its single cases)."""
@@ -158,7 +161,7 @@ def board_rows(
         if incident.state == "resolved":
             continue
         members.update(incident.members)
-        facts = context(incident, raw, [], now=now, timezone=timezone)
+        facts = context(incident, raw, [], now=now, timezone=timezone, lang=lang)
         facts["url"] = link(incident)
         rows.append((incident.created_at, facts))
     return [r for _, r in sorted(rows, key=lambda r: r[0], reverse=True)], members
@@ -168,7 +171,7 @@ def resolution(form: Mapping[str, str], what: str) -> dict[str, str]:
     """How it ended, from a resolve form: an outcome (required), note, lesson, theme."""
     outcome = form.get("outcome", "")
     if outcome not in OUTCOMES:
-        raise MalformedPayload(f"choose how the {what} ended")
+        raise MalformedPayload(ENDED[what])
     return {
         "outcome": outcome,
         "note": form.get("note", ""),
@@ -195,34 +198,39 @@ class IncidentActions:
         refusal: str,
         csrf: str,
         board_url: str,
+        lang: Lang,
         reply: str = "",
     ) -> dict[str, Any]:
-        """The incident page's context (`incident.html`)."""
+        """The incident page's context (`incident.html`) in `lang`."""
         posts = posts_of(self.records, incident)
-        facts = context(
-            incident, self.incidents.raw(incident.id) or {}, posts, now=now, timezone=timezone
-        )
+        raw = self.incidents.raw(incident.id) or {}
+        facts = context(incident, raw, posts, now=now, timezone=timezone, lang=lang)
         text = reply or DEFAULT_REPLY
         open_posts = incident.state != "acknowledged" or facts["waiting"] > 0
         return {
-            "title": f"Incident: {facts['label']}",
+            "title": lang._("Incident: %(label)s", label=facts["label"]),
             "incident": facts,
             "readonly": refusal,
             "acting": not refusal,
             "ack": incident.state != "resolved" and open_posts,
             "csrf": csrf,
-            "outcomes": [(o, views.OUTCOME_TEXT[o]) for o in OUTCOMES],
+            "outcomes": [(o, lang.gettext(views.OUTCOME_TEXT[o])) for o in OUTCOMES],
             "reply": text,
+            # where the stage has reply channels the button sends (each network that takes
+            # a reply from us); else it prepares the replies to copy
+            "reply_button": lang.gettext(
+                N_("Send the replies") if self.replies else N_("Prepare the replies")
+            ),
             "drafts": drafts([p for p in posts if not p.answered_at], text) if reply else [],
             "zone": timezone,
             "board_url": board_url,
         }
 
     def act(
-        self, incident: Alert, who: str, form: Mapping[str, str], now: datetime
+        self, incident: Alert, who: str, form: Mapping[str, str], now: datetime, lang: Lang
     ) -> tuple[str, str]:
-        """Do what the form asks; (notice, the reply to draft). `MalformedPayload` names
-        the field that will not do."""
+        """Do what the form asks; (notice in `lang`, the reply to draft). `MalformedPayload`
+        names the field that will not do (its text marked for the catalogue)."""
         action, reply = form.get("do", ""), ""
         if action == "ack":
             self.acknowledge_all(incident, who, now)
@@ -231,17 +239,19 @@ class IncidentActions:
         elif action == "answer":
             reply = form.get("reply", "").strip()
             if not reply:
-                raise MalformedPayload("reply: write the text to send to every author")
+                raise MalformedPayload(N_("reply: write the text to send to every author"))
             if self.replies is not None:
-                return self.answer_all(incident, who, reply, now), reply
+                return self.answer_all(incident, who, reply, now, lang), reply
         elif action == "split":
             if not self.split(incident, form.get("post", "")):
-                raise MalformedPayload("post: not a post of this incident that can be split")
+                raise MalformedPayload(N_("post: not a post of this incident that can be split"))
         else:
-            raise MalformedPayload("unknown action")
-        return NOTICES[action], reply
+            raise MalformedPayload(N_("unknown action"))
+        return lang.gettext(NOTICES[action]), reply
 
-    def answer_all(self, incident: Alert, who: str, template: str, now: datetime) -> str:
+    def answer_all(
+        self, incident: Alert, who: str, template: str, now: datetime, lang: Lang
+    ) -> str:
         """Send each post not answered yet its reply, where its network takes one from
         us; what happened, in a line. Sent once per post and text (`Replies`), so a second
         press sends only what the first did not."""
@@ -257,11 +267,22 @@ class IncidentActions:
             elif result.state != "invalid":  # refused or uncertain: on the post's timeline
                 refused += 1
         left = len(waiting) - sent
-        parts = [f"Sent {sent} {'reply' if sent == 1 else 'replies'} on the networks."]
+        parts = [
+            lang.n_(
+                "Sent %(num)s reply on the networks.", "Sent %(num)s replies on the networks.", sent
+            )
+        ]
         if refused:
-            parts.append(f"{refused} refused or unsure: see those posts' timelines.")
+            parts.append(
+                lang._("%(count)s refused or unsure: see those posts' timelines.", count=refused)
+            )
         if left:
-            parts.append(f"{left} to send yourself below (or press again for the next ones).")
+            parts.append(
+                lang._(
+                    "%(count)s to send yourself below (or press again for the next ones).",
+                    count=left,
+                )
+            )
         return " ".join(parts)
 
     def acknowledge_all(self, incident: Alert, who: str, now: datetime) -> int:
@@ -288,13 +309,13 @@ class IncidentActions:
         """A declared incident from the board's form; `MalformedPayload` names the field."""
         kind = form.get("cause", "") or (self.incidents.kinds[0] if self.incidents.kinds else "")
         if kind not in self.incidents.kinds:
-            raise MalformedPayload("cause: not a kind of incident this team groups")
+            raise MalformedPayload(N_("cause: not a kind of incident this team groups"))
         label = untrusted.line(form.get("label", ""), 80)
         if not label:
-            raise MalformedPayload('label: say what it is, e.g. "storing Amersfoort"')
+            raise MalformedPayload(N_('label: say what it is, e.g. "storing Amersfoort"'))
         status_url = untrusted.line(form.get("status_url", ""), 300)
         if status_url and not untrusted.link(status_url):
-            raise MalformedPayload("status_url: an http(s) link, or nothing")
+            raise MalformedPayload(N_("status_url: an http(s) link, or nothing"))
         towns = {t.strip().lower() for t in form.get("places", "").split(",") if t.strip()}
         return self.incidents.declare(
             Cause(kind, tuple(sorted(towns))[:10]),

@@ -31,6 +31,7 @@ from ..records import NO_INDEX, AlertRecords
 from .causes import SHARED_KINDS, Cause, same_place, stands_apart
 from .entries import INCIDENT_PREFIX, Entry, incident_card, incident_id_for
 
+EN = Lang("en")
 WINDOW = timedelta(minutes=60)  # a post joins an incident whose last post is this recent
 MAX_TRIES = 8
 TOUCH_EVERY = timedelta(minutes=1)  # the cause entry's last post time, at most this often
@@ -45,8 +46,10 @@ class Incidents:
         window: timedelta = WINDOW,
         kinds: Sequence[str] = SHARED_KINDS,
         timezone: str = "UTC",
+        lang: Lang = EN,
     ):
         self.kinds = tuple(kinds)
+        self._lang = lang  # the team's: the stored copy of an incident's message
         self._timezone = ZoneInfo(timezone)
         self._state = state
         self._records = records
@@ -117,14 +120,14 @@ class Incidents:
         expected_end: str = "",
     ) -> Alert:
         """A declared incident: matching posts join it without paging anyone."""
-        name = label or cause.label
+        name = label or cause.label_in(self._lang)
         incident = Alert(
             id=f"{INCIDENT_PREFIX}{DECLARED}:{cause.kind}:{iso(now)}",
             kind="incident",
             recipient=who,
             created_at=iso(now),
-            subject=message.subject_line(f"[Incident] {name}"),
-            body=f"Declared incident: {name}",
+            subject=message.subject_line(self._lang._("[Incident] %(text)s", text=name)),
+            body=self._lang._("Declared incident: %(label)s", label=name),
             priority=100.0,
             state="acknowledged",
             acknowledged_at=iso(now),
@@ -207,7 +210,7 @@ class Incidents:
             named = sorted({*(item.get("places") or ()), *places})
             label = str(current.card.get("label", ""))
             if not item.get("declared"):  # "outage Amersfoort, Utrecht": the towns named
-                label = Cause(entry.kind, tuple(named)).label
+                label = Cause(entry.kind, tuple(named)).label_in(self._lang)
             changes = {
                 "places": named,
                 "members": [*current.members, post.id],
@@ -235,7 +238,7 @@ class Incidents:
         if head is None or head.state == "resolved":
             return None
         raw_head = self._state.get(keys.alert(head.id)) or {}
-        label = Cause(entry.kind, entry.places).label
+        label = Cause(entry.kind, entry.places).label_in(self._lang)
         followers = int(head.card.get("followers") or 0)
         incident = head.with_(
             id=entry.id,
@@ -247,8 +250,11 @@ class Incidents:
             incident_id=None,
             group_id=None,
         )
-        # the stored copy (no links): in English, as the incident page is for now
-        stored = message.render(incident.card, None, timezone="UTC", lang=Lang("en"), band="")
+        # the stored copy (no links), in the team's language like a case's; each page
+        # and e-mail is rendered for its reader
+        stored = message.render(
+            incident.card, None, timezone=str(self._timezone), lang=self._lang, band=""
+        )
         incident = incident.with_(subject=stored.subject, body=stored.email, sms=stored.sms)
         index = {"gsi1pk": raw_head.get("gsi1pk"), "gsi1sk": raw_head.get("gsi1sk")}
         if self._records.create(incident, index, now):

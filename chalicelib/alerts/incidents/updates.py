@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
+from ...i18n import Lang
 from ...model import Alert, iso, parse_time
 from .. import message, sms
 from ..delivery import UNASSIGNED, Delivery
@@ -20,15 +21,23 @@ from ..policy import RESOLVE_TTL_FACTOR
 from ..records import AlertRecords
 from ..team import Team
 from ..tick import Tick
+from .causes import label_of
 from .registry import Incidents
 
 UPDATE_EVERY = timedelta(minutes=5)
 
 
-def update_text(label: str, new_posts: int, reach: int, oldest_minutes: int) -> str:
-    posts = f"+{new_posts} post" + ("" if new_posts == 1 else "s")
-    known = f", {message.reach(reach)} reach" if reach else ""
-    return f"{label}: {posts}{known}, oldest {oldest_minutes} min"
+def update_text(label: str, new_posts: int, reach: int, oldest_minutes: int, lang: Lang) -> str:
+    """The follow-up's line in the reader's language (an SMS: GSM-7 once `sms` folds it)."""
+    posts = lang.n_("+%(num)s post", "+%(num)s posts", new_posts)
+    known = lang._(", %(reach)s reach", reach=message.reach(reach, lang)) if reach else ""
+    return lang._(
+        "%(label)s: %(posts)s%(reach)s, oldest %(minutes)s min",
+        label=label,
+        posts=posts,
+        reach=known,
+        minutes=oldest_minutes,
+    )
 
 
 class IncidentUpdates:
@@ -75,14 +84,17 @@ class IncidentUpdates:
         if not self._records.change(incident.id, changes, expect={"reported": reported}):
             return  # another run sent it
         oldest = max(0, int((now - parse_time(incident.created_at)).total_seconds() // 60))
-        label = str(incident.card.get("label") or "incident")
-        text = update_text(label, incident.count - reported, int(str(item.get("reach", 0))), oldest)
+        lang = self._delivery.lang(to)
+        label = label_of(item, lang) or lang.gettext("incident")
+        reach = int(str(item.get("reach", 0)))
+        text = update_text(label, incident.count - reported, reach, oldest, lang)
         ttl = timedelta(hours=self._team.policy().link_ttl_hours * RESOLVE_TTL_FACTOR)
         links = self._delivery.links.for_page(incident.id, to, now, ttl)
-        body = f"{text}. {incident.count} posts in all.\n\nOpen the incident: {links.case}"
-        rendered = message.Rendered(
-            message.subject_line(f"[Incident] {text}"), body, sms.compose(text, links.case)
-        )
+        in_all = lang.n_("%(num)s post in all.", "%(num)s posts in all.", incident.count)
+        opened = lang._("Open the incident: %(link)s", link=links.case)
+        body = f"{text}. {in_all}\n\n{opened}"
+        subject = message.subject_line(lang._("[Incident] %(text)s", text=text))
+        rendered = message.Rendered(subject, body, sms.compose(text, links.case))
         channels = self._delivery.channels_for(incident, to, now)
         if self._delivery.send(to, rendered, "incident-update", channels, incident.id):
             tick.incident_updates.append(incident.id)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import N_, Phrase
 from .._common import Credentials
 from .length import Rule
 
@@ -90,13 +91,20 @@ class Outbound:
         """Why a reply to `target` cannot go from the case page ("" when it can)."""
         channel = self._channels.get(target.source)
         if channel is None:
-            return f"Replies to {target.source} are not sent from here."
+            return Phrase(
+                N_("Replies to %(network)s are not sent from here."), network=target.source
+            )
         if self.channel(target.source) is None:
-            return f"This stage has no {channel.name} credentials for replies."
+            return Phrase(
+                N_("This stage has no %(network)s credentials for replies."), network=channel.name
+            )
         if channel.needs_summons and not target.summoned:
-            return (
-                f"{channel.name} lets us reply only to posts that mention or quote the brand; "
-                "this one does not."
+            return Phrase(
+                N_(
+                    "%(network)s lets us reply only to posts that mention or quote the brand; "
+                    "this one does not."
+                ),
+                network=channel.name,
             )
         return ""
 
@@ -106,7 +114,8 @@ class Outbound:
         if channel is None:
             from ...errors import ReplyRefused
 
-            raise ReplyRefused("refused", self.why_not(target) or "no channel for this network")
+            why = self.why_not(target) or N_("no channel for this network")
+            raise ReplyRefused("refused", why)
         client = self._clients.get(channel.network)
         if client is None:
             client = self._clients[channel.network] = channel.connect(self._credentials)
