@@ -13,6 +13,7 @@ from the registry.
     mastodon.py   ``POST /api/v1/statuses`` with ``in_reply_to_id`` (plain HTTP, with
                   the reply's idempotency key as ``Idempotency-Key``)
     reddit.py     praw ``Comment.reply`` / ``Submission.reply`` (an approved app)
+    bluesky.py    ``com.atproto.repo.createRecord`` with ``reply: {root, parent}`` (XRPC)
 
 A channel raises `ReplyRefused` when the network said no (nothing was posted) and
 `ReplyUncertain` when the request failed without an answer (it may be posted).
@@ -58,12 +59,10 @@ class Channel:
 
 
 def _registry() -> dict[str, Channel]:
-    from . import mastodon, meta, reddit, x
+    from . import bluesky, mastodon, meta, reddit, x
 
-    return {
-        c.network: c
-        for c in (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
-    }
+    channels = (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
+    return {c.network: c for c in (*channels, bluesky.CHANNEL)}
 
 
 CHANNELS: dict[str, Channel] = _registry()

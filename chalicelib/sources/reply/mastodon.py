@@ -42,6 +42,11 @@ def addressed(target: Target, text: str) -> str:
 def post(client: Server, target: Target, text: str, key: str) -> Sent:
     import requests
 
+    if not target.native_id.isdigit():  # read on another server (sources/mastodon.py)
+        raise ReplyRefused(
+            "refused",
+            "This post was read on another Mastodon server: answer it in a Mastodon app.",
+        )
     try:
         response = client.session.post(
             f"{client.base}/api/v1/statuses",
