@@ -11,8 +11,8 @@
 
 A token is ``base64url(header) . base64url(claims) . base64url(signature)``, JSON compact,
 no padding. Why no JWT or Google auth library on top: google-auth needs cryptography
-anyway, and the two together put the Lambda zip past its 10 MB goal (docs/sources.md,
-"What the review sources cost in the zip"). A key that does not load is a `ConfigError`
+anyway, and the two together put the Lambda zip past its 10 MiB goal (docs/performance.md,
+"The review sources in the zip"). A key that does not load is a `ConfigError`
 naming the secret (`secret`), never the key; a token that does not verify is a
 `SignatureError` saying why, never the token.
 """
