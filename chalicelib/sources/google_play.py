@@ -128,7 +128,7 @@ def fetch(
         except OSError as exc:
             problem = str(exc)
             break
-        if answer.status == 429 or _quota(answer):
+        if answer.status == 429 or over_quota(answer):
             retry_at = wait_until(answer, now, at_least=to_next_hour(now))
             problem = f"Google Play quota: HTTP {answer.status} (200 review reads an hour)"
             break
@@ -221,7 +221,8 @@ def review_to_mention(
     )
 
 
-def _quota(answer: Answer) -> bool:
+def over_quota(answer: Answer) -> bool:
+    """A 403 that is Google's quota, not a missing permission."""
     if answer.status != 403 or not isinstance(answer.body, dict):
         return False
     errors = (answer.body.get("error") or {}).get("errors") or []
