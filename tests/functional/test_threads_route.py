@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.sources import signing
+from tests.conftest import ROOT
 from tests.functional.conftest import drain
 from tests.replay_http import need
 
@@ -123,3 +124,44 @@ def test_other_fields_are_skipped_and_the_subscription_is_verified(
         "/webhooks/threads?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=42"
     )
     assert bad.status_code == 403
+
+
+def test_the_brands_own_threads_reply_answers_the_case_and_is_no_mention(
+    client, stack, threads_secrets, team, example, monkeypatch
+):
+    # GIVEN the brand's accounts (watch.json's handles: @Voltera, @VolteraHelpt) and a
+    # customer's angry reply, in the shape of Meta's example, paged as a case
+    monkeypatch.setenv("WATCH_CONFIG_FILE", str(ROOT / "chalicelib" / "watch.json"))
+    wiring.reset()
+    angry = copy.deepcopy(example)
+    angry["values"]["value"].update(
+        id="8901300",
+        username="boze_klant",
+        text="Voltera, al twee dagen geen stroom en niemand neemt op. Waardeloos!",
+        timestamp="2026-11-23T08:50:00+0000",
+    )
+    assert deliver(client, json.dumps(angry).encode()).json_body["accepted"] == 1
+    drain(client, stack)
+    case = wiring.alerts().get("alert:threads:8901300")
+    assert case is not None and case.answered_at is None
+    # WHEN the brand's account (a watch `handles` entry) replies to it in the Threads app
+    answer = copy.deepcopy(example)
+    answer["values"]["value"].update(
+        id="8901301",
+        username="VolteraHelpt",
+        text="Hoi! Vervelend. We bellen je vandaag nog.",
+        timestamp="2026-11-23T09:05:00+0000",
+        replied_to={"id": "8901300"},
+    )
+    for _ in range(2):  # redelivered: nothing more changes
+        assert deliver(client, json.dumps(answer).encode()).status_code == 200
+        drain(client, stack)
+    # THEN the case is answered on the network at the reply's time, and the reply is no mention
+    case = wiring.alerts().get("alert:threads:8901300")
+    assert (case.answered_at, case.answered_via, case.answered_by) == (
+        "2026-11-23T09:05:00Z",
+        "network",
+        "VolteraHelpt",
+    )
+    assert wiring.mentions().get("threads:8901301") is None
+    assert len(wiring.alerts().replies.sent(case.id)) == 1
