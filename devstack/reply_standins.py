@@ -171,7 +171,6 @@ class StandIns:
         things = {"json": {"errors": [], "data": {"things": [{"kind": "t1", "data": comment}]}}}
         return 200, {"content-type": "application/json"}, json.dumps(things)
 
-
     def _app_store(self, request: Any) -> Answer:
         data = json.loads(request.body or b"{}").get("data") or {}
         review = ((data.get("relationships") or {}).get("review") or {}).get("data") or {}
