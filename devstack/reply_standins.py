@@ -5,8 +5,8 @@
 answers as the recorded APIs do (`../shared/realdata`: X ``POST /2/tweets`` 201 with
 ``data.id``; Graph ``POST /{id}/comments`` ``{"id"}``; Mastodon ``POST /api/v1/statuses``
 with the status; Reddit ``POST /api/comment/`` with ``json.data.things``; App Store
-Connect ``POST /v1/customerReviewResponses`` 201 and Google Play ``reviews/{id}:reply``
-in their documented shapes). Each reply is
+Connect ``POST /v1/customerReviewResponses`` 201, Google Play ``reviews/{id}:reply`` and
+Business Profile ``PUT …/reviews/{id}/reply`` in their documented shapes). Each reply is
 written as one JSON line to ``out/replies.jsonl`` (as ``out/pages.jsonl`` holds the
 pages). Any other request to a network fails: nothing ever reaches a real one.
 `refuse(network, status, body)` makes the next reply on a network fail as the real API
@@ -43,6 +43,9 @@ SECRETS = {
 }
 GRAPH = re.compile(r"https://graph\.facebook\.com/v[0-9.]+/([^/]+)/(comments|replies)")
 APP_STORE = "https://api.appstoreconnect.apple.com/v1/customerReviewResponses"
+BUSINESS = re.compile(
+    r"https://mybusiness\.googleapis\.com/v4/(accounts/[^/]+/locations/[^/]+/reviews/[^/]+)/reply"
+)
 PLAY = re.compile(
     r"https://androidpublisher\.googleapis\.com/androidpublisher/v3/applications/[^/]+"
     r"/reviews/([^/]+):reply"
@@ -76,6 +79,7 @@ class StandIns:
         mock.add_callback("POST", APP_STORE, callback=self._app_store)
         mock.add_callback("POST", "https://oauth2.googleapis.com/token", callback=self._token)
         mock.add_callback("POST", PLAY, callback=self._play)
+        mock.add_callback("PUT", BUSINESS, callback=self._business)
         mock.start()
         self._mock = mock
         return self
@@ -191,6 +195,15 @@ class StandIns:
         edited = {"seconds": str(int(datetime.now(UTC).timestamp())), "nanos": 0}
         answer = {"result": {"replyText": text, "lastEdited": edited}}
         return 200, {"content-type": "application/json"}, json.dumps(answer)
+
+    def _business(self, request: Any) -> Answer:
+        found = BUSINESS.match(request.url)
+        text = str(json.loads(request.body or b"{}").get("comment", ""))
+        got = self._record("google_business", found.group(1) if found else "", text)
+        if isinstance(got, tuple):
+            return got
+        reply = {"comment": text, "updateTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return 200, {"content-type": "application/json"}, json.dumps(reply)
 
 
 def _form(body: Any) -> dict[str, str]:

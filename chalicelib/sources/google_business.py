@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +51,8 @@ from .http_json import Answer, JsonHttp
 
 SOURCE = "google_business"
 API = "https://mybusiness.googleapis.com/v4"
+REVIEWS_PAGE = "https://business.google.com/reviews"
+REVIEW_NAME = re.compile(r"accounts/[^/#?\s]+/locations/[^/#?\s]+/reviews/[^/#?\s]+")
 ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 LEEWAY_SECONDS = 60
 TYPES = ("NEW_REVIEW", "UPDATED_REVIEW")
@@ -181,13 +184,27 @@ def review_to_mention(review: Mapping[str, Any], received_at: datetime) -> Menti
     return Mention(
         source=SOURCE,
         native_id=review_id,
-        url=f"https://business.google.com/reviews?review={review_id}",
+        url=review_link(str(review.get("name") or ""), review_id),
         author=Author(id=name, handle=name, name=name),
         text=clip(str(review.get("comment") or "")),
         created_at=iso(created),
         received_at=iso(received_at),
         rating=stars,
     )
+
+
+def review_link(name: str, review_id: str) -> str:
+    """The Business Profile's reviews page, the review's resource name after the ``#``
+    (never sent to Google by a browser): the reply channel answers that name."""
+    if REVIEW_NAME.fullmatch(name):
+        return f"{REVIEWS_PAGE}#{name}"
+    return f"{REVIEWS_PAGE}?review={review_id}"
+
+
+def review_name(url: str) -> str:
+    """The resource name `review_link` put in `url`; "" when there is none."""
+    name = url.partition("#")[2] if url.startswith(REVIEWS_PAGE + "#") else ""
+    return name if REVIEW_NAME.fullmatch(name) else ""
 
 
 def _notification(raw_body: bytes) -> Mapping[str, Any]:

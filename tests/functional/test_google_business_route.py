@@ -118,6 +118,8 @@ def test_a_new_one_star_google_review_is_read_and_becomes_a_mention(
     drain(client, stack)
     mention = wiring.mentions().get("google_business:AbFvOqn-1")
     assert mention is not None and mention.rating == 1 and mention.is_negative
+    # the review's resource name rides in the link's fragment: the reply channel answers it
+    assert mention.url == f"https://business.google.com/reviews#{NAME}"
 
 
 def test_an_updated_review_replaces_its_mention_and_a_vanished_one_is_recorded(

@@ -17,6 +17,7 @@ from the registry.
     app_store.py  ``POST /v1/customerReviewResponses`` (App Store Connect; creates or
                   replaces the review's one response)
     google_play.py ``POST …/reviews/{id}:reply`` (Android Publisher; replaces its one reply)
+    google_business.py ``PUT …/reviews/{id}/reply`` (Business Profile; replaces its one reply)
 
 A channel raises `ReplyRefused` when the network said no (nothing was posted) and
 `ReplyUncertain` when the request failed without an answer (it may be posted).
@@ -63,10 +64,10 @@ class Channel:
 
 
 def _registry() -> dict[str, Channel]:
-    from . import app_store, bluesky, google_play, mastodon, meta, reddit, x
+    from . import app_store, bluesky, google_business, google_play, mastodon, meta, reddit, x
 
     channels = (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
-    reviews = (app_store.CHANNEL, google_play.CHANNEL)
+    reviews = (app_store.CHANNEL, google_play.CHANNEL, google_business.CHANNEL)
     return {c.network: c for c in (*channels, bluesky.CHANNEL, *reviews)}
 
 

@@ -229,8 +229,61 @@ def test_the_local_stand_ins_answer_review_replies_and_write_them_down(apple, pl
     with standing_in(out):
         apple.send(APP_REVIEW, "Sorry, Anne!", "k1")
         play.send(play_review(), "Sorry, Pieter!", "k2")
+        Outbound(GBP_CREDENTIALS).send(google_review(), "Sorry, Karin!", "k3")
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(x["network"], x["in_reply_to"], x["text"]) for x in lines] == [
         ("app_store", APP_REVIEW.native_id, "Sorry, Anne!"),
         ("google_play", "gp:AOqp-1", "Sorry, Pieter!"),
+        ("google_business", GBP_NAME, "Sorry, Karin!"),
     ]
+
+
+GBP_NAME = "accounts/111/locations/222/reviews/AbFvOqn-1"
+GBP_REPLY = f"https://mybusiness.googleapis.com/v4/{GBP_NAME}/reply"
+GBP_CREDENTIALS = {
+    "gbp_client_id": "client.apps.googleusercontent.com",
+    "gbp_client_secret": "client-secret",
+    "gbp_refresh_token": "1//refresh",
+}
+
+
+def google_review(url: str = f"https://business.google.com/reviews#{GBP_NAME}") -> Target:
+    return Target("google_business", "AbFvOqn-1", "Karin", url=url)
+
+
+@responses.activate
+def test_a_google_review_reply_puts_the_comment_on_the_review_the_push_named():
+    # the documented call: PUT <review name>/reply {"comment"} -> ReviewReply
+    responses.post(TOKEN_URI, json={"access_token": "ya29.gbp", "expires_in": 3600})
+    responses.put(
+        GBP_REPLY, json={"comment": "Sorry!", "updateTime": "2026-11-23T09:30:00.000000Z"}
+    )
+    sent = Outbound(GBP_CREDENTIALS).send(google_review(), "Sorry, Karin!", "k")
+    assert sent.reply_id == "AbFvOqn-1/reply"
+    token_request, reply = responses.calls
+    assert parse_qs(token_request.request.body)["grant_type"] == ["refresh_token"]
+    assert json.loads(reply.request.body) == {"comment": "Sorry, Karin!"}
+    assert reply.request.headers["Authorization"] == "Bearer ya29.gbp"
+
+
+@responses.activate
+def test_a_google_review_reply_refused_says_why():
+    responses.post(TOKEN_URI, json={"access_token": "ya29.gbp", "expires_in": 3600})
+    responses.put(GBP_REPLY, json={"error": {"code": 404, "message": "not found"}}, status=404)
+    with pytest.raises(ReplyRefused) as gone:
+        Outbound(GBP_CREDENTIALS).send(google_review(), "Sorry!", "k")
+    assert gone.value.reason == "deleted"
+    responses.replace(responses.POST, TOKEN_URI, json={"error": "invalid_grant"}, status=400)
+    with pytest.raises(ReplyRefused) as revoked:
+        Outbound(GBP_CREDENTIALS).send(google_review(), "Sorry!", "k")
+    assert (revoked.value.reason, revoked.value.revoked) == ("revoked_token", True)
+    with pytest.raises(ReplyRefused, match="names no location"):
+        Outbound(GBP_CREDENTIALS).send(
+            google_review("https://business.google.com/reviews"), "x", "k"
+        )
+
+
+def test_a_google_review_reply_counts_bytes():
+    rule = CHANNELS["google_business"].rule
+    assert rule.check("é" * 2048) == (4096, True)
+    assert rule.check("é" * 2048 + "x") == (4097, False)
