@@ -254,7 +254,17 @@ def test_reply_modules_load_no_network_library_at_import():
 def test_every_registry_entry_has_a_length_rule_and_a_module():
     from chalicelib.sources.reply import CHANNELS
 
-    assert set(CHANNELS) == {"x", "facebook", "instagram", "mastodon", "reddit", "bluesky"}
+    assert set(CHANNELS) == {
+        "x",
+        "facebook",
+        "instagram",
+        "mastodon",
+        "reddit",
+        "bluesky",
+        "app_store",
+        "google_play",
+        "google_business",
+    }
     for channel in CHANNELS.values():
         assert channel.rule.limit > 0 and channel.secret_keys
     assert CHANNELS["x"].cost_usd == 0.010 and CHANNELS["x"].needs_summons

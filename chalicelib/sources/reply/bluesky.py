@@ -14,6 +14,7 @@ import unicodedata
 from datetime import UTC, datetime
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_
 from .. import bluesky
 from .._common import Credentials
 from . import Channel, Sent, Target
@@ -75,5 +76,5 @@ CHANNEL = Channel(
     bluesky.SECRETS,
     connect,
     post,
-    Rule(LIMIT, "characters as Bluesky counts them", bluesky_length),
+    Rule(LIMIT, N_("characters as Bluesky counts them"), bluesky_length),
 )

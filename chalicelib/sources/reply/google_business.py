@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...errors import CredentialsRefused, ReplyRefused, ReplyUncertain
+from ...i18n import N_
 from .. import google_business, google_oauth
 from .._common import Credentials, need_secret
 from ..google_oauth import GoogleSession
@@ -80,5 +81,5 @@ CHANNEL = Channel(
     google_business.GRANT,
     connect,
     post,
-    Rule(LIMIT_BYTES, "bytes (UTF-8)", utf8_bytes),
+    Rule(LIMIT_BYTES, N_("bytes (UTF-8)"), utf8_bytes),
 )

@@ -10,6 +10,7 @@ limit (300 requests / 5 min).
 from __future__ import annotations
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
 from .length import Rule, mastodon_length
@@ -94,5 +95,5 @@ CHANNEL = Channel(
     KEYS,
     connect,
     post,
-    Rule(500, "as Mastodon counts them (links 23)", mastodon_length),
+    Rule(500, N_("as Mastodon counts them (links 23)"), mastodon_length),
 )

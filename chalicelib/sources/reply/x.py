@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
 from .length import X_LIMIT, Rule, x_length
@@ -81,7 +82,7 @@ CHANNEL = Channel(
     secret_keys=KEYS,
     connect=connect,
     post=post,
-    rule=Rule(X_LIMIT, "as X counts them (links 23, emoji 2)", x_length),
+    rule=Rule(X_LIMIT, N_("as X counts them (links 23, emoji 2)"), x_length),
     cost_usd=COST_USD,
     needs_summons=True,
 )
