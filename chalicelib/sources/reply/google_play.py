@@ -11,17 +11,23 @@ poller's (`sources/google_play.py`), with "Reply to reviews" for the app in Play
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from ...errors import CredentialsRefused, ReplyRefused, ReplyUncertain
+from ...errors import ReplyRefused
 from .. import google_play
 from .._common import Credentials
-from . import Channel, Sent, Target
+from ..google_play import over_quota
+from . import Channel, Sent, Target, google
 from .length import Rule
 
 LIMIT = 350
+PLAY = google.Google(
+    "Google Play",
+    "Play Console",
+    "the service account's key",
+    "the service account may not reply to this app's reviews (Play Console, Users and "
+    "permissions: 'Reply to reviews'). Reply in Play Console.",
+)
 
 
 def connect(credentials: Credentials) -> google_play.PlayClient:
@@ -40,37 +46,8 @@ def post(client: google_play.PlayClient, target: Target, text: str, key: str) ->
         raise ReplyRefused("refused", "This review's link names no app: reply in Play Console.")
     review = quote(target.native_id, safe="")  # "gp:AO…" -> "gp%3AAO…", as a URI template does
     url = f"{google_play.BASE}/{quote(package, safe='')}/reviews/{review}:reply"
-    try:
-        answer = client.session.request("POST", url, datetime.now(UTC), json={"replyText": text})
-    except CredentialsRefused as error:
-        raise ReplyRefused(
-            "revoked_token",
-            "Google no longer accepts the service account's key. The team lead was told; "
-            "reply in Play Console for now.",
-            revoked=True,
-        ) from error
-    except OSError as error:
-        raise ReplyUncertain(f"Google Play did not answer: {error}") from error
-    if answer.status == 200:
-        return Sent(target.native_id, target.url)
-    if answer.status == 429 or google_play.over_quota(answer):
-        raise ReplyRefused("rate_limited", "Google Play says: too many requests. Try later.")
-    if answer.status in (401, 403):
-        raise ReplyRefused(
-            "refused",
-            "Google Play: the service account may not reply to this app's reviews (Play "
-            "Console, Users and permissions: 'Reply to reviews'). Reply in Play Console.",
-        )
-    if answer.status == 404:
-        raise ReplyRefused("deleted", "The review is gone: nothing to answer.")
-    if answer.status >= 500:
-        raise ReplyUncertain(f"Google Play answered {answer.status}")
-    raise ReplyRefused("refused", f"Google Play refused the reply ({_message(answer.body)}).")
-
-
-def _message(body: Any) -> str:
-    error = body.get("error") if isinstance(body, dict) else None
-    return str((error or {}).get("message") or "no reason given")[:120]
+    google.send(PLAY, client.session, "POST", url, {"replyText": text}, over_quota=over_quota)
+    return Sent(target.native_id, target.url)
 
 
 CHANNEL = Channel(
