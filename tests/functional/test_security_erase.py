@@ -220,4 +220,5 @@ def test_scrub_removes_an_erased_post_from_a_grouped_alerts_examples_and_text():
     cleaned = erase.scrub(item, target)
     assert cleaned["card"]["examples"] == [{"erased": True}, piet]
     assert cleaned["body"] == "[erased]"
-    assert cleaned["members"] == item["members"]  # ids only, no person
+    # an id names the post (anyone can open x.com/.../status/<id>): jan's leaves the list
+    assert cleaned["members"] == ["alert:generic:p1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,12 @@ INCIDENT_PREFIX = "alert:incident:"
 
 
 def incident_id_for(head_alert_id: str) -> str:
-    """An incident's alert id, from its first post's alert: one incident per first post."""
-    return INCIDENT_PREFIX + head_alert_id.removeprefix("alert:")
+    """An incident's alert id, from its first post's alert: one incident per first post,
+    however often the post that opens it is retried. A digest of the post's id, not the
+    id itself: the incident is the team's record of an outage and outlives the post when
+    its author asks to be forgotten (tools/erase.py), so its id must not name the post."""
+    digest = hashlib.blake2b(head_alert_id.encode(), digest_size=10).hexdigest()
+    return f"{INCIDENT_PREFIX}{digest}"
 
 
 @dataclass(frozen=True)
