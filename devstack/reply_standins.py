@@ -6,7 +6,8 @@ answers as the recorded APIs do (`../shared/realdata`: X ``POST /2/tweets`` 201 
 ``data.id``; Graph ``POST /{id}/comments`` ``{"id"}``; Mastodon ``POST /api/v1/statuses``
 with the status; Reddit ``POST /api/comment/`` with ``json.data.things``; App Store
 Connect ``POST /v1/customerReviewResponses`` 201, Google Play ``reviews/{id}:reply`` and
-Business Profile ``PUT …/reviews/{id}/reply`` in their documented shapes). Each reply is
+Business Profile ``PUT …/reviews/{id}/reply``, Threads' container and ``threads_publish``,
+in their documented shapes). Each reply is
 written as one JSON line to ``out/replies.jsonl`` (as ``out/pages.jsonl`` holds the
 pages). Any other request to a network fails: nothing ever reaches a real one.
 `refuse(network, status, body)` makes the next reply on a network fail as the real API
@@ -46,6 +47,7 @@ APP_STORE = "https://api.appstoreconnect.apple.com/v1/customerReviewResponses"
 BUSINESS = re.compile(
     r"https://mybusiness\.googleapis\.com/v4/(accounts/[^/]+/locations/[^/]+/reviews/[^/]+)/reply"
 )
+THREADS = "https://graph.threads.net/v1.0"
 PLAY = re.compile(
     r"https://androidpublisher\.googleapis\.com/androidpublisher/v3/applications/[^/]+"
     r"/reviews/([^/]+):reply"
@@ -61,6 +63,7 @@ class StandIns:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._refusals: dict[str, Answer] = {}
+        self._containers: dict[str, tuple[str, str]] = {}  # Threads: container -> reply
         self.sent: list[dict[str, Any]] = []
         self._mock: Any = None
 
@@ -80,6 +83,8 @@ class StandIns:
         mock.add_callback("POST", "https://oauth2.googleapis.com/token", callback=self._token)
         mock.add_callback("POST", PLAY, callback=self._play)
         mock.add_callback("PUT", BUSINESS, callback=self._business)
+        mock.add_callback("POST", THREADS + "/me/threads", callback=self._threads_container)
+        mock.add_callback("POST", THREADS + "/me/threads_publish", callback=self._threads_publish)
         mock.start()
         self._mock = mock
         return self
@@ -195,6 +200,23 @@ class StandIns:
         edited = {"seconds": str(int(datetime.now(UTC).timestamp())), "nanos": 0}
         answer = {"result": {"replyText": text, "lastEdited": edited}}
         return 200, {"content-type": "application/json"}, json.dumps(answer)
+
+    def _threads_container(self, request: Any) -> Answer:
+        form = _form(request.body)
+        with self._lock:
+            container = f"{17890000000000000 + next(self._ids)}"
+            self._containers[container] = (form.get("reply_to_id", ""), form.get("text", ""))
+        return 200, {"content-type": "application/json"}, json.dumps({"id": container})
+
+    def _threads_publish(self, request: Any) -> Answer:
+        with self._lock:
+            parent, text = self._containers.pop(
+                _form(request.body).get("creation_id", ""), ("", "")
+            )
+        got = self._record("threads", parent, text)
+        if isinstance(got, tuple):
+            return got
+        return 200, {"content-type": "application/json"}, json.dumps({"id": got})
 
     def _business(self, request: Any) -> Answer:
         found = BUSINESS.match(request.url)

@@ -33,12 +33,13 @@ from .threads import post_to_mention
 from .watch import Watch
 
 SOURCE = "threads"
-URL = "https://graph.threads.net/v1.0/keyword_search"
+GRAPH = "https://graph.threads.net/v1.0"
+URL = f"{GRAPH}/keyword_search"
 FIELDS = "id,text,media_type,permalink,timestamp,username"
 DAILY_QUERIES = 2_000  # of the 2,200 a rolling day Threads allows
 FIRST_LOOKBACK = timedelta(hours=1)
 SEEN_KEPT = 500
-_RATE_CODES = {4, 17, 32, 613}
+RATE_CODES = {4, 17, 32, 613}
 
 
 class ThreadsClient:
@@ -48,6 +49,11 @@ class ThreadsClient:
 
     def search(self, params: Mapping[str, Any]) -> Answer:
         return self.http.get(URL, params=params, headers={"Authorization": f"Bearer {self._token}"})
+
+    def post(self, url: str, form: Mapping[str, str]) -> Answer:
+        """A form POST with the token (the reply channel: `reply/threads.py`)."""
+        headers = {"Authorization": f"Bearer {self._token}"}
+        return self.http.request("POST", url, headers=headers, data=form)
 
 
 def make_client(credentials: Credentials) -> ThreadsClient:
@@ -93,8 +99,8 @@ def fetch(
         except OSError as exc:
             problem = str(exc)
             break
-        code = _code(answer)
-        if answer.status == 429 or code in _RATE_CODES:
+        code = error_code(answer)
+        if answer.status == 429 or code in RATE_CODES:
             retry_at = wait_until(answer, now, at_least=to_next_hour(now))
             problem = f"Threads: rate limited (HTTP {answer.status}, code {code})"
             break
@@ -143,7 +149,9 @@ def fetch(
     )
 
 
-def _code(answer: Answer) -> int | None:
+def error_code(answer: Answer) -> int | None:
+    """The Graph API error's ``code`` (190: the token, 10/200: a permission, 4/17/32/613:
+    rate limits), else None."""
     error = answer.body.get("error") if isinstance(answer.body, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
     return code if isinstance(code, int) else None

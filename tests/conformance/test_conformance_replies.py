@@ -261,6 +261,7 @@ def test_every_registry_entry_has_a_length_rule_and_a_module():
         "mastodon",
         "reddit",
         "bluesky",
+        "threads",
         "app_store",
         "google_play",
         "google_business",

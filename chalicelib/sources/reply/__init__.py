@@ -14,6 +14,7 @@ from the registry.
                   the reply's idempotency key as ``Idempotency-Key``)
     reddit.py     praw ``Comment.reply`` / ``Submission.reply`` (an approved app)
     bluesky.py    ``com.atproto.repo.createRecord`` with ``reply: {root, parent}`` (XRPC)
+    threads.py    ``POST /me/threads`` with ``reply_to_id``, then ``/me/threads_publish``
     app_store.py  ``POST /v1/customerReviewResponses`` (App Store Connect; creates or
                   replaces the review's one response)
     google_play.py ``POST …/reviews/{id}:reply`` (Android Publisher; replaces its one reply)
@@ -64,11 +65,21 @@ class Channel:
 
 
 def _registry() -> dict[str, Channel]:
-    from . import app_store, bluesky, google_business, google_play, mastodon, meta, reddit, x
+    from . import (
+        app_store,
+        bluesky,
+        google_business,
+        google_play,
+        mastodon,
+        meta,
+        reddit,
+        threads,
+        x,
+    )
 
     channels = (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
     reviews = (app_store.CHANNEL, google_play.CHANNEL, google_business.CHANNEL)
-    return {c.network: c for c in (*channels, bluesky.CHANNEL, *reviews)}
+    return {c.network: c for c in (*channels, bluesky.CHANNEL, threads.CHANNEL, *reviews)}
 
 
 CHANNELS: dict[str, Channel] = _registry()
