@@ -98,6 +98,7 @@ class Mention:
     # posted by the brand's own account: never a mention; its `in_reply_to` is answered
     # (triage marks that case answered on the network, alerts/replies.py)
     by_brand: bool = False
+    rating: int | None = None  # a review's stars, 1..5 (app stores, review sites); else None
 
     def __post_init__(self) -> None:
         if not self.source or ":" in self.source:
@@ -106,6 +107,8 @@ class Mention:
             raise ValueError("a mention needs the network's own id")
         if self.status not in MENTION_STATUSES:
             raise ValueError(f"unknown status: {self.status!r}")
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValueError(f"a rating is 1..5 stars, got {self.rating!r}")
 
     @property
     def id(self) -> str:
@@ -152,6 +155,7 @@ class Mention:
             status=self.status,
             expires_at=self.expires_at,
             by_brand=self.by_brand,
+            rating=self.rating,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,6 +196,7 @@ class Mention:
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
             by_brand=bool(data.get("by_brand", False)),
+            rating=int(data["rating"]) if data.get("rating") is not None else None,
         )
 
 

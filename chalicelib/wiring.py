@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # (the services are imported where they are built: a cold sta
     from .intake import Intake
     from .sources.catch_up import Heard
     from .store.brand import BrandActivity
+    from .store.reviews import DeletedReviews
 
 # how long the mails' view-only case links work: a digest is read that week, the
 # weekly lessons mail until the next one and a little longer
@@ -203,6 +204,14 @@ def brand_activity() -> BrandActivity:
     from .store.brand import BrandActivity
 
     return BrandActivity(state(), timedelta(days=settings().retention_days))
+
+
+@cache
+def deleted_reviews() -> DeletedReviews:
+    """Reviews their authors deleted (`store/reviews.py`), recorded by the webhook route."""
+    from .store.reviews import DeletedReviews
+
+    return DeletedReviews(state(), timedelta(days=settings().retention_days))
 
 
 @cache

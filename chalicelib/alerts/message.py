@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .. import untrusted
 from ..i18n import N_, Lang
 from ..model import Mention, parse_time
-from ..sources import names
+from ..sources import registry
 from . import sms
 
 SUBJECT_LIMIT = 100  # SNS e-mail subject limit
@@ -77,11 +77,11 @@ def first_words(text: str, limit: int, ellipsis: str = "…") -> str:
 
 def who(record: Mapping[str, Any]) -> str:
     """An author in one line: "@handle", else their name, else "someone". A network of
-    names (Facebook, feeds, forums: `names.has_handles`) is never written with "@": what
+    names (Facebook, feeds, forums: `registry.has_handles`) is never written with "@": what
     it sent as a handle is a name."""
     handle = untrusted.line(str(record.get("handle") or ""))
     name = untrusted.line(str(record.get("name") or ""))
-    if handle and not names.has_handles(str(record.get("source") or "")):
+    if handle and not registry.has_handles(str(record.get("source") or "")):
         handle, name = "", name or handle
     if handle:
         return f"@{handle}"
@@ -125,7 +125,7 @@ def group_card(
 
 def source_name(source: object, lang: Lang) -> str:
     """A source as people name it ("generic-reddit" -> "Reddit"), on one safe line."""
-    return untrusted.line(lang.gettext(names.display(str(source or ""))))
+    return untrusted.line(lang.gettext(registry.display(str(source or ""))))
 
 
 def band_name(band: str, lang: Lang) -> str:

@@ -79,6 +79,7 @@ class Replies:
             native_id=native,
             author_handle=str(card.get("handle") or (mention.author.handle if mention else "")),
             summoned=summoned(mention, self._brand),
+            url=str(card.get("url") or (mention.url if mention else "")),
         )
 
     def why_not(self, alert: Alert, mention: Mention | None) -> str:

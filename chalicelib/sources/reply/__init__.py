@@ -13,6 +13,12 @@ from the registry.
     mastodon.py   ``POST /api/v1/statuses`` with ``in_reply_to_id`` (plain HTTP, with
                   the reply's idempotency key as ``Idempotency-Key``)
     reddit.py     praw ``Comment.reply`` / ``Submission.reply`` (an approved app)
+    bluesky.py    ``com.atproto.repo.createRecord`` with ``reply: {root, parent}`` (XRPC)
+    threads.py    ``POST /me/threads`` with ``reply_to_id``, then ``/me/threads_publish``
+    app_store.py  ``POST /v1/customerReviewResponses`` (App Store Connect; creates or
+                  replaces the review's one response)
+    google_play.py ``POST …/reviews/{id}:reply`` (Android Publisher; replaces its one reply)
+    google_business.py ``PUT …/reviews/{id}/reply`` (Business Profile; replaces its one reply)
 
 A channel raises `ReplyRefused` when the network said no (nothing was posted) and
 `ReplyUncertain` when the request failed without an answer (it may be posted).
@@ -38,6 +44,7 @@ class Target:
     native_id: str  # the network's id of the post or comment
     author_handle: str = ""
     summoned: bool = False  # its author mentioned or quoted the brand (X replies need it)
+    url: str = ""  # the post's link (Google Play's names the app's package)
 
 
 @dataclass(frozen=True)
@@ -59,12 +66,21 @@ class Channel:
 
 
 def _registry() -> dict[str, Channel]:
-    from . import mastodon, meta, reddit, x
+    from . import (
+        app_store,
+        bluesky,
+        google_business,
+        google_play,
+        mastodon,
+        meta,
+        reddit,
+        threads,
+        x,
+    )
 
-    return {
-        c.network: c
-        for c in (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
-    }
+    channels = (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
+    reviews = (app_store.CHANNEL, google_play.CHANNEL, google_business.CHANNEL)
+    return {c.network: c for c in (*channels, bluesky.CHANNEL, threads.CHANNEL, *reviews)}
 
 
 CHANNELS: dict[str, Channel] = _registry()

@@ -43,6 +43,11 @@ def addressed(target: Target, text: str) -> str:
 def post(client: Server, target: Target, text: str, key: str) -> Sent:
     import requests
 
+    if not target.native_id.isdigit():  # read on another server (sources/mastodon.py)
+        raise ReplyRefused(
+            "refused",
+            "This post was read on another Mastodon server: answer it in a Mastodon app.",
+        )
     try:
         response = client.session.post(
             f"{client.base}/api/v1/statuses",
@@ -95,5 +100,5 @@ CHANNEL = Channel(
     KEYS,
     connect,
     post,
-    Rule(500, "as Mastodon counts them (links 23)", mastodon_length),
+    Rule(500, N_("as Mastodon counts them (links 23)"), mastodon_length),
 )

@@ -90,7 +90,7 @@ CHANNEL = Channel(
     secret_keys=KEYS,
     connect=connect,
     post=post,
-    rule=Rule(X_LIMIT, "as X counts them (links 23, emoji 2)", x_length),
+    rule=Rule(X_LIMIT, N_("as X counts them (links 23, emoji 2)"), x_length),
     cost_usd=COST_USD,
     needs_summons=True,
 )
