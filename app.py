@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, unquote
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
 from chalicelib import aws, config, i18n, logs, metrics, wiring
-from chalicelib.alerts import notices, source_health, web
+from chalicelib.alerts.desk import notices, web
+from chalicelib.alerts.paging import source_health
 from chalicelib.consumer import batch
 from chalicelib.errors import (
     ConfigError,
@@ -47,7 +48,7 @@ from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
 
 if TYPE_CHECKING:  # (imported where a handler needs them: a cold start loads less)
-    from chalicelib.alerts.desk import Desk
+    from chalicelib.alerts.desk.case_desk import Desk
     from chalicelib.consumer.pipeline import BatchOutcome, Message
 
 app = Chalice(app_name="social-listening")
@@ -231,7 +232,7 @@ def alerts_every_minute(event: CloudWatchEvent) -> None:
     )
 
 
-# The case desk (chalicelib/alerts/desk.py). Opening a page changes nothing; its forms
+# The case desk (chalicelib/alerts/desk/case_desk.py). Opening a page changes nothing; its forms
 # POST to the same URL with a CSRF token, so mail scanners and link previews that fetch
 # every link can never acknowledge a page by themselves.
 FORM = ["application/x-www-form-urlencoded"]

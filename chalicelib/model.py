@@ -96,7 +96,7 @@ class Mention:
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
     # posted by the brand's own account: never a mention; its `in_reply_to` is answered
-    # (triage marks that case answered on the network, alerts/replies.py)
+    # (triage marks that case answered on the network, alerts/desk/replies.py)
     by_brand: bool = False
     rating: int | None = None  # a review's stars, 1..5 (app stores, review sites); else None
 
@@ -277,7 +277,7 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
-    # Answered on the network (alerts/replies.py): the first reply, sent from the case
+    # Answered on the network (alerts/desk/replies.py): the first reply, sent from the case
     # page ("product") or seen on the network from the brand's account ("network")
     answered_at: str | None = None
     answered_via: str | None = None

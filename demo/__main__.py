@@ -102,8 +102,8 @@ def run(
     from moto.ses.models import ses_backends
 
     from chalicelib import wiring
-    from chalicelib.alerts.rotation import Rotation
-    from chalicelib.alerts.team import Manager
+    from chalicelib.alerts.roster.rotation import Rotation
+    from chalicelib.alerts.roster.team import Manager
     from chalicelib.store import day_counters
     from demo import answering
     from demo.arrivals import arrival

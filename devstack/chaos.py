@@ -347,9 +347,9 @@ def _replay(options: ReplayOptions) -> dict[str, Any]:
     from chalice.test import Client
 
     from chalicelib import aws, wiring
-    from chalicelib.alerts.policy import Policy
-    from chalicelib.alerts.rotation import Rotation
-    from chalicelib.alerts.team import Manager
+    from chalicelib.alerts.roster.policy import Policy
+    from chalicelib.alerts.roster.rotation import Rotation
+    from chalicelib.alerts.roster.team import Manager
     from chalicelib.sources.signing import hex_signature
     from devstack import moto_stack
 

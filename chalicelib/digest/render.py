@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n, untrusted
-from ..alerts.message import who
+from ..alerts.paging.message import who
 from ..i18n import Lang
 from ..sources import registry
 from .figures import (

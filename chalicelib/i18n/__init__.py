@@ -9,7 +9,7 @@ of the reader's language:
     locales/<code>/LC_MESSAGES/messages.mo   compiled (`make messages`), what runs
 
 `TEAM_LOCALE` is the team's language (Dutch by default); a manager may have their own
-(`Manager.locale` in alerts/team.py), which wins for what is sent to them. `Lang` is one
+(`Manager.locale` in alerts/roster/team.py), which wins for what is sent to them. `Lang` is one
 language: its catalogue (stdlib `gettext`, read once per container) and Babel's
 formatting (CLDR data: "ma 23 nov. 10:28", "1.234", "17%", "3 berichten"). Both load on
 first use, so a cold start that renders nothing loads neither; Lambda's copy of Babel

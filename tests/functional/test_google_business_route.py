@@ -20,7 +20,7 @@ import responses
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib import wiring
-from chalicelib.alerts.source_health import describe
+from chalicelib.alerts.paging.source_health import describe
 from chalicelib.sources import health as source_health
 from tests.functional.conftest import drain
 

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.incidents import incident_id_for
+from chalicelib.alerts.paging.incidents import incident_id_for
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox

@@ -17,9 +17,9 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.saved_replies import case_ref
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.desk.saved_replies import case_ref
+from chalicelib.alerts.roster.rotation import Rotation
+from chalicelib.alerts.roster.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack

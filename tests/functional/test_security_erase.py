@@ -187,7 +187,8 @@ def test_scrub_drops_top_list_entries_and_records_naming_an_erased_post():
 
 
 def test_scrub_removes_an_erased_post_from_a_grouped_alerts_examples_and_text():
-    # GIVEN a storm's grouped alert quoting jan's post among others (alerts/message.py shapes)
+    # GIVEN a storm's grouped alert quoting jan's post among others
+    # (alerts/paging/message.py shapes)
     target = erase.Target(
         "generic",
         "42",

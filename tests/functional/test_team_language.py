@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.roster.team import Manager
 from tests.functional.desk import CSRF, FORM, post
 from tests.functional.test_alerting import at, negative
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.alerts.incidents import Cause, cause_of, places_in, same_place, stands_apart
+from chalicelib.alerts.paging.incidents import Cause, cause_of, places_in, same_place, stands_apart
 from chalicelib.model import Author, Mention, Sentiment
 
 
@@ -78,7 +78,7 @@ def test_a_watch_list_author_or_a_priority_25_above_the_incident_stands_apart():
 
 
 def test_an_incident_is_named_in_the_readers_language_and_a_declared_one_as_written():
-    from chalicelib.alerts.incidents.causes import label_of
+    from chalicelib.alerts.paging.incidents.causes import label_of
     from chalicelib.i18n import Lang
 
     outage = Cause("outage", ("amersfoort", "den-haag"))
@@ -92,8 +92,8 @@ def test_an_incident_is_named_in_the_readers_language_and_a_declared_one_as_writ
 
 @pytest.mark.parametrize("code", ["nl", "en"])
 def test_an_incident_update_is_one_gsm7_segment_in_either_language(code: str):
-    from chalicelib.alerts import sms
-    from chalicelib.alerts.incidents.updates import update_text
+    from chalicelib.alerts.paging import sms
+    from chalicelib.alerts.paging.incidents.updates import update_text
     from chalicelib.i18n import Lang
 
     label = Cause("outage", ("bergen-op-zoom", "hilversum", "sint-niklaas")).label_in(Lang(code))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.alerts import message
+from chalicelib.alerts.paging import message
 from chalicelib.digest import render, report
 from chalicelib.i18n import Lang
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 
-from chalicelib.alerts.source_health import describe
+from chalicelib.alerts.paging.source_health import describe
 from chalicelib.errors import ConfigError
 from chalicelib.sources import health, mastodon
 from chalicelib.sources.polling import run_poller
