@@ -197,4 +197,5 @@ def jinja_environment(package: str, code: str, **options: Any) -> Any:
     )
     env.install_gettext_translations(catalogue(code), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(lang=Lang(code), html_lang=code)
+    env.filters["said"] = Lang(code).say  # a `Phrase` (made where the reader was unknown)
     return env

@@ -162,3 +162,35 @@ def context(
         or lang.gettext("none"),
         "zone": timezone,
     }
+
+
+def page_context(
+    grant: Grant,
+    cases: OpenCases,
+    team: Team,
+    incidents: Incidents,
+    *,
+    now: datetime,
+    timezone: str,
+    targets: dict[str, int],
+    lang: Lang,
+    declare_csrf: str,
+    notice: str = "",
+    error: str = "",
+    **shown: Any,
+) -> dict[str, Any]:
+    """The board page's whole context: `context`, the page's notice or error, and the
+    declare form's token (only for whoever is on call: "" hides the form)."""
+    found = context(
+        grant,
+        cases=cases,
+        team=team,
+        now=now,
+        timezone=timezone,
+        targets=targets,
+        incidents=incidents,
+        lang=lang,
+        **shown,
+    )
+    kinds = list(incidents.kinds)
+    return found | {"notice": notice, "error": error, "declare_csrf": declare_csrf, "kinds": kinds}

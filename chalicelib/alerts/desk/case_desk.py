@@ -89,35 +89,15 @@ class Desk(IncidentDesk):
             lambda: self._board(self.links.passes.check(board_pass, now), now, **shown)
         )
 
-    def _board(
-        self,
-        grant: Grant,
-        now: datetime,
-        *,
-        notice: str = "",
-        error: str = "",
-        status: int = 200,
-        **shown: Any,
-    ) -> web.Page:
+    def _board(self, grant: Grant, now: datetime, *, status: int = 200, **shown: Any) -> web.Page:
         lang = Lang(self.lang(grant.recipient))
-        context = board.context(
-            grant,
-            cases=self.cases,
-            team=self.team,
-            now=now,
-            timezone=self.timezone,
-            targets=dict(self.targets),
-            incidents=self.incidents.incidents,
-            lang=lang,
-            **shown,
-        )
         acting = grant.recipient in self.team.on_call(now).chain
-        context |= {
-            "notice": notice,
-            "error": error,
-            "declare_csrf": self.csrf.token(_subject(grant, "declare"), now) if acting else "",
-            "kinds": list(self.incidents.incidents.kinds),
-        }
+        csrf = self.csrf.token(_subject(grant, "declare"), now) if acting else ""
+        context = board.page_context(
+            grant, self.cases, self.team, self.incidents.incidents, now=now,
+            timezone=self.timezone, targets=dict(self.targets), lang=lang, declare_csrf=csrf,
+            **shown,
+        )  # fmt: skip
         return notices.page(status, "board.html", context, lang.code)
 
     def open_board_case(

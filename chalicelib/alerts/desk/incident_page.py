@@ -6,10 +6,9 @@ per recipient, a CSRF token spent on every POST, the strict CSP, no script, 390 
 
     ack     acknowledge the incident and every post in it not acknowledged yet
     resolve resolve all of them with one outcome, one note and one lesson
-    answer  one reply per post, personalised per author (`drafts`): sent through the
-            network's API where the stage has the channel and the network allows it
-            (`alerts/desk/replies.py`, exactly once, on each post's timeline), at most
-            `SEND_AT_ONCE` a press; the rest shown ready to copy
+    answer  one reply per post, personalised per author: sent through the network's API
+            where the stage has the channel and the network allows it, the rest shown
+            ready to copy (`incident_replies.py`)
     split   one post leaves the incident and is a case of its own
 """
 
@@ -29,13 +28,11 @@ from ..paging.incidents.causes import Cause, label_of
 from ..paging.incidents.registry import MAX_TRIES, Incidents
 from ..record.acks import Acknowledgements
 from ..record.records import AlertRecords
-from . import views
+from . import incident_replies, views
+from .incident_replies import DEFAULT_REPLY, drafts
 from .replies import Replies
 
 SHOWN = 50  # posts listed on the page, newest first ("and N more")
-# replies sent through the networks in one press: each is a network call, and the page
-# must answer within API Gateway's 29 s; the next press sends the next ones
-SEND_AT_ONCE = 10
 NOTICES = {  # translated where shown
     "ack": N_("Acknowledged: the incident and all its posts are yours."),
     "resolve": N_("Resolved: the incident and all its posts, with one outcome."),
@@ -43,51 +40,6 @@ NOTICES = {  # translated where shown
     "split": N_("Split out: that post is a case of its own now, on the board."),
 }
 ENDED = {"case": N_("choose how the case ended"), "incident": N_("choose how the incident ended")}
-REPLY_LIMIT = 1000
-DEFAULT_REPLY = (
-    "Hoi {name}, sorry voor het ongemak. We weten van de storing en werken aan een oplossing."
-)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """One reply to one post, ready to copy (or to send, where a network allows it)."""
-
-    alert_id: str
-    author: str
-    platform: str
-    url: str
-    text: str
-
-
-def first_name(card: Mapping[str, Any]) -> str:
-    """How to greet an author: the first word of their name, else their handle."""
-    name = untrusted.line(str(card.get("name") or "")).split()
-    handle = untrusted.line(str(card.get("handle") or "")).lstrip("@")
-    return name[0] if name else handle or "daar"
-
-
-def drafts(posts: list[Alert], template: str) -> list[Draft]:
-    """`template` per post, `{name}` the author's first name; an X reply starts with the
-    @handle (the network threads it so)."""
-    text = " ".join(untrusted.block(template).split())[:REPLY_LIMIT]
-    out = []
-    for post in posts:
-        card = post.card
-        body = text.replace("{name}", first_name(card))
-        handle = untrusted.line(str(card.get("handle") or "")).lstrip("@")
-        if card.get("source") == "x" and handle:
-            body = f"@{handle} {body}"
-        out.append(
-            Draft(
-                post.id,
-                message.who(card),
-                untrusted.line(str(card.get("source", ""))),
-                untrusted.link(str(card.get("url") or "")),
-                body,
-            )
-        )
-    return out
 
 
 def posts_of(records: AlertRecords, incident: Alert) -> list[Alert]:
@@ -253,38 +205,10 @@ class IncidentActions:
     def answer_all(
         self, incident: Alert, who: str, template: str, now: datetime, lang: Lang
     ) -> str:
-        """Send each post not answered yet its reply, where its network takes one from
-        us; what happened, in a line. Sent once per post and text (`Replies`), so a second
-        press sends only what the first did not."""
+        """Each post not answered yet its reply (`incident_replies.send_all`)."""
         assert self.replies is not None
         waiting = [p for p in posts_of(self.records, incident) if not p.answered_at]
-        sent = refused = 0
-        for post, draft in zip(waiting, drafts(waiting, template), strict=True):
-            if sent + refused == SEND_AT_ONCE:
-                break
-            result = self.replies.send_reply(post, draft.text, who, now)
-            if result.ok:
-                sent += 1
-            elif result.state != "invalid":  # refused or uncertain: on the post's timeline
-                refused += 1
-        left = len(waiting) - sent
-        parts = [
-            lang.n_(
-                "Sent %(num)s reply on the networks.", "Sent %(num)s replies on the networks.", sent
-            )
-        ]
-        if refused:
-            parts.append(
-                lang._("%(count)s refused or unsure: see those posts' timelines.", count=refused)
-            )
-        if left:
-            parts.append(
-                lang._(
-                    "%(count)s to send yourself below (or press again for the next ones).",
-                    count=left,
-                )
-            )
-        return " ".join(parts)
+        return incident_replies.send_all(self.replies, waiting, who, template, now, lang)
 
     def acknowledge_all(self, incident: Alert, who: str, now: datetime) -> int:
         """The incident and every post of it not acknowledged yet; how many posts changed."""

@@ -33,7 +33,7 @@ from typing import Any
 
 from ... import untrusted
 from ...errors import DeliveryError, ReplyRefused, ReplyUncertain
-from ...i18n import N_, Phrase
+from ...i18n import N_
 from ...logs import get_logger
 from ...model import Alert, Mention, alert_id_for, iso, parse_time
 from ...sources.reply import Outbound, Sent, Target
@@ -42,6 +42,7 @@ from ..paging.notify import Notifier
 from ..record.events import Events
 from ..record.records import AlertRecords
 from ..roster.team import Team
+from . import reply_said as said
 from .reply_text import TEXT_LIMIT, ReplyResult, clean, reply_key, summoned
 
 log = get_logger("alerts.replies")
@@ -118,7 +119,7 @@ class Replies:
         network call (so a test can interleave presses); returns the result."""
         text = clean(text)
         if not text:
-            return ReplyResult("invalid", N_("Type a reply first."))
+            return ReplyResult("invalid", said.EMPTY)
         target = self.target(alert, mention)
         refusal = self.why_not(alert, mention)
         if refusal:
@@ -126,18 +127,8 @@ class Replies:
         rule = self.channel_rule(target.source)
         used, fits = rule.check(text) if rule else (len(text), True)
         if not fits:
-            over = used - rule.limit
-            return ReplyResult(
-                "invalid",
-                Phrase(
-                    N_("Too long: %(used)s of %(limit)s %(unit)s. Shorten it by %(over)s."),
-                    used=used,
-                    limit=rule.limit,
-                    unit=Phrase(rule.unit),
-                    over=over,
-                ),
-                reason="too_long",
-            )
+            too_long = said.too_long(used, rule.limit, rule.unit)
+            return ReplyResult("invalid", too_long, reason="too_long")
         key = reply_key(alert.id, text)
         claimed = self._claim(alert, key, text, target.source, who, now)
         if claimed is not None:
@@ -181,30 +172,11 @@ class Replies:
         ):
             return None  # a new try after a refusal (a renewed token, say)
         if state == "sent":
-            return ReplyResult(
-                "already_sent",
-                Phrase(
-                    N_("Already sent by %(who)s: this reply is on the network once."),
-                    who=str(earlier.get("by")),
-                ),
-                reply_id=str(earlier.get("reply_id", "")),
-                url=str(earlier.get("url", "")),
-            )
+            by, reply_id, url = (str(earlier.get(k, "")) for k in ("by", "reply_id", "url"))
+            return ReplyResult("already_sent", said.already_sent(by), reply_id, url)
         if state == "uncertain":
-            return ReplyResult(
-                "uncertain",
-                N_(
-                    "This reply may already be on the network (the last try got no answer). "
-                    "Open the post to check; change the text to send anyway."
-                ),
-            )
-        return ReplyResult(
-            "in_flight",
-            Phrase(
-                N_("%(who)s is sending this reply now."),
-                who=str(earlier.get("by") or "") or Phrase(N_("A colleague")),
-            ),
-        )
+            return ReplyResult("uncertain", said.MAYBE_SENT)
+        return ReplyResult("in_flight", said.in_flight(str(earlier.get("by") or "")))
 
     def _sent(
         self, alert: Alert, key: str, sent: Sent, text: str, who: str, now: datetime
@@ -220,8 +192,7 @@ class Replies:
             "reply sent",
             extra={"fields": {"alert_id": alert.id, "by": who, "network": network}},
         )
-        message = N_("Sent: your reply is on the network.")
-        return ReplyResult("sent", message, sent.reply_id, sent.url)
+        return ReplyResult("sent", said.SENT, sent.reply_id, sent.url)
 
     def _refused(
         self, alert: Alert, key: str, refused: ReplyRefused, who: str, now: datetime
@@ -238,22 +209,14 @@ class Replies:
         if refused.revoked:
             self._outbound.forget(network)
             self._page_lead(network, refused, now)
-        advice = refused.advice if isinstance(refused.advice, Phrase) else Phrase(refused.advice)
-        said = Phrase(N_("Not sent: %(advice)s"), advice=advice)
-        return ReplyResult("refused", said, reason=refused.reason)
+        return ReplyResult("refused", said.not_sent(refused.advice), reason=refused.reason)
 
     def _uncertain(self, alert: Alert, key: str, why: str, now: datetime) -> ReplyResult:
         self._state.update(
             keys.reply(alert.id, "sent", key), {"state": "uncertain", "reason": why[:200]}
         )
         log.error("reply uncertain", extra={"fields": {"alert_id": alert.id, "why": why[:200]}})
-        return ReplyResult(
-            "uncertain",
-            N_(
-                "No answer from the network: the reply may or may not be posted. Open the post "
-                "to check before sending it again."
-            ),
-        )
+        return ReplyResult("uncertain", said.NO_ANSWER)
 
     def _page_lead(self, network: str, refused: ReplyRefused, now: datetime) -> None:
         """Tell the team lead once that a network refuses our token."""
