@@ -164,6 +164,7 @@ _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or
 
 
 _TRIGGER_WORDS = frozenset(_BY_WORD)
+TRIGGER_WORDS = _TRIGGER_WORDS  # the whole words a rule may need first
 _PREFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].prefixes)
 _SUFFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].suffixes)
 # (a suffix inside another, "storing" in "storingen", need not be looked for twice)
@@ -252,11 +253,25 @@ _PRAISE_PHRASES = {
 }
 
 
-def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
+# every word of the stock praise: a post with none of them holds no such sentence
+_PRAISE_VOCABULARY = {
+    lang: frozenset(word for phrase in phrases for word in phrase)
+    for lang, phrases in _PRAISE_PHRASES.items()
+}
+PRAISE_VOCABULARY = frozenset().union(*_PRAISE_VOCABULARY.values())
+
+
+def sarcastic_praise(
+    sentences: Sequence[str], lang: str, tokens: frozenset[str] | None = None
+) -> bool:
     """A sentence after the first that is only stock praise ("Top.", "Great job…"): when
-    the post also complains, the praise is sarcasm and must not overrule the complaint."""
+    the post also complains, the praise is sarcasm and must not overrule the complaint.
+    `tokens`: the words of the whole text (or those of them in `PRAISE_VOCABULARY`),
+    when the caller has them (most posts then skip the sentences)."""
     phrases = _PRAISE_PHRASES.get(lang)
     if not phrases or len(sentences) < 2:
+        return False
+    if tokens is not None and tokens.isdisjoint(_PRAISE_VOCABULARY[lang]):
         return False
     for sentence in sentences[1:]:
         found = words(sentence)
@@ -267,10 +282,12 @@ def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
     return False
 
 
-def may_complain(tokens: Iterable[str]) -> bool:
-    """False when no complaint rule of any language can match these words (most posts)."""
+def may_complain(tokens: Iterable[str], signals: frozenset[str] | None = None) -> bool:
+    """False when no complaint rule of any language can match these words (most posts).
+    `signals`: those of the words in `TRIGGER_WORDS` (or more), when the caller has them."""
     present = tokens if isinstance(tokens, frozenset) else frozenset(tokens)
-    return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
+    triggers = present if signals is None else signals
+    return not triggers.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
 TAIL_RULES = frozenset(["irony", "ironie"])
