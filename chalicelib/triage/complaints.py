@@ -22,7 +22,7 @@ _QUESTION_START = re.compile(
     # after a greeting, if any ("Hoi, hoe laat gaan jullie open?")
     r"^\s*(?:(?:hi|hello|hey|hoi|hallo|dag|beste \w+|goedemorgen|goedemiddag|goedenavond)\W+)?"
     r"(how|can|could|may|is|are|does|do|what|when|where|who|which|should|will|would|"
-    r"hoe|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
+    r"hoe|hoeveel|hoelang|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
     re.IGNORECASE,
 )
 
@@ -66,6 +66,8 @@ NEEDS = {
     "again": "time again second third fourth fifth",
     "hours lost": "took wasted spent lost",
     "bad service": "service support experience",
+    "what a joke": "joke farce shambles disgrace show circus mess fail epicfail failure "
+    "epicfailure",
     "nog steeds": "nog",
     "wachten": "wacht wachten gewacht",
     "in de wacht": "wacht wachtrij",
@@ -90,6 +92,8 @@ NEEDS = {
     "weer": "keer alweer wéér",
     "slechte service": "service klantenservice bereikbaarheid",
     "klacht": "klacht klachten",
+    "wat een grap": "grap lachertje aanfluiting poppenkast wanvertoning schertsvertoning farce "
+    "puinhoop zooitje janboel circus faal fail epicfail",
 }
 
 
@@ -294,6 +298,25 @@ TAIL_RULES = frozenset(["irony", "ironie"])
 TAIL = 80  # characters: praise and the words that take it back ("Top service, echt niet")
 
 
+# a problem asked about as a case that may happen, not one that did: "what happens to my
+# credit if there is an outage?", "hoeveel compensatie krijg ik bij een storing?"
+_SAME_SENTENCE = r"[^\w.!?…\n]"
+_HYPOTHETICAL_BEFORE = re.compile(
+    rf"(\b(if|in case of|in case|whenever|als|indien|mocht|ingeval|in geval van)\b"
+    rf"({_SAME_SENTENCE}+[\w']+){{0,3}}|\bbij( een)?|\bin the event of( an?)?){_SAME_SENTENCE}*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…\n]")
+
+
+def _hypothetical(whole: str, match: re.Match[str]) -> bool:
+    """The match is the subject of an "if"/"als"/"bij een" clause in a question."""
+    end = _SENTENCE_END.search(whole, match.end())
+    if end is None or end.group(0) != "?":
+        return False
+    return _HYPOTHETICAL_BEFORE.search(whole, max(0, match.start() - 60), match.start()) is not None
+
+
 def complaint_signals(
     sentences: Sequence[str], lang: str, tokens: Iterable[str] | None = None
 ) -> tuple[str, ...]:
@@ -328,7 +351,7 @@ def complaint_matches(
             continue
         # irony is praise the post's last words take back: only its end is searched
         match = rule.pattern.search(whole[-TAIL:] if rule.name in TAIL_RULES else whole)
-        if match is None:
+        if match is None or (rule.name not in TAIL_RULES and _hypothetical(whole, match)):
             continue
         if rule.strong or any(
             not is_question(sentence) and rule.pattern.search(sentence) for sentence in sentences

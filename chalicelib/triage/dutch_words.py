@@ -72,5 +72,7 @@ PHRASES = [
 ]
 
 
-NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
+NEGATIVE_HEADS = {
+    "kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7, "faal": -0.7,
+}  # fmt: skip
 POSITIVE_HEADS = {"top": 0.6, "wereld": 0.6}

@@ -29,6 +29,8 @@ from functools import cache
 from .needs_words import (
     ASKS_AT_MOST,
     ASKS_UNMARKED,
+    COMPARES,
+    COMPARES_NEEDS,
     GREETING,
     GREETINGS,
     HELP,
@@ -81,6 +83,19 @@ def _pattern(kind: str, lang: str) -> re.Pattern[str]:
 
 
 @cache
+def _comparison(lang: str) -> re.Pattern[str]:
+    return re.compile(COMPARES.get(lang, COMPARES["en"]), re.IGNORECASE)
+
+
+def compares(cleaned: str, lang: str, tokens: frozenset[str] | None = None) -> bool:
+    """The post compares ("vergeleken met de rest van de markt", "compared to last year").
+    `tokens`: its words (or those of them in `NEED_WORDS`), when the caller has them."""
+    if tokens is not None and tokens.isdisjoint(COMPARES_NEEDS):
+        return False
+    return _comparison(lang).search(cleaned) is not None
+
+
+@cache
 def _help_pieces(lang: str) -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
     """HELP's pieces for `lang`, compiled for lower-cased text (no IGNORECASE: faster)."""
     return tuple(
@@ -98,7 +113,7 @@ _HELP_SECOND_OF = {
 # every word `asks_for_help` and `need_of` look up among a post's words: a caller may pass
 # only those of its words that are in this set
 NEED_WORDS = frozenset().union(
-    HELP_ALONE, _HELP_FIRSTS, *_HELP_SECOND_OF.values(), OPENERS, PRAISE_WORDS
+    HELP_ALONE, _HELP_FIRSTS, *_HELP_SECOND_OF.values(), OPENERS, PRAISE_WORDS, COMPARES_NEEDS
 )
 
 

@@ -215,3 +215,35 @@ OPENERS = frozenset(
         "goedenavond",
     ]
 )
+
+# a comparison with the market ("vergeleken met de rest van de markt", "pricier than the
+# competition", "t.o.v. andere aanbieders"): a benchmark, not a verdict on a product
+# ("minder dan de andere boeken" stays a negative review); the pattern per language, and
+# the words it cannot match without
+COMPARES = {
+    "en": r"\b(compared (to|with)|in comparison (to|with)|relative to|than|as|versus|vs\.?) "
+    r"(the |other |most )?(rest of the market|market( average)?|average|competition|competitors|"
+    r"(providers|suppliers|companies))\b",
+    "nl": r"\b(vergeleken (met|bij)|in vergelijking (met|tot)|ten opzichte van|t\.o\.v\.?|dan|als|"
+    r"versus|vs\.?) (de |het |andere )?(rest van de markt|markt(gemiddelde)?|gemiddelde|"
+    r"concurrentie|concurrenten|aanbieders|leveranciers|energiebedrijven|providers)\b",
+}
+COMPARES_NEEDS = frozenset(
+    [
+        "market",
+        "average",
+        "competition",
+        "competitors",
+        "providers",
+        "suppliers",
+        "companies",
+        "markt",
+        "marktgemiddelde",
+        "gemiddelde",
+        "concurrentie",
+        "concurrenten",
+        "aanbieders",
+        "leveranciers",
+        "energiebedrijven",
+    ]
+)

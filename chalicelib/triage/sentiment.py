@@ -28,7 +28,7 @@ from .complaints import (
     sarcastic_praise,
 )
 from .model import ModelSource, shipped
-from .needs import NEED_WORDS, Need, asks_for_help, need_of
+from .needs import NEED_WORDS, Need, asks_for_help, compares, need_of
 from .text import clean, sentences, word_set, words
 
 
@@ -60,6 +60,7 @@ OTHER = Need("other")
 # sentiment words of its own but a "not"/"niet" is mildly negative, never alert-worthy alone.
 NEGATION_LEAN = -0.1
 QUESTION_NEGATIVE_BELOW = -0.5  # a question this negative is a complaint all the same
+COMPARISON_NEGATIVE_BELOW = -0.6  # a comparison this negative is a negative post all the same
 NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
 # Where the lexicon found next to nothing, the learned layer alone may label a post but not
 # page for it: 45 x 0.5 = 22.5 negativity points, under the default threshold of 25.
@@ -204,8 +205,18 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)
         score = max(score, lexicon)
-        if QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative:
+        if QUESTION_NEGATIVE_BELOW <= score < THRESHOLDS[lang].negative:
             score = THRESHOLDS[lang].negative
+    if (
+        not complaints
+        and not help_words
+        and COMPARISON_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative
+        and compares(cleaned, lang, signals)
+    ):
+        # "Nieuwe tarieven vergeleken met de rest van de markt: gemiddeld, niet
+        # spectaculair" weighs a market; it raises no problem of the poster's: neutral,
+        # unless plainly negative ("compared to them you are a ripoff and a disgrace")
+        score = THRESHOLDS[lang].negative
     label = label_for(score, lang) if evidence else "neutral"
     if silent and label == "negative" and learned is not None:
         negative_probability = learned.negative_probability(text, lexicon)
