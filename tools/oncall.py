@@ -35,10 +35,10 @@ from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import wiring
-from chalicelib.alerts.incidents import Cause
-from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
-from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
-from chalicelib.alerts.team import Manager, Team
+from chalicelib.alerts.paging.incidents import Cause
+from chalicelib.alerts.roster.policy import Policy, parse_quiet, quiet_text
+from chalicelib.alerts.roster.rotation import SHIFTS, OnCall, Override, Rotation
+from chalicelib.alerts.roster.team import Manager, Team
 from chalicelib.errors import CommandError
 from chalicelib.i18n import LOCALES, Lang, choose
 from chalicelib.model import OUTCOMES, parse_time, utc_now

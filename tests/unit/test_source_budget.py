@@ -93,7 +93,7 @@ def test_the_digest_shows_what_each_priced_source_spent_this_month():
 
 
 def test_a_source_health_page_says_what_x_cost_this_month():
-    from chalicelib.alerts.source_health import describe
+    from chalicelib.alerts.paging.source_health import describe
 
     failing = health.Health(
         "x", iso(NOW), consecutive_failures=3, month=MONTH, month_reads=1_234, last_error="429"
