@@ -36,6 +36,7 @@ from .dutch_words import (
     INTENSIFYING_PREFIXES,
     NAAR,
     NAAR_ADJECTIVE,
+    NAME_ADJECTIVES,
     NEGATIONS,
     NEGATIVE_HEADS,
     PHRASES,
@@ -252,6 +253,12 @@ def score(text: str) -> DutchScore:
         contrast_seen = not CONTRAST.isdisjoint(present)
         for i in compress(range(len(tokens)), map(visit.__contains__, tokens)):
             token = tokens[i]
+            if (
+                token in NAME_ADJECTIVES
+                and i + 1 < len(tokens)
+                and tokens[i + 1] in NAME_ADJECTIVES[token]
+            ):
+                continue  # part of a name: "de slimme meter"
             found = known[token] if token in known else lookup(token)
             if (
                 token in INTENSIFIERS

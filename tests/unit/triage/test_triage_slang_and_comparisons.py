@@ -107,3 +107,11 @@ def test_the_issue_s_false_alarms_do_not_page(text: str) -> None:
     mention = classify(text)
     assert mention.sentiment is not None and mention.sentiment.label != "negative", mention
     assert not should_alert(mention)
+
+
+def test_the_smart_meter_is_a_name_not_praise() -> None:
+    # "slimme" (clever, +0.8) made the complaint a happy post, which keeps its label
+    waiting = classify("Nu wachten we al twee weken op onze slimme meter").sentiment
+    assert waiting is not None and waiting.label == "negative" and waiting.need == "complaint"
+    clever = classify("Wat een slimme oplossing, top!").sentiment
+    assert clever is not None and clever.label == "positive"
