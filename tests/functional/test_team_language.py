@@ -115,7 +115,8 @@ def test_the_team_lead_gives_a_manager_their_own_language_and_their_test_page_us
     listing = io.StringIO()
     cli.main(["managers"], out=listing)
     # THEN the list says so, and each gets their test page in their own language
-    assert "reads en" in listing.getvalue() and wiring.team().locale_of("bob") == "en"
+    # (the listing is in the team's language: Dutch)
+    assert "leest en" in listing.getvalue() and wiring.team().locale_of("bob") == "en"
     for manager, expected in (("bob", "Test page for bob"), ("ann", "Testmelding voor ann")):
         assert cli.main(["--at", "2026-11-23T10:00", "test-page", manager], out=io.StringIO()) == 0
         (page,) = oncall[manager].messages()
