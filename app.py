@@ -229,6 +229,7 @@ def alerts_every_minute(event: CloudWatchEvent) -> None:
         notifier=wiring.notifier(),
         now=now,
         timezone=wiring.settings().timezone,
+        locale=wiring.settings().locale,
     )
 
 

@@ -9,52 +9,76 @@ recovers, and the next incident pages again.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from ...errors import DeliveryError
+from ...i18n import DEFAULT, Lang, choose
 from ...logs import get_logger
 from ...model import parse_time
 from ...sources import health as source_health
 from ...sources import pricing, registry
 from ...store import StateTable
 from ..roster.team import Team
+from . import sms
 from .notify import Notifier
 
 log = get_logger("alerts.source_health")
+EN = Lang("en")
 
 
-def describe(health: source_health.Health, now: datetime, timezone: str) -> tuple[str, str, str]:
-    """Subject, e-mail text and SMS text of a source-health page."""
-    zone = ZoneInfo(timezone)
+def describe(
+    health: source_health.Health, now: datetime, timezone: str, lang: Lang = EN
+) -> tuple[str, str, str]:
+    """Subject, e-mail text and SMS text (one GSM-7 segment) of a source-health page, in
+    the reader's language."""
 
     def local(stamp: str | None) -> str:
-        return parse_time(stamp).astimezone(zone).strftime("%a %d %b %H:%M") if stamp else "never"
+        if not stamp:
+            return lang.gettext("never")
+        return lang.moment(parse_time(stamp), "EEE dd MMM HH:mm", timezone)
 
     if health.consecutive_failures:
-        problem = f"failed {health.consecutive_failures} runs in a row"
+        problem = lang._("failed %(count)s runs in a row", count=health.consecutive_failures)
     else:
-        problem = "has been silent"
+        problem = lang.gettext("has been silent")
     known = registry.BY_NAME.get(health.source)
-    name = known.display if known else health.source
-    subject = f"[Source] {name} {problem}"
+    name = lang.gettext(known.display) if known else health.source
+    subject = lang._("[Source] %(name)s %(problem)s", name=name, problem=problem)
     lines = [
-        f"The {name} source {problem}: posts from it are not coming in.",
-        f"Last success: {local(health.last_success)}",
+        lang._(
+            "The %(name)s source %(problem)s: posts from it are not coming in.",
+            name=name,
+            problem=problem,
+        ),
+        lang._("Last success: %(when)s", when=local(health.last_success)),
     ]
     if health.last_error:
-        lines.append(f"Last error ({local(health.last_error_at)}): {health.last_error}")
+        when = local(health.last_error_at)
+        lines.append(lang._("Last error (%(when)s): %(error)s", when=when, error=health.last_error))
     if health.month_reads and health.source in pricing.PRICE_PER_READ:
         spent = pricing.dollars(health.source, health.month_reads)
-        lines.append(f"Spent at X this month ({health.month}): ${spent:,.2f}")
-    lines.append("Ask an engineer to check the logs; you will not be paged again for this.")
-    sms = f"{subject}. Last success {local(health.last_success)}."
-    return subject, "\n".join(lines), sms
+        lines.append(
+            lang._("Spent at X this month (%(month)s): $%(spent)s", month=health.month,
+                   spent=f"{spent:,.2f}")
+        )  # fmt: skip
+    lines.append(
+        lang.gettext("Ask an engineer to check the logs; you will not be paged again for this.")
+    )
+    last = lang._("Last success %(when)s.", when=local(health.last_success))
+    text = sms.fold(f"{subject}. {last}")
+    return subject, "\n".join(lines), sms.cut(text, sms.SEGMENT)
 
 
 def page_unhealthy_sources(
-    *, state: StateTable, team: Team, notifier: Notifier, now: datetime, timezone: str
+    *,
+    state: StateTable,
+    team: Team,
+    notifier: Notifier,
+    now: datetime,
+    timezone: str,
+    locale: str = DEFAULT,
 ) -> list[str]:
-    """Page about every source that needs it; returns the sources paged."""
+    """Page about every source that needs it, in the reader's language (their own, else
+    the team's `locale`); returns the sources paged."""
     paged = []
     for health in source_health.sources_to_page(state, now):
         chain = team.on_call(now).chain
@@ -63,9 +87,10 @@ def page_unhealthy_sources(
                 "source unhealthy and nobody on duty", extra={"fields": {"source": health.source}}
             )
             continue
-        subject, email, sms = describe(health, now, timezone)
+        lang = Lang(choose(team.locale_of(chain[0]), locale))
+        subject, email, text = describe(health, now, timezone, lang)
         try:
-            notifier.publish(chain[0], subject, email, sms, kind="source-health")
+            notifier.publish(chain[0], subject, email, text, kind="source-health")
         except DeliveryError:
             log.warning(
                 "source-health page not sent; next minute retries",
