@@ -19,16 +19,10 @@ from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
-from .complaints import (
-    PRAISE_VOCABULARY,
-    TRIGGER_WORDS,
-    complaint_matches,
-    is_question,
-    may_complain,
-    sarcastic_praise,
-)
+from .complaints import TRIGGER_WORDS, complaint_matches, is_question, may_complain
 from .model import ModelSource, shipped
 from .needs import NEED_WORDS, Need, asks_for_help, compares, need_of
+from .sarcasm import PRAISE_VOCABULARY, sarcastic_praise
 from .text import clean, sentences, word_set, words
 
 

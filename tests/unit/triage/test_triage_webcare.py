@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.triage import classify, should_alert
-from chalicelib.triage.complaints import complaint_signals, sarcastic_praise
+from chalicelib.triage.complaints import complaint_signals
+from chalicelib.triage.sarcasm import sarcastic_praise
 from chalicelib.triage.text import clean, sentences
 
 
