@@ -36,8 +36,9 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-# The rule on skips under CI (and its declared list): tests/skip_rule.py.
-pytest_plugins = ["tests.skip_rule"]
+# The rule on skips under CI (and its declared list): tests/skip_rule.py; how the
+# workers share the suite: tests/scheduling.py.
+pytest_plugins = ["tests.skip_rule", "tests.scheduling"]
 
 
 # Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.
