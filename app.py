@@ -17,10 +17,12 @@ from urllib.parse import parse_qs, unquote
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, Request, Response, SQSEvent
 
 from chalicelib import aws, config, i18n, logs, metrics, wiring
-from chalicelib.alerts import notices, source_health, web
+from chalicelib.alerts.desk import notices, web
+from chalicelib.alerts.paging import source_health
 from chalicelib.consumer import batch
 from chalicelib.errors import (
     ConfigError,
+    CredentialsRefused,
     DeliveryError,
     InputError,
     NotFound,
@@ -30,12 +32,23 @@ from chalicelib.errors import (
 from chalicelib.intake import webhooks
 from chalicelib.intake.webhooks import Webhook, accept
 from chalicelib.model import parse_time, utc_now
-from chalicelib.sources import catch_up, generic, meta, polling, registry, x_webhook, xaa_api
+from chalicelib.sources import (
+    catch_up,
+    generic,
+    google_business,
+    meta,
+    polling,
+    registry,
+    threads,
+    trustpilot,
+    x_webhook,
+    xaa_api,
+)
 from chalicelib.sources.watch import Watched, watch_or_none
 from chalicelib.store import keys
 
 if TYPE_CHECKING:  # (imported where a handler needs them: a cold start loads less)
-    from chalicelib.alerts.desk import Desk
+    from chalicelib.alerts.desk.case_desk import Desk
     from chalicelib.consumer.pipeline import BatchOutcome, Message
 
 app = Chalice(app_name="social-listening")
@@ -91,6 +104,44 @@ def x_crc() -> Response:
 def x_activity() -> Response:
     return _receive(
         _watched(x_webhook), secret_name="x_consumer_secret", status_code=200, source="x_webhook"
+    )
+
+
+@app.route("/webhooks/threads", methods=["GET"])
+def threads_subscription() -> Response:
+    params: dict[str, str] = dict(_request().query_params or {})
+    return _challenge(lambda: meta.answer_subscription(params, _secret("threads_verify_token")))
+
+
+@app.route("/webhooks/threads", methods=["POST"], content_types=["application/json"])
+def threads_webhook() -> Response:
+    return _receive(
+        _watched(threads),
+        secret_name="threads_app_secret",
+        status_code=200,
+        source="threads_webhook",
+    )
+
+
+@app.route("/webhooks/google-business", methods=["POST"], content_types=["application/json"])
+def google_business_webhook() -> Response:
+    return _receive(
+        google_business.push(wiring.secrets()),
+        secret_name="gbp_push_audience",
+        status_code=200,
+        source="google_business_webhook",
+        record_deleted=wiring.deleted_reviews().record,
+    )
+
+
+@app.route("/webhooks/trustpilot", methods=["POST"], content_types=["application/json"])
+def trustpilot_webhook() -> Response:
+    return _receive(
+        _watched(trustpilot),
+        secret_name="trustpilot_webhook_basic",
+        status_code=200,
+        source="trustpilot_webhook",
+        record_deleted=wiring.deleted_reviews().record,
     )
 
 
@@ -178,10 +229,11 @@ def alerts_every_minute(event: CloudWatchEvent) -> None:
         notifier=wiring.notifier(),
         now=now,
         timezone=wiring.settings().timezone,
+        locale=wiring.settings().locale,
     )
 
 
-# The case desk (chalicelib/alerts/desk.py). Opening a page changes nothing; its forms
+# The case desk (chalicelib/alerts/desk/case_desk.py). Opening a page changes nothing; its forms
 # POST to the same URL with a CSRF token, so mail scanners and link previews that fetch
 # every link can never acknowledge a page by themselves.
 FORM = ["application/x-www-form-urlencoded"]
@@ -271,7 +323,12 @@ def weekly_lessons(event: CloudWatchEvent) -> None:
 
 
 def _receive(
-    webhook: Webhook, *, secret_name: str, status_code: int = 202, source: str = ""
+    webhook: Webhook,
+    *,
+    secret_name: str,
+    status_code: int = 202,
+    source: str = "",
+    record_deleted: Callable[[Sequence[str], datetime], None] | None = None,
 ) -> Response:
     """A signed delivery queued; a push source's delivery (or our failure) is recorded."""
     request = _request()
@@ -284,13 +341,15 @@ def _receive(
             secret=secret,
             intake=wiring.intake(),
             now=utc_now(),
+            record_deleted=record_deleted,
         )
     except InputError as error:
         return Response({"error": str(error)}, status_code=error.status_code)
-    except (DeliveryError, ConfigError) as error:
+    except (DeliveryError, ConfigError, StoreError) as error:
         log.error("webhook not accepted", extra={"fields": {"reason": str(error)}})
-        if source:  # a gap we caused: the catch-up job asks X to replay it
-            catch_up.endpoint_failed(wiring.state, source, utc_now())
+        if source:  # a gap we caused (X replays it); refused credentials page once
+            reason = str(error) if isinstance(error, CredentialsRefused) else ""
+            catch_up.endpoint_failed(wiring.state, source, utc_now(), reason)
         return Response(
             {"error": "temporarily unavailable, retry later"},
             status_code=503,

@@ -83,8 +83,8 @@ def demo() -> dict[str, Any]:
 
 def _team() -> None:
     from chalicelib import wiring
-    from chalicelib.alerts.rotation import Rotation
-    from chalicelib.alerts.team import Manager
+    from chalicelib.alerts.roster.rotation import Rotation
+    from chalicelib.alerts.roster.team import Manager
 
     for number, manager in enumerate(("sanne", "joris", "femke"), start=1):
         phone, mail = f"+316123400{number:02d}", f"{manager}@example.com"
@@ -129,7 +129,7 @@ def on_moto(posts: int, *, seed: int = 11) -> dict[str, Any]:
     import time_machine
 
     from chalicelib import intake, wiring
-    from chalicelib.alerts import links
+    from chalicelib.alerts.record import links
     from chalicelib.consumer.pipeline import Message, Triage
     from chalicelib.model import parse_time
     from devstack import moto_stack, phones, sample

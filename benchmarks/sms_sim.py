@@ -27,11 +27,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib import triage
-from chalicelib.alerts import links, sms
-from chalicelib.alerts.notify import Notifier
-from chalicelib.alerts.rotation import Rotation
+from chalicelib.alerts.paging import sms
+from chalicelib.alerts.paging.notify import Notifier
+from chalicelib.alerts.record import links
+from chalicelib.alerts.roster.rotation import Rotation
+from chalicelib.alerts.roster.team import Manager, Team
 from chalicelib.alerts.service import AlertService, DeskSettings
-from chalicelib.alerts.team import Manager, Team
 from chalicelib.model import Mention, parse_time
 from chalicelib.store import Key, MemoryTable
 from devstack import sample

@@ -55,8 +55,10 @@ class BrandPost:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One webhook delivery: mentions, the brand's own posts, event types skipped (200)."""
+    """One webhook delivery: mentions, the brand's own posts, event types skipped (200),
+    and the mention ids of reviews their authors deleted (recorded, not mentions)."""
 
     mentions: tuple[Mention, ...] = ()
     brand_posts: tuple[BrandPost, ...] = ()
     skipped: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()

@@ -75,7 +75,7 @@ def parse_targets(text: str) -> dict[str, int]:
     return targets
 
 
-# minutes from the page to the acknowledgement, per alert band (alerts/policy.py)
+# minutes from the page to the acknowledgement, per alert band (alerts/roster/policy.py)
 RESPONSE_TARGETS: Mapping[str, int] = MappingProxyType(parse_targets(DEFAULT_TARGETS))
 
 
@@ -99,7 +99,8 @@ class Settings:
     retention_days: int = 90
     public_base_url: str = "http://localhost:8000"
     brand: str = "our brand"
-    # the team's language (TEAM_LOCALE: nl or en); a manager's own choice wins (alerts/team.py)
+    # the team's language (TEAM_LOCALE: nl or en); a manager's own choice wins
+    # (alerts/roster/team.py)
     locale: str = "nl"
     routing: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: parse_routing(DEFAULT_ROUTING)
@@ -108,7 +109,7 @@ class Settings:
     response_targets: Mapping[str, int] = field(default_factory=lambda: dict(RESPONSE_TARGETS))
     sms_per_hour: int = 8  # the team's SMS budget; beyond it, e-mail and one catch-up SMS
     board_grace_minutes: int = 60  # a board link outlives its shift by this much
-    # urgency kinds whose posts join one incident (alerts/incidents); "" turns grouping off
+    # urgency kinds whose posts join one incident (alerts/paging/incidents); "" turns grouping off
     incident_kinds: tuple[str, ...] = ("outage",)
     # Closing the loop (docs/digest.md): the minus->plus window, who owns which lesson
     # theme, when the weekly lessons go out.

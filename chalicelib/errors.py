@@ -16,10 +16,12 @@
     ├── StoreError               DynamoDB refused or kept failing (`code`: AWS's error code)
     │   ├── ConditionFailed      a conditional write's condition did not hold
     │   └── TransactionCancelled a transaction was cancelled (`reasons`, per item)
-    ├── DeliveryError            SQS / SNS / SES refused a message
+    ├── DeliveryError            SQS / SNS / SES refused a message (or a push we must read on
+    │   │                        could not be read: the sender redelivers)
     │   ├── PageRefused          SNS refused a page for good (InvalidParameter…)
     │   ├── ReplyRefused         a network refused a reply (`reason`, `advice`, `revoked`)
-    │   └── ReplyUncertain       a reply's request failed half-way: it may be posted
+    │   ├── ReplyUncertain       a reply's request failed half-way: it may be posted
+    │   └── CredentialsRefused   a network refused our credentials: the message says what to renew
     └── BatchFailed              some records of a queue batch failed: redeliver them
 
 Handlers in `app.py` catch these; library code lets them travel. The store turns every
@@ -120,6 +122,11 @@ class TransactionCancelled(StoreError):
 
 class DeliveryError(PipelineError):
     """A message could not be handed to SQS, SNS or SES."""
+
+
+class CredentialsRefused(DeliveryError):
+    """A network refused our credentials while a push was read (503: redelivered); the
+    message names the secret to renew, and source health pages with it."""
 
 
 class PageRefused(DeliveryError):

@@ -96,8 +96,9 @@ class Mention:
     status: str = "new"
     expires_at: int | None = None  # epoch seconds (DynamoDB TTL)
     # posted by the brand's own account: never a mention; its `in_reply_to` is answered
-    # (triage marks that case answered on the network, alerts/replies.py)
+    # (triage marks that case answered on the network, alerts/desk/replies.py)
     by_brand: bool = False
+    rating: int | None = None  # a review's stars, 1..5 (app stores, review sites); else None
 
     def __post_init__(self) -> None:
         if not self.source or ":" in self.source:
@@ -106,6 +107,8 @@ class Mention:
             raise ValueError("a mention needs the network's own id")
         if self.status not in MENTION_STATUSES:
             raise ValueError(f"unknown status: {self.status!r}")
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise ValueError(f"a rating is 1..5 stars, got {self.rating!r}")
 
     @property
     def id(self) -> str:
@@ -152,6 +155,7 @@ class Mention:
             status=self.status,
             expires_at=self.expires_at,
             by_brand=self.by_brand,
+            rating=self.rating,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,6 +196,7 @@ class Mention:
             status=data.get("status", "new"),
             expires_at=int(data["expires_at"]) if data.get("expires_at") is not None else None,
             by_brand=bool(data.get("by_brand", False)),
+            rating=int(data["rating"]) if data.get("rating") is not None else None,
         )
 
 
@@ -272,7 +277,7 @@ class Alert:
     page_attempts: int = 0  # publish attempts of the page now pending
     plain: bool = False  # the pending page goes in its plain form (SNS refused the full one)
     failed_pages: tuple[dict[str, Any], ...] = ()  # {recipient, at, reason}: given up on
-    # Answered on the network (alerts/replies.py): the first reply, sent from the case
+    # Answered on the network (alerts/desk/replies.py): the first reply, sent from the case
     # page ("product") or seen on the network from the brand's account ("network")
     answered_at: str | None = None
     answered_via: str | None = None

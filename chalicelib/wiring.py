@@ -19,10 +19,10 @@ from .store import MentionStore, Table
 
 if TYPE_CHECKING:  # (the services are imported where they are built: a cold start loads
     # only what its handler asks for, see benchmarks/cold_start.py)
-    from .alerts.codes import CaseCodes
-    from .alerts.notify import Notifier
+    from .alerts.paging.notify import Notifier
+    from .alerts.record.codes import CaseCodes
+    from .alerts.roster.team import Team
     from .alerts.service import AlertService
-    from .alerts.team import Team
     from .consumer.brand_replies import BrandAwareTriage
     from .consumer.dead_letters import DeadLetterQueue
     from .consumer.pipeline import Triage
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # (the services are imported where they are built: a cold sta
     from .intake import Intake
     from .sources.catch_up import Heard
     from .store.brand import BrandActivity
+    from .store.reviews import DeletedReviews
 
 # how long the mails' view-only case links work: a digest is read that week, the
 # weekly lessons mail until the next one and a little longer
@@ -93,14 +94,14 @@ def intake() -> Intake:
 
 @cache
 def team() -> Team:
-    from .alerts.team import Team
+    from .alerts.roster.team import Team
 
     return Team(state())
 
 
 @cache
 def notifier() -> Notifier:
-    from .alerts.notify import Notifier
+    from .alerts.paging.notify import Notifier
 
     return Notifier(aws.sns(), settings().alerts_topic_arn)
 
@@ -146,7 +147,7 @@ def _brand_handles() -> tuple[str, ...]:
 
 
 def case_codes() -> CaseCodes:
-    """Case codes, e.g. view-only links for the digest (`alerts/codes.py`)."""
+    """Case codes, e.g. view-only links for the digest (`alerts/record/codes.py`)."""
     return alerts().codes
 
 
@@ -203,6 +204,14 @@ def brand_activity() -> BrandActivity:
     from .store.brand import BrandActivity
 
     return BrandActivity(state(), timedelta(days=settings().retention_days))
+
+
+@cache
+def deleted_reviews() -> DeletedReviews:
+    """Reviews their authors deleted (`store/reviews.py`), recorded by the webhook route."""
+    from .store.reviews import DeletedReviews
+
+    return DeletedReviews(state(), timedelta(days=settings().retention_days))
 
 
 @cache
@@ -281,9 +290,9 @@ def recorder() -> DayRecorder:
 
 def view_links(reader: str, valid: timedelta) -> Callable[[str], str | None]:
     """Case links for people who read, not act (marketing, theme owners): a view-only
-    code per case, issued when the mail is written (`alerts/codes.py`). Without a
+    code per case, issued when the mail is written (`alerts/record/codes.py`). Without a
     PUBLIC_BASE_URL there is nowhere to link to: the mails link the post instead."""
-    from .alerts.codes import CaseCodes, case_url
+    from .alerts.record.codes import CaseCodes, case_url
 
     base, codes_ = settings().public_base_url, CaseCodes(state(), team().generation)
 

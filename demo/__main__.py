@@ -4,7 +4,8 @@ moto stands in for AWS (the infra template is deployed into its CloudFormation),
 replay of posts we wrote ourselves (demo/posts.jsonl: English and Dutch, complaints,
 praise, questions, duplicates) stands in for the networks. Every post goes through the
 same handlers Lambda runs: signed webhooks (X, Meta, generic) -> SQS -> triage ->
-DynamoDB -> SNS -> SES.
+DynamoDB -> SNS -> SES; a one-star App Store review comes through the App Store poller
+(demo/app_review.py).
 
 Four weeks of synthetic history come first (devstack.sample_history), so the digest's
 comparisons and trends have data. Then this morning: prints each page as the on-duty
@@ -101,8 +102,8 @@ def run(
     from moto.ses.models import ses_backends
 
     from chalicelib import wiring
-    from chalicelib.alerts.rotation import Rotation
-    from chalicelib.alerts.team import Manager
+    from chalicelib.alerts.roster.rotation import Rotation
+    from chalicelib.alerts.roster.team import Manager
     from chalicelib.store import day_counters
     from demo import answering
     from demo.arrivals import arrival
@@ -182,7 +183,16 @@ def run(
                 accepted += 1
             say(
                 f"{accepted} posts arrived through the signed webhooks (X Activity API, Meta,"
-                " generic); triage consumes the queue."
+                " generic)."
+            )
+            # A one-star App Store review, read by the App Store poller (demo/app_review.py).
+            from demo import app_review
+
+            reviews = app_review.poll(now, env_secret())
+            accepted += reviews
+            say(
+                f"{reviews} App Store review read by the App Store poller;"
+                " triage consumes the queue."
             )
             moto_stack.drain_queue(client.lambda_.invoke, sqs, settings.queue_url)
         pages = show_pages(say, phones.delivered(topic, since=history_pages), "the first minute")

@@ -77,6 +77,11 @@ def local_secret_values() -> dict[str, str]:
         "meta_app_secret": secrets.token_urlsafe(32),
         "meta_verify_token": secrets.token_urlsafe(16),
         "x_consumer_secret": secrets.token_urlsafe(32),
+        "threads_app_secret": secrets.token_urlsafe(32),
+        "threads_verify_token": secrets.token_urlsafe(16),
+        "trustpilot_webhook_basic": "trustpilot:" + secrets.token_urlsafe(24),
+        "gbp_push_audience": "https://localhost/api/webhooks/google-business",
+        "gbp_push_account": "gbp-push@local.iam.gserviceaccount.com",
     }
 
 

@@ -5,7 +5,7 @@ subscription filter policies, but delivers nothing to `sms` or `email` subscript
 `delivered()` plays each published message against every subscription of the topic with
 moto's own filter matcher and gives one record per delivery, as its protocol carries it:
 the SMS text to a phone, subject and e-mail text to a mailbox — with the encoding and
-segments the SMS takes (`chalicelib.alerts.sms.measure`).
+segments the SMS takes (`chalicelib.alerts.paging.sms.measure`).
 
 `make demo` and `make serve` write these records to `out/pages.jsonl`; the browser tests
 open the case link of a recorded SMS. Never used by Lambda.
@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.alerts import sms
+from chalicelib.alerts.paging import sms
 
 CHANNEL = {"sms": "sms", "email": "email", "email-json": "email"}
 

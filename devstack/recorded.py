@@ -174,6 +174,9 @@ def replay_all(realdata: Path, now: datetime | None = None) -> dict[str, list[Me
     atom = realdata / "reddit_atom" / "comments_feed.atom.xml"
     if atom.is_file():  # Reddit without API approval: the Atom feed of a subreddit
         out["reddit_atom/comments_feed.atom.xml"] = _reddit_atom(atom.read_bytes(), now)
+    mastodon_mentions = _mastodon(realdata / "mastodon", now)
+    if mastodon_mentions is not None:  # the brand's mention and a watched hashtag
+        out["mastodon/notifications+hashtag_tl"] = mastodon_mentions
     events = realdata / "webhooks" / "x_account_activity"
     for name in X_EVENTS:
         if (events / name).is_file():
@@ -242,3 +245,34 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _mastodon(folder: Path, now: datetime) -> list[Mention] | None:
+    """The Mastodon.py cassettes' notification and #hoot timeline through the Mastodon
+    poller (plain requests), the placeholder token standing in for the brand's."""
+    import responses
+
+    from chalicelib.sources import mastodon
+    from chalicelib.sources.watch import Watch
+
+    names = ("mastodonpy_test_notifications_mentions_only.yaml", "mastodonpy_test_hashtag_tl.yaml")
+    if not all((folder / name).is_file() for name in names):
+        return None
+    wanted = {"/api/v1/notifications", "/api/v1/timelines/tag/hoot"}
+    recorded = [
+        item
+        for name in names
+        for item in tweepy_cassette(folder / name)
+        if item.method == "GET" and item.url.split("localhost:3000", 1)[-1] in wanted
+    ]
+    watch = Watch.from_dict(
+        {
+            "handles": ["@mastodonpy_test"],
+            "hashtags": ["#hoot"],
+            "mastodon": {"home": "http://localhost:3000"},
+        }
+    )
+    client = mastodon.make_client({"mastodon_access_token": "__MASTODON_PY_TEST_ACCESS_TOKEN"})
+    with responses.RequestsMock() as mock:
+        serve(mock, recorded)
+        return mastodon.fetch(client, None, watch=watch, now=now).mentions

@@ -4,7 +4,10 @@
 (`chalicelib/sources/reply/`) through the real clients (tweepy, praw, requests) and
 answers as the recorded APIs do (`../shared/realdata`: X ``POST /2/tweets`` 201 with
 ``data.id``; Graph ``POST /{id}/comments`` ``{"id"}``; Mastodon ``POST /api/v1/statuses``
-with the status; Reddit ``POST /api/comment/`` with ``json.data.things``). Each reply is
+with the status; Reddit ``POST /api/comment/`` with ``json.data.things``; App Store
+Connect ``POST /v1/customerReviewResponses`` 201, Google Play ``reviews/{id}:reply`` and
+Business Profile ``PUT …/reviews/{id}/reply``, Threads' container and ``threads_publish``,
+in their documented shapes). Each reply is
 written as one JSON line to ``out/replies.jsonl`` (as ``out/pages.jsonl`` holds the
 pages). Any other request to a network fails: nothing ever reaches a real one.
 `refuse(network, status, body)` makes the next reply on a network fail as the real API
@@ -22,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 # what the local stage's secret holds for replies: enough to switch every channel on
 SECRETS = {
@@ -40,6 +43,15 @@ SECRETS = {
     "reddit_password": "standin",
 }
 GRAPH = re.compile(r"https://graph\.facebook\.com/v[0-9.]+/([^/]+)/(comments|replies)")
+APP_STORE = "https://api.appstoreconnect.apple.com/v1/customerReviewResponses"
+BUSINESS = re.compile(
+    r"https://mybusiness\.googleapis\.com/v4/(accounts/[^/]+/locations/[^/]+/reviews/[^/]+)/reply"
+)
+THREADS = "https://graph.threads.net/v1.0"
+PLAY = re.compile(
+    r"https://androidpublisher\.googleapis\.com/androidpublisher/v3/applications/[^/]+"
+    r"/reviews/([^/]+):reply"
+)
 Headers = dict[str, str]
 Answer = tuple[int, Headers, str]
 
@@ -51,6 +63,7 @@ class StandIns:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._refusals: dict[str, Answer] = {}
+        self._containers: dict[str, tuple[str, str]] = {}  # Threads: container -> reply
         self.sent: list[dict[str, Any]] = []
         self._mock: Any = None
 
@@ -66,6 +79,12 @@ class StandIns:
         mock.add_callback("POST", f"{self.mastodon_base}/api/v1/statuses", callback=self._toot)
         mock.add_callback("POST", "https://www.reddit.com/api/v1/access_token", self._token)
         mock.add_callback("POST", "https://oauth.reddit.com/api/comment/", callback=self._reddit)
+        mock.add_callback("POST", APP_STORE, callback=self._app_store)
+        mock.add_callback("POST", "https://oauth2.googleapis.com/token", callback=self._token)
+        mock.add_callback("POST", PLAY, callback=self._play)
+        mock.add_callback("PUT", BUSINESS, callback=self._business)
+        mock.add_callback("POST", THREADS + "/me/threads", callback=self._threads_container)
+        mock.add_callback("POST", THREADS + "/me/threads_publish", callback=self._threads_publish)
         mock.start()
         self._mock = mock
         return self
@@ -182,6 +201,53 @@ class StandIns:
         }
         things = {"json": {"errors": [], "data": {"things": [{"kind": "t1", "data": comment}]}}}
         return 200, {"content-type": "application/json"}, json.dumps(things)
+
+    def _app_store(self, request: Any) -> Answer:
+        data = json.loads(request.body or b"{}").get("data") or {}
+        review = ((data.get("relationships") or {}).get("review") or {}).get("data") or {}
+        text = str((data.get("attributes") or {}).get("responseBody", ""))
+        got = self._record("app_store", str(review.get("id", "")), text)
+        if isinstance(got, tuple):
+            return got
+        attributes = {"responseBody": text, "state": "PENDING_PUBLISH"}
+        answer = {"data": {"type": "customerReviewResponses", "id": got, "attributes": attributes}}
+        return 201, {"content-type": "application/json"}, json.dumps(answer)
+
+    def _play(self, request: Any) -> Answer:
+        found = PLAY.match(request.url)
+        text = str(json.loads(request.body or b"{}").get("replyText", ""))
+        got = self._record("google_play", unquote(found.group(1)) if found else "", text)
+        if isinstance(got, tuple):
+            return got
+        edited = {"seconds": str(int(datetime.now(UTC).timestamp())), "nanos": 0}
+        answer = {"result": {"replyText": text, "lastEdited": edited}}
+        return 200, {"content-type": "application/json"}, json.dumps(answer)
+
+    def _threads_container(self, request: Any) -> Answer:
+        form = _form(request.body)
+        with self._lock:
+            container = f"{17890000000000000 + next(self._ids)}"
+            self._containers[container] = (form.get("reply_to_id", ""), form.get("text", ""))
+        return 200, {"content-type": "application/json"}, json.dumps({"id": container})
+
+    def _threads_publish(self, request: Any) -> Answer:
+        with self._lock:
+            parent, text = self._containers.pop(
+                _form(request.body).get("creation_id", ""), ("", "")
+            )
+        got = self._record("threads", parent, text)
+        if isinstance(got, tuple):
+            return got
+        return 200, {"content-type": "application/json"}, json.dumps({"id": got})
+
+    def _business(self, request: Any) -> Answer:
+        found = BUSINESS.match(request.url)
+        text = str(json.loads(request.body or b"{}").get("comment", ""))
+        got = self._record("google_business", found.group(1) if found else "", text)
+        if isinstance(got, tuple):
+            return got
+        reply = {"comment": text, "updateTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return 200, {"content-type": "application/json"}, json.dumps(reply)
 
 
 def _form(body: Any) -> dict[str, str]:

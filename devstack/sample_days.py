@@ -33,8 +33,8 @@ class Seeded:
 def set_up_team(day: date) -> None:
     """Two managers on weekly shifts, one of them on duty on `day`."""
     from chalicelib import wiring
-    from chalicelib.alerts.rotation import Rotation
-    from chalicelib.alerts.team import Manager
+    from chalicelib.alerts.roster.rotation import Rotation
+    from chalicelib.alerts.roster.team import Manager
 
     team = wiring.team()
     for manager_id, name in (("sanne", "Sanne"), ("youssef", "Youssef")):
@@ -87,7 +87,7 @@ def _fixed(moment: datetime) -> datetime:
 def respond(alert_ids: Iterable[str], *, seed: int = 3, ack_share: float = 0.9) -> int:
     """The team at work: acknowledge most alerts within minutes, resolve most of those."""
     from chalicelib import wiring
-    from chalicelib.alerts import links
+    from chalicelib.alerts.record import links
 
     rng = random.Random(seed)
     key = wiring.signing_secrets().require("ack_signing_key")

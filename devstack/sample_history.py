@@ -196,7 +196,7 @@ def respond(
 ) -> None:
     """The team answers every alert; cases end with an outcome, often with a lesson."""
     from chalicelib import wiring
-    from chalicelib.alerts import links
+    from chalicelib.alerts.record import links
 
     rng = random.Random(f"answers-{seed}")
     key = wiring.signing_secrets().require("ack_signing_key")

@@ -12,6 +12,11 @@ Removes everything that holds an author's posts:
    The case desk's items of those cases go too: the author's history of earlier cases
    (``author#<source>:<author id>``), board entries and case codes.
 
+   An incident (an outage the team handled) stays, as the team's record, without the
+   author's posts: they leave its `members`, its `count` and `reach`; an open incident's
+   index and cause entries forget the post that opened it (``head``). Its id names no
+   post (`incidents.incident_id_for` is a digest), so nothing else has to change.
+
    What the team wrote (a lesson, a resolution note, a hand-over note: `WRITTEN`) stays,
    but never names the author: their display name and handle (with or without the @,
    any case, as whole words) become ``[erased]`` wherever it was copied, the case
@@ -65,6 +70,7 @@ TOMBSTONE_DAYS = 30  # longer than the DLQ (14 d) + the queue (4 d) + X's search
 WRITTEN = frozenset({"lesson", "note", "resolution_note"})  # the team's words about a case
 MIN_NAME = 3  # a shorter name or handle ("jo") would redact other words: not recognised
 REDACTED = "[erased]"
+REFERENCES = frozenset({"head"})  # a field that points at a post: blanked, its record kept
 
 
 @dataclass
@@ -91,6 +97,7 @@ class Target:
     urls: frozenset[str] = frozenset()  # each post's link: names it in cards and pages
     themes: frozenset[str] = frozenset()  # themes only the author's posts gave
     persons: frozenset[str] = frozenset()  # their display names and bare handles
+    reach: dict[str, int] = field(default_factory=dict, compare=False)  # alert id -> followers
 
     @property
     def author_key(self) -> str:
@@ -144,6 +151,10 @@ class Eraser:
                 for said in (item["author"].get("name"), item["author"].get("handle"))
                 if said and len(" ".join(str(said).split())) >= MIN_NAME
             ),
+            reach={
+                alert_id_for(item["id"]): int(item["author"].get("followers") or 0)
+                for item in found
+            },
         )
         gone = self._themes(found, dry_run=dry_run)
         target = Target(**{**target.__dict__, "themes": frozenset(gone)})
@@ -168,7 +179,7 @@ class Eraser:
                 if not dry_run:
                     self._state.delete(key)
                 continue
-            cleaned = scrub(item, target)
+            cleaned = _without_members(scrub(item, target), item, target)
             if cleaned != item:
                 report.scrubbed.append(f"{key.pk}/{key.sk}")
                 if not dry_run:
@@ -216,6 +227,22 @@ def scrub(item: dict[str, Any], target: Target) -> dict[str, Any]:
     return out
 
 
+def _without_members(
+    cleaned: dict[str, Any], item: dict[str, Any], target: Target
+) -> dict[str, Any]:
+    """An incident without the author's posts: its count and reach follow its members."""
+    members = item.get("members")
+    if item.get("kind") != "incident" or not isinstance(members, list):
+        return cleaned
+    gone = [m for m in members if m in target.alert_ids]
+    if not gone:
+        return cleaned
+    out = {**cleaned, "count": max(0, int(item.get("count", len(members))) - len(gone))}
+    if "reach" in item:
+        out["reach"] = max(0, int(item["reach"]) - sum(target.reach.get(m, 0) for m in gone))
+    return out
+
+
 def _is_storm_bucket(item: dict[str, Any]) -> bool:
     return keys.is_negatives_counter(Key(str(item.get("pk", "")), str(item.get("sk", ""))))
 
@@ -232,11 +259,12 @@ def quote(text: str) -> str:
 def _scrub_value(value: Any, target: Target) -> Any:
     if isinstance(value, dict):
         named = target.names | target.urls
-        if any(isinstance(v, str) and v in named for v in value.values()):
+        kept = {k: v for k, v in value.items() if not (k in REFERENCES and _is_named(v, target))}
+        if any(isinstance(v, str) and v in named for v in kept.values()):
             return dict(ERASED)  # a record about an erased post (an alert card, an example)
         return {k: _scrub_field(k, v, target) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub_value(v, target) for v in value]
+    if isinstance(value, list):  # a list of ids (an incident's members) loses theirs
+        return [_scrub_value(v, target) for v in value if not _is_named(v, target)]
     if isinstance(value, str) and any(
         q in " ".join(value.split()) or q in value
         for q in (*target.texts, *target.handles, *target.urls)
@@ -246,8 +274,15 @@ def _scrub_value(value: Any, target: Target) -> Any:
     return value
 
 
+def _is_named(value: Any, target: Target) -> bool:
+    return isinstance(value, str) and value in target.names
+
+
 def _scrub_field(name: str, value: Any, target: Target) -> Any:
-    """A value of an item or record; the team's words (`WRITTEN`) keep all but the name."""
+    """A value of an item or record; the team's words (`WRITTEN`) keep all but the name;
+    a reference to an erased post (`REFERENCES`) points at none."""
+    if name in REFERENCES and _is_named(value, target):
+        return ""
     cleaned = _scrub_value(value, target)
     if name in WRITTEN and isinstance(cleaned, str) and target.persons:
         return _person_pattern(target.persons).sub(REDACTED, cleaned)

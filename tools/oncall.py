@@ -35,18 +35,19 @@ from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import wiring
-from chalicelib.alerts.incidents import Cause
-from chalicelib.alerts.policy import Policy, parse_quiet, quiet_text
-from chalicelib.alerts.rotation import SHIFTS, OnCall, Override, Rotation
-from chalicelib.alerts.team import Manager, Team
+from chalicelib.alerts.paging.incidents import Cause
+from chalicelib.alerts.roster.policy import Policy, parse_quiet, quiet_text
+from chalicelib.alerts.roster.rotation import SHIFTS, OnCall, Override, Rotation
+from chalicelib.alerts.roster.team import Manager, Team
 from chalicelib.errors import CommandError
-from chalicelib.i18n import LOCALES, Lang, choose
+from chalicelib.i18n import LOCALES, N_, Lang, Phrase, choose
 from chalicelib.model import OUTCOMES, parse_time, utc_now
 from chalicelib.store import keys
 
 from . import saved, stage
 
 SEPARATOR = "+"
+EN = Lang("en")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -153,7 +154,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 try:
                     run(args, wiring.team(), now, out)
                 except ZoneInfoNotFoundError as error:
-                    raise CommandError(f"unknown time zone: {error}") from error
+                    raise CommandError(
+                        Phrase(N_("unknown time zone: %(zone)s"), zone=str(error))
+                    ) from error
         return 0
 
     return stage.guarded(work)
@@ -182,7 +185,7 @@ def _environment(local: bool, stage_name: str | None, out: TextIO) -> Iterator[N
     """Put the app's environment in place (this is the CLI's edge), then build services."""
     with stage.opened(stage_name, local=local):
         if local:
-            print("(local moto stack: state lasts for this run)", file=out)
+            print(_lang().gettext("(local moto stack: state lasts for this run)"), file=out)
         yield
 
 
@@ -216,11 +219,13 @@ def _declare_incident(args: argparse.Namespace, team: Team, now: datetime, out: 
     incidents = wiring.alerts().incidents
     if args.cause not in incidents.kinds:
         kinds = ", ".join(incidents.kinds) or "none (INCIDENT_KINDS is empty)"
-        raise CommandError(f"--cause must be one of: {kinds}")
+        raise CommandError(Phrase(N_("--cause must be one of: %(kinds)s"), kinds=kinds))
     if team.manager(args.by) is None:
-        raise CommandError(f"unknown manager {args.by!r} (add-manager first)")
+        raise CommandError(
+            Phrase(N_("unknown manager %(id)s (add-manager first)"), id=repr(args.by))
+        )
     if args.status_url and not args.status_url.startswith(("https://", "http://")):
-        raise CommandError("--status-url must be an http(s) link")
+        raise CommandError(N_("--status-url must be an http(s) link"))
     places = tuple(sorted({p.strip().lower() for p in args.places.split(",") if p.strip()}))
     incident = incidents.declare(
         Cause(args.cause, places),
@@ -230,52 +235,62 @@ def _declare_incident(args: argparse.Namespace, team: Team, now: datetime, out: 
         status_url=args.status_url,
         expected_end=args.until,
     )
-    print(f"declared {incident.id}: {incident.card['label']} (held by {args.by})", file=out)
+    said = _lang()._(
+        "declared %(id)s: %(label)s (held by %(who)s)",
+        id=incident.id,
+        label=incident.card["label"],
+        who=args.by,
+    )
+    print(said, file=out)
 
 
 def _incidents(out: TextIO) -> None:
     incidents = wiring.alerts().incidents
-    found = 0
+    lang, found = _lang(), 0
     for incident_id in incidents.open_ids():
         raw = incidents.raw(incident_id) or {}
         label = raw.get("card", {}).get("label", "")
-        print(
-            f"{incident_id:<60} {raw.get('state', ''):<13} {int(raw.get('count', 0)):>4} posts"
-            f"  {label}",
-            file=out,
-        )
+        count = int(raw.get("count", 0))
+        posts = lang.n_("%(num)s post", "%(num)s posts", count)
+        print(f"{incident_id:<60} {raw.get('state', ''):<13} {posts:>9}  {label}", file=out)
         found += 1
     if not found:
-        print("no open incidents", file=out)
+        print(lang.gettext("no open incidents"), file=out)
 
 
 def _end_incident(args: argparse.Namespace, now: datetime, out: TextIO) -> None:
     service = wiring.alerts()
     incident = service.get(args.id)
     if incident is None or incident.kind != "incident":
-        raise CommandError(f"no incident {args.id!r} (see incidents)")
+        raise CommandError(Phrase(N_("no incident %(id)s (see incidents)"), id=repr(args.id)))
     service.desk.incidents.resolve_all(
         incident, args.by, now, outcome=args.outcome, lesson=args.lesson, lesson_theme=args.theme
     )
-    print(f"ended {args.id}: {args.outcome}, {incident.count} posts resolved", file=out)
+    lang = _lang()
+    said = lang.n_(
+        "ended %(id)s: %(outcome)s, %(num)s post resolved",
+        "ended %(id)s: %(outcome)s, %(num)s posts resolved",
+        incident.count,
+        id=args.id,
+        outcome=args.outcome,
+    )
+    print(said, file=out)
 
 
 def _managers(team: Team, out: TextIO) -> None:
-    managers = team.managers()
+    managers, lang = team.managers(), _lang()
     if not managers:
-        print("no managers yet: add one with add-manager", file=out)
+        print(lang.gettext("no managers yet: add one with add-manager"), file=out)
     for m in managers:
-        contact = ", ".join(x for x in (m.email, m.phone) if x) or "no contact"
-        reads = f", reads {m.locale}" if m.locale else ""
-        print(
-            f"{m.id:<12} {m.name:<20} {contact}  ({len(m.subscriptions)} subscriptions{reads})",
-            file=out,
-        )
+        contact = ", ".join(x for x in (m.email, m.phone) if x) or lang.gettext("no contact")
+        reads = lang._(", reads %(code)s", code=m.locale) if m.locale else ""
+        count = lang.n_("%(num)s subscription", "%(num)s subscriptions", len(m.subscriptions))
+        print(f"{m.id:<12} {m.name:<20} {contact}  ({count}{reads})", file=out)
 
 
 def _add_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if not args.email and not args.phone:
-        raise CommandError("give --email and/or --phone: a manager must be reachable")
+        raise CommandError(N_("give --email and/or --phone: a manager must be reachable"))
     manager = Manager(
         args.id,
         args.name or args.id.title(),
@@ -293,42 +308,50 @@ def _add_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if manager.phone:
         arns.append(notifier.subscribe(manager.id, "sms", manager.phone))
     team.add_manager(Manager(**{**manager.to_dict(), "subscriptions": tuple(arns)}))
-    verb = "updated" if previous else "added"
-    print(
-        f"{verb} {manager.id}: {len(arns)} subscription(s), filtered to recipient={manager.id}",
-        file=out,
+    lang = _lang()
+    done = (
+        N_("updated %(id)s: %(count)s subscription(s), filtered to recipient=%(id)s")
+        if previous
+        else N_("added %(id)s: %(count)s subscription(s), filtered to recipient=%(id)s")
     )
+    print(lang._(done, id=manager.id, count=len(arns)), file=out)
     if manager.email:
-        print(f"  {manager.email} must confirm the e-mail AWS sends before alerts arrive", file=out)
+        confirm = N_("  %(email)s must confirm the e-mail AWS sends before alerts arrive")
+        print(lang._(confirm, email=manager.email), file=out)
 
 
 def _remove_manager(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     manager = team.manager(args.id)
     if manager is None:
-        raise CommandError(f"no manager {args.id!r}")
+        raise CommandError(Phrase(N_("no manager %(id)s"), id=repr(args.id)))
     rotation = team.rotation()
     if rotation and args.id in (*rotation.managers, *rotation.backups, rotation.lead):
-        raise CommandError(f"{args.id} is in the rotation: set the rotation without them first")
+        raise CommandError(
+            Phrase(N_("%(id)s is in the rotation: set the rotation without them first"), id=args.id)
+        )
     notifier = wiring.notifier()
     for arn in manager.subscriptions:
         notifier.unsubscribe(arn)
     team.remove_manager(args.id)
-    print(
-        f"removed {args.id} and {len(manager.subscriptions)} subscription(s);"
+    said = _lang()._(
+        "removed %(id)s and %(count)s subscription(s);"
         " their board passes and case links no longer work",
-        file=out,
+        id=args.id,
+        count=len(manager.subscriptions),
     )
+    print(said, file=out)
 
 
 def _revoke(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if team.manager(args.id) is None:
-        raise CommandError(f"no manager {args.id!r}")
+        raise CommandError(Phrase(N_("no manager %(id)s"), id=repr(args.id)))
     team.revoke(args.id)
-    print(
-        f"withdrew every board pass and case link of {args.id};"
+    said = _lang()._(
+        "withdrew every board pass and case link of %(id)s;"
         " their next page, hand-over or shift brings new ones",
-        file=out,
+        id=args.id,
     )
+    print(said, file=out)
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -340,7 +363,9 @@ def _set_rotation(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     known = {m.id for m in team.managers()}
     unknown = [n for n in (*managers, *backups, args.lead) if n and n not in known]
     if unknown:
-        raise CommandError(f"unknown manager(s): {', '.join(unknown)} (add-manager first)")
+        raise CommandError(
+            Phrase(N_("unknown manager(s): %(ids)s (add-manager first)"), ids=", ".join(unknown))
+        )
     rotation = Rotation(
         managers=managers,
         start=date.fromisoformat(args.start),
@@ -352,16 +377,21 @@ def _set_rotation(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     )
     ZoneInfo(rotation.timezone)  # refuse an unknown zone before storing it
     team.set_rotation(rotation)
-    print(
-        f"rotation set: {', '.join(managers)}; {args.shift} shifts, handoff {args.handoff}"
-        f" {rotation.timezone}",
-        file=out,
+    said = _lang()._(
+        "rotation set: %(managers)s; %(shift)s shifts, handoff %(handoff)s %(zone)s",
+        managers=", ".join(managers),
+        shift=args.shift,
+        handoff=args.handoff,
+        zone=rotation.timezone,
     )
+    print(said, file=out)
 
 
 def _add_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if team.manager(args.manager) is None:
-        raise CommandError(f"unknown manager {args.manager!r} (add-manager first)")
+        raise CommandError(
+            Phrase(N_("unknown manager %(id)s (add-manager first)"), id=repr(args.manager))
+        )
     zone = _zone(team)
     override = Override(
         manager=args.manager,
@@ -370,14 +400,18 @@ def _add_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
         replaces=args.replaces or None,
     )
     team.add_override(override)
-    print(f"override added ({override.key}): {_describe(override, zone)}", file=out)
+    lang = _lang()
+    said = lang._(
+        "override added (%(key)s): %(what)s", key=override.key, what=_describe(override, zone, lang)
+    )
+    print(said, file=out)
 
 
 def _remove_override(args: argparse.Namespace, team: Team, out: TextIO) -> None:
     if not keys.is_override(args.key):
-        raise CommandError("that is not an override key (see show for the keys)")
+        raise CommandError(N_("that is not an override key (see show for the keys)"))
     team.remove_override(args.key)
-    print(f"override removed: {args.key}", file=out)
+    print(_lang()._("override removed: %(key)s", key=args.key), file=out)
 
 
 def _set_policy(args: argparse.Namespace, team: Team, out: TextIO) -> None:
@@ -393,7 +427,7 @@ def _set_policy(args: argparse.Namespace, team: Team, out: TextIO) -> None:
         try:
             most, minutes = (int(x) for x in args.storm.split("/"))
         except ValueError as exc:
-            raise CommandError("--storm looks like 5/10 (more than 5 in 10 minutes)") from exc
+            raise CommandError(N_("--storm looks like 5/10 (more than 5 in 10 minutes)")) from exc
         changes.update(storm_max=most, storm_window_minutes=minutes)
     if args.quiet:
         changes["quiet_start"], changes["quiet_end"] = parse_quiet(args.quiet)
@@ -403,43 +437,59 @@ def _set_policy(args: argparse.Namespace, team: Team, out: TextIO) -> None:
         try:
             high, normal = (float(x) for x in args.bands.split("/"))
         except ValueError as exc:
-            raise CommandError("--bands looks like 60/40 (high from 60, normal from 40)") from exc
+            raise CommandError(
+                N_("--bands looks like 60/40 (high from 60, normal from 40)")
+            ) from exc
         if not 0 <= normal <= high <= 100:
-            raise CommandError("--bands: 0 <= normal <= high <= 100")
+            raise CommandError(N_("--bands: 0 <= normal <= high <= 100"))
         changes.update(high_from=high, normal_from=normal)
     policy = policy.with_(**changes)
     team.set_policy(policy)
-    print("policy set: " + describe_policy(policy), file=out)
+    lang = _lang()
+    print(lang._("policy set: %(policy)s", policy=describe_policy(policy, lang)), file=out)
 
 
 def show(team: Team, now: datetime, out: TextIO) -> None:
     rotation = team.rotation()
-    zone = _zone(team)
+    zone, lang = _zone(team), _lang()
     if rotation is None:
-        print("no rotation yet: set one with set-rotation", file=out)
+        print(lang.gettext("no rotation yet: set one with set-rotation"), file=out)
         return
-    print(f"Now   {_clock(now, zone)}: {_who(team.on_call(now))}", file=out)
+    now_line = lang._(
+        "Now   %(when)s: %(who)s", when=_clock(now, zone, lang), who=_who(team.on_call(now), lang)
+    )
+    print(now_line, file=out)
     change = team.next_change(now)
     if change is None:
-        print("Next  no change in the next 60 days", file=out)
+        print(lang.gettext("Next  no change in the next 60 days"), file=out)
     else:
         at, then = change
-        print(f"Next  {_clock(at, zone)}: {_who(then)}", file=out)
-    days = "daily" if rotation.shift_days == 1 else f"every {rotation.shift_days} days"
-    print(
-        f"Rotation {', '.join(rotation.managers)}; {days}, handoff {rotation.handoff:%H:%M}"
-        f" {rotation.timezone}; lead {rotation.lead or '-'}",
-        file=out,
+        line = lang._("Next  %(when)s: %(who)s", when=_clock(at, zone, lang), who=_who(then, lang))
+        print(line, file=out)
+    days = (
+        lang.gettext("daily")
+        if rotation.shift_days == 1
+        else lang._("every %(count)s days", count=rotation.shift_days)
     )
+    said = lang._(
+        "Rotation %(managers)s; %(days)s, handoff %(handoff)s %(zone)s; lead %(lead)s",
+        managers=", ".join(rotation.managers),
+        days=days,
+        handoff=f"{rotation.handoff:%H:%M}",
+        zone=rotation.timezone,
+        lead=rotation.lead or "-",
+    )
+    print(said, file=out)
     for override in team.overrides(current_at=now):
-        print(f"Override {_describe(override, zone)}  [{override.key}]", file=out)
-    print("Policy " + describe_policy(team.policy()), file=out)
+        what = _describe(override, zone, lang)
+        print(lang._("Override %(what)s  [%(key)s]", what=what, key=override.key), file=out)
+    print(lang._("Policy %(policy)s", policy=describe_policy(team.policy(), lang)), file=out)
 
 
 def _test_page(args: argparse.Namespace, team: Team, now: datetime, out: TextIO) -> None:
     recipient = args.id or team.on_duty(now)
     if not recipient or team.manager(recipient) is None:
-        raise CommandError("nobody to page: give a manager id, or set a rotation")
+        raise CommandError(N_("nobody to page: give a manager id, or set a rotation"))
     # what the manager reads: in their language (their own, else the team's)
     lang = Lang(choose(team.locale_of(recipient), wiring.settings().locale))
     text = lang._(
@@ -449,7 +499,8 @@ def _test_page(args: argparse.Namespace, team: Team, now: datetime, out: TextIO)
     )
     subject = lang.gettext("[TEST] Webcare on-call test page")
     message_id = wiring.notifier().publish(recipient, subject, text, text, "test")
-    print(f"test page sent to {recipient} (SNS message {message_id})", file=out)
+    said = _lang()._("test page sent to %(who)s (SNS message %(id)s)", who=recipient, id=message_id)
+    print(said, file=out)
 
 
 def _open_alerts(now: datetime, out: TextIO) -> None:
@@ -457,41 +508,68 @@ def _open_alerts(now: datetime, out: TextIO) -> None:
     far = now + timedelta(days=365)
     unacknowledged = [a for a in service.due(far) if a.state != "acknowledged"]  # no reminders
     found = sorted(unacknowledged + service.held(), key=lambda a: a.created_at)
+    lang = _lang()
     if not found:
-        print("no open alerts", file=out)
+        print(lang.gettext("no open alerts"), file=out)
     for alert in found:
-        waiting = f"held ({alert.held_reason})" if alert.state == "held" else alert.state
-        step = f"step {alert.escalation_level + 1}" if alert.state != "held" else ""
+        held = lang._("held (%(why)s)", why=alert.held_reason)
+        waiting = held if alert.state == "held" else alert.state
+        step = lang._("step %(n)s", n=alert.escalation_level + 1) if alert.state != "held" else ""
         print(
             f"{alert.created_at}  {alert.id:<40} {waiting:<20} {alert.recipient:<10} {step}",
             file=out,
         )
 
 
-def describe_policy(policy: Policy) -> str:
+def describe_policy(policy: Policy, lang: Lang = EN) -> str:
     after = policy.escalate_after
-    return (
-        f"priority high from {policy.high_from:g}, normal from {policy.normal_from:g}; "
-        f"escalate after high {after['high']} / normal {after['normal']} / low {after['low']} min,"
-        f" chain repeated {policy.max_repeats}x; storm: more than {policy.storm_max} in"
-        f" {policy.storm_window_minutes} min grouped; quiet hours"
-        f" {quiet_text(policy.quiet_start, policy.quiet_end)} (low priority only);"
-        f" links valid {policy.link_ttl_hours} h"
+    return lang._(
+        "priority high from %(high)s, normal from %(normal)s; escalate after high %(h)s /"
+        " normal %(n)s / low %(low)s min, chain repeated %(repeats)sx; storm: more than"
+        " %(most)s in %(window)s min grouped; quiet hours %(quiet)s (low priority only);"
+        " links valid %(hours)s h",
+        high=f"{policy.high_from:g}",
+        normal=f"{policy.normal_from:g}",
+        h=after["high"],
+        n=after["normal"],
+        low=after["low"],
+        repeats=policy.max_repeats,
+        most=policy.storm_max,
+        window=policy.storm_window_minutes,
+        quiet=quiet_text(policy.quiet_start, policy.quiet_end),
+        hours=policy.link_ttl_hours,
     )
 
 
-def _who(on_call: OnCall) -> str:
-    return (
-        f"primary {on_call.primary or '-'} · backup {on_call.backup or '-'}"
-        f" · lead {on_call.lead or '-'}"
+def _lang() -> Lang:
+    """The team's language (TEAM_LOCALE): what the lead reads."""
+    return Lang(wiring.settings().locale)
+
+
+def _who(on_call: OnCall, lang: Lang = EN) -> str:
+    return lang._(
+        "primary %(primary)s · backup %(backup)s · lead %(lead)s",
+        primary=on_call.primary or "-",
+        backup=on_call.backup or "-",
+        lead=on_call.lead or "-",
     )
 
 
-def _describe(override: Override, zone: str) -> str:
-    instead = f"covers for {override.replaces}" if override.replaces else "is primary"
-    return (
-        f"{override.manager} {instead} from {_clock(override.start, zone)}"
-        f" until {_clock(override.end, zone)}"
+def _describe(override: Override, zone: str, lang: Lang = EN) -> str:
+    start, end = _clock(override.start, zone, lang), _clock(override.end, zone, lang)
+    if override.replaces:
+        return lang._(
+            "%(who)s covers for %(other)s from %(start)s until %(end)s",
+            who=override.manager,
+            other=override.replaces,
+            start=start,
+            end=end,
+        )
+    return lang._(
+        "%(who)s is primary from %(start)s until %(end)s",
+        who=override.manager,
+        start=start,
+        end=end,
     )
 
 
@@ -505,11 +583,17 @@ def _moment(text: str, zone: str) -> datetime:
     try:
         naive = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"not a date and time: {text!r} (e.g. 2026-12-24T09:00)") from exc
+        raise CommandError(
+            Phrase(N_("not a date and time: %(text)s (e.g. 2026-12-24T09:00)"), text=repr(text))
+        ) from exc
     if naive.tzinfo is None:
         return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
     return parse_time(text)
 
 
-def _clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M %Z")
+def _clock(moment: datetime, zone: str, lang: Lang = EN) -> str:
+    """ "Mon 23 Nov 2026 10:00 CET"; in Dutch "ma 23 nov 2026 10:00 CET" (Babel's English
+    would write the zone as +0100)."""
+    if lang.code == "en":
+        return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M %Z")
+    return lang.moment(moment, "EEE dd MMM y HH:mm z", zone)

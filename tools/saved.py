@@ -6,7 +6,7 @@
     set-status-page URL                             what {status_page} becomes (https://…)
 
 Placeholders: {name} (the author's first name), {case} (the case reference, "C-…"),
-{status_page}. See chalicelib/alerts/saved_replies.py.
+{status_page}. See chalicelib/alerts/desk/saved_replies.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import argparse
 from typing import Any, TextIO
 
 from chalicelib import wiring
-from chalicelib.alerts.saved_replies import LANGS, SavedReplies, SavedReply
+from chalicelib.alerts.desk.saved_replies import LANGS, SavedReplies, SavedReply
 from chalicelib.errors import CommandError
 
 COMMANDS = ("saved_replies", "set_saved_reply", "remove_saved_reply", "set_status_page")

@@ -86,7 +86,18 @@ def guarded(work: Callable[[], int]) -> int:
     except BotoCoreError as error:
         return _fail(f"AWS unreachable: {error}")
     except (PipelineError, ValueError) as error:
-        return _fail(str(error))
+        return _fail(_said(error))
+
+
+def _said(error: Exception) -> str:
+    """A command's own mistake in the team's language (a `Phrase` it raised); any other
+    error as it came."""
+    from chalicelib.i18n import Lang, Phrase, choose
+
+    said = error.args[0] if error.args else None
+    if isinstance(said, Phrase) or (isinstance(said, str) and len(error.args) == 1):
+        return Lang(choose(os.environ.get("TEAM_LOCALE"))).say(said)
+    return str(error)
 
 
 def _fail(message: str) -> int:

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from chalicelib.alerts.policy import Policy
+from chalicelib.alerts.roster.policy import Policy
 from chalicelib.triage import DEFAULT_MIN_PRIORITY, english, judge
 from chalicelib.triage.features import featurise
 from chalicelib.triage.model import (

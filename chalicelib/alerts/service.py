@@ -27,29 +27,29 @@ from ..model import Alert, Mention
 from ..sources.reply import Outbound
 from ..store import MentionStore, StateTable
 from ..triage.spikes import SpikePolicy
-from .acks import Acknowledgements, AckResult
-from .budget import PhoneBudget
-from .cases import OpenCases
-from .codes import BoardPasses, CaseCodes
-from .delivery import RECORD_ATTEMPTS, Delivery
-from .desk import Desk
-from .escalation import Escalation
-from .events import Events, Listener
-from .followups import Followups
-from .handover import Handovers
-from .history import AuthorHistory
-from .incidents import Incidents, IncidentUpdates
-from .incidents.page import IncidentActions
-from .linking import CaseLinks
-from .notify import Notifier
-from .outbox import Outbox
-from .records import AlertRecords
-from .replies import Replies
-from .saved_replies import SavedReplies
-from .storm import Storm
-from .team import Team
-from .tick import Tick
-from .web import Csrf
+from .desk.case_desk import Desk
+from .desk.incident_page import IncidentActions
+from .desk.replies import Replies
+from .desk.saved_replies import SavedReplies
+from .desk.web import Csrf
+from .paging.budget import PhoneBudget
+from .paging.delivery import RECORD_ATTEMPTS, Delivery
+from .paging.escalation import Escalation
+from .paging.followups import Followups
+from .paging.handover import Handovers
+from .paging.history import AuthorHistory
+from .paging.incidents import Incidents, IncidentUpdates
+from .paging.linking import CaseLinks
+from .paging.notify import Notifier
+from .paging.outbox import Outbox
+from .paging.storm import Storm
+from .paging.tick import Tick
+from .record.acks import Acknowledgements, AckResult
+from .record.cases import OpenCases
+from .record.codes import BoardPasses, CaseCodes
+from .record.events import Events, Listener
+from .record.records import AlertRecords
+from .roster.team import Team
 
 log = get_logger("alerts")
 
@@ -123,7 +123,11 @@ class AlertService:
         self._escalation = Escalation(records=self._records, team=team, delivery=delivery)
         history = AuthorHistory(state, retention)
         self.incidents = Incidents(
-            state, self._records, kinds=setup.incident_kinds, timezone=timezone
+            state,
+            self._records,
+            kinds=setup.incident_kinds,
+            timezone=timezone,
+            lang=delivery.team_lang,
         )
         self._incident_updates = IncidentUpdates(
             incidents=self.incidents, records=self._records, team=team, delivery=delivery

@@ -7,7 +7,7 @@ one of the brand's accounts (the watch ``handles``) that replies to another is o
 with the mentions; before triage, `BrandAwareTriage` takes them out of their messages (a
 message without one is handed on untouched: a substring test or two) and marks
 the case of the post each replies to answered on the network, at the reply's time
-(`alerts/replies.py`, idempotent). The X Activity API's brand posts (`activity.BrandPost`,
+(`alerts/desk/replies.py`, idempotent). The X Activity API's brand posts (`activity.BrandPost`,
 messages of their own, recorded by `brand_posts.WithBrandPosts`) answer cases the same
 way, after triage. A failure to record one retries its whole message,
 which triage's own idempotency makes harmless.
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ..activity import BrandPost
-from ..alerts.replies import Replies
+from ..alerts.desk.replies import Replies
 from ..errors import InputError, StoreError
 from ..intake.queue import decode, decode_brand_posts, encode
 from ..logs import get_logger

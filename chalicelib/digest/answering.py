@@ -2,7 +2,7 @@
 
 A case is answered when its first reply is on the network: sent from the case page
 ("product") or the brand's own reply seen there ("network", made in the network's app);
-`alerts/replies.py` stamps `answered_at`. The tally counts, on the post's local day:
+`alerts/desk/replies.py` stamps `answered_at`. The tally counts, on the post's local day:
 
     answer.cases.<band>.<slot>       a case opened (the denominator)
     reply.<band>.<slot>#<bucket>     its first reply, seconds after the post (histogram)

@@ -1,4 +1,4 @@
-"""The day's incidents in the digest: an outage answered as one (alerts/incidents).
+"""The day's incidents in the digest: an outage answered as one (alerts/paging/incidents).
 
 Read from the day's list (`keys.incidents("day", …)`) and the incidents' own items: label,
 posts, reach, how soon someone took it, outcome and lesson. A first *reply* is not

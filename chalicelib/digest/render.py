@@ -18,9 +18,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n, untrusted
-from ..alerts.message import who
+from ..alerts.paging.message import who
 from ..i18n import Lang
-from ..sources import names
+from ..sources import registry
 from .figures import (
     EN,
     NO_DATA,
@@ -99,7 +99,7 @@ def excerpt(text: object, limit: int = 140) -> str:
 
 def source_name(source: object, lang: Lang = EN) -> str:
     """ "generic-reddit" -> "Reddit", "feeds" -> "News and blogs" / "Nieuws en blogs"."""
-    return lang.gettext(names.display(str(source or "")))
+    return lang.gettext(registry.display(str(source or "")))
 
 
 def quote(text: object, limit: int = QUOTE) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..i18n import N_
+from ..i18n import N_, Phrase
 from ..model import parse_time
 from . import aggregates
 
@@ -47,8 +47,14 @@ def silences(
         if (failed_at and start <= parse_time(failed_at) < end) or failures:
             error = str(item.get("last_error") or "unknown error")[:120]
             if failures:
-                note = f"failing: {failures} runs in a row, last error {error}"
+                note = Phrase(
+                    N_("failing: %(count)s runs in a row, last error %(error)s"),
+                    count=failures,
+                    error=error,
+                )
             else:
-                note = f"failed during the day, recovered (last error {error})"
+                note = Phrase(
+                    N_("failed during the day, recovered (last error %(error)s)"), error=error
+                )
             out.append(Silence("source", name, 0, note))
     return out

@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..alerts.events import AlertChanged
+from ..alerts.record.events import AlertChanged
 from ..config import RESPONSE_TARGETS
 from ..model import Alert, Mention, parse_time
 from ..store import MentionStore, StateTable, keys

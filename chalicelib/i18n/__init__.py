@@ -9,7 +9,7 @@ of the reader's language:
     locales/<code>/LC_MESSAGES/messages.mo   compiled (`make messages`), what runs
 
 `TEAM_LOCALE` is the team's language (Dutch by default); a manager may have their own
-(`Manager.locale` in alerts/team.py), which wins for what is sent to them. `Lang` is one
+(`Manager.locale` in alerts/roster/team.py), which wins for what is sent to them. `Lang` is one
 language: its catalogue (stdlib `gettext`, read once per container) and Babel's
 formatting (CLDR data: "ma 23 nov. 10:28", "1.234", "17%", "3 berichten"). Both load on
 first use, so a cold start that renders nothing loads neither; Lambda's copy of Babel
@@ -40,6 +40,24 @@ def N_(message: str) -> str:
     """Marks a string for the catalogue where it is defined; `Lang.gettext` translates it
     where it is shown (module-level tables)."""
     return message
+
+
+class Phrase(str):
+    """A sentence made where the reader is not known (a reply's refusal, a network's
+    advice), said in English wherever it is used as text (logs, tests), and in the
+    reader's language where it is shown: `Lang.say`. `msgid` is the catalogue's sentence
+    (marked `N_` where it is written), `values` its placeholders (a value may be a Phrase)."""
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, **values: Any) -> Phrase:
+        made = super().__new__(
+            cls, msgid % {k: str(v) for k, v in values.items()} if values else msgid
+        )
+        made.msgid = msgid
+        made.values = values
+        return made
 
 
 def normalise(code: str | None) -> str | None:
@@ -91,6 +109,16 @@ class Lang:
         """Translate, then fill in `%(name)s` placeholders."""
         text = self.gettext(message)
         return text % values if values else text
+
+    def say(self, text: str) -> str:
+        """A `Phrase` in this language (its values said too); any other text through the
+        catalogue (a marked sentence translates, a name stays as it is)."""
+        if isinstance(text, Phrase):
+            values = {
+                k: self.say(v) if isinstance(v, Phrase) else v for k, v in text.values.items()
+            }
+            return self._(text.msgid, **values)
+        return self.gettext(text) if text else text
 
     def n_(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """The plural form for `n`, filled in (`%(num)s` is `n`, formatted)."""
@@ -169,4 +197,5 @@ def jinja_environment(package: str, code: str, **options: Any) -> Any:
     )
     env.install_gettext_translations(catalogue(code), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(lang=Lang(code), html_lang=code)
+    env.filters["said"] = Lang(code).say  # a `Phrase` (made where the reader was unknown)
     return env

@@ -7,7 +7,7 @@ names the field, before anything is queued.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -46,6 +46,7 @@ def accept(
     secret: str,
     intake: Intake,
     now: datetime,
+    record_deleted: Callable[[Sequence[str], datetime], None] | None = None,
 ) -> Delivery:
     """Verify and queue a webhook delivery; raises an `InputError` or `DeliveryError`.
 
@@ -78,6 +79,8 @@ def accept(
         log.info("webhook events skipped", extra={"fields": {"event_types": delivery.skipped}})
     if delivery.mentions or delivery.brand_posts:
         intake.enqueue(delivery.mentions, delivery.brand_posts)
+    if delivery.deleted and record_deleted is not None:
+        record_deleted(delivery.deleted, now)  # a StoreError: 503, the sender retries
     return delivery
 
 
@@ -91,4 +94,6 @@ def answer(delivery: Delivery) -> dict[str, object]:
         body["brand_posts"] = [p.id for p in delivery.brand_posts]
     if delivery.skipped:
         body["skipped"] = list(delivery.skipped)
+    if delivery.deleted:
+        body["deleted"] = list(delivery.deleted)
     return body

@@ -63,14 +63,20 @@ class Heard:
         self._pending[source] = 0
 
 
-def endpoint_failed(state: Callable[[], StateTable], source: str, now: datetime) -> None:
+def endpoint_failed(
+    state: Callable[[], StateTable], source: str, now: datetime, reason: str = ""
+) -> None:
     """Our endpoint refused a delivery (5xx): the gap starts now unless it already did.
+    With a `reason` (a revoked grant: "renew gbp_refresh_token"), the failure counts like a
+    poller's: three in a row page the manager on duty once, with the reason.
     Never raises: the delivery's answer (503) matters more than this record."""
     try:
         store = state()
         health = load_health(store, source, now)
-        if not health.gap_from:
-            store.put(keys.source_health(source), replace(health, gap_from=iso(now)).to_dict())
+        failed = health.failed(now, reason) if reason else health
+        if reason or not health.gap_from:
+            gap = health.gap_from or iso(now)
+            store.put(keys.source_health(source), replace(failed, gap_from=gap).to_dict())
     except (StoreError, ConfigError):
         log.warning("gap not recorded", extra={"fields": {"source": source}})
 

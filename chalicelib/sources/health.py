@@ -2,7 +2,7 @@
 
 A poller records its `Health` after every run (`polling.run_poller`): last success, last
 error, failures in a row. `needs_page` is the pure decision the every-minute job uses to
-page once per incident (alerts/source_health.py sends the page); `mark_paged` records it.
+page once per incident (alerts/paging/source_health.py sends the page); `mark_paged` records it.
 Kept under `keys.source_health(name)`.
 """
 

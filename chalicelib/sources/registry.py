@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ..i18n import N_
 from .watch import Watch
 
 
@@ -104,6 +105,55 @@ SOURCES: tuple[Source, ...] = (
         secrets=("meta_page_token", "meta_page_id"),
     ),
     Source(
+        "mastodon",
+        "Mastodon",
+        "poll",
+        timedelta(hours=1),
+        module="mastodon",
+        every_minutes=5,
+        secrets=("mastodon_access_token",),
+        wanted=lambda w: w.mastodon is not None,
+    ),
+    Source(
+        "app_store",
+        "App Store reviews",
+        "poll",
+        timedelta(hours=1),
+        module="app_store",
+        every_minutes=15,
+        secrets=("appstore_issuer_id", "appstore_key_id", "appstore_private_key"),
+        wanted=lambda w: w.app_store is not None,
+    ),
+    Source(
+        "google_play",
+        "Google Play reviews",
+        "poll",
+        timedelta(hours=1),
+        module="google_play",
+        every_minutes=15,
+        secrets=("google_play_service_account",),
+        wanted=lambda w: w.google_play is not None,
+    ),
+    Source(
+        "bluesky",
+        "Bluesky",
+        "poll",
+        timedelta(hours=1),
+        module="bluesky",
+        every_minutes=5,
+        secrets=("bluesky_handle", "bluesky_app_password"),
+    ),
+    Source(
+        "threads_search",
+        "Threads (keyword search)",
+        "poll",
+        timedelta(hours=2),
+        module="threads_search",
+        every_minutes=15,
+        secrets=("threads_access_token",),
+        wanted=lambda w: bool(w.terms),
+    ),
+    Source(
         "x_webhook",
         "X Activity webhook",
         "push",
@@ -120,9 +170,95 @@ SOURCES: tuple[Source, ...] = (
         secrets=("meta_app_secret", "meta_verify_token"),
         catch_up="meta_catch_up",
     ),
+    Source(
+        "trustpilot_webhook",
+        "Trustpilot reviews (webhook)",
+        "push",
+        timedelta(days=7),
+        secrets=("trustpilot_webhook_basic",),
+    ),
+    Source(
+        "threads_webhook",
+        "Threads (webhook)",
+        "push",
+        timedelta(days=2),
+        secrets=("threads_app_secret", "threads_verify_token"),
+    ),
+    Source(
+        "google_business_webhook",
+        "Google reviews (Business Profile push)",
+        "push",
+        timedelta(days=7),
+        secrets=(
+            "gbp_push_audience",
+            "gbp_push_account",
+            "gbp_client_id",
+            "gbp_client_secret",
+            "gbp_refresh_token",
+        ),
+    ),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network a mention comes from (`Mention.source`, the first part of its id), as
+    people read it: the digest, the pages and the case desk name it `display` (marked
+    `N_` where it is a word to translate); `handles`: its authors have handles ("@x"),
+    else what came as a handle is a name and is never written with "@"."""
+
+    key: str
+    display: str
+    handles: bool = False
+
+
+NETWORKS: tuple[Network, ...] = (
+    Network("x", "X", handles=True),
+    Network("reddit", "Reddit", handles=True),
+    Network("feed", N_("News and blogs")),
+    Network("feeds", N_("News and blogs")),
+    Network("facebook", "Facebook"),
+    Network("instagram", "Instagram", handles=True),
+    Network("meta", "Facebook/Instagram"),
+    Network("mastodon", "Mastodon", handles=True),
+    Network("bluesky", "Bluesky", handles=True),
+    Network("threads", "Threads", handles=True),
+    Network("trustpilot", N_("Trustpilot reviews")),
+    Network("app_store", N_("App Store reviews")),
+    Network("google_play", N_("Google Play reviews")),
+    Network("google_business", N_("Google reviews")),
+    Network("forum", N_("Forum")),
+    Network("reviews", N_("Reviews")),
+    Network("news", N_("News")),
+    Network("generic", N_("Other (webhook)")),
+)
+NETWORK = {n.key: n for n in NETWORKS}
+GENERIC = "generic-"  # the generic webhook's source for a post naming its network
+
+
+def network(source: str) -> str:
+    """ "generic-reddit" -> "reddit": the network behind a mention's source."""
+    key = source.strip().lower()
+    return key.removeprefix(GENERIC) if key.startswith(GENERIC) else key
+
+
+def display(source: str) -> str:
+    """The untranslated display name of a mention's source (translate it with
+    `Lang.gettext`): "app_store" -> "App Store reviews", "generic-reddit" -> "Reddit",
+    "generic-my-forum" -> "My forum"."""
+    key = network(source)
+    if key in NETWORK:
+        return NETWORK[key].display
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else NETWORK["generic"].display
+
+
+def has_handles(source: str) -> bool:
+    """Whether a mention source's authors have handles; True when the network is unknown."""
+    key = network(source)
+    return not key or key not in NETWORK or NETWORK[key].handles
 
 
 def polled() -> tuple[Source, ...]:

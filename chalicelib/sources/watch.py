@@ -16,7 +16,8 @@ JSON shape (every key optional, but at least one term, handle or hashtag)::
      "exclude": ["acme anvil"], "languages": ["nl", "en"],
      "subreddits": ["netherlands", {"name": "acme", "all": true}],
      "feeds": ["https://example.nl/rss", {"url": "https://alerts.example/acme", "all": true}],
-     "authors": ["@journalist"], "x_mentions_user_id": "783214"}
+     "authors": ["@journalist"], "x_mentions_user_id": "783214",
+     "mastodon": {…}, "app_store": {…}, "google_play": {…}}   # sources/watch_networks.py
 
 ``"all": true`` marks a place that is about us anyway (our own subreddit, a Google
 Alerts feed): every post there is kept, matched terms or not.
@@ -36,6 +37,8 @@ from typing import Any
 from ..activity import Delivery
 from ..errors import ConfigError
 from ..model import Mention
+from . import watch_networks
+from .watch_networks import AppStoreWatch, MastodonWatch, PlayWatch
 
 X_QUERY_LIMIT = 512
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -61,6 +64,9 @@ class Watch:
     feeds: tuple[Place, ...] = ()
     authors: tuple[str, ...] = ()
     x_mentions_user_id: str | None = None
+    mastodon: MastodonWatch | None = None
+    app_store: AppStoreWatch | None = None
+    google_play: PlayWatch | None = None
 
     # ---- building -------------------------------------------------------------------
 
@@ -90,17 +96,7 @@ class Watch:
     def from_dict(cls, data: Any) -> Watch:
         if not isinstance(data, Mapping):
             raise ConfigError("watch configuration must be a JSON object")
-        unknown = set(data) - {
-            "terms",
-            "handles",
-            "hashtags",
-            "exclude",
-            "languages",
-            "subreddits",
-            "feeds",
-            "authors",
-            "x_mentions_user_id",
-        }
+        unknown = set(data) - set(cls.__dataclass_fields__)  # the JSON keys are the fields
         if unknown:
             raise ConfigError(f"unknown watch configuration keys: {', '.join(sorted(unknown))}")
         terms = _strings(data, "terms")
@@ -133,6 +129,9 @@ class Watch:
             feeds=feeds,
             authors=tuple(a.lstrip("@").casefold() for a in _strings(data, "authors")),
             x_mentions_user_id=str(user_id) if user_id is not None else None,
+            mastodon=watch_networks.mastodon(data),
+            app_store=watch_networks.app_store(data),
+            google_play=watch_networks.google_play(data),
         )
         watch.x_query()  # fail at load time, not at the first poll
         return watch

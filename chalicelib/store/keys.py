@@ -49,6 +49,7 @@ State table (`STATE_TABLE`), everything else under (pk, sk), GSI `gsi1` (gsi1pk,
     quarantine#<ref>             quarantine                a poison message/mention  consumer
     brandpost#<net>:<post id>    post                      the brand's own post      store.brand
     brand#<thread|reply>#<net>:<conversation | post answered> / post#<post id>: its copies
+    deleted#<mention id>         review                    a review its author deleted store.reviews
 
     gsi1pk          gsi1sk
     alerts#due      next moment an alert needs the every-minute job (resend, escalate)
@@ -84,6 +85,10 @@ def brand_post(post_id: str) -> Key:
 def brand_index(kind: str, network: str, target: str, native_id: str = "") -> Key:
     """kind "thread" (a conversation id) or "reply" (the post answered); no `native_id`: a query"""
     return Key(f"brand#{kind}#{network}:{target}", f"post#{native_id}")
+
+
+def deleted_review(mention_id: str) -> Key:  # a review its author deleted: store.reviews
+    return Key(f"deleted#{mention_id}", "review")
 
 
 # ------------------------------------------------------------------ sources

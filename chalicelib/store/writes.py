@@ -74,10 +74,12 @@ def merge_counts(counts: Iterable[DayCounts], sign: int = 1) -> dict[Key, dict[s
 
 
 def is_edit(stored: Mention, incoming: Mention) -> bool:
-    """A later version of a stored post with another text (Meta's "edited", a re-sent
-    generic post). An older copy arriving late (a retry, a redrive) keeps the time it was
-    first received, so it is a duplicate; within one second, the later one wins."""
-    return incoming.text != stored.text and incoming.received_at >= stored.received_at
+    """A later version of a stored post with another text or other stars (Meta's "edited",
+    a re-sent generic post, a review its author changed). An older copy arriving late (a
+    retry, a redrive) keeps the time it was first received, so it is a duplicate; within
+    one second, the later one wins."""
+    changed = incoming.text != stored.text or incoming.rating != stored.rating
+    return changed and incoming.received_at >= stored.received_at
 
 
 def difference(new: DayCounts, old: DayCounts) -> dict[Key, dict[str, int]]:

@@ -23,6 +23,7 @@ from .model import ModelSource, shipped
 from .priority import prioritise
 from .sentiment import Assessment, assess, assess_unplaced
 from .spikes import SpikePolicy, SpikeVerdict, check_mentions
+from .stars import weigh
 from .themes import Theme, extract_themes, rank_themes
 
 DEFAULT_MIN_PRIORITY = 25.0
@@ -69,6 +70,7 @@ def judge(
     """
     lang = resolve_language(mention.text, mention.lang)
     judged_as, assessment = _assess(mention, lang, models)
+    assessment, stars = weigh(assessment, mention.rating, mention.text, judged_as)
     priority = prioritise(
         mention,
         assessment.sentiment,
@@ -78,7 +80,7 @@ def judge(
         model_negative=assessment.model_negative,
         need=assessment.need,
     )
-    reasons = priority.reasons
+    reasons = (stars, *priority.reasons) if stars else priority.reasons
     if assessment.sentiment.label == "unknown":
         reasons = (f"language {lang}: sentiment not judged", *reasons)
     elif judged_as != lang:

@@ -146,6 +146,12 @@ ENGLISH = _rules(
             r"\b(terrible|awful|horrible|worst|poor|bad|useless|rude) (customer )?(service|support|experience)\b",
             True,
         ),
+        # slang and hashtags: "what a joke", "an absolute shambles", "#epicfail"
+        (
+            "what a joke",
+            r"\b(what an?|such an?|(is|are|was|were|it's|its|that's|thats) (an?|such an?)|absolute|complete|total|utter) (absolute |complete |total |utter |bloody |f\w*ing )?(joke|farce|shambles|disgrace|clown show|circus|mess)\b|\bepic ?fail(ure)?\b|#fail\b",
+            True,
+        ),
     ],
 )
 
@@ -159,7 +165,7 @@ DUTCH = _rules(
         ),
         (
             "wachten",
-            rf"\b(wacht|wachten|gewacht) (al |nu al |inmiddels )?(meer dan |ruim |bijna )?{_NUM_NL} {_UNIT_NL}|\bal {_NUM_NL} {_UNIT_NL} (aan het )?wachten\b|\bnog steeds aan het wachten\b|\b(wacht|wachten) (nog steeds|nog altijd|al) op\b",
+            rf"\b(wacht|wachten|gewacht) ((ik|we|wij|je|u|jullie) )?(al |nu al |inmiddels )?(meer dan |ruim |bijna )?{_NUM_NL} {_UNIT_NL}|\bal {_NUM_NL} {_UNIT_NL} (aan het )?wachten\b|\bnog steeds aan het wachten\b|\b(wacht|wachten) (nog steeds|nog altijd|al) op\b",
             True,
         ),
         ("in de wacht", r"\b(in de wacht|in de wachtrij)\b", True),
@@ -262,6 +268,12 @@ DUTCH = _rules(
         (
             "klacht",
             r"\b(klacht|klachten) (ingediend|indienen|over)\b|\bik (wil|ga) (een )?klacht\b",
+            True,
+        ),
+        # slang and hashtags: "wat een grap", "echt een lachertje", "#faal", "#epicfail"
+        (
+            "wat een grap",
+            r"\b(wat een|zo'?n|(is|was|blijft|zijn) (echt |gewoon |weer )?(een|één)|echt een|gewoon een|één grote|een grote|een complete|een totale) (grote |complete |totale |echte )?(grap|lachertje|aanfluiting|poppenkast|wanvertoning|schertsvertoning|farce|puinhoop|zooitje|janboel|circus|faal)\b|\bepic ?fail\b|#(faal|fail)\b",
             True,
         ),
     ],

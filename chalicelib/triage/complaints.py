@@ -22,7 +22,7 @@ _QUESTION_START = re.compile(
     # after a greeting, if any ("Hoi, hoe laat gaan jullie open?")
     r"^\s*(?:(?:hi|hello|hey|hoi|hallo|dag|beste \w+|goedemorgen|goedemiddag|goedenavond)\W+)?"
     r"(how|can|could|may|is|are|does|do|what|when|where|who|which|should|will|would|"
-    r"hoe|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
+    r"hoe|hoeveel|hoelang|kan|kun|kunnen|mag|moet|wat|wanneer|welke|is|zijn|heeft|hebben|weet)\b",
     re.IGNORECASE,
 )
 
@@ -66,6 +66,8 @@ NEEDS = {
     "again": "time again second third fourth fifth",
     "hours lost": "took wasted spent lost",
     "bad service": "service support experience",
+    "what a joke": "joke farce shambles disgrace show circus mess fail epicfail failure "
+    "epicfailure",
     "nog steeds": "nog",
     "wachten": "wacht wachten gewacht",
     "in de wacht": "wacht wachtrij",
@@ -90,6 +92,8 @@ NEEDS = {
     "weer": "keer alweer wéér",
     "slechte service": "service klantenservice bereikbaarheid",
     "klacht": "klacht klachten",
+    "wat een grap": "grap lachertje aanfluiting poppenkast wanvertoning schertsvertoning farce "
+    "puinhoop zooitje janboel circus faal fail epicfail",
 }
 
 
@@ -164,6 +168,7 @@ _AFFIXED = frozenset(name for name, needs in _NEEDS.items() if needs.prefixes or
 
 
 _TRIGGER_WORDS = frozenset(_BY_WORD)
+TRIGGER_WORDS = _TRIGGER_WORDS  # the whole words a rule may need first
 _PREFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].prefixes)
 _SUFFIXES = tuple(p for name in _AFFIXED for p in _NEEDS[name].suffixes)
 # (a suffix inside another, "storing" in "storingen", need not be looked for twice)
@@ -252,11 +257,25 @@ _PRAISE_PHRASES = {
 }
 
 
-def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
+# every word of the stock praise: a post with none of them holds no such sentence
+_PRAISE_VOCABULARY = {
+    lang: frozenset(word for phrase in phrases for word in phrase)
+    for lang, phrases in _PRAISE_PHRASES.items()
+}
+PRAISE_VOCABULARY = frozenset().union(*_PRAISE_VOCABULARY.values())
+
+
+def sarcastic_praise(
+    sentences: Sequence[str], lang: str, tokens: frozenset[str] | None = None
+) -> bool:
     """A sentence after the first that is only stock praise ("Top.", "Great job…"): when
-    the post also complains, the praise is sarcasm and must not overrule the complaint."""
+    the post also complains, the praise is sarcasm and must not overrule the complaint.
+    `tokens`: the words of the whole text (or those of them in `PRAISE_VOCABULARY`),
+    when the caller has them (most posts then skip the sentences)."""
     phrases = _PRAISE_PHRASES.get(lang)
     if not phrases or len(sentences) < 2:
+        return False
+    if tokens is not None and tokens.isdisjoint(_PRAISE_VOCABULARY[lang]):
         return False
     for sentence in sentences[1:]:
         found = words(sentence)
@@ -267,14 +286,35 @@ def sarcastic_praise(sentences: Sequence[str], lang: str) -> bool:
     return False
 
 
-def may_complain(tokens: Iterable[str]) -> bool:
-    """False when no complaint rule of any language can match these words (most posts)."""
+def may_complain(tokens: Iterable[str], signals: frozenset[str] | None = None) -> bool:
+    """False when no complaint rule of any language can match these words (most posts).
+    `signals`: those of the words in `TRIGGER_WORDS` (or more), when the caller has them."""
     present = tokens if isinstance(tokens, frozenset) else frozenset(tokens)
-    return not present.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
+    triggers = present if signals is None else signals
+    return not triggers.isdisjoint(_TRIGGER_WORDS) or bool(_affixed(present))
 
 
 TAIL_RULES = frozenset(["irony", "ironie"])
 TAIL = 80  # characters: praise and the words that take it back ("Top service, echt niet")
+
+
+# a problem asked about as a case that may happen, not one that did: "what happens to my
+# credit if there is an outage?", "hoeveel compensatie krijg ik bij een storing?"
+_SAME_SENTENCE = r"[^\w.!?…\n]"
+_HYPOTHETICAL_BEFORE = re.compile(
+    rf"(\b(if|in case of|in case|whenever|als|indien|mocht|ingeval|in geval van)\b"
+    rf"({_SAME_SENTENCE}+[\w']+){{0,3}}|\bbij( een)?|\bin the event of( an?)?){_SAME_SENTENCE}*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…\n]")
+
+
+def _hypothetical(whole: str, match: re.Match[str]) -> bool:
+    """The match is the subject of an "if"/"als"/"bij een" clause in a question."""
+    end = _SENTENCE_END.search(whole, match.end())
+    if end is None or end.group(0) != "?":
+        return False
+    return _HYPOTHETICAL_BEFORE.search(whole, max(0, match.start() - 60), match.start()) is not None
 
 
 def complaint_signals(
@@ -311,7 +351,7 @@ def complaint_matches(
             continue
         # irony is praise the post's last words take back: only its end is searched
         match = rule.pattern.search(whole[-TAIL:] if rule.name in TAIL_RULES else whole)
-        if match is None:
+        if match is None or (rule.name not in TAIL_RULES and _hypothetical(whole, match)):
             continue
         if rule.strong or any(
             not is_question(sentence) and rule.pattern.search(sentence) for sentence in sentences

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from .dutch_words import (
@@ -35,6 +36,7 @@ from .dutch_words import (
     INTENSIFYING_PREFIXES,
     NAAR,
     NAAR_ADJECTIVE,
+    NAME_ADJECTIVES,
     NEGATIONS,
     NEGATIVE_HEADS,
     PHRASES,
@@ -141,11 +143,27 @@ _found_cache: dict[str, tuple[float, float] | None] = {}
 _FOUND_LIMIT = 100_000
 
 
+# the words the token loop must visit: those with a role, and every remembered word the
+# lexicon knows (a C-level set intersection per sentence finds them; most words are neither)
+_visit: set[str] = set(_SPECIAL)
+
+
 def _remember(token: str) -> tuple[float, float] | None:
     found = lookup(token)
     if len(_found_cache) < _FOUND_LIMIT:
         _found_cache[token] = found
+        if found is not None:
+            _visit.add(token)
     return found
+
+
+def _to_visit(present: set[str]) -> set[str]:
+    """The words of `present` the token loop must look at (see `_visit`)."""
+    visit = present & _visit
+    for token in present.difference(_found_cache):  # not remembered: new, or the cache is full
+        if _remember(token) is not None:
+            visit.add(token)
+    return visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,15 +246,20 @@ def score(text: str) -> DutchScore:
                     total += polarity * weight
                     weights += weight
                     hits += 1
+        visit = _to_visit(present)
+        if not visit:
+            continue  # most words: no sentiment, no role
         after_contrast = False
         contrast_seen = not CONTRAST.isdisjoint(present)
-        for i, token in enumerate(tokens):
-            try:
-                found = known[token]
-            except KeyError:
-                found = _remember(token)
-            if found is None and token not in _SPECIAL:
-                continue  # most words: no sentiment, no role
+        for i in compress(range(len(tokens)), map(visit.__contains__, tokens)):
+            token = tokens[i]
+            if (
+                token in NAME_ADJECTIVES
+                and i + 1 < len(tokens)
+                and tokens[i + 1] in NAME_ADJECTIVES[token]
+            ):
+                continue  # part of a name: "de slimme meter"
+            found = known[token] if token in known else lookup(token)
             if (
                 token in INTENSIFIERS
                 and i + 1 < len(tokens)

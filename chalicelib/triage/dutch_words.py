@@ -72,5 +72,13 @@ PHRASES = [
 ]
 
 
-NEGATIVE_HEADS = {"kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7}
+NEGATIVE_HEADS = {
+    "kut": -0.7, "klote": -0.7, "rot": -0.6, "kanker": -0.8, "tering": -0.7, "faal": -0.7,
+}  # fmt: skip
 POSITIVE_HEADS = {"top": 0.6, "wereld": 0.6}
+
+# an adjective that is part of a product's name before these nouns, no opinion: "de slimme
+# meter" is a smart meter (a topic), not praise for one
+NAME_ADJECTIVES = {
+    "slimme": frozenset(["meter", "meters", "thermostaat", "stekker", "stekkers", "lamp"]),
+}

@@ -18,7 +18,7 @@ EXTRA_WORDS = {
     "sigh": -1.0, "hungover": -1.5, "fml": -2.0, "outage": -1.8, "crashed": -1.5,
     "crashing": -1.5, "crashes": -1.5, "glitch": -1.2, "glitchy": -1.5, "buggy": -1.5,
     "overcharged": -2.0, "canceled": -1.0, "sadface": -1.8, "scammed": -2.7,
-    "ripoff": -2.5, "unreachable": -1.5, "unresponsive": -1.8,
+    "ripoff": -2.5, "unreachable": -1.5, "unresponsive": -1.8, "epicfail": -2.5,
 }  # fmt: skip
 
 

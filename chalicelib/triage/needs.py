@@ -29,6 +29,8 @@ from functools import cache
 from .needs_words import (
     ASKS_AT_MOST,
     ASKS_UNMARKED,
+    COMPARES,
+    COMPARES_NEEDS,
     GREETING,
     GREETINGS,
     HELP,
@@ -40,7 +42,7 @@ from .needs_words import (
     QUESTION_WORD,
 )
 from .text import sentences as split
-from .text import words
+from .text import word_set, words
 
 NEEDS = ("complaint", "help", "question", "praise", "other")
 # what each kind is called in a reason
@@ -76,12 +78,29 @@ class Need:
 
 @cache
 def _pattern(kind: str, lang: str) -> re.Pattern[str]:
-    table = {
-        "help": HELP,
-        "question": QUESTION_WORD,
-        "unmarked": ASKS_UNMARKED,
-    }[kind]
+    table = {"question": QUESTION_WORD, "unmarked": ASKS_UNMARKED}[kind]
     return re.compile(table.get(lang, table["en"]), re.IGNORECASE)
+
+
+@cache
+def _comparison(lang: str) -> re.Pattern[str]:
+    return re.compile(COMPARES.get(lang, COMPARES["en"]), re.IGNORECASE)
+
+
+def compares(cleaned: str, lang: str, tokens: frozenset[str] | None = None) -> bool:
+    """The post compares ("vergeleken met de rest van de markt", "compared to last year").
+    `tokens`: its words (or those of them in `NEED_WORDS`), when the caller has them."""
+    if tokens is not None and tokens.isdisjoint(COMPARES_NEEDS):
+        return False
+    return _comparison(lang).search(cleaned) is not None
+
+
+@cache
+def _help_pieces(lang: str) -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
+    """HELP's pieces for `lang`, compiled for lower-cased text (no IGNORECASE: faster)."""
+    return tuple(
+        (tuple(needs.split()), re.compile(pattern)) for needs, pattern in HELP.get(lang, HELP["en"])
+    )
 
 
 _HELP_FIRSTS = frozenset().union(*(first for first, _second in HELP_PAIRS))
@@ -89,6 +108,13 @@ _HELP_SECOND_OF = {
     word: frozenset().union(*(second for first, second in HELP_PAIRS if word in first))
     for word in _HELP_FIRSTS
 }
+
+
+# every word `asks_for_help` and `need_of` look up among a post's words: a caller may pass
+# only those of its words that are in this set
+NEED_WORDS = frozenset().union(
+    HELP_ALONE, _HELP_FIRSTS, *_HELP_SECOND_OF.values(), OPENERS, PRAISE_WORDS, COMPARES_NEEDS
+)
 
 
 def _may_ask_help(tokens: frozenset[str]) -> bool:
@@ -100,11 +126,20 @@ def _may_ask_help(tokens: frozenset[str]) -> bool:
 
 def asks_for_help(cleaned: str, lang: str, tokens: frozenset[str] | None = None) -> str:
     """The words asking for help ("please help"), or "" when the text asks none.
-    `tokens`: the text's words when the caller has them (most texts then skip the regex)."""
+    `tokens`: the text's words (or those of them in `NEED_WORDS`) when the caller has them
+    (most texts then skip the regex)."""
     if tokens is not None and not _may_ask_help(tokens):
         return ""
-    found = _pattern("help", lang).search(cleaned)
-    return " ".join(found.group(0).lower().split()).strip(" !") if found else ""
+    lowered = cleaned.lower()
+    found: re.Match[str] | None = None
+    for needs, pattern in _help_pieces(lang):
+        if not any(map(lowered.__contains__, needs)):
+            continue
+        match = pattern.search(lowered)
+        # the match that starts first wins; at the same place, the earlier piece's
+        if match is not None and (found is None or match.start() < found.start()):
+            found = match
+    return " ".join(found.group(0).split()).strip(" !") if found else ""
 
 
 def question_in(sentences: tuple[str, ...], lang: str) -> str:
@@ -149,14 +184,17 @@ def need_of(
 ) -> Need:
     """What the post asks of us (see the module's docstring); `complaints` are the complaint
     rules' (name, matched words), `label` the sentiment label of the post, `help_words`
-    what `asks_for_help` found and `tokens` the post's words, when the caller has them;
+    what `asks_for_help` found and `tokens` the post's words (or those of them in
+    `NEED_WORDS`), when the caller has them;
     `sentences` None: split here if a question may be among them."""
     if help_words is None:
         help_words = asks_for_help(cleaned, lang, tokens)
     question = ""
     if "?" in cleaned:
         question = question_in(split(cleaned) if sentences is None else sentences, lang)
-    elif _opens_with_a_question_word(cleaned):  # asked without its mark: the post's opening
+    elif (  # asked without its mark: the post's opening (an opener is one of its words)
+        tokens is None or not tokens.isdisjoint(OPENERS)
+    ) and _opens_with_a_question_word(cleaned):
         question = question_in((split(cleaned) if sentences is None else sentences)[:2], lang)
     # a message to a care team, not a review that wonders aloud
     own = bool(question) and about_own_case(question, lang) and len(words(cleaned)) <= ASKS_AT_MOST
@@ -168,7 +206,9 @@ def need_of(
     if question:
         return Need("question", _short(question) if own else "", own)
     if label == "positive":
-        praised = dict.fromkeys(w for w in words(cleaned) if w in PRAISE_WORDS)
+        present = (word_set(cleaned) if tokens is None else tokens) & PRAISE_WORDS
+        # in order of first use (a C-level look-up each, not a loop over a long review)
+        praised = sorted(present, key=words(cleaned).index) if len(present) > 1 else present
         return Need("praise", ", ".join(list(praised)[:3]))
     return Need("other")
 

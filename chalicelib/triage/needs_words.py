@@ -5,24 +5,45 @@ from __future__ import annotations
 
 import re
 
+# A request for help, as pieces: (strings the lower-cased text must hold one of, the
+# pattern). The first match in the text wins (at the same place, the earlier piece); a text
+# without a piece's strings skips its pattern, so most texts run one or two of them.
 HELP = {
     "en": (
-        r"\b(please|pls|plz|pleas) (\w+ )?(help|assist|advise|check|look into|look at|sort|fix|"
-        r"contact|call|dm|respond|reply|get back)\b"
-        r"|\bhelp (me|us)\b|\bhelp!|^\W*help\b"
-        r"|\b(can|could|would|will) (you|u|someone|anyone|somebody) (please |pls )?"
-        r"(help|assist|check|look|sort|fix|tell me|advise|get back|call|dm|contact)\b"
-        r"|\b(need|want|require) (your |some |urgent )?(help|assistance|support)\b"
-        r"|\bany (help|idea|ideas|advice|update)\b|\b(dm|message|contact|call) me\b"
+        (
+            "pleas pls plz",
+            r"\b(please|pls|plz|pleas) (\w+ )?(help|assist|advise|check|look into|look at|sort|"
+            r"fix|contact|call|dm|respond|reply|get back)\b",
+        ),
+        ("help", r"\bhelp (me|us)\b|\bhelp!|^\W*help\b"),
+        (
+            "can could would will",
+            r"\b(can|could|would|will) (you|u|someone|anyone|somebody) (please |pls )?"
+            r"(help|assist|check|look|sort|fix|tell me|advise|get back|call|dm|contact)\b",
+        ),
+        (
+            "need want require",
+            r"\b(need|want|require) (your |some |urgent )?(help|assistance|support)\b",
+        ),
+        ("any", r"\bany (help|idea|ideas|advice|update)\b"),
+        ("me", r"\b(dm|message|contact|call) me\b"),
     ),
     "nl": (
-        r"\b(graag|alsjeblieft|alstublieft|aub|a\.u\.b\.|svp) (\w+ )?(hulp|helpen|contact|"
-        r"reactie|bellen|terugbellen|uitzoeken|oplossen|kijken)\b|\bgraag hulp\b"
-        r"|\b(kunnen|kun|kan|wil|willen) (jullie|je|u|iemand) (mij |me |ons |even |hier )*"
-        r"(\w+ )?(helpen|kijken|nakijken|uitzoeken|oplossen|bellen|terugbellen|contact "
-        r"opnemen|regelen)\b|\bhelp (me|mij|ons)\b|\bhelp!|^\W*help\b"
-        r"|\b(hulp|assistentie) nodig\b|\bwie kan (mij |me |ons )?helpen\b"
-        r"|\b(bel|mail|dm|app) (me|mij|ons)\b"
+        (
+            "graag alsjeblieft alstublieft aub a.u.b. svp",
+            r"\b(graag|alsjeblieft|alstublieft|aub|a\.u\.b\.|svp) (\w+ )?(hulp|helpen|contact|"
+            r"reactie|bellen|terugbellen|uitzoeken|oplossen|kijken)\b|\bgraag hulp\b",
+        ),
+        (
+            "kun kan wil",
+            r"\b(kunnen|kun|kan|wil|willen) (jullie|je|u|iemand) (mij |me |ons |even |hier )*"
+            r"(\w+ )?(helpen|kijken|nakijken|uitzoeken|oplossen|bellen|terugbellen|contact "
+            r"opnemen|regelen)\b",
+        ),
+        ("help", r"\bhelp (me|mij|ons)\b|\bhelp!|^\W*help\b"),
+        ("nodig", r"\b(hulp|assistentie) nodig\b"),
+        ("helpen", r"\bwie kan (mij |me |ons )?helpen\b"),
+        ("me mij ons", r"\b(bel|mail|dm|app) (me|mij|ons)\b"),
     ),
 }
 QUESTION_WORD = {
@@ -192,5 +213,37 @@ OPENERS = frozenset(
         "goedemorgen",
         "goedemiddag",
         "goedenavond",
+    ]
+)
+
+# a comparison with the market ("vergeleken met de rest van de markt", "pricier than the
+# competition", "t.o.v. andere aanbieders"): a benchmark, not a verdict on a product
+# ("minder dan de andere boeken" stays a negative review); the pattern per language, and
+# the words it cannot match without
+COMPARES = {
+    "en": r"\b(compared (to|with)|in comparison (to|with)|relative to|than|as|versus|vs\.?) "
+    r"(the |other |most )?(rest of the market|market( average)?|average|competition|competitors|"
+    r"(providers|suppliers|companies))\b",
+    "nl": r"\b(vergeleken (met|bij)|in vergelijking (met|tot)|ten opzichte van|t\.o\.v\.?|dan|als|"
+    r"versus|vs\.?) (de |het |andere )?(rest van de markt|markt(gemiddelde)?|gemiddelde|"
+    r"concurrentie|concurrenten|aanbieders|leveranciers|energiebedrijven|providers)\b",
+}
+COMPARES_NEEDS = frozenset(
+    [
+        "market",
+        "average",
+        "competition",
+        "competitors",
+        "providers",
+        "suppliers",
+        "companies",
+        "markt",
+        "marktgemiddelde",
+        "gemiddelde",
+        "concurrentie",
+        "concurrenten",
+        "aanbieders",
+        "leveranciers",
+        "energiebedrijven",
     ]
 )

@@ -19,9 +19,16 @@ from dataclasses import dataclass
 
 from ..model import Sentiment
 from . import dutch, english
-from .complaints import complaint_matches, is_question, may_complain, sarcastic_praise
+from .complaints import (
+    PRAISE_VOCABULARY,
+    TRIGGER_WORDS,
+    complaint_matches,
+    is_question,
+    may_complain,
+    sarcastic_praise,
+)
 from .model import ModelSource, shipped
-from .needs import Need, asks_for_help, need_of
+from .needs import NEED_WORDS, Need, asks_for_help, compares, need_of
 from .text import clean, sentences, word_set, words
 
 
@@ -53,6 +60,7 @@ OTHER = Need("other")
 # sentiment words of its own but a "not"/"niet" is mildly negative, never alert-worthy alone.
 NEGATION_LEAN = -0.1
 QUESTION_NEGATIVE_BELOW = -0.5  # a question this negative is a complaint all the same
+COMPARISON_NEGATIVE_BELOW = -0.6  # a comparison this negative is a negative post all the same
 NEUTRAL_BAND = 0.05  # |score| below this: the lexicon found next to nothing
 # Where the lexicon found next to nothing, the learned layer alone may label a post but not
 # page for it: 45 x 0.5 = 22.5 negativity points, under the default threshold of 25.
@@ -75,11 +83,12 @@ _NOT_NEGATIVE = tuple(
 )  # fmt: skip
 
 
-def _negated(cleaned: str, lang: str) -> bool:
+def _negated(cleaned: str, lang: str, signals: frozenset[str] | None = None) -> bool:
+    """The text holds a negation that complains; `signals`: its words in `SIGNAL_WORDS`."""
     tokens = words(cleaned)
     negations = _NEGATION_WORDS[lang]
-    if negations.isdisjoint(tokens) and not (
-        lang == "en" and any(token.endswith("n't") for token in tokens)
+    if negations.isdisjoint(tokens if signals is None else signals) and not (
+        lang == "en" and "n't" in cleaned and "n't " in f"{' '.join(tokens)} "
     ):
         return False
     return not _negation_idiom(tokens)
@@ -89,6 +98,13 @@ def _negation_idiom(tokens: tuple[str, ...]) -> bool:
     """The text holds a negation that does not complain ("can't wait", "no worries")."""
     joined = f" {' '.join(tokens)} "
     return any(phrase in joined for phrase in _NOT_NEGATIVE)
+
+
+# every word a word-list check of `assess` may look for: complaint triggers, help and
+# question words, stock praise, irony and negation words
+SIGNAL_WORDS = frozenset().union(
+    TRIGGER_WORDS, NEED_WORDS, PRAISE_VOCABULARY, _IRONY_WORDS, *_NEGATION_WORDS.values()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,23 +163,26 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
     if learned is not None:
         evidence = True
         analyzer += "+model"
-    if abs(score) < NEUTRAL_BAND and not model_cleared and _negated(cleaned, lang):
+    tokens = word_set(cleaned)
+    # one pass over the words for every word list below (negations, complaint triggers,
+    # help, question openers, praise): the checks then test a handful of words
+    signals = tokens & SIGNAL_WORDS
+    if abs(score) < NEUTRAL_BAND and not model_cleared and _negated(cleaned, lang, signals):
         score = min(score, NEGATION_LEAN)
         evidence = True
-    tokens = word_set(cleaned)
     parts: tuple[str, ...] | None = None  # the sentences, split only when something needs them
-    help_words = asks_for_help(cleaned, lang, tokens)
+    help_words = asks_for_help(cleaned, lang, signals)
     matches: tuple[tuple[str, str], ...] = ()
-    if may_complain(tokens):
+    if may_complain(tokens, signals):
         parts = sentences(cleaned)
         happy = score >= COMPLAINT_OVERRULED_ABOVE and not help_words
-        sarcastic = happy and sarcastic_praise(parts, lang)
+        sarcastic = happy and sarcastic_praise(parts, lang, signals)
         if not happy or sarcastic:
             matches = complaint_matches(parts, lang, tokens)
-        elif not tokens.isdisjoint(_IRONY_WORDS):  # a happy post: only irony can count
+        elif not signals.isdisjoint(_IRONY_WORDS):  # a happy post: only irony can count
             matches = complaint_matches(parts, lang, tokens, _IRONY)
         if matches and not sarcastic and not happy:
-            sarcastic = sarcastic_praise(parts, lang)
+            sarcastic = sarcastic_praise(parts, lang, signals)
         if matches and happy and not sarcastic:
             matches = tuple(m for m in matches if m[0] in _IRONY)
         if matches and sarcastic:
@@ -186,12 +205,22 @@ def assess(text: str, lang: str, *, models: ModelSource = shipped) -> Assessment
         # "How do I cancel my subscription?" asks; it does not complain: a plain question
         # is judged by its words alone (the model reads "where is…" as a complaint)
         score = max(score, lexicon)
-        if QUESTION_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative:
+        if QUESTION_NEGATIVE_BELOW <= score < THRESHOLDS[lang].negative:
             score = THRESHOLDS[lang].negative
+    if (
+        not complaints
+        and not help_words
+        and COMPARISON_NEGATIVE_BELOW < score < THRESHOLDS[lang].negative
+        and compares(cleaned, lang, signals)
+    ):
+        # "Nieuwe tarieven vergeleken met de rest van de markt: gemiddeld, niet
+        # spectaculair" weighs a market; it raises no problem of the poster's: neutral,
+        # unless plainly negative ("compared to them you are a ripoff and a disgrace")
+        score = THRESHOLDS[lang].negative
     label = label_for(score, lang) if evidence else "neutral"
     if silent and label == "negative" and learned is not None:
         negative_probability = learned.negative_probability(text, lexicon)
-    need = need_of(cleaned, parts, lang, label, matches, help_words, tokens)
+    need = need_of(cleaned, parts, lang, label, matches, help_words, signals)
     return Assessment(
         Sentiment(round(score, 4), label, analyzer, need.kind),
         complaints,

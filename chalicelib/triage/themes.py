@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Mention
 from . import dutch, english
-from .text import clean, hashtags, words
+from .text import clean, hashtags, word_set, words
 from .topics import Topic, key_word, topics_in
 from .urgency import urgency_kinds
 
@@ -75,24 +75,66 @@ def extract_themes(
     themes.extend(kind for kind in urgency_kinds(text) if kind not in themes)
     if named or len(themes) >= MAX_THEMES:
         return tuple(themes[:MAX_THEMES])
-    carries_sentiment = _sentiment_test(lang)
-    content = [  # each word once, in order of first use (a long review repeats many)
-        word
-        for word in dict.fromkeys(found)
-        if len(word) >= MIN_TERM_LENGTH
-        and word not in STOPWORDS
-        and word not in skip
-        and word not in themes
-        and not word.isdigit()
-        and "#" + word not in themes
-        and key_word(word, lang)
-        and not carries_sentiment(word)
-    ]
-    for word in sorted(content, key=len, reverse=True)[:MAX_KEY_WORDS]:
+    present = word_set(clean(text))
+    pool = _key_words(lang, present) - skip
+    pool.difference_update([w for w in pool if w in themes or "#" + w in themes])
+    for word in _longest(pool, found, MAX_KEY_WORDS):
         if len(themes) >= MAX_THEMES:
             break
         themes.append(word)
     return tuple(themes[:MAX_THEMES])
+
+
+def _longest(pool: set[str], found: tuple[str, ...], count: int) -> list[str]:
+    """The `count` longest words of `pool`, the one used first ahead at equal length."""
+    if len(pool) > count:  # the words as long as the count-th longest, or longer
+        cut = len(sorted(pool, key=len, reverse=True)[count - 1])
+        pool = {word for word in pool if len(word) >= cut}
+    # first use, then length (a stable sort keeps first use within a length)
+    return sorted(sorted(pool, key=found.index), key=len, reverse=True)[:count]
+
+
+class _KeyWords:
+    """Per language, the words that can be a key word on their own (length, no stop word,
+    no digits, no greeting or verb form, no sentiment): each word judged once, as posts
+    share most of their words, so a post costs two set operations."""
+
+    __slots__ = ("judged", "lang", "yes")
+    LIMIT = 100_000  # distinct words remembered per language
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+        self.judged: set[str] = set()
+        self.yes: set[str] = set()
+
+    def __call__(self, present: frozenset[str]) -> set[str]:
+        new = present - self.judged
+        if not new:
+            return self.yes & present
+        carries_sentiment = _sentiment_test(self.lang)
+        fresh = {
+            word
+            for word in new
+            if len(word) >= MIN_TERM_LENGTH
+            and word not in STOPWORDS
+            and not word.isdigit()
+            and key_word(word, self.lang)
+            and not carries_sentiment(word)
+        }
+        if len(self.judged) < self.LIMIT:
+            self.judged |= new
+            self.yes |= fresh
+        return (self.yes & present) | fresh
+
+
+_KEY_WORDS: dict[str | None, _KeyWords] = {}
+
+
+def _key_words(lang: str | None, present: frozenset[str]) -> set[str]:
+    found = _KEY_WORDS.get(lang)
+    if found is None:
+        found = _KEY_WORDS.setdefault(lang, _KeyWords(lang))
+    return found(present)
 
 
 def _sentiment_test(lang: str | None) -> Callable[[str], bool]:

@@ -18,7 +18,6 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import cast
 
 CONFIG = Path(__file__).resolve().parents[1] / "topics.json"
 
@@ -76,10 +75,11 @@ def configured() -> tuple[Topic, ...]:
 
 class _Matcher:
     """All topics at once: what each word names (remembered per word: posts share most of
-    their words) and the phrases by their first word, so a post costs a dict look-up per
-    distinct word and a substring test per phrase whose first word it has."""
+    their words; the words that name none are only remembered as seen) and the phrases by
+    their first word, so a post costs a few set operations and a substring test per phrase
+    whose first word it has."""
 
-    __slots__ = ("_known", "names", "phrases", "topics")
+    __slots__ = ("_hits", "_seen", "names", "phrases", "topics")
     _LIMIT = 100_000  # distinct words remembered
 
     def __init__(self, topics: tuple[Topic, ...]) -> None:
@@ -89,31 +89,31 @@ class _Matcher:
         for i, topic in enumerate(topics):
             for phrase in topic.phrases:
                 self.phrases.setdefault(phrase.split()[0], []).append((phrase, i))
-        self._known: dict[str, tuple[int, ...]] = {}
+        self._seen: set[str] = set()
+        self._hits: dict[str, tuple[int, ...]] = {}  # word -> the topics it names, if any
 
     def of_word(self, token: str) -> tuple[int, ...]:
-        known = self._known.get(token)
-        if known is None:
-            known = tuple(
-                i
-                for i, topic in enumerate(self.topics)
-                if token in topic.words
-                or (topic.prefixes and token.startswith(topic.prefixes))
-                or (topic.suffixes and token.endswith(topic.suffixes))
-            )
-            if len(self._known) < self._LIMIT:
-                self._known[token] = known
-        return known
+        return tuple(
+            i
+            for i, topic in enumerate(self.topics)
+            if token in topic.words
+            or (topic.prefixes and token.startswith(topic.prefixes))
+            or (topic.suffixes and token.endswith(topic.suffixes))
+        )
 
     def named(self, tokens: tuple[str, ...]) -> list[str]:
         present = set(tokens)
-        looked = list(map(self._known.get, present))  # most words are known: C-level look-ups
-        hits = (
-            [self.of_word(token) for token in present]
-            if None in looked
-            else cast("list[tuple[int, ...]]", looked)
-        )
-        found: set[int] = set().union(*hits)
+        found: set[int] = set()
+        new = present - self._seen
+        for token in new:
+            hits = self.of_word(token)
+            found.update(hits)
+            if len(self._seen) < self._LIMIT:
+                self._seen.add(token)
+                if hits:
+                    self._hits[token] = hits
+        for token in present & self._hits.keys():
+            found.update(self._hits[token])
         starts = present & self.phrases.keys()
         if starts:
             joined = f" {' '.join(tokens)} "

@@ -28,8 +28,9 @@ def _fits(page: Any) -> None:
 
 
 def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
-    browser, served, screenshots: Path, clock
+    browser, served, reads, screenshots: Path, clock
 ):
+    reads("sanne", "en")  # this walk reads English (both languages: test_night_browser.py)
     service = wiring.alerts()
     records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
     texts = [r for r in records if r["channel"] == "sms" and r["recipient"] == "sanne"]
@@ -65,7 +66,9 @@ def test_the_manager_acknowledges_and_resolves_an_incident_from_its_page(
     for member in incident.members:
         assert service.get(member).state == "acknowledged"  # type: ignore[union-attr]
 
-    follow(page, page.get_by_role("button", name="Prepare the replies"))
+    # the stage has reply channels (the stand-ins): the button sends where a network takes
+    # a reply from us, and prepares the rest to copy
+    follow(page, page.get_by_role("button", name="Send the replies"))
     # one reply to prepare per post not answered yet (the page lists 50 at most)
     shown = list(reversed(incident.members))[:50]
     waiting = [m for m in shown if not service.get(m).answered_at]  # type: ignore[union-attr]

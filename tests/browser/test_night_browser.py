@@ -1,7 +1,7 @@
-"""At night, on a phone, in both languages: the case page, the board and the digest in
-real Chromium at 390 px, light and dark (`prefers-color-scheme`), each checked by axe-core
-(no serious or critical violation: contrast, labels, names) and for tap targets of at
-least 44 px; a screenshot of each (docs/ with `make screenshots`).
+"""At night, on a phone, in both languages: the case page, the board, the incident page
+and the digest in real Chromium at 390 px, light and dark (`prefers-color-scheme`), each
+checked by axe-core (no serious or critical violation: contrast, labels, names) and for
+tap targets of at least 44 px; a screenshot of each (docs/ with `make screenshots`).
 
 axe-core comes from the npm registry, pinned in tests/browser/axe/package-lock.json and
 installed by `make axe` (which `make test` runs); Playwright injects it into the page
@@ -65,6 +65,22 @@ def single(alert_id: str) -> bool:
     return bool(alert and alert.kind == "mention" and not alert.incident_id)
 
 
+def in_incident(alert_id: str) -> bool:
+    """A post of an incident."""
+    alert = wiring.alerts().get(alert_id)
+    return bool(alert and alert.incident_id)
+
+
+def texts_to_sanne(served: Any, wanted: Any) -> list[dict[str, Any]]:
+    """The SMS the demo's morning sent sanne for the cases `wanted(alert_id)` keeps."""
+    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
+    return [
+        r
+        for r in records
+        if r["channel"] == "sms" and r["recipient"] == "sanne" and wanted(r["alert_id"])
+    ]
+
+
 def small_targets(page: Any) -> list[str]:
     """Tappable elements less than 44 px high (or wide, for anything but a text line)."""
     out = []
@@ -94,13 +110,8 @@ def test_the_case_page_and_board_read_well_at_night_in_both_languages(
 ):
     # GIVEN sanne reads `language` WHEN she opens her last SMS's case and her board
     reads("sanne", language)
-    records = phones.read_jsonl(Path(served.summary["pages_jsonl"]))
-    texts = [
-        r
-        for r in records
-        if r["channel"] == "sms" and r["recipient"] == "sanne" and single(r["alert_id"])
-    ]
-    link = phones.case_links(texts)[-1]  # her last case of one post (an incident: its own page)
+    # her last case of one post (an incident has a page of its own)
+    link = phones.case_links(texts_to_sanne(served, single))[-1]
     page = phone(browser, scheme)
     assert page.goto(link).status == 200
     # THEN the page says its language, and the phone's dark mode is followed
@@ -125,6 +136,31 @@ def test_the_case_page_and_board_read_well_at_night_in_both_languages(
     follow(page, page.get_by_role("link", name=STOP[language]))
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
     assert serious(page, axe_script) == []
+    page.context.close()
+
+
+INCIDENT_HEADING = {"nl": "Voor alle berichten tegelijk", "en": "For all posts at once"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_incident_page_reads_well_at_night_in_both_languages(
+    browser, served, reads, screenshots: Path, axe_script: Path, scheme: str, language: str
+):
+    # GIVEN sanne reads `language` WHEN she opens the SMS that paged the outage's incident
+    reads("sanne", language)
+    texts = texts_to_sanne(served, in_incident)
+    page = phone(browser, scheme)
+    assert page.goto(phones.case_links(texts)[0]).status == 200
+    # THEN the incident page speaks her language, follows the phone's dark mode, has tap
+    # targets of 44 px and nothing serious for axe
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.get_by_role("heading", name=INCIDENT_HEADING[language]).is_visible()
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(12, 17, 29)") == (scheme == "dark")
+    assert small_targets(page) == []
+    assert serious(page, axe_script) == []
+    page.screenshot(path=str(screenshots / f"incident-{language}-{scheme}.png"), full_page=True)
     page.context.close()
 
 

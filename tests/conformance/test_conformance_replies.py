@@ -170,6 +170,19 @@ def test_mastodon_401_is_a_revoked_token_404_a_deleted_post(mock):
     assert second.value.reason == "deleted"
 
 
+def test_a_mastodon_post_read_on_another_server_is_not_answered_from_here(mock):
+    # its native id is the hash of its uri (sources/mastodon.py), not a status id on our
+    # server: nothing is sent (`mock` would refuse any request)
+    outbound = Outbound(
+        {"mastodon_base_url": "https://social.example", "mastodon_access_token": "t"}
+    )
+    with pytest.raises(ReplyRefused) as refused:
+        outbound.send(Target("mastodon", "uri-247647fbe962db21382c0ae5"), "hi", "k")
+    assert refused.value.reason == "refused"
+    assert "another Mastodon server" in str(refused.value.advice)
+    assert len(mock.calls) == 0
+
+
 REDDIT = {
     "reddit_client_id": "replay",
     "reddit_client_secret": "replay",
@@ -241,7 +254,18 @@ def test_reply_modules_load_no_network_library_at_import():
 def test_every_registry_entry_has_a_length_rule_and_a_module():
     from chalicelib.sources.reply import CHANNELS
 
-    assert set(CHANNELS) == {"x", "facebook", "instagram", "mastodon", "reddit"}
+    assert set(CHANNELS) == {
+        "x",
+        "facebook",
+        "instagram",
+        "mastodon",
+        "reddit",
+        "bluesky",
+        "threads",
+        "app_store",
+        "google_play",
+        "google_business",
+    }
     for channel in CHANNELS.values():
         assert channel.rule.limit > 0 and channel.secret_keys
     assert CHANNELS["x"].cost_usd == 0.010 and CHANNELS["x"].needs_summons

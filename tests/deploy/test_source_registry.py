@@ -112,16 +112,7 @@ def hand_lists(path) -> list[str]:
 def test_nothing_but_the_registry_lists_sources_by_hand(path):
     if path.name == "registry.py":
         return
-    if path.relative_to(ROOT).as_posix() in NAMED_BY_NETWORK:
-        pytest.xfail(NAMED_BY_NETWORK[path.relative_to(ROOT).as_posix()])
     assert hand_lists(path) == [], "derive it from chalicelib/sources/registry.py"
-
-
-# Declared overlap (issue 28 follow-up): the display names of the networks a mention comes
-# from share keys with the pollers ("x", "reddit", "feeds"); they belong in the registry.
-NAMED_BY_NETWORK = {
-    "chalicelib/sources/names.py": "networks' display names to move into the registry"
-}
 
 
 def test_the_check_finds_a_list_written_by_hand(tmp_path):

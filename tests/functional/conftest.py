@@ -13,8 +13,8 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import aws, wiring
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.roster.rotation import Rotation
+from chalicelib.alerts.roster.team import Manager
 from chalicelib.model import iso
 from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack

@@ -16,9 +16,9 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from chalicelib import wiring
-from chalicelib.alerts import links
-from chalicelib.alerts.policy import Policy
-from chalicelib.alerts.rotation import Override
+from chalicelib.alerts.record import links
+from chalicelib.alerts.roster.policy import Policy
+from chalicelib.alerts.roster.rotation import Override
 from chalicelib.alerts.service import RECORD_ATTEMPTS
 from chalicelib.errors import MalformedPayload
 from chalicelib.model import Author, Mention, Sentiment, iso

@@ -143,7 +143,23 @@ def test_local_mode_runs_the_commands_on_moto_in_this_process():
         "+", "show",
     )  # fmt: skip
     assert code == 0
-    assert "Now   Mon 23 Nov 2026 10:00 CET: primary ann · backup - · lead -" in out
+    # the dev stage's team is Dutch (TEAM_LOCALE in .chalice/config.json): so is the CLI
+    assert "Nu     ma 23 nov 2026 10:00 CET: dienst ann · achtervang - · teamleider -" in out
+    assert "ann toegevoegd: 1 abonnement(en)" in out
+
+
+def test_a_mistake_is_told_in_the_teams_language(monkeypatch, capsys):
+    # GIVEN a Dutch team WHEN the lead gives a key that is no override's
+    monkeypatch.setenv("TEAM_LOCALE", "nl")
+    code, _ = run("--local", "remove-override", "not-a-key")
+    # THEN one line in Dutch, exit code 2
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2
+    assert said == "error: dat is geen uitzonderingssleutel (zie show voor de sleutels)"
+    # AND an English team reads the same mistake, its values filled in, in English
+    monkeypatch.setenv("TEAM_LOCALE", "en")
+    code, _ = run("--local", "remove-manager", "nobody")
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "error: no manager 'nobody'"
 
 
 def test_test_page_reaches_only_the_manager_on_duty_and_alerts_lists_open_ones(stack, oncall):

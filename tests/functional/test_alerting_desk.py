@@ -16,10 +16,10 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from chalicelib import wiring
-from chalicelib.alerts import codes, links
-from chalicelib.alerts.budget import PhoneBudget
-from chalicelib.alerts.notify import filter_policy
-from chalicelib.alerts.policy import Policy
+from chalicelib.alerts.paging.budget import PhoneBudget
+from chalicelib.alerts.paging.notify import filter_policy
+from chalicelib.alerts.record import codes, links
+from chalicelib.alerts.roster.policy import Policy
 from chalicelib.model import Author
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from chalicelib import wiring
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.tick import Tick
+from chalicelib.alerts.paging.tick import Tick
+from chalicelib.alerts.roster.rotation import Rotation
 from chalicelib.store import keys
 from tests.dst import HANDOFF_INSTANTS
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib import wiring
-from chalicelib.alerts.records import AlertRecords
-from chalicelib.alerts.tick import Tick
+from chalicelib.alerts.paging.tick import Tick
+from chalicelib.alerts.record.records import AlertRecords
 from tests.functional.desk import case_link, csrf_of, post, tap
 from tests.functional.test_alerting import at, negative
 

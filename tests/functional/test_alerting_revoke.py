@@ -11,7 +11,7 @@ from typing import Any
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.message import Links
+from chalicelib.alerts.paging.message import Links
 from tests.functional.desk import BASE, board_link, csrf_of, post
 from tests.functional.test_alerting import at, negative
 from tools import oncall as cli

@@ -21,10 +21,15 @@ def test_demo_pages_dedups_and_writes_a_digest(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["duplicates_dropped"] == 3  # demo/posts.jsonl repeats three posts
-    assert summary["mentions"] == 19
+    assert summary["mentions"] == 20  # 19 posts by webhook, one App Store review polled
     assert 0 < summary["negative"] < summary["mentions"]
     assert 0 < summary["alerts"] <= summary["negative"]
     assert summary["pages"] > 0
+    # the one-star App Store review, read by the App Store poller, pages the manager on duty
+    lines = (tmp_path / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    pages = [json.loads(line) for line in lines if line.strip()]
+    review = "alert:app_store:00000031-d3e4-0014-729e-fbd5demo0001"
+    assert any(p["alert_id"] == review and p["recipient"] == "sanne" for p in pages)
     html = (tmp_path / "digest.html").read_text(encoding="utf-8")
     assert "Voltera" in html and "storing" in html
     assert (tmp_path / "digest.txt").read_text(encoding="utf-8").strip()

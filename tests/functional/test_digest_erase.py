@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import boto3
-import pytest
 
 from chalicelib import wiring
 from devstack import sample_days
@@ -20,13 +19,6 @@ def state_dump(stack: dict[str, str]) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known defect, issue 25 item 9 follow-up: erasure does not yet reach the incident "
-        "items (issue 27), which keep an erased outage post's id; strict, so the fix fails it"
-    ),
-)
 def test_an_erased_author_leaves_no_trace_in_the_loops_lists_and_marks(stack, team):
     # GIVEN jan (x:42) and piet (x:43) each complained, were helped, and praised us after
     jan_before = post("2026-11-22T20:00", "Jan hier: " + COMPLAINT, author="42")

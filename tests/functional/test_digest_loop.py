@@ -16,7 +16,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from chalicelib import wiring
-from chalicelib.alerts import links
+from chalicelib.alerts.record import links
 from chalicelib.errors import DeliveryError
 from chalicelib.model import Author, Mention, iso
 from chalicelib.store import keys

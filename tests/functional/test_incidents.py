@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.incidents import incident_id_for
+from chalicelib.alerts.paging.incidents import incident_id_for
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.store import keys
 from tests.functional.conftest import Inbox
@@ -420,3 +420,39 @@ def test_answer_all_sends_each_post_its_reply_through_the_network_once(
     for n in range(3):
         alert = service.get(f"alert:facebook:100_{n}")
         assert alert is not None and alert.answered_via == "product"
+
+
+def test_an_erased_author_leaves_the_incident_which_stays_the_teams_record(client, duty):
+    from tools import erase
+
+    service = wiring.alerts()
+    # GIVEN an outage opened by klant0's post (1k followers), joined by klant1 and klant2
+    for n in range(3):
+        service.alert_for(
+            post(str(n), followers=1_000 * (n + 1)),
+            at("2026-11-23T10:00") + timedelta(minutes=n),
+        )
+    incident_id = incident_id_for("alert:x:0")
+    assert "x:0" not in incident_id  # its id names no post
+    board = board_link(duty["ann"].messages()[0])
+    # WHEN klant0 (author a0) asks to be forgotten
+    report = erase.Eraser(wiring.mentions(), wiring.state()).erase("x", "a0")
+    assert report.mentions == ["x:0"] and "alert:x:0" in report.alerts
+    # THEN the incident holds the other two posts, its count and reach without the first
+    incident = service.get(incident_id)
+    assert incident is not None and incident.members == ("alert:x:1", "alert:x:2")
+    assert incident.count == 2
+    assert (wiring.state().get(keys.alert(incident_id)) or {})["reach"] == 2_000 + 3_000
+    # AND no item of the state table names the erased post any more
+    items = [str(item) for item in wiring.state().scan()]
+    assert not [i for i in items if "x:0'" in i or "klant0" in i]
+    # AND ann's board shows the incident with its two posts, not the erased one
+    with time_machine.travel(at("2026-11-23T10:03"), tick=False):
+        html = client.http.get(board).body.decode()
+    assert "Incidents (1)" in html and "2 posts" in html and "klant0" not in html
+    # AND the open incident still gathers its cause's posts: a fourth joins it, unpaged
+    service.alert_for(post("3"), at("2026-11-23T10:04"))
+    joined = service.get("alert:x:3")
+    assert joined is not None and joined.incident_id == incident_id and joined.paged == ()
+    assert service.get(incident_id).count == 3  # type: ignore[union-attr]
+    assert duty["ann"].messages() == []

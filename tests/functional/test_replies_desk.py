@@ -17,9 +17,9 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.saved_replies import case_ref
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.desk.saved_replies import case_ref
+from chalicelib.alerts.roster.rotation import Rotation
+from chalicelib.alerts.roster.team import Manager
 from chalicelib.model import Author, Mention, Sentiment
 from chalicelib.sources.signing import hex_signature
 from devstack import moto_stack
@@ -242,3 +242,72 @@ def test_a_page_reply_made_outside_the_product_answers_the_case_on_the_network(
         in timeline
     )
     assert len(wiring.alerts().replies.sent(alert.id)) == 1
+
+
+def test_a_manager_who_reads_dutch_is_told_a_refusal_in_dutch(client, desk):
+    # GIVEN ann, paged for a case, reads Dutch from now on (her own choice), and Meta
+    # says the Page's token is revoked
+    link = link_for(desk, complaint("111_777"))
+    wiring.team().add_manager(Manager("ann", "Ann", email="ann@example.com", locale="nl"))
+    revoked = {"error": {"message": "Error validating", "code": 190, "error_subcode": 460}}
+    with at(NOW + timedelta(minutes=1)):
+        early = press(client, link, do="reply", text="Hoi")
+        press(client, link, do="ack")
+        desk["stand_ins"].refuse("facebook", 400, revoked)
+        refused = press(client, link, do="reply", text="Hoi, sorry!")
+        marked = press(client, link, do="reply", text="<b>Hoi</b>")
+    # THEN each refusal is Dutch, the network's own advice included
+    assert "Pak de case eerst op: dan is het antwoord aan jou." in early.body.decode()
+    body = refused.body.decode()
+    assert "Niet verstuurd: Meta accepteert het token van de pagina niet meer" in body
+    assert "Not sent" not in body and "Meta no longer" not in body and "refused by" not in body
+    assert "geweigerd door facebook: Meta accepteert het token" in body  # on the timeline
+    assert "Alleen platte tekst: haal de opmaak (&lt;…&gt;) weg." in marked.body.decode()
+    assert sent_lines(desk) == []
+
+
+def test_a_one_star_google_play_review_is_answered_from_its_case(client, desk, stack):
+    # GIVEN the Play poller's service account in the stage's secret (a key made here)
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    account = {"client_email": "play@voltera.iam.gserviceaccount.com", "private_key": pem}
+    secret = {**SECRETS, "google_play_service_account": json.dumps(account)}
+    moto_stack.ensure_secret(boto3.client("secretsmanager"), stack["SECRETS_ID"], secret)
+    wiring.reset()
+    # and a one-star review's case, its link naming the app as the Play poller writes it
+    review = Mention(
+        source="google_play",
+        native_id="gp:AOqp-9",
+        url="https://play.google.com/store/apps/details?id=nl.voltera.app&reviewId=gp:AOqp-9",
+        author=Author("Pieter", "Pieter", "Pieter"),
+        text="Inloggen lukt niet meer sinds de update.",
+        created_at="2026-11-23T09:01:00Z",
+        received_at="2026-11-23T09:01:04Z",
+        lang="nl",
+        sentiment=Sentiment(-0.6, "negative", "stars"),
+        priority=70.0,
+        reasons=("rating: 1 star",),
+        rating=1,
+    )
+    wiring.mentions().insert(review)
+    link = link_for(desk, review)
+    # WHEN ann acknowledges and sends a reply from the case page
+    with at(NOW + timedelta(minutes=1)):
+        press(client, link, do="ack")
+        page = client.http.get(link).body.decode()
+        assert "of 350 characters" in page  # Google Play's limit under the box
+        sent = post(
+            client,
+            link,
+            {"csrf": csrf_of(page), "do": "reply", "text": "Sorry Pieter, we fixen het."},
+        )
+    # THEN it went to Google Play once, on the review, and the case is answered
+    assert "Sent: your reply is on the network." in sent.body.decode()
+    (line,) = sent_lines(desk)
+    assert (line["network"], line["in_reply_to"]) == ("google_play", "gp:AOqp-9")
+    assert wiring.alerts().get(f"alert:{review.id}").answered_via == "product"

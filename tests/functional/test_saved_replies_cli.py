@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from chalicelib import wiring
-from chalicelib.alerts.saved_replies import DEFAULTS, SavedReplies, case_ref, fill
+from chalicelib.alerts.desk.saved_replies import DEFAULTS, SavedReplies, case_ref, fill
 from tools import oncall as cli
 
 

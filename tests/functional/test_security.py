@@ -8,6 +8,7 @@ would make the sender retry forever, and means input reached code that did not e
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 from typing import Any
@@ -23,11 +24,28 @@ from tests.functional.conftest import drain, post_webhook
 from tests.functional.test_faults import counted, pages_by_alert, stored_ids
 from tests.functional.test_walking_skeleton import post
 
+
 # route -> (secret name, signature header, signer)
+def basic(secret: str, body: bytes) -> str:
+    """Trustpilot's route: HTTP Basic with the user:password of the secret."""
+    return "Basic " + base64.b64encode(secret.encode()).decode()
+
+
+def forged_bearer(secret: str, body: bytes) -> str:
+    """An unsigned JWT ("alg": "none"): refused before any request to Google."""
+    header = base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=")
+    return f"Bearer {header}.e30."
+
+
 WEBHOOKS = {
     "/webhooks/generic": ("generic_webhook_secret", "X-Signature-256", signing.hex_signature),
     "/webhooks/meta": ("meta_app_secret", "X-Hub-Signature-256", signing.hex_signature),
     "/webhooks/x": ("x_consumer_secret", "x-twitter-webhooks-signature", signing.base64_signature),
+    "/webhooks/threads": ("threads_app_secret", "X-Hub-Signature-256", signing.hex_signature),
+    "/webhooks/trustpilot": ("trustpilot_webhook_basic", "Authorization", basic),
+    # Google's push token needs Google's certificates: here an unsigned token (401 always);
+    # the verified path is tests/functional/test_google_business_route.py
+    "/webhooks/google-business": ("gbp_push_audience", "Authorization", forged_bearer),
 }
 FUZZ = settings(
     max_examples=120,

@@ -187,7 +187,8 @@ def test_scrub_drops_top_list_entries_and_records_naming_an_erased_post():
 
 
 def test_scrub_removes_an_erased_post_from_a_grouped_alerts_examples_and_text():
-    # GIVEN a storm's grouped alert quoting jan's post among others (alerts/message.py shapes)
+    # GIVEN a storm's grouped alert quoting jan's post among others
+    # (alerts/paging/message.py shapes)
     target = erase.Target(
         "generic",
         "42",
@@ -220,4 +221,5 @@ def test_scrub_removes_an_erased_post_from_a_grouped_alerts_examples_and_text():
     cleaned = erase.scrub(item, target)
     assert cleaned["card"]["examples"] == [{"erased": True}, piet]
     assert cleaned["body"] == "[erased]"
-    assert cleaned["members"] == item["members"]  # ids only, no person
+    # an id names the post (anyone can open x.com/.../status/<id>): jan's leaves the list
+    assert cleaned["members"] == ["alert:generic:p1"]

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from chalicelib import wiring
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.roster.team import Manager
 from tests.functional.desk import CSRF, FORM, post
 from tests.functional.test_alerting import at, negative
 
@@ -115,7 +115,8 @@ def test_the_team_lead_gives_a_manager_their_own_language_and_their_test_page_us
     listing = io.StringIO()
     cli.main(["managers"], out=listing)
     # THEN the list says so, and each gets their test page in their own language
-    assert "reads en" in listing.getvalue() and wiring.team().locale_of("bob") == "en"
+    # (the listing is in the team's language: Dutch)
+    assert "leest en" in listing.getvalue() and wiring.team().locale_of("bob") == "en"
     for manager, expected in (("bob", "Test page for bob"), ("ann", "Testmelding voor ann")):
         assert cli.main(["--at", "2026-11-23T10:00", "test-page", manager], out=io.StringIO()) == 0
         (page,) = oncall[manager].messages()
@@ -155,3 +156,35 @@ def test_the_board_shows_the_whole_team_filters_to_mine_and_refreshes_itself(
         still = client.http.get(path + "?show=all&refresh=off").body.decode()
     assert 'http-equiv="refresh"' not in still and 'href="?show=mine&amp;refresh=off"' in still
     assert board_link(first).startswith("/board/ann.")  # ann's own link is hers, not bob's
+
+
+def test_a_dutch_team_follows_its_outage_in_dutch_on_the_incident_page_and_update(
+    dutch, client, oncall
+) -> None:
+    from tests.functional.test_incidents import post as outage_post
+
+    # GIVEN a Dutch team WHEN an outage in Amersfoort brings three posts in two minutes
+    service = wiring.alerts()
+    for n in range(3):
+        service.alert_for(
+            outage_post(str(n), text="Storing in Amersfoort, geen internet"),
+            NOW + timedelta(minutes=n),
+        )
+    (first,) = oncall["ann"].messages()
+    # THEN five minutes on, ann's one follow-up is Dutch
+    service.every_minute(NOW + timedelta(minutes=6))
+    (update,) = oncall["ann"].messages()
+    assert (
+        update["Subject"]
+        == "[Incident] storing Amersfoort: +2 berichten, bereik 3,0k, oudste 6 min"
+    )
+    assert "3 berichten in totaal." in update["Message"]
+    # AND the incident page her link opens is Dutch, the incident named in Dutch
+    with time_machine.travel(NOW + timedelta(minutes=7), tick=False):
+        page = client.http.get(link(update, "Open het incident"))
+    html = page.body.decode()
+    assert page.status_code == 200 and '<html lang="nl">' in html
+    assert "<h1>storing Amersfoort</h1>" in html and "3 berichten" in html
+    assert "Alles oppakken: ik doe het" in html and "Alles afronden" in html
+    assert "Acknowledge" not in html and "posts" not in html
+    assert first["Subject"].startswith("[P70")

@@ -118,7 +118,7 @@ def test_deliveries_are_recorded_at_most_once_every_five_minutes():
 
 
 def test_a_quiet_webhook_pages_once_naming_it():
-    from chalicelib.alerts.source_health import describe
+    from chalicelib.alerts.paging.source_health import describe
     from chalicelib.sources import health
 
     store = MemoryTable()

@@ -56,6 +56,7 @@ def test_judged_equals_with_for_triage_fields_and_keeps_every_other_field():
         status="alerted",
         expires_at=1_800_000_000,
         by_brand=True,
+        rating=2,
     )
     # (a new Mention field must be added above, or judged() may drop it unnoticed)
     assert {f.name for f in fields(Mention)} == set(original.to_dict()) - {"id"}

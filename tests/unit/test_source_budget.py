@@ -93,7 +93,7 @@ def test_the_digest_shows_what_each_priced_source_spent_this_month():
 
 
 def test_a_source_health_page_says_what_x_cost_this_month():
-    from chalicelib.alerts.source_health import describe
+    from chalicelib.alerts.paging.source_health import describe
 
     failing = health.Health(
         "x", iso(NOW), consecutive_failures=3, month=MONTH, month_reads=1_234, last_error="429"
@@ -101,3 +101,23 @@ def test_a_source_health_page_says_what_x_cost_this_month():
     subject, email, _ = describe(failing, NOW, "Europe/Amsterdam")
     assert subject == "[Source] X (keyword search) failed 3 runs in a row"
     assert "Spent at X this month (2026-12): $6.17" in email
+
+
+def test_a_source_health_page_is_in_the_readers_language_and_one_sms_segment():
+    from chalicelib.alerts.paging import sms
+    from chalicelib.alerts.paging.source_health import describe
+    from chalicelib.i18n import Lang
+
+    failing = health.Health(
+        "x",
+        iso(NOW),
+        consecutive_failures=12,
+        last_success=iso(NOW),
+        last_error="HTTP 503 " + "upstream unavailable " * 10,
+    )
+    subject, email, text = describe(failing, NOW, "Europe/Amsterdam", Lang("nl"))
+    assert subject.startswith("[Bron] ") and subject.endswith(" faalde 12 runs achter elkaar")
+    assert "Laatste fout" in email and "Vraag een engineer de logs na te kijken" in email
+    assert "failed" not in email and "Last" not in email
+    measured = sms.measure(text)
+    assert (measured.encoding, measured.segments) == ("GSM-7", 1)

@@ -13,6 +13,12 @@ from the registry.
     mastodon.py   ``POST /api/v1/statuses`` with ``in_reply_to_id`` (plain HTTP, with
                   the reply's idempotency key as ``Idempotency-Key``)
     reddit.py     praw ``Comment.reply`` / ``Submission.reply`` (an approved app)
+    bluesky.py    ``com.atproto.repo.createRecord`` with ``reply: {root, parent}`` (XRPC)
+    threads.py    ``POST /me/threads`` with ``reply_to_id``, then ``/me/threads_publish``
+    app_store.py  ``POST /v1/customerReviewResponses`` (App Store Connect; creates or
+                  replaces the review's one response)
+    google_play.py ``POST …/reviews/{id}:reply`` (Android Publisher; replaces its one reply)
+    google_business.py ``PUT …/reviews/{id}/reply`` (Business Profile; replaces its one reply)
 
 A channel raises `ReplyRefused` when the network said no (nothing was posted) and
 `ReplyUncertain` when the request failed without an answer (it may be posted).
@@ -25,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import N_, Phrase
 from .._common import Credentials
 from .length import Rule
 
@@ -37,6 +44,7 @@ class Target:
     native_id: str  # the network's id of the post or comment
     author_handle: str = ""
     summoned: bool = False  # its author mentioned or quoted the brand (X replies need it)
+    url: str = ""  # the post's link (Google Play's names the app's package)
 
 
 @dataclass(frozen=True)
@@ -58,12 +66,21 @@ class Channel:
 
 
 def _registry() -> dict[str, Channel]:
-    from . import mastodon, meta, reddit, x
+    from . import (
+        app_store,
+        bluesky,
+        google_business,
+        google_play,
+        mastodon,
+        meta,
+        reddit,
+        threads,
+        x,
+    )
 
-    return {
-        c.network: c
-        for c in (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
-    }
+    channels = (x.CHANNEL, meta.FACEBOOK, meta.INSTAGRAM, mastodon.CHANNEL, reddit.CHANNEL)
+    reviews = (app_store.CHANNEL, google_play.CHANNEL, google_business.CHANNEL)
+    return {c.network: c for c in (*channels, bluesky.CHANNEL, threads.CHANNEL, *reviews)}
 
 
 CHANNELS: dict[str, Channel] = _registry()
@@ -90,13 +107,20 @@ class Outbound:
         """Why a reply to `target` cannot go from the case page ("" when it can)."""
         channel = self._channels.get(target.source)
         if channel is None:
-            return f"Replies to {target.source} are not sent from here."
+            return Phrase(
+                N_("Replies to %(network)s are not sent from here."), network=target.source
+            )
         if self.channel(target.source) is None:
-            return f"This stage has no {channel.name} credentials for replies."
+            return Phrase(
+                N_("This stage has no %(network)s credentials for replies."), network=channel.name
+            )
         if channel.needs_summons and not target.summoned:
-            return (
-                f"{channel.name} lets us reply only to posts that mention or quote the brand; "
-                "this one does not."
+            return Phrase(
+                N_(
+                    "%(network)s lets us reply only to posts that mention or quote the brand; "
+                    "this one does not."
+                ),
+                network=channel.name,
             )
         return ""
 
@@ -106,7 +130,8 @@ class Outbound:
         if channel is None:
             from ...errors import ReplyRefused
 
-            raise ReplyRefused("refused", self.why_not(target) or "no channel for this network")
+            why = self.why_not(target) or N_("no channel for this network")
+            raise ReplyRefused("refused", why)
         client = self._clients.get(channel.network)
         if client is None:
             client = self._clients[channel.network] = channel.connect(self._credentials)

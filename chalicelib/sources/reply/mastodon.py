@@ -10,6 +10,7 @@ limit (300 requests / 5 min).
 from __future__ import annotations
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_, Phrase
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
 from .length import Rule, mastodon_length
@@ -42,6 +43,11 @@ def addressed(target: Target, text: str) -> str:
 def post(client: Server, target: Target, text: str, key: str) -> Sent:
     import requests
 
+    if not target.native_id.isdigit():  # read on another server (sources/mastodon.py)
+        raise ReplyRefused(
+            "refused",
+            "This post was read on another Mastodon server: answer it in a Mastodon app.",
+        )
     try:
         response = client.session.post(
             f"{client.base}/api/v1/statuses",
@@ -59,18 +65,23 @@ def post(client: Server, target: Target, text: str, key: str) -> Sent:
     if status == 401:
         raise ReplyRefused(
             "revoked_token",
-            "The Mastodon server no longer accepts the brand's token. The team lead was "
-            "told; reply in a Mastodon app for now.",
+            N_(
+                "The Mastodon server no longer accepts the brand's token. The team lead was "
+                "told; reply in a Mastodon app for now."
+            ),
             revoked=True,
         )
     if status == 404:
-        raise ReplyRefused("deleted", "The post is gone: nothing to answer.")
+        raise ReplyRefused("deleted", N_("The post is gone: nothing to answer."))
     if status == 429:
         raise ReplyRefused(
-            "rate_limited", "Mastodon says: too many requests. Try in a few minutes."
+            "rate_limited", N_("Mastodon says: too many requests. Try in a few minutes.")
         )
     if 400 <= status < 500:
-        raise ReplyRefused("refused", f"Mastodon refused the reply ({response.text[:120]}).")
+        raise ReplyRefused(
+            "refused",
+            Phrase(N_("Mastodon refused the reply (%(said)s)."), said=response.text[:120]),
+        )
     if status >= 500:
         raise ReplyUncertain(f"Mastodon answered {status}")
     try:
@@ -89,5 +100,5 @@ CHANNEL = Channel(
     KEYS,
     connect,
     post,
-    Rule(500, "as Mastodon counts them (links 23)", mastodon_length),
+    Rule(500, N_("as Mastodon counts them (links 23)"), mastodon_length),
 )

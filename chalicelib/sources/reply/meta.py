@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_, Phrase
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
 from .length import Rule
@@ -52,7 +53,7 @@ def _post(graph: Graph, path: str, text: str) -> Sent:
     except requests.ConnectionError as error:
         if isinstance(error, requests.ConnectTimeout):
             raise ReplyRefused(
-                "refused", "Meta could not be reached; nothing was sent. Try again."
+                "refused", N_("Meta could not be reached; nothing was sent. Try again.")
             ) from error
         raise ReplyUncertain(f"Meta did not answer: {type(error).__name__}") from error
     except requests.RequestException as error:
@@ -77,22 +78,28 @@ def refusal(status: int, error: dict[str, Any]) -> ReplyRefused:
     if code == 190 and sub == 463:
         return ReplyRefused(
             "expired_token",
-            "The Page's token has expired. The team lead was told; reply in Meta Business "
-            "Suite for now.",
+            N_(
+                "The Page's token has expired. The team lead was told; reply in Meta Business "
+                "Suite for now."
+            ),
             revoked=True,
         )
     if code == 190 or code == 10 or 200 <= code <= 299:
         return ReplyRefused(
             "revoked_token",
-            "Meta no longer accepts the Page's token (revoked or missing a permission). "
-            "The team lead was told; reply in Meta Business Suite for now.",
+            N_(
+                "Meta no longer accepts the Page's token (revoked or missing a permission). "
+                "The team lead was told; reply in Meta Business Suite for now."
+            ),
             revoked=True,
         )
     if status == 404 or (code == 100 and sub == 33):
-        return ReplyRefused("deleted", "The post or comment is gone: nothing to answer.")
+        return ReplyRefused("deleted", N_("The post or comment is gone: nothing to answer."))
     if code in (4, 17, 32, 613):
-        return ReplyRefused("rate_limited", "Meta says: too many calls now. Try in a few minutes.")
-    return ReplyRefused("refused", f"Meta refused the reply ({said}).")
+        return ReplyRefused(
+            "rate_limited", N_("Meta says: too many calls now. Try in a few minutes.")
+        )
+    return ReplyRefused("refused", Phrase(N_("Meta refused the reply (%(said)s)."), said=said))
 
 
 def post_facebook(client: Graph, target: Target, text: str, key: str) -> Sent:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_, Phrase
 from .._common import Credentials, need_secret
 from ..reddit import praw_client
 from . import Channel, Sent, Target
@@ -46,28 +47,31 @@ def post(client: Any, target: Target, text: str, key: str) -> Sent:
         codes = {item.error_type for item in error.items}
         if codes & GONE:
             raise ReplyRefused(
-                "deleted", "The post is deleted, locked or archived: it takes no replies."
+                "deleted", N_("The post is deleted, locked or archived: it takes no replies.")
             ) from error
         if "RATELIMIT" in codes:
             raise ReplyRefused(
-                "rate_limited", "Reddit says: too many comments. Try later."
+                "rate_limited", N_("Reddit says: too many comments. Try later.")
             ) from error
         raise ReplyRefused(
-            "refused", f"Reddit refused the reply ({', '.join(sorted(codes))})."
+            "refused",
+            Phrase(N_("Reddit refused the reply (%(said)s)."), said=", ".join(sorted(codes))),
         ) from error
     except (prawcore.OAuthException, prawcore.InvalidToken) as error:
         raise ReplyRefused(
             "revoked_token",
-            "Reddit no longer accepts the brand's login. The team lead was told; reply on "
-            "reddit.com for now.",
+            N_(
+                "Reddit no longer accepts the brand's login. The team lead was told; reply on "
+                "reddit.com for now."
+            ),
             revoked=True,
         ) from error
     except prawcore.Forbidden as error:
         raise ReplyRefused(
-            "refused", "Reddit refused: the brand may be banned there, or the thread closed."
+            "refused", N_("Reddit refused: the brand may be banned there, or the thread closed.")
         ) from error
     except prawcore.NotFound as error:
-        raise ReplyRefused("deleted", "The post is gone: nothing to answer.") from error
+        raise ReplyRefused("deleted", N_("The post is gone: nothing to answer.")) from error
     except prawcore.PrawcoreException as error:
         raise ReplyUncertain(f"Reddit did not answer: {type(error).__name__}") from error
     if reply is None or not getattr(reply, "id", ""):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ReplyRefused, ReplyUncertain
+from ...i18n import N_, Phrase
 from .._common import Credentials, need_secret
 from . import Channel, Sent, Target
 from .length import X_LIMIT, Rule, x_length
@@ -40,8 +41,10 @@ def post(client: Any, target: Target, text: str, key: str) -> Sent:
     except tweepy.Unauthorized as error:
         raise ReplyRefused(
             "revoked_token",
-            "X no longer accepts the brand's token. The team lead was told; "
-            "reply in the X app for now.",
+            N_(
+                "X no longer accepts the brand's token. The team lead was told; "
+                "reply in the X app for now."
+            ),
             revoked=True,
         ) from error
     except tweepy.Forbidden as error:
@@ -49,23 +52,29 @@ def post(client: Any, target: Target, text: str, key: str) -> Sent:
         if "mentioned" in said or "engaged" in said:
             raise ReplyRefused(
                 "not_summoned",
-                "X allows replies only to posts that mention or quote the brand. "
-                "Open the post and reply in the X app.",
+                N_(
+                    "X allows replies only to posts that mention or quote the brand. "
+                    "Open the post and reply in the X app."
+                ),
             ) from error
         if "deleted" in said or "not visible" in said:
             raise ReplyRefused(
-                "deleted", "The post is deleted or no longer visible: nothing to answer."
+                "deleted", N_("The post is deleted or no longer visible: nothing to answer.")
             ) from error
-        raise ReplyRefused("refused", f"X refused the reply ({said[:120]}).") from error
+        raise ReplyRefused(
+            "refused", Phrase(N_("X refused the reply (%(said)s)."), said=said[:120])
+        ) from error
     except tweepy.NotFound as error:
-        raise ReplyRefused("deleted", "The post is deleted: nothing to answer.") from error
+        raise ReplyRefused("deleted", N_("The post is deleted: nothing to answer.")) from error
     except tweepy.TooManyRequests as error:
         raise ReplyRefused(
-            "rate_limited", "X says: too many posts now. Try in a few minutes."
+            "rate_limited", N_("X says: too many posts now. Try in a few minutes.")
         ) from error
     except tweepy.BadRequest as error:
         said = " ".join(str(m) for m in error.api_messages)
-        raise ReplyRefused("refused", f"X refused the reply ({said[:120]}).") from error
+        raise ReplyRefused(
+            "refused", Phrase(N_("X refused the reply (%(said)s)."), said=said[:120])
+        ) from error
     except (tweepy.TwitterServerError, requests.RequestException) as error:
         raise ReplyUncertain(f"X did not answer: {type(error).__name__}") from error
     data = response.data or {}
@@ -81,7 +90,7 @@ CHANNEL = Channel(
     secret_keys=KEYS,
     connect=connect,
     post=post,
-    rule=Rule(X_LIMIT, "as X counts them (links 23, emoji 2)", x_length),
+    rule=Rule(X_LIMIT, N_("as X counts them (links 23, emoji 2)"), x_length),
     cost_usd=COST_USD,
     needs_summons=True,
 )

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.alerts import links, message, sms
-from chalicelib.alerts.policy import Policy, Rules, bucket_key, parse_quiet, storm_buckets
+from chalicelib.alerts.paging import message, sms
+from chalicelib.alerts.record import links
+from chalicelib.alerts.roster.policy import Policy, Rules, bucket_key, parse_quiet, storm_buckets
 from chalicelib.i18n import Lang
 from chalicelib.model import Author, Mention, Sentiment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.alerts.incidents import Cause, cause_of, places_in, same_place, stands_apart
+from chalicelib.alerts.paging.incidents import Cause, cause_of, places_in, same_place, stands_apart
 from chalicelib.model import Author, Mention, Sentiment
 
 
@@ -75,3 +75,30 @@ def test_a_watch_list_author_or_a_priority_25_above_the_incident_stands_apart():
     assert stands_apart(mention("x", ("watch-list author @nos",)), 60.0) == "watch-list author"
     assert stands_apart(mention("x", (), priority=85.0), 60.0) == "priority 85, incident 60"
     assert stands_apart(mention("x", (), priority=84.0), 60.0) == ""
+
+
+def test_an_incident_is_named_in_the_readers_language_and_a_declared_one_as_written():
+    from chalicelib.alerts.paging.incidents.causes import label_of
+    from chalicelib.i18n import Lang
+
+    outage = Cause("outage", ("amersfoort", "den-haag"))
+    assert outage.label_in(Lang("nl")) == "storing Amersfoort, Den Haag"
+    assert outage.label_in(Lang("en")) == "outage Amersfoort, Den Haag"
+    raw = {"cause": "outage", "places": ["utrecht"], "card": {"label": "storing Utrecht"}}
+    assert label_of(raw, Lang("en")) == "outage Utrecht"
+    declared = {**raw, "declared": True, "card": {"label": "Storing glasvezel Noord"}}
+    assert label_of(declared, Lang("en")) == "Storing glasvezel Noord"
+
+
+@pytest.mark.parametrize("code", ["nl", "en"])
+def test_an_incident_update_is_one_gsm7_segment_in_either_language(code: str):
+    from chalicelib.alerts.paging import sms
+    from chalicelib.alerts.paging.incidents.updates import update_text
+    from chalicelib.i18n import Lang
+
+    label = Cause("outage", ("bergen-op-zoom", "hilversum", "sint-niklaas")).label_in(Lang(code))
+    text = update_text(label, 1234, 2_345_678, 118, Lang(code))
+    composed = sms.compose(text, "https://desk.example.com/c/" + "x" * 22)
+    measured = sms.measure(composed)
+    assert (measured.encoding, measured.segments) == ("GSM-7", 1)
+    assert composed.endswith("https://desk.example.com/c/" + "x" * 22)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.alerts.cases import CHUNK, OpenCases
+from chalicelib.alerts.record.cases import CHUNK, OpenCases
 from chalicelib.model import Alert
 from chalicelib.store import MemoryTable, keys
 

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.alerts.rotation import OnCall, Override, Rotation, handoff_instant, next_change
+from chalicelib.alerts.roster.rotation import (
+    OnCall,
+    Override,
+    Rotation,
+    handoff_instant,
+    next_change,
+)
 from tests.dst import HANDOFF_INSTANTS
 
 AMS = ZoneInfo("Europe/Amsterdam")

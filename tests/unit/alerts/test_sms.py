@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib import untrusted
-from chalicelib.alerts import message, sms
+from chalicelib.alerts.paging import message, sms
 from chalicelib.i18n import Lang
 from chalicelib.model import Author, Mention, Sentiment
 

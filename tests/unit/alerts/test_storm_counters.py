@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.alerts.storm import KEEP_BUCKETS, THEMED, THEMED_PER_BUCKET, Storm
+from chalicelib.alerts.paging.storm import KEEP_BUCKETS, THEMED, THEMED_PER_BUCKET, Storm
 from chalicelib.model import Alert
 from chalicelib.store import MemoryTable, keys
 from chalicelib.triage.rising import THEME_COUNTER

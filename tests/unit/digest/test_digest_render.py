@@ -391,3 +391,12 @@ def test_the_days_incidents_are_listed_with_posts_reach_pickup_outcome_and_lesso
         " lesson: The outage page did not mention Amersfoort"
     )
     assert "outage Amersfoort" in digest.html and "picked up in 4 min" in digest.html
+
+
+def test_a_failing_source_is_told_in_the_teams_language():
+    # GIVEN the day's data with a poller failing (source health) WHEN rendered in Dutch
+    digest = render.render(report.build(day_data()), brand="Voltera", locale="nl")
+    # THEN the note is Dutch in both parts, the network's own error as it came
+    for part in (digest.text, digest.html):
+        assert "faalt: 4 runs achter elkaar, laatste fout HTTP 503" in part
+        assert "failing:" not in part

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from chalicelib.alerts.team import Manager
+from chalicelib.alerts.roster.team import Manager
 from chalicelib.config import Settings
 from chalicelib.errors import ConfigError
 from chalicelib.i18n import Lang, choose, normalise

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from chalicelib.alerts.events import Events
-from chalicelib.alerts.records import AlertRecords
-from chalicelib.alerts.replies import Replies
-from chalicelib.alerts.rotation import Rotation
-from chalicelib.alerts.team import Manager, Team
+from chalicelib.alerts.desk.replies import Replies
+from chalicelib.alerts.record.events import Events
+from chalicelib.alerts.record.records import AlertRecords
+from chalicelib.alerts.roster.rotation import Rotation
+from chalicelib.alerts.roster.team import Manager, Team
 from chalicelib.errors import ReplyRefused, ReplyUncertain
 from chalicelib.model import Alert, Author, Mention
 from chalicelib.sources.reply import Channel, Outbound, Sent, Target

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.alerts.replies import ReplyResult
+from chalicelib.alerts.desk.replies import ReplyResult
 
 NOW = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
 

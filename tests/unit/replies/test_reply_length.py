@@ -56,7 +56,7 @@ def test_the_other_networks_count_characters():
 
 
 def test_a_saved_reply_fills_its_placeholders_by_plain_replacement():
-    from chalicelib.alerts.saved_replies import SavedReply, case_ref, fill
+    from chalicelib.alerts.desk.saved_replies import SavedReply, case_ref, fill
 
     reply = SavedReply("t", "en", "Title", "Hi {name} ({case}) {status_page} {other}")
     assert fill(reply, name="", alert_id="alert:x:9", status_page="") == (
