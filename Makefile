@@ -73,9 +73,8 @@ screenshots: install axe ## the browser tests, writing their 390 px screenshots 
 
 test-clock: install axe ## the suite with the machine's clock a year ahead, then a year back (faketime)
 	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
-	@# SUITE_UNDER_FAKETIME: moto's SQS long poll becomes a short one (tests/conftest.py)
-	SUITE_UNDER_FAKETIME=1 faketime -f '+365d' $(BIN)/python -m pytest -n $(JOBS)
-	SUITE_UNDER_FAKETIME=1 faketime -f '-365d' $(BIN)/python -m pytest -n $(JOBS)
+	faketime -f '+365d' $(BIN)/python -m pytest -n $(JOBS)
+	faketime -f '-365d' $(BIN)/python -m pytest -n $(JOBS)
 
 check: install ## deployability (also part of `make test`): chalice package offline, cfn-lint, name limits, lazy imports
 	$(BIN)/python -m pytest tests/deploy

@@ -95,6 +95,28 @@ class StandIns:
             self._mock.reset()
             self._mock = None
 
+    @property
+    def answering(self) -> bool:
+        """Between `start()` and `stop()`: every request to a network is theirs."""
+        return self._mock is not None
+
+    def mark(self) -> tuple[int, dict[str, Answer]]:
+        """Where the stand-ins are now (replies sent, refusals pending), for `back_to`."""
+        with self._lock:
+            return len(self.sent), dict(self._refusals)
+
+    def back_to(self, mark: tuple[int, dict[str, Answer]]) -> None:
+        """Forget every reply since `mark`, in memory and in the file, and number the next
+        one as it was then (the browser tests' modules share one served morning)."""
+        count, refusals = mark
+        with self._lock:
+            del self.sent[count:]
+            self._ids = itertools.count(count + 1)
+            self._refusals = dict(refusals)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            lines = [json.dumps(line, ensure_ascii=False) + "\n" for line in self.sent]
+            self.out.write_text("".join(lines), encoding="utf-8")
+
     def refuse(self, network: str, status: int, body: dict[str, Any]) -> None:
         """The next reply on `network` is refused with this answer."""
         self._refusals[network] = (status, {"content-type": "application/json"}, json.dumps(body))

@@ -52,6 +52,7 @@ class Served:
     _thread: threading.Thread
     _app_class: type
     _stand_ins: Any = None  # the networks' reply stand-ins (devstack/reply_standins.py)
+    _served_class: type | None = None  # app.app's class while it serves (chalice.local's)
 
     def board_url(self, manager: str | None = None) -> str:
         from chalicelib import wiring
@@ -59,6 +60,29 @@ class Served:
         now = datetime.now(UTC)
         who = manager or wiring.team().on_duty(now) or "sanne"
         return wiring.alerts().links.board(who, now)
+
+    @property
+    def stand_ins(self) -> Any:
+        return self._stand_ins
+
+    def pause(self) -> None:
+        """Give the process back, the servers left running: the networks' stand-ins stop
+        answering and `app.app` is the app as imported again (the browser tests share one
+        served morning between their modules, and other tests run in the same process)."""
+        import app
+
+        if self._stand_ins is not None:
+            self._stand_ins.stop()
+        app.app.__class__ = self._app_class
+
+    def resume(self) -> None:
+        """Serve again after `pause()`."""
+        import app
+
+        if self._stand_ins is not None:
+            self._stand_ins.start()
+        if self._served_class is not None:
+            app.app.__class__ = self._served_class
 
     def stop(self) -> None:
         import app
@@ -143,7 +167,9 @@ def start(*, port: int = 0, out: Path | None = None, seed: bool = True) -> Serve
     server = _local_server(port)
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
-    return Served(base_url, moto_url, env, summary, server, moto, thread, app_class, stand_ins)
+    return Served(
+        base_url, moto_url, env, summary, server, moto, thread, app_class, stand_ins, type(app.app)
+    )
 
 
 @contextmanager

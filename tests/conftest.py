@@ -41,8 +41,9 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "local")
 
-# The rule on skips under CI (and its declared list): tests/skip_rule.py.
-pytest_plugins = ["tests.skip_rule"]
+# The rule on skips under CI (and its declared list): tests/skip_rule.py; how the
+# workers share the suite: tests/scheduling.py.
+pytest_plugins = ["tests.skip_rule", "tests.scheduling"]
 
 
 # Monday 23 November 2026, 10:00 in Amsterdam: a working morning, far from midnight and DST.
@@ -51,21 +52,28 @@ SUITE_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).a
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _no_long_poll_under_faketime() -> Iterator[None]:
-    """`make test-clock` only: libfaketime shifts the monotonic clock, so moto's SQS long
-    poll (a timed wait on a lock) would wait a year; it returns at once instead, as a
-    short poll does. Our code's behaviour is the same either way."""
-    if not os.environ.get("SUITE_UNDER_FAKETIME"):
-        yield
-        return
-    from moto.sqs.models import Queue
+def _sqs_answers_at_once() -> Iterator[None]:
+    """moto's SQS receive answers at once, as a short poll does, whatever `WaitTimeSeconds`
+    asks. Nothing sends to a test's queue while the test waits on it, so a long poll that
+    finds nothing would find nothing at the end of its wait either: the wait only cost
+    the suite its seconds (the redrive job looks at a DLQ whose letters are still backing
+    off with a 1 s long poll, three times a look: 40 s of `tests/functional`). And under
+    `make test-clock` libfaketime shifts the monotonic clock, so moto's timed wait on its
+    lock would wait a year (it was a busy loop of a second per poll before)."""
+    from moto.sqs.models import SQSBackend
 
-    original = Queue.wait_for_messages
-    Queue.wait_for_messages = lambda self, timeout: None  # type: ignore[method-assign]
+    receive = SQSBackend.receive_message
+
+    def at_once(
+        self: Any, queue_name: str, count: int, wait_seconds_timeout: int, *rest: Any
+    ) -> Any:
+        return receive(self, queue_name, count, 0, *rest)
+
+    SQSBackend.receive_message = at_once  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Queue.wait_for_messages = original  # type: ignore[method-assign]
+        SQSBackend.receive_message = receive  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True, scope="session")

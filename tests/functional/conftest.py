@@ -24,11 +24,16 @@ from tests.conftest import ROOT
 
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """moto with infra/template.yaml deployed; the app's environment set from its outputs."""
+    """moto with infra/template.yaml deployed; the app's environment set from its outputs.
+
+    moto as `make demo` runs it (`moto_stack.at_scale()`): the same answers, without the
+    deep copy of every table per transaction item nor the model-driven serialiser of every
+    answer (a quarter of the functional tests' time; tests/unit/test_moto_at_scale.py
+    holds it to moto's own answers)."""
     for key, value in moto_stack.FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
+    with mock_aws(), moto_stack.at_scale():
         env = moto_stack.provision("dev")
         for key, value in env.items():
             monkeypatch.setenv(key, value)
