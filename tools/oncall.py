@@ -40,14 +40,13 @@ from chalicelib.alerts.roster.policy import Policy, parse_quiet, quiet_text
 from chalicelib.alerts.roster.rotation import SHIFTS, OnCall, Override, Rotation
 from chalicelib.alerts.roster.team import Manager, Team
 from chalicelib.errors import CommandError
-from chalicelib.i18n import LOCALES, N_, Lang, Phrase, choose
+from chalicelib.i18n import EN, LOCALES, N_, Lang, Phrase, choose
 from chalicelib.model import OUTCOMES, parse_time, utc_now
 from chalicelib.store import keys
 
 from . import saved, stage
 
 SEPARATOR = "+"
-EN = Lang("en")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -92,10 +92,10 @@ def guarded(work: Callable[[], int]) -> int:
 def _said(error: Exception) -> str:
     """A command's own mistake in the team's language (a `Phrase` it raised); any other
     error as it came."""
-    from chalicelib.i18n import Lang, Phrase, choose
+    from chalicelib.i18n import Lang, choose
 
     said = error.args[0] if error.args else None
-    if isinstance(said, Phrase) or (isinstance(said, str) and len(error.args) == 1):
+    if isinstance(said, str) and len(error.args) == 1:  # a Phrase is a str too
         return Lang(choose(os.environ.get("TEAM_LOCALE"))).say(said)
     return str(error)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..i18n import N_, Lang
+from ..i18n import EN, N_, Lang
 from .aggregates import Sample
 from .report import Change
 from .trends import Trend
 
 NO_DATA = N_("no data")
-EN = Lang("en")
 
 
 def number(value: float | int | None, lang: Lang = EN) -> str:

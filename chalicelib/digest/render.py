@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import i18n, untrusted
 from ..alerts.paging.message import who
-from ..i18n import Lang
+from ..i18n import EN, Lang
 from ..sources import registry
 from .figures import (
-    EN,
     NO_DATA,
     compact,
     delta,

@@ -176,6 +176,9 @@ class Lang:
         return moment.astimezone(ZoneInfo(timezone)).strftime("%Z")
 
 
+EN = Lang("en")  # the language the code is written in: logs, tests, defaults
+
+
 @cache
 def lang(code: str | None = None) -> Lang:
     return Lang(choose(code))

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ... import untrusted
-from ...i18n import N_, Lang
+from ...i18n import EN, N_, Lang
 from ...model import Alert
 from ..paging import message
 from ..paging.incidents.registry import Incidents
@@ -30,7 +30,6 @@ from .incident_page import board_rows
 
 REFRESH_SECONDS = 60
 FILTERS = ("all", "mine")
-EN = Lang("en")
 
 
 def row(

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from ...errors import InputError, MalformedPayload, NotFound, TokenError
-from ...i18n import DEFAULT, N_, Lang, choose
+from ...i18n import DEFAULT, EN, N_, Lang, choose
 from ...model import OUTCOMES, Alert, Mention
 from ...store import MentionStore
 from ..paging.handover import Handovers
@@ -45,8 +45,6 @@ from .incident_desk import subject as _subject
 from .replies import Replies
 from .reply_text import timeline_events
 from .saved_replies import SavedReplies
-
-EN = Lang("en")
 
 
 @dataclass(frozen=True)

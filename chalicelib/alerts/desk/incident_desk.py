@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from ...errors import MalformedPayload, TokenError
-from ...i18n import Lang
+from ...i18n import EN, Lang
 from ...model import Alert
 from ..paging.linking import CaseLinks
 from ..record.codes import Grant
@@ -19,8 +19,6 @@ from ..record.records import AlertRecords
 from ..roster.team import Team
 from . import notices, web
 from .incident_page import IncidentActions
-
-EN = Lang("en")
 
 
 def subject(grant: Grant, alert_id: str) -> str:

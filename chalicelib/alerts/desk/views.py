@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ... import i18n, untrusted
-from ...i18n import N_, Lang
+from ...i18n import EN, N_, Lang
 from ...model import Alert, Mention, parse_time
 from ..paging import message
 from ..record.cases import age_minutes
@@ -40,7 +40,6 @@ STATE_TEXT = {
     "resolved": N_("resolved"),
 }
 CHANNEL_TEXT = {"sms": "SMS", "email": N_("e-mail")}
-EN = Lang("en")
 
 
 @cache

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ... import untrusted
-from ...i18n import N_, Lang
+from ...i18n import EN, N_, Lang
 from ...model import Mention, parse_time
 from ...sources import registry
 from . import sms
@@ -60,7 +60,7 @@ def known_reach(card: Mapping[str, Any], lang: Lang | None = None) -> str:
 
 def reach(followers: int, lang: Lang | None = None) -> str:
     """760 -> "760", 15300 -> "15.3k" (en) / "15,3k" (nl), 2100000 -> "2.1M"."""
-    lang = lang or Lang("en")
+    lang = lang or EN
     for limit, suffix in ((1_000_000, "M"), (1_000, "k")):
         if followers >= limit:
             return lang.fixed(followers / limit) + suffix
@@ -160,7 +160,7 @@ def render(
 
 def subject_line(text: str, lang: Lang | None = None) -> str:
     """An SNS subject: one line, no control characters, at most 100 characters."""
-    return first_words(text, SUBJECT_LIMIT) or (lang or Lang("en")).gettext("Webcare case")
+    return first_words(text, SUBJECT_LIMIT) or (lang or EN).gettext("Webcare case")
 
 
 def quoted(text: str) -> list[str]:
@@ -296,7 +296,7 @@ def _sms(head: str, quote: str, links: Links | None) -> str:
 
 def clock(stamp: Any, timezone: str, lang: Lang | None = None) -> str:
     """A UTC stamp in the team's local time: "Mon 23 Nov 10:28 CET" / "ma 23 nov. 10:28 CET"."""
-    lang = lang or Lang("en")
+    lang = lang or EN
     if not stamp:
         return lang.gettext("time unknown")
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...errors import DeliveryError
-from ...i18n import DEFAULT, Lang, choose
+from ...i18n import DEFAULT, EN, Lang, choose
 from ...logs import get_logger
 from ...model import parse_time
 from ...sources import health as source_health
@@ -22,7 +22,6 @@ from . import sms
 from .notify import Notifier
 
 log = get_logger("alerts.source_health")
-EN = Lang("en")
 
 
 def describe(

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ....i18n import N_, Lang
+from ....i18n import EN, N_, Lang
 from ....model import Mention
 from ....triage.text import words
 
@@ -32,7 +32,6 @@ KIND_NAMES = {
     "refund": N_("refund"),
     "safety": N_("safety"),
 }
-EN = Lang("en")
 PRIORITY_MARGIN = 25.0  # a quarter of the scale: P60 outage, P85 post pages by itself
 URGENCY = "urgency: "
 WATCHED = "watch-list author"

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ....i18n import Lang
+from ....i18n import EN, Lang
 from ....model import Alert, Mention, iso, parse_time
 from ....store import StateTable, keys
 from ...record.records import NO_INDEX, AlertRecords
@@ -31,7 +31,6 @@ from .. import message
 from .causes import SHARED_KINDS, Cause, same_place, stands_apart
 from .entries import INCIDENT_PREFIX, Entry, incident_card, incident_id_for
 
-EN = Lang("en")
 WINDOW = timedelta(minutes=60)  # a post joins an incident whose last post is this recent
 MAX_TRIES = 8
 TOUCH_EVERY = timedelta(minutes=1)  # the cause entry's last post time, at most this often
